@@ -1,0 +1,143 @@
+"""The engine: which questions are visible, what a set of answers cleans to, and what is wrong.
+
+One rule for every channel (web, email, terminal, paper): a question is *visible* when its
+condition holds on the cleaned answers to the questions before it; ``clean`` keeps answers to
+visible questions only, with each answer normalised by its kind (blank means "not answered");
+answers to hidden or unknown questions are dropped.  "Not shown" (absent from :meth:`visible`)
+and "not answered" (visible but absent from the cleaned answers) stay distinct.
+
+Conditions and kind checkers are compiled once, when the engine is built; the per-record path
+is a single pass over the questions with no parsing and no lookups by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from .conditions import compile_condition
+from .errors import AnswerProblem
+from .kinds import EMPTY, Rejected
+from .model import Consultation, Question
+from .plugins import Registry, get_plugins
+
+__all__ = ["Checked", "Engine"]
+
+NOT_A_MAPPING = AnswerProblem(
+    None, "not_a_mapping", "answers must be a mapping of question ids to answers"
+)
+
+
+class Checked(NamedTuple):
+    """The outcome of :meth:`Engine.check`: the cleaned answers and every problem found."""
+
+    answers: dict[str, Any]
+    problems: list[AnswerProblem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class Engine:
+    """A consultation compiled for answering.  Build once, use for every record."""
+
+    def __init__(self, consultation: Consultation, kinds: Registry[Any] | None = None) -> None:
+        kinds = kinds if kinds is not None else get_plugins().kinds
+        self.consultation = consultation
+        self.questions: tuple[Question, ...] = consultation.questions
+        self._ids = frozenset(q.id for q in self.questions)
+        self._index = {q.id: i for i, q in enumerate(self.questions)}
+        self._conditions = tuple(
+            None if q.condition is None else compile_condition(q.condition)
+            for q in self.questions
+        )
+        self._steps = tuple(
+            (
+                q.id,
+                condition,
+                kinds[q.kind].checker(q),
+                _required_problem(q) if q.required else None,
+            )
+            for q, condition in zip(self.questions, self._conditions, strict=True)
+        )
+
+    def check(self, answers: Mapping[str, Any]) -> Checked:
+        """Clean and validate in one pass: the path every channel's submission takes."""
+        if not isinstance(answers, Mapping):
+            return Checked({}, [NOT_A_MAPPING])
+        clean: dict[str, Any] = {}
+        problems: list[AnswerProblem] = []
+        get = answers.get
+        for qid, condition, check, required in self._steps:
+            if condition is not None and not condition(clean):
+                continue
+            value = get(qid, EMPTY)
+            if value is not EMPTY:
+                value = check(value)
+            if value is EMPTY:
+                if required is not None:
+                    problems.append(required)
+            elif value.__class__ is Rejected:
+                problems.append(AnswerProblem(qid, value.code, value.message))
+                clean[qid] = answers[qid]
+            else:
+                clean[qid] = value
+        if not answers.keys() <= self._ids:
+            problems.extend(_unknown_problem(key) for key in answers if key not in self._ids)
+        return Checked(clean, problems)
+
+    def clean(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """Only the answers to visible questions, normalised; what gets stored."""
+        return self.check(answers).answers
+
+    def validate(self, answers: Mapping[str, Any]) -> list[AnswerProblem]:
+        """Every problem, in spec order, then unknown question ids; never one on a hidden question."""
+        return self.check(answers).problems
+
+    def visible(self, answers: Mapping[str, Any]) -> tuple[str, ...]:
+        """Ids of the questions shown for these answers, in spec order."""
+        clean = self.clean(answers) if isinstance(answers, Mapping) else {}
+        return tuple(
+            q.id
+            for q, condition in zip(self.questions, self._conditions, strict=True)
+            if condition is None or condition(clean)
+        )
+
+    def visible_questions(self, answers: Mapping[str, Any]) -> list[Question]:
+        """The questions a renderer must ask for these answers, in spec order."""
+        shown = set(self.visible(answers))
+        return [q for q in self.questions if q.id in shown]
+
+    def is_visible(self, question_id: str, answers: Mapping[str, Any]) -> bool:
+        condition = self._conditions[self._index[question_id]]
+        return condition is None or condition(self.clean(answers))
+
+    def next_question(
+        self, answers: Mapping[str, Any], after: str | None = None
+    ) -> Question | None:
+        """The first visible question after ``after`` (or the first of all), or ``None``."""
+        start = 0 if after is None else self._index[after] + 1
+        return self._scan(answers, range(start, len(self.questions)))
+
+    def previous_question(self, answers: Mapping[str, Any], before: str) -> Question | None:
+        """The last visible question before ``before``, or ``None`` at the start."""
+        return self._scan(answers, range(self._index[before] - 1, -1, -1))
+
+    def _scan(self, answers: Mapping[str, Any], indexes: range) -> Question | None:
+        clean = self.clean(answers)
+        for i in indexes:
+            condition = self._conditions[i]
+            if condition is None or condition(clean):
+                return self.questions[i]
+        return None
+
+
+def _required_problem(question: Question) -> AnswerProblem:
+    return AnswerProblem(question.id, "required", f"{question.title}: an answer is required")
+
+
+def _unknown_problem(key: object) -> AnswerProblem:
+    return AnswerProblem(
+        str(key), "unknown_question", f"{str(key)[:80]!r} is not a question in this consultation"
+    )

@@ -1,0 +1,21 @@
+"""Hook specifications: the whole public surface a surveykit plugin can implement.
+
+Implementations may accept any subset of a hook's arguments.  Registry hooks receive a
+``register`` callback owned by surveykit, which rejects name clashes with an error naming both
+plugins.
+"""
+
+from pluggy import HookimplMarker, HookspecMarker
+
+hookspec = HookspecMarker("surveykit")
+hookimpl = HookimplMarker("surveykit")
+
+
+@hookspec
+def surveykit_register_question_kinds(register):
+    """Register answer kinds: ``register(kind)`` with a :class:`surveykit.kinds.QuestionKind`."""
+
+
+@hookspec
+def surveykit_register_commands(cli):
+    """Add subcommands to the ``surveykit`` click group ``cli``."""

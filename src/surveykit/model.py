@@ -1,0 +1,144 @@
+"""The consultation as data: frozen attrs classes built by :mod:`surveykit.spec`.
+
+Nothing here does I/O or knows about TOML; a consultation can also be built in code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from attrs import field, frozen
+
+from .conditions import Condition
+from .errors import SpecProblem
+
+__all__ = ["Choice", "Consultation", "Metadata", "Option", "Question", "Section"]
+
+When = dt.date | dt.datetime
+
+
+@frozen
+class Option:
+    """One answer option of a choice question: the stored ``value`` and the shown ``label``."""
+
+    value: str
+    label: str
+    hint: str | None = None
+
+
+@frozen
+class Choice:
+    """A value and label pair for roster vocabularies (roles, authority types)."""
+
+    value: str
+    label: str
+
+
+@frozen
+class Question:
+    """One question.  ``condition`` is the parsed ``shown_if``; ``None`` means always shown."""
+
+    id: str
+    text: str
+    kind: str
+    number: str | None = None
+    hint: str | None = None
+    options: tuple[Option, ...] = ()
+    required: bool = False
+    shown_if: str | None = None
+    max_length: int | None = None
+    section: str = ""
+    condition: Condition | None = field(default=None, eq=False, repr=False)
+
+    @property
+    def title(self) -> str:
+        """The question as people refer to it: "Question 13" or its id when unnumbered."""
+        return f"Question {self.number}" if self.number else f"Question {self.id}"
+
+    def option(self, value: str) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+
+@frozen
+class Section:
+    """A group of questions with the introductory text that precedes them."""
+
+    id: str
+    title: str
+    intro: str = ""
+    questions: tuple[Question, ...] = ()
+
+
+def _aware_start(when: When, zone: ZoneInfo) -> dt.datetime:
+    if isinstance(when, dt.datetime):
+        return when if when.tzinfo else when.replace(tzinfo=zone)
+    return dt.datetime.combine(when, dt.time(), tzinfo=zone)
+
+
+def _aware_end(when: When, zone: ZoneInfo) -> dt.datetime:
+    """A bare date closes at the end of that day, i.e. at midnight starting the next."""
+    if isinstance(when, dt.datetime):
+        return when if when.tzinfo else when.replace(tzinfo=zone)
+    return dt.datetime.combine(when + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+
+
+@frozen
+class Metadata:
+    """Who runs the consultation, when it is open, and what respondents are told."""
+
+    id: str
+    title: str
+    publisher: str
+    closes: When
+    timezone: str = "UTC"
+    opens: When | None = None
+    subtitle: str = ""
+    contact: str = ""
+    privacy_notice: str = ""
+    foreword: str = ""
+    introduction: str = ""
+    how_to_respond: str = ""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def opens_at(self) -> dt.datetime | None:
+        """The first instant at which answers are accepted (aware), or ``None`` if always."""
+        return None if self.opens is None else _aware_start(self.opens, self.zone)
+
+    @property
+    def closes_at(self) -> dt.datetime:
+        """The first instant at which answers are refused (aware; the bound is exclusive)."""
+        return _aware_end(self.closes, self.zone)
+
+    def is_open(self, now: dt.datetime) -> bool:
+        """Whether an aware instant falls inside the consultation's window."""
+        opens_at = self.opens_at
+        return (opens_at is None or now >= opens_at) and now < self.closes_at
+
+
+@frozen
+class Consultation:
+    """A whole consultation spec, loaded and checked.  Questions keep spec order."""
+
+    metadata: Metadata
+    sections: tuple[Section, ...]
+    roles: tuple[Choice, ...] = ()
+    authority_types: tuple[Choice, ...] = ()
+    source: str = "<spec>"
+    warnings: tuple[SpecProblem, ...] = field(default=(), eq=False, repr=False)
+
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+    @cached_property
+    def by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    def question(self, question_id: str) -> Question:
+        return self.by_id[question_id]

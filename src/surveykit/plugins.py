@@ -1,0 +1,173 @@
+"""The plugin manager: loads entry points, runs registry hooks, and keeps what they register.
+
+Plugins (built-in ones included) are found through the ``surveykit`` entry-point group.  Set
+``SURVEYKIT_LOAD_PLUGINS`` to a comma-separated list of entry-point names to load only those
+(empty means none); set ``SURVEYKIT_TRACE_HOOKS=1`` to print every hook call to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
+
+import pluggy
+from attrs import define, field, frozen
+
+from . import hookspecs
+from .errors import PluginError
+
+__all__ = ["PluginInfo", "Plugins", "Registry", "get_plugins"]
+
+ENTRY_POINT_GROUP = "surveykit"
+T = TypeVar("T")
+
+
+@define
+class Registry(Generic[T]):
+    """Named things registered by plugins, remembering which plugin registered each."""
+
+    what: str
+    items: dict[str, T] = field(factory=dict)
+    owners: dict[str, str] = field(factory=dict)
+
+    def add(self, name: str, item: T, plugin: str) -> None:
+        if not isinstance(name, str) or not name:
+            msg = f"plugin {plugin!r} registered a {self.what} without a name: {item!r}"
+            raise PluginError(msg)
+        if name in self.items:
+            msg = (
+                f"{self.what} {name!r} is registered by both plugin {self.owners[name]!r} "
+                f"and plugin {plugin!r}; uninstall one or narrow SURVEYKIT_LOAD_PLUGINS"
+            )
+            raise PluginError(msg)
+        self.items[name] = item
+        self.owners[name] = plugin
+
+    def __getitem__(self, name: str) -> T:
+        return self.items[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def get(self, name: str) -> T | None:
+        return self.items.get(name)
+
+
+@frozen
+class PluginInfo:
+    """What ``surveykit plugins`` shows for one loaded plugin."""
+
+    name: str
+    version: str | None
+    hooks: tuple[str, ...]
+
+
+def _kind_name(kind: Any) -> str:
+    return getattr(kind, "name", None)
+
+
+class Plugins:
+    """A plugin manager plus the registries its hooks fill.  Use :func:`get_plugins` normally."""
+
+    def __init__(self, pm: pluggy.PluginManager | None = None) -> None:
+        self.pm = pm or new_plugin_manager()
+        self._kinds: Registry[Any] | None = None
+        self._lock = threading.Lock()
+
+    def load_entry_points(self) -> None:
+        """Register every plugin in the ``surveykit`` entry-point group (or the narrowed set)."""
+        wanted = os.environ.get("SURVEYKIT_LOAD_PLUGINS")
+        if wanted is None:
+            names: list[str | None] = [None]
+        else:
+            names = [n.strip() for n in wanted.split(",") if n.strip()]
+        for name in names:
+            try:
+                self.pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
+            except Exception as exc:  # a broken plugin must say which one it is
+                msg = f"a surveykit plugin failed to load: {exc}"
+                raise PluginError(msg) from exc
+        self.check()
+
+    def register(self, plugin: object, name: str | None = None) -> None:
+        """Register a plugin object directly (tests, embedding applications)."""
+        self.pm.register(plugin, name=name)
+        self.check()
+        self._kinds = None
+
+    def check(self) -> None:
+        """Fail loudly on a hook implementation that matches no hook specification."""
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"a plugin implements an unknown hook: {exc}") from None
+
+    def call_register_hook(self, hook_name: str, registry: Registry[Any], name_of: Callable) -> None:
+        """Call each implementation of a ``register``-style hook with its own ``register``.
+
+        Giving every plugin its own callback is what lets a clash name both plugins.
+        """
+        caller = getattr(self.pm.hook, hook_name)
+        for impl in reversed(caller.get_hookimpls()):
+
+            def register(item: Any, _plugin: str = impl.plugin_name) -> None:
+                registry.add(name_of(item), item, _plugin)
+
+            kwargs = {"register": register}
+            impl.function(*(kwargs[arg] for arg in impl.argnames))
+
+    @property
+    def kinds(self) -> Registry[Any]:
+        """Question kinds by name."""
+        with self._lock:
+            if self._kinds is None:
+                registry: Registry[Any] = Registry("question kind")
+                self.call_register_hook(
+                    "surveykit_register_question_kinds", registry, _kind_name
+                )
+                self._kinds = registry
+            return self._kinds
+
+    def info(self) -> list[PluginInfo]:
+        """Loaded plugins with their versions and the hooks each implements."""
+        versions = {
+            self.pm.get_name(plugin): dist.version for plugin, dist in self.pm.list_plugin_distinfo()
+        }
+        rows = []
+        for name, plugin in sorted(self.pm.list_name_plugin(), key=lambda pair: str(pair[0])):
+            hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or ()))
+            rows.append(PluginInfo(str(name), versions.get(name), hooks))
+        return rows
+
+
+def new_plugin_manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager("surveykit")
+    pm.add_hookspecs(hookspecs)
+    if os.environ.get("SURVEYKIT_TRACE_HOOKS"):
+        pm.trace.root.setwriter(lambda message: print(message, end="", file=sys.stderr))
+        pm.enable_tracing()
+    return pm
+
+
+_default: Plugins | None = None
+_default_lock = threading.Lock()
+
+
+def get_plugins() -> Plugins:
+    """The process-wide plugins, loaded from entry points on first use (lazy, idempotent)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            plugins = Plugins()
+            plugins.load_entry_points()
+            _default = plugins
+        return _default
