@@ -38,7 +38,7 @@ class SingleChoice:
             if value.__class__ is str:
                 if value in allowed:
                     return value
-                if not value:
+                if not value or value.isspace():
                     return EMPTY
                 return Rejected(
                     "unknown_option",

@@ -1,91 +1,186 @@
-"""cattrs set-up for specs: strict scalar types and errors turned into located problems."""
+"""cattrs set-up for specs: strict scalar types, and cattrs errors turned into plain problems.
+
+cattrs is lenient by default (it would turn ``max_length = "100"`` into ``100``); a spec author
+deserves to hear that the value is wrong instead.  With ``detailed_validation`` cattrs gathers every
+failure of a table into one tree; :func:`flatten` walks that tree and gives back one
+:class:`Leaf` per problem, with the key path and a stable code, for :mod:`surveykit.spec` to
+locate and word.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
+import attrs
 import cattrs
 from cattrs.errors import (
-    AttributeValidationNote,
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
-    IterableValidationNote,
 )
 from cattrs.gen import make_dict_structure_fn, override
 
 from .model import Choice, Metadata, Option, Question, Section, When
 
+__all__ = ["ALLOWED_KEYS", "Leaf", "ValueProblem", "describe", "flatten", "make_converter"]
+
 Path = tuple[str | int, ...]
 
 _TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number"}
+_ISO_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?)?\Z"
+)
+#: Fields of the model that the loader fills in itself; a spec may not set them.
+_OMITTED = {Question: ("section", "condition"), Section: ("questions",)}
+#: How each table is written in TOML, for "must be a table such as ..." messages.
+_TABLE_EXAMPLES = {
+    Option: '{ value = "yes", label = "Yes" }',
+    Choice: '{ value = "leader", label = "Leader" }',
+}
 
 
-def _strict(kind: type):
-    def structure(value: Any, _type: Any) -> Any:
-        if value.__class__ is not kind:
-            msg = f"expected {_TYPE_NAMES[kind]}, found {_describe(value)}"
-            raise TypeError(msg)
-        return value
-
-    return structure
+def _allowed(cls: type) -> tuple[str, ...]:
+    omitted = _OMITTED.get(cls, ())
+    return tuple(a.name for a in attrs.fields(cls) if a.name not in omitted)
 
 
-def _describe(value: Any) -> str:
+#: The keys a spec author may write in each kind of table (``questions`` is handled by the loader).
+ALLOWED_KEYS: dict[type, tuple[str, ...]] = {
+    cls: _allowed(cls) for cls in (Metadata, Section, Question, Option, Choice)
+}
+ALLOWED_KEYS[Section] = (*ALLOWED_KEYS[Section], "questions")
+
+
+class ValueProblem(Exception):
+    """A value of the wrong shape, raised by our structure hooks with a code and plain words.
+
+    ``detail`` completes a sentence whose subject is the key, e.g. ``must be a whole number, not
+    the string '100'``.
+    """
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+class Leaf(NamedTuple):
+    """One problem found while structuring: where (key path), what (code) and the details.
+
+    ``detail`` is the end of a sentence about the key for ``wrong_type`` and ``bad_date``; for
+    ``unknown_key`` it is empty and ``allowed`` lists the keys that table accepts.
+    """
+
+    path: Path
+    code: str
+    detail: str = ""
+    allowed: tuple[str, ...] = ()
+
+
+def describe(value: Any) -> str:
+    """Name a TOML value the way its author would recognise it: "the string '100'"."""
     if isinstance(value, bool):
-        return str(value).lower()
+        return f"the value {str(value).lower()}"
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
         return "an array"
     if isinstance(value, str):
-        return f"the string {value[:40]!r}"
-    return f"{type(value).__name__} {value!r}"
+        return f"the string {value[:40]!r}" + ("..." if len(value) > 40 else "")
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat()}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, dt.time):
+        return f"the time {value.isoformat()}"
+    return repr(value)  # pragma: no cover - tomllib produces nothing else
+
+
+def _strict(kind: type) -> Callable[[Any, Any], Any]:
+    """A hook accepting exactly ``kind``: no quiet conversion of "100" to 100 or 1 to True."""
+
+    def structure(value: Any, _type: Any) -> Any:
+        if value.__class__ is not kind:
+            raise ValueProblem("wrong_type", f"must be {_TYPE_NAMES[kind]}, not {describe(value)}")
+        return value
+
+    return structure
 
 
 def _when(value: Any, _type: Any) -> When:
+    """A TOML date or date-time, or the same written as a string (a common slip)."""
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.match(value):
         try:
-            return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+            return (
+                dt.datetime.fromisoformat(value)
+                if len(value) > 10
+                else dt.date.fromisoformat(value)
+            )
         except ValueError:
-            pass
-    msg = f"expected a date such as 2015-03-13 or a date-time such as 2015-03-13T17:00:00, found {_describe(value)}"
-    raise ValueError(msg)
+            raise ValueProblem("bad_date", f"is {value!r}, which is not a real date") from None
+    msg = (
+        "must be a date such as 2015-03-13 or a date and time such as 2015-03-13T17:00:00, "
+        f"not {describe(value)}"
+    )
+    raise ValueProblem("bad_date", msg)
 
 
-class _SpecFile:
-    """Only a type marker; the real top-level shape is built in :func:`make_converter`."""
+def _optional_when(value: Any, _type: Any) -> When | None:
+    return None if value is None else _when(value, _type)
+
+
+def _table(cls: type, structure: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """Check that a table is a table first; cattrs would otherwise fail with a Python error."""
+    example = _TABLE_EXAMPLES.get(cls)
+    wanted = f"a table such as {example}" if example else "a table"
+
+    def hook(value: Any, _type: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueProblem("wrong_type", f"must be {wanted}, not {describe(value)}")
+        return structure(value, _type)
+
+    return hook
+
+
+def _array(default: Callable[[Any, Any], Any], what: str) -> Callable[[Any, Any], Any]:
+    """Check that an array is an array; cattrs would happily iterate over a string's letters."""
+
+    def hook(value: Any, _type: Any) -> Any:
+        if not isinstance(value, list):
+            raise ValueProblem("wrong_type", f"must be an array of {what}, not {describe(value)}")
+        return default(value, _type)
+
+    return hook
 
 
 def make_converter() -> cattrs.Converter:
+    """A converter that rejects unknown keys and wrong types instead of guessing."""
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     for kind in (str, bool, int):
         conv.register_structure_hook(kind, _strict(kind))
     conv.register_structure_hook(When, _when)
-    conv.register_structure_hook(When | None, lambda v, _t: None if v is None else _when(v, _t))
-    conv.register_structure_hook(
-        Question,
-        make_dict_structure_fn(
-            Question,
-            conv,
-            _cattrs_forbid_extra_keys=True,
-            section=override(omit=True),
-            condition=override(omit=True),
-        ),
+    conv.register_structure_hook(When | None, _optional_when)
+    options = tuple[Option, ...]
+    default = conv.get_structure_hook(options)
+    conv.register_structure_hook_func(
+        lambda t: t == options, _array(default, 'options such as [{ value = "yes", ... }]')
     )
-    for cls in (Option, Choice, Section, Metadata):
-        conv.register_structure_hook(
-            cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
-        )
+    for cls in (Option, Choice, Section, Metadata, Question):
+        omit = {name: override(omit=True) for name in _OMITTED.get(cls, ())}
+        structure = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **omit)
+        conv.register_structure_hook(cls, _table(cls, structure))
     return conv
 
 
-def flatten(exc: BaseException, path: Path = ()) -> Iterator[tuple[Path, str]]:
-    """Every leaf of a cattrs error tree as (path, plain message)."""
+def flatten(exc: BaseException, path: Path = ()) -> Iterator[Leaf]:
+    """Every leaf of a cattrs error tree as a :class:`Leaf`."""
     if isinstance(exc, ClassValidationError):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
@@ -99,12 +194,12 @@ def flatten(exc: BaseException, path: Path = ()) -> Iterator[tuple[Path, str]]:
         for sub in without:
             yield from flatten(sub, path)
     elif isinstance(exc, ForbiddenExtraKeysError):
+        allowed = ALLOWED_KEYS.get(exc.cl, ())
         for key in sorted(exc.extra_fields):
-            yield (*path, key), f"unknown key {key!r}"
+            yield Leaf((*path, key), "unknown_key", allowed=allowed)
     elif isinstance(exc, KeyError):
-        yield path, f"{path[-1]!r} is required but missing" if path else "a required key is missing"
-    else:
-        yield path, str(exc)
-
-
-__all__ = ["AttributeValidationNote", "IterableValidationNote", "flatten", "make_converter"]
+        yield Leaf(path, "missing_key")
+    elif isinstance(exc, ValueProblem):
+        yield Leaf(path, exc.code, exc.detail)
+    else:  # pragma: no cover - every hook above raises ValueProblem; keep the words plain anyway
+        yield Leaf(path, "wrong_type", "is not a valid value here")

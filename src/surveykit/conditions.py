@@ -17,7 +17,7 @@ import importlib.resources
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -49,7 +49,7 @@ class Equals:
 
     question: str
     value: str
-    column: int = 0
+    column: int = field(default=0, eq=False)
 
 
 @frozen
@@ -58,7 +58,7 @@ class OneOf:
 
     question: str
     values: tuple[str, ...]
-    column: int = 0
+    column: int = field(default=0, eq=False)
 
 
 @frozen
@@ -67,7 +67,7 @@ class Contains:
 
     question: str
     value: str
-    column: int = 0
+    column: int = field(default=0, eq=False)
 
 
 @frozen
@@ -75,7 +75,7 @@ class Answered:
     """``answered(q)``: the question was shown and answered."""
 
     question: str
-    column: int = 0
+    column: int = field(default=0, eq=False)
 
 
 @frozen
@@ -146,7 +146,9 @@ class _ToAst(Transformer):
 @functools.cache
 def _parser() -> Lark:
     grammar = importlib.resources.files(__package__).joinpath("conditions.lark").read_text()
-    return Lark(grammar, parser="lalr", maybe_placeholders=True)
+    # The basic lexer always reads a keyword as a keyword.  The contextual lexer would read
+    # ``or`` as a question id where only an id can follow, and misplace syntax errors.
+    return Lark(grammar, parser="lalr", lexer="basic", maybe_placeholders=True)
 
 
 _TOKEN_NAMES = {
@@ -186,13 +188,12 @@ def parse_condition(source: str) -> Condition:
             len(source) + 1,
         ) from None
     except UnexpectedToken as exc:
-        found = "the end" if exc.token.type == "$END" else repr(str(exc.token))
-        column = len(source) + 1 if exc.token.type == "$END" else exc.column
-        raise ConditionSyntaxError(
-            f"unexpected {found}; expected {_describe_expected(set(exc.expected))}",
-            source,
-            column,
-        ) from None
+        expected = _describe_expected(set(exc.expected))
+        if exc.token.type == "$END":
+            message, column = f"the condition ends too soon; expected {expected}", len(source) + 1
+        else:
+            message, column = f"unexpected {str(exc.token)!r}; expected {expected}", exc.column
+        raise ConditionSyntaxError(message, source, column) from None
     except UnexpectedCharacters as exc:
         raise ConditionSyntaxError(
             f"unexpected character {source[exc.pos_in_stream]!r}", source, exc.column
@@ -274,7 +275,7 @@ def evaluate(condition: Condition, answers: Mapping[str, Any]) -> bool:
             return answers.get(q) in values
         case Contains(question=q, value=v):
             chosen = answers.get(q)
-            return isinstance(chosen, list) and v in chosen
+            return type(chosen) is list and v in chosen
         case Answered(question=q):
             return q in answers
         case Not(operand=operand):

@@ -11,10 +11,19 @@ from attrs import frozen
 
 __all__ = [
     "AnswerProblem",
+    "AnswersRejected",
+    "ClosedError",
     "ConditionSyntaxError",
+    "DetailsError",
+    "LinkError",
     "PluginError",
+    "RosterError",
+    "RosterProblem",
+    "SecretError",
     "SpecError",
     "SpecProblem",
+    "StorageError",
+    "SubmissionError",
     "SurveykitError",
 ]
 
@@ -80,3 +89,68 @@ class AnswerProblem:
 
     def __str__(self) -> str:
         return self.message
+
+
+class StorageError(SurveykitError):
+    """A store could not be opened, or refused what was asked of it."""
+
+
+class SecretError(SurveykitError):
+    """The deployment secret is missing, unsafe, or not the one the store was set up with."""
+
+
+class LinkError(SurveykitError):
+    """A unique link is unknown, was replaced by a newer one, or is for another consultation."""
+
+
+class SubmissionError(SurveykitError):
+    """A submission or draft was refused, so nothing was stored."""
+
+
+class ClosedError(SubmissionError):
+    """The consultation is not open at the instant that counts, so nothing was stored."""
+
+
+class AnswersRejected(SubmissionError):
+    """Answers failed validation, so nothing was stored; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[AnswerProblem] | tuple[AnswerProblem, ...]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        head = f"the answers were not stored: {count} problem{'s' if count != 1 else ''}"
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+class DetailsError(SurveykitError):
+    """A new respondent's details are incomplete or wrong, so no link was created."""
+
+
+@frozen
+class RosterProblem:
+    """One bad row (or header) of a roster file, with its line number."""
+
+    code: str
+    message: str
+    file: str = "<roster>"
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class RosterError(SurveykitError):
+    """A roster has bad rows, so nothing was imported; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[RosterProblem] | tuple[RosterProblem, ...]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{count} problem{'s' if count != 1 else ''}; nothing was imported")
+        return "\n".join(lines)

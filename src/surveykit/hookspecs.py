@@ -19,3 +19,18 @@ def surveykit_register_question_kinds(register):
 @hookspec
 def surveykit_register_commands(cli):
     """Add subcommands to the ``surveykit`` click group ``cli``."""
+
+
+@hookspec
+def surveykit_register_renderers(register):
+    """Register renderers (html, cli, email): ``register(renderer)``, named by ``renderer.name``."""
+
+
+@hookspec
+def surveykit_register_storage(register):
+    """Register storage backends by URL scheme: ``register(backend)``, a ``StorageBackend``."""
+
+
+@hookspec
+def surveykit_submitted(consultation, submission):
+    """Called after a submission is stored (a :class:`surveykit.storage.Submission`)."""

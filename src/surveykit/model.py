@@ -115,6 +115,13 @@ class Metadata:
         """The first instant at which answers are refused (aware; the bound is exclusive)."""
         return _aware_end(self.closes, self.zone)
 
+    @property
+    def closing_text(self) -> str:
+        """The closing time as people say it: "Friday 13 March 2015, end of day"."""
+        if isinstance(self.closes, dt.datetime):
+            return f"{self.closes:%A} {self.closes.day} {self.closes:%B %Y, %H:%M}"
+        return f"{self.closes:%A} {self.closes.day} {self.closes:%B %Y}, end of day"
+
     def is_open(self, now: dt.datetime) -> bool:
         """Whether an aware instant falls inside the consultation's window."""
         opens_at = self.opens_at

@@ -75,12 +75,22 @@ def _kind_name(kind: Any) -> str:
     return getattr(kind, "name", None)
 
 
+def _scheme_name(backend: Any) -> str:
+    return getattr(backend, "scheme", None)
+
+
+def _renderer_name(renderer: Any) -> str:
+    return getattr(renderer, "name", None)
+
+
 class Plugins:
     """A plugin manager plus the registries its hooks fill.  Use :func:`get_plugins` normally."""
 
     def __init__(self, pm: pluggy.PluginManager | None = None) -> None:
         self.pm = pm or new_plugin_manager()
         self._kinds: Registry[Any] | None = None
+        self._storage: Registry[Any] | None = None
+        self._renderers: Registry[Any] | None = None
         self._lock = threading.Lock()
 
     def load_entry_points(self) -> None:
@@ -103,6 +113,8 @@ class Plugins:
         self.pm.register(plugin, name=name)
         self.check()
         self._kinds = None
+        self._storage = None
+        self._renderers = None
 
     def check(self) -> None:
         """Fail loudly on a hook implementation that matches no hook specification."""
@@ -111,13 +123,15 @@ class Plugins:
         except pluggy.PluginValidationError as exc:
             raise PluginError(f"a plugin implements an unknown hook: {exc}") from None
 
-    def call_register_hook(self, hook_name: str, registry: Registry[Any], name_of: Callable) -> None:
+    def call_register_hook(
+        self, hook_name: str, registry: Registry[Any], name_of: Callable
+    ) -> None:
         """Call each implementation of a ``register``-style hook with its own ``register``.
 
         Giving every plugin its own callback is what lets a clash name both plugins.
         """
         caller = getattr(self.pm.hook, hook_name)
-        for impl in reversed(caller.get_hookimpls()):
+        for impl in caller.get_hookimpls():
 
             def register(item: Any, _plugin: str = impl.plugin_name) -> None:
                 registry.add(name_of(item), item, _plugin)
@@ -131,16 +145,35 @@ class Plugins:
         with self._lock:
             if self._kinds is None:
                 registry: Registry[Any] = Registry("question kind")
-                self.call_register_hook(
-                    "surveykit_register_question_kinds", registry, _kind_name
-                )
+                self.call_register_hook("surveykit_register_question_kinds", registry, _kind_name)
                 self._kinds = registry
             return self._kinds
+
+    @property
+    def storage(self) -> Registry[Any]:
+        """Storage backends by URL scheme."""
+        with self._lock:
+            if self._storage is None:
+                registry: Registry[Any] = Registry("storage scheme")
+                self.call_register_hook("surveykit_register_storage", registry, _scheme_name)
+                self._storage = registry
+            return self._storage
+
+    @property
+    def renderers(self) -> Registry[Any]:
+        """Renderers (html, cli, email) by name."""
+        with self._lock:
+            if self._renderers is None:
+                registry: Registry[Any] = Registry("renderer")
+                self.call_register_hook("surveykit_register_renderers", registry, _renderer_name)
+                self._renderers = registry
+            return self._renderers
 
     def info(self) -> list[PluginInfo]:
         """Loaded plugins with their versions and the hooks each implements."""
         versions = {
-            self.pm.get_name(plugin): dist.version for plugin, dist in self.pm.list_plugin_distinfo()
+            self.pm.get_name(plugin): dist.version
+            for plugin, dist in self.pm.list_plugin_distinfo()
         }
         rows = []
         for name, plugin in sorted(self.pm.list_name_plugin(), key=lambda pair: str(pair[0])):

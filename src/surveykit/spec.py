@@ -4,16 +4,24 @@
 :class:`~surveykit.errors.SpecError` listing *all* problems found.  Suspicious but loadable things
 (a condition that can never hold, so a question that can never be shown) are kept as
 ``consultation.warnings``.
+
+Messages are read by the people who write specs (a council officer, say), not by programmers:
+each names the file, the line and the question, says what is wrong in plain words, and where it
+can, what to write instead.  Each problem also has a stable ``code``, listed in :data:`CODES` and
+documented in ``docs/errors.md``.
 """
 
 from __future__ import annotations
 
+import ast
+import copy
+import difflib
 import itertools
 import os
 import re
 import tomllib
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,22 +46,47 @@ from .model import Choice, Consultation, Metadata, Question, Section
 from .plugins import Registry, get_plugins
 from .tomlpos import Locator
 
-__all__ = ["load_spec", "loads_spec"]
+__all__ = ["CODES", "WARNING_CODES", "load_spec", "loads_spec"]
+
+#: Every code a :class:`SpecError` problem can carry, with what it means.
+CODES: dict[str, str] = {
+    "unreadable": "the spec file cannot be read, or is not UTF-8 text",
+    "toml_syntax": "the file is not valid TOML",
+    "unknown_key": "a key the spec format does not have, often a typo",
+    "missing_key": "a required key or table is missing",
+    "wrong_type": "a value of the wrong type: text, number, true/false, table or array",
+    "bad_date": "opens or closes is not a date",
+    "bad_timezone": "timezone is not a known time zone name",
+    "closes_before_opens": "the consultation closes before it opens",
+    "no_questions": "the spec has no questions",
+    "bad_id": "a question id cannot be used in conditions",
+    "duplicate_id": "two questions, or two sections, have the same id",
+    "duplicate_value": "a role or authority type is listed twice",
+    "duplicate_option": "a question lists the same option value twice",
+    "empty_option": "an option value is empty",
+    "unknown_kind": "a question's kind is not one the installed plugins provide",
+    "missing_options": "a choice question has no options",
+    "unexpected_options": "a question whose kind takes no options lists some",
+    "unexpected_max_length": "max_length is set on a question whose kind has no length limit",
+    "bad_max_length": "max_length is less than 1",
+    "condition_syntax": "a shown_if condition cannot be read",
+    "bad_reference": "a condition refers to a later, unknown or the same question",
+    "bad_comparison": "a condition compares a question in a way its kind does not allow",
+    "unknown_option": "a condition uses a value that is not one of the question's options",
+}
+#: Every code a warning (``consultation.warnings``) can carry.
+WARNING_CODES: dict[str, str] = {
+    "never_shown": "a condition can never be true, so its question is never shown",
+}
 
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 RESERVED = frozenset({"and", "or", "not", "in", "answered"})
+TOP_LEVEL = ("consultation", "roles", "authority_types", "sections")
 #: Conditions whose referenced answers have more combinations than this are not searched for
 #: impossibility; the warning is a help, and must not make loading slow.
 MAX_COMBINATIONS = 4096
 
-
-@attrs.frozen
-class _SpecFile:
-    consultation: Metadata
-    sections: tuple[Section, ...]
-    roles: tuple[Choice, ...] = ()
-    authority_types: tuple[Choice, ...] = ()
-
+Path_ = tuple[str | int, ...]
 
 _converter = _structure.make_converter()
 
@@ -62,40 +95,194 @@ def load_spec(path: str | os.PathLike[str], *, kinds: Registry[Any] | None = Non
     """Read and check the spec at ``path``."""
     name = os.fspath(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise SpecError([SpecProblem("unreadable", f"cannot read the spec: {reason}", name)]) from None
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        problem = SpecProblem("unreadable", f"cannot read the spec: {reason}", name)
+        raise SpecError([problem]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problem = SpecProblem(
+            "unreadable",
+            "the file is not UTF-8 text; save it again choosing the UTF-8 encoding",
+            name,
+            data.count(b"\n", 0, exc.start) + 1,
+        )
+        raise SpecError([problem]) from None
     return loads_spec(text, source=name, kinds=kinds)
 
 
-def loads_spec(text: str, *, source: str = "<spec>", kinds: Registry[Any] | None = None) -> Consultation:
+def loads_spec(
+    text: str, *, source: str = "<spec>", kinds: Registry[Any] | None = None
+) -> Consultation:
     """Check spec ``text``; ``source`` names it in messages."""
+    text = text.removeprefix("\ufeff")  # editors on Windows often save UTF-8 with a BOM
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SpecError([_toml_problem(exc, source)]) from None
+        raise SpecError([_toml_problem(exc, text, source)]) from None
     return _Checker(text, data, source, kinds if kinds is not None else get_plugins().kinds).run()
 
 
-def _toml_problem(exc: tomllib.TOMLDecodeError, source: str) -> SpecProblem:
+# TOML syntax ---------------------------------------------------------------------------------
+
+#: tomllib's words, matched at the start of its message, and plainer ones to show instead.
+_TOML_MESSAGES = (
+    ("Invalid value", 'a value is missing or not valid; text must be in quotes, e.g. "yes"'),
+    ("Unterminated string", "a string is not closed; check its closing quotes"),
+    (
+        "Illegal character '\\n'",
+        "a string runs past the end of its line; close its quotes, or use triple quotes "
+        '(""") for text over several lines',
+    ),
+    (
+        "Invalid date or datetime",
+        "not a real date or time; write dates as 2015-03-13 and times as 2015-03-13T17:00:00",
+    ),
+    (
+        "Expected newline or end of document after a statement",
+        "unexpected text after a value; put each key = value on a line of its own",
+    ),
+    ("Invalid statement", "this line is neither key = value nor a [table] header"),
+    ("Unclosed array", "an array [ ... ] is not closed with ]"),
+    ("Unclosed inline table", "an inline table { ... } is not closed with }"),
+    (
+        "Invalid initial character for a key part",
+        "a key was expected here; note that an inline table { ... } must stay on one line",
+    ),
+    (
+        "Expected '=' after a key in a key/value pair",
+        "expected '=' after a key; a key with spaces in it must be in quotes",
+    ),
+)
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError, text: str, source: str) -> SpecProblem:
+    """Reword tomllib's message and find the line it did not give (or gave as the end)."""
     message = str(exc)
-    match = re.search(r"\(at line (\d+), column (\d+)\)", message)
     line = column = None
-    if match:
+    if match := re.search(r"\s*\(at line (\d+), column (\d+)\)", message):
         line, column = int(match[1]), int(match[2])
-        message = message[: match.start()].strip()
-    elif "(at end of document)" in message:
-        message = message.replace("(at end of document)", "").strip()
-        message += " at the end of the file"
+        message = message[: match.start()]
+    elif match := re.search(r"\s*\(at end of document\)", message):
+        message = message[: match.start()]
+    locator = Locator(text)
+    if message == "Cannot overwrite a value" and locator.duplicates:
+        path, first, again = locator.duplicates[0]
+        message = f"the key {path[-1]!r} is set twice in one table{_first_on(first, again)}"
+        line, column = again, None
+    elif message in _UNCLOSED and locator.unclosed is not None:
+        message = _UNCLOSED[message]
+        line, column = locator.unclosed, None
+    elif declared := re.fullmatch(r"Cannot declare (\(.*\)) twice", message):
+        name = ".".join(map(str, ast.literal_eval(declared[1])))
+        message = f"the table [{name}] is declared twice"
+    else:
+        message = _plain_toml_message(message)
+        if line is None:
+            line = locator.unclosed or text.rstrip().count("\n") + 1
     return SpecProblem("toml_syntax", f"not valid TOML: {message}", source, line, column=column)
 
 
+#: tomllib reports an unclosed construct where it gave up; the Locator knows where it began.
+_UNCLOSED = {
+    "Unterminated string": "a string that starts on this line is not closed; check its quotes",
+    "Unclosed array": "an array [ ... ] that starts on this line is not closed with ]",
+    "Unclosed inline table": "an inline table { ... } that starts on this line is not closed",
+}
+
+
+def _plain_toml_message(message: str) -> str:
+    for start, plain in _TOML_MESSAGES:
+        if message.startswith(start):
+            return plain
+    return message[:1].lower() + message[1:]
+
+
+# wording -------------------------------------------------------------------------------------
+
+
+def _first_on(first: int | None, here: int | None) -> str:
+    """The words pointing back to the earlier of two clashing entries: ' (first on line 12)'."""
+    return f" (first on line {first})" if first is not None and first != here else ""
+
+
 def _path_text(path: Iterable[str | int]) -> str:
+    """The path as a programmer would write it, kept on each problem for tools."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
+
+
+def _subject(keys: Sequence[str | int]) -> str:
+    """Name a key inside a table as its author would: 'max_length', 'label' of option 2."""
+    words: list[str] = []
+    parts = list(keys)
+    while parts:
+        part = parts.pop(0)
+        if parts and isinstance(parts[0], int):
+            number = parts.pop(0) + 1
+            words.append(f"option {number}" if part == "options" else f"item {number} of {part!r}")
+        else:
+            words.append(repr(part))
+    return " of ".join(reversed(words))
+
+
+def _close(word: str, choices: Iterable[str]) -> str | None:
+    """The one of ``choices`` that ``word`` is most likely a typo of, if any."""
+    choices = list(choices)
+    same_but_case = [c for c in choices if c.lower() == word.lower()]
+    close = same_but_case or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Words suggesting the likely intended one of ``choices``: '; did you mean 'x'?'."""
+    close = _close(word, choices)
+    return f"; did you mean {close!r}?" if close else ""
+
+
+def _suggest(word: str, choices: Iterable[str], listing: str) -> str:
+    """The likely intended word for a near miss, else the list of what is allowed."""
+    choices = list(choices)
+    if not choices:
+        return ""
+    return _did_you_mean(word, choices) or f"; {listing}: {', '.join(choices)}"
+
+
+def _syntax_hint(source: str, column: int, message: str) -> str:
+    """What a spec author most likely meant, for the usual slips in a condition."""
+    at = source[column - 1 : column + 1]
+    if at[:1] == "=" and at != "==":
+        return "; use == to compare a question with a value"
+    if at[:1] in ("&", "|"):
+        return "; write and / or instead of && / ||"
+    if at[:1] in ("'", '"') and message.startswith("unexpected character"):
+        return "; a quoted value is not closed"
+    if "expected a quoted string" in message:
+        return '; put option values in quotes, e.g. q1 == "yes"'
+    if re.match(r"unexpected '(AND|OR|NOT|IN)'", message):
+        return "; write and, or, not and in in lower case"
+    if "expected '['" in message:
+        return '; list the values in square brackets, e.g. q1 in ["a", "b"]'
+    if column > len(source):
+        return "; check for a missing ) or a condition cut short"
+    return ""
+
+
+# checking ------------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Part:
+    """One section as structured, with its questions' positions kept for locating problems."""
+
+    index: int
+    section: Section
+    questions: list[tuple[int, Question]]
+    broken: bool = False
 
 
 class _Checker:
@@ -110,98 +297,203 @@ class _Checker:
         self.warnings: list[SpecProblem] = []
         #: ids of questions that failed to structure: references to them are not reported again
         self.unstructured: set[str] = set()
+        #: optional keys left out of a repaired table (see :meth:`_piece`), by the table's path
+        self.dropped: dict[Path_, frozenset[str]] = {}
 
-    def problem(self, code: str, message: str, path: tuple = (), question: str | None = None) -> None:
+    def problem(
+        self, code: str, message: str, path: Path_ = (), question: str | None = None
+    ) -> None:
         self.problems.append(self._located(code, message, path, question))
 
-    def warn(self, code: str, message: str, path: tuple = (), question: str | None = None) -> None:
+    def warn(self, code: str, message: str, path: Path_ = (), question: str | None = None) -> None:
         self.warnings.append(self._located(code, message, path, question))
 
-    def _located(self, code: str, message: str, path: tuple, question: str | None) -> SpecProblem:
+    def _located(self, code: str, message: str, path: Path_, question: str | None) -> SpecProblem:
         return SpecProblem(
             code, message, self.source, self.locator.line(path), question, _path_text(path) or None
         )
 
     def run(self) -> Consultation:
-        spec = self._structure()
-        if spec is None:
-            raise SpecError(sorted(self.problems, key=lambda p: p.line or 0))
-        self._check_metadata(spec.consultation)
-        self._check_choices("roles", spec.roles)
-        self._check_choices("authority_types", spec.authority_types)
-        sections = self._check_sections(spec.sections)
-        if self.problems:
+        meta, roles, authority_types, parts = self._structure()
+        if meta is not None:
+            self._check_metadata(meta)
+        self._check_choices("roles", roles)
+        self._check_choices("authority_types", authority_types)
+        sections = self._check_sections(parts)
+        if self.problems or meta is None:
             raise SpecError(sorted(self.problems, key=lambda p: p.line or 0))
         consultation = Consultation(
-            metadata=spec.consultation,
+            metadata=meta,
             sections=sections,
-            roles=spec.roles,
-            authority_types=spec.authority_types,
+            roles=tuple(choice for _, choice in roles),
+            authority_types=tuple(choice for _, choice in authority_types),
             source=self.source,
             warnings=(),
         )
         self._find_never_shown(consultation)
         return attrs.evolve(consultation, warnings=tuple(self.warnings))
 
-    def _structure(self) -> _SpecFile | None:
-        """Structure the document piece by piece, so one bad question hides no other problem."""
-        data = self.data
-        extra = sorted(set(data) - {"consultation", "sections", "roles", "authority_types"})
-        for key in extra:
-            self.problem("bad_value", f"unknown top-level key {key!r}", (key,))
-        meta = self._piece(("consultation",), Metadata, required=True)
-        roles = self._pieces(("roles",), Choice)
-        authority_types = self._pieces(("authority_types",), Choice)
-        sections = []
-        raw_sections = data.get("sections")
-        if not isinstance(raw_sections, list):
-            self.problem("bad_value", "the spec needs [[sections]], each with [[sections.questions]]", ("sections",))
-            raw_sections = []
-        for si, raw in enumerate(raw_sections):
-            if not isinstance(raw, dict):
-                self.problem("bad_value", f"sections[{si}] must be a table", ("sections", si))
-                continue
-            head = {k: v for k, v in raw.items() if k != "questions"}
-            section = self._piece(("sections", si), Section, value=head)
-            raw_questions = raw.get("questions", [])
-            questions = self._pieces(("sections", si, "questions"), Question, value=raw_questions, partial=True)
-            for raw_q, q in zip(raw_questions if questions else (), questions or (), strict=False):
-                if q is None and isinstance(raw_q, dict) and isinstance(raw_q.get("id"), str):
-                    self.unstructured.add(raw_q["id"])
-            if section is not None and questions is not None:
-                sections.append(attrs.evolve(section, questions=tuple(q for q in questions if q)))
-        if meta is None or roles is None or authority_types is None:
-            return None
-        return _SpecFile(meta, tuple(sections), tuple(roles), tuple(authority_types))
+    # structuring ----------------------------------------------------------------------------
 
-    def _piece(self, path: tuple, cls: type, value: Any = None, required: bool = False) -> Any:
-        value = self._lookup(path) if value is None else value
-        if value is None:
-            if required:
-                self.problem("bad_value", f"the spec needs a [{_path_text(path)}] table", path)
+    def _structure(self) -> tuple[Metadata | None, list, list, list[_Part]]:
+        """Structure the document piece by piece, so one bad question hides no other problem."""
+        for key, value in self.data.items():
+            if key not in TOP_LEVEL:
+                self._unknown_top_level(key, value)
+        meta = None
+        if "consultation" not in self.data:
+            self.problem(
+                "missing_key",
+                "the spec has no [consultation] table; it needs at least id, title, publisher "
+                "and closes",
+                ("consultation",),
+            )
+        else:
+            meta = self._piece(("consultation",), Metadata, self.data["consultation"])
+        roles = self._pieces(("roles",), Choice, self.data.get("roles", []))
+        authority_types = self._pieces(
+            ("authority_types",), Choice, self.data.get("authority_types", [])
+        )
+        return meta, roles, authority_types, self._structure_sections()
+
+    def _unknown_top_level(self, key: str, value: Any) -> None:
+        if key in ("questions", "question"):
+            # Their ids are not reported again as unknown where conditions refer to them.
+            items = value if isinstance(value, list) else [value]
+            ids = (item.get("id") for item in items if isinstance(item, dict))
+            self.unstructured.update(i for i in ids if isinstance(i, str))
+            hint = (
+                "; questions belong to a section: write [[sections.questions]] after [[sections]]"
+            )
+        else:
+            hint = _suggest(key, TOP_LEVEL, "the spec's top level takes")
+        self.problem("unknown_key", f"unknown key {key!r}{hint}", (key,))
+
+    def _structure_sections(self) -> list[_Part]:
+        raw_sections = self.data.get("sections")
+        if raw_sections is None:
+            self.problem(
+                "missing_key",
+                "the spec has no sections; add [[sections]], each followed by its "
+                "[[sections.questions]]",
+                ("sections",),
+            )
+            return []
+        if not isinstance(raw_sections, list):
+            self._wrong_type(
+                ("sections",), "an array of tables, written [[sections]]", raw_sections
+            )
+            return []
+        if not any(isinstance(s, dict) and s.get("questions") for s in raw_sections):
+            self.problem("no_questions", "the spec has no questions", ("sections",))
+        parts = []
+        for si, raw in enumerate(raw_sections):
+            part = self._structure_section(si, raw)
+            if part is not None:
+                parts.append(part)
+        return parts
+
+    def _structure_section(self, si: int, raw: Any) -> _Part | None:
+        path = ("sections", si)
+        if not isinstance(raw, dict):
+            self._wrong_type(path, "a table", raw)
             return None
-        if not isinstance(value, dict):
-            self.problem("bad_value", f"{_path_text(path)} must be a table", path)
-            return None
+        head = {k: v for k, v in raw.items() if k != "questions"}
+        section = self._piece(path, Section, head)
+        broken = section is None
+        if section is None:  # keep checking its questions under a stand-in
+            section = Section(id=str(head.get("id", "")), title="")
+        raw_questions = raw.get("questions", [])
+        questions = []
+        for qi, q in self._pieces((*path, "questions"), Question, raw_questions, partial=True):
+            if q is None:
+                qid = self._qid((*path, "questions", qi))
+                if qid is not None:
+                    self.unstructured.add(qid)
+            else:
+                questions.append((qi, q))
+        return _Part(si, section, questions, broken)
+
+    def _pieces(self, path: Path_, cls: type, value: Any, partial: bool = False) -> list:
+        """Structure an array of tables as (index, object) pairs; failures are ``None``."""
+        if not isinstance(value, list):
+            header = ".".join(str(p) for p in path if isinstance(p, str))
+            self._wrong_type(path, f"an array of tables, written [[{header}]]", value)
+            return []
+        out = [(i, self._piece((*path, i), cls, item)) for i, item in enumerate(value)]
+        return out if partial else [(i, o) for i, o in out if o is not None]
+
+    def _piece(self, path: Path_, cls: type, value: Any) -> Any:
+        """Structure one table, reporting each problem found in it.
+
+        So that one run finds all of a table's problems, a faulty table is then repaired where
+        that is safe, and checked further: see :func:`_repair`.  Optional keys dropped by the
+        repair are kept in ``self.dropped``, so that no check reports what the repair caused.
+        """
         try:
             return _converter.structure(value, cls)
-        except BaseValidationError as exc:
-            for sub, message in _structure.flatten(exc):
-                full = (*path, *sub)
-                self.problem("bad_value", f"{_path_text(full)}: {message}", full, self._qid(full))
+        except (BaseValidationError, _structure.ValueProblem) as exc:
+            leaves = list(_structure.flatten(exc))
+        for leaf in leaves:
+            if not _explained_by_typo(leaf, leaves):
+                full = (*path, *leaf.path)
+                self.problem(leaf.code, self._leaf_message(full, leaf), full, self._qid(full))
+        repaired, dropped = _repair(value, leaves, cls)
+        if repaired is None:
             return None
-
-    def _pieces(self, path: tuple, cls: type, value: Any = None, partial: bool = False) -> list | None:
-        value = self._lookup(path) if value is None else value
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem("bad_value", f"{_path_text(path)} must be an array of tables ([[{_path_text(path)}]])", path)
+        try:
+            result = _converter.structure(repaired, cls)
+        except (BaseValidationError, _structure.ValueProblem):
             return None
-        out = [self._piece((*path, i), cls, value=item) for i, item in enumerate(value)]
-        return out if partial or all(o is not None for o in out) else None
+        self.dropped[path] = dropped
+        return result
 
-    def _lookup(self, path: tuple) -> Any:
+    def _wrong_type(self, path: Path_, wanted: str, value: Any) -> None:
+        leaf = _structure.Leaf(
+            (), "wrong_type", f"must be {wanted}, not {_structure.describe(value)}"
+        )
+        self.problem("wrong_type", self._leaf_message(path, leaf), path, self._qid(path))
+
+    def _leaf_message(self, path: Path_, leaf: _structure.Leaf) -> str:
+        """Word a structuring problem: the table it is in, then the key and what is wrong."""
+        context, keys = self._context(path)
+        if leaf.code == "unknown_key":
+            inside = _subject(keys[:-1])
+            text = f"unknown key {keys[-1]!r}" + (f" in {inside}" if inside else "")
+            text += _suggest(str(keys[-1]), leaf.allowed, "the keys allowed here are")
+        elif leaf.code == "missing_key":
+            text = f"{_subject(keys)} is required but missing"
+        elif not keys:
+            return f"{context or 'the value'} {leaf.detail}"
+        else:
+            text = f"{_subject(keys)} {leaf.detail}"
+        return f"{context}: {text}" if context else text
+
+    def _context(self, path: Path_) -> tuple[str, Path_]:
+        """Split a path into the table a spec author wrote and the keys inside it.
+
+        A question with an id needs no words here: every problem already names its question.
+        """
+        match path:
+            case ("consultation", *keys):
+                return "[consultation]", tuple(keys)
+            case ("roles", int(i), *keys):
+                return f"role {i + 1}", tuple(keys)
+            case ("authority_types", int(i), *keys):
+                return f"authority type {i + 1}", tuple(keys)
+            case ("sections", int(si), "questions", int(qi), *keys):
+                if self._qid(path) is not None:
+                    return "", tuple(keys)
+                return f"question {qi + 1} of {self._section_name(si)}", tuple(keys)
+            case ("sections", int(si), *keys):
+                return self._section_name(si), tuple(keys)
+        return "", path
+
+    def _section_name(self, si: int) -> str:
+        section_id = self._lookup(("sections", si, "id"))
+        return f"section {section_id!r}" if isinstance(section_id, str) else f"section {si + 1}"
+
+    def _lookup(self, path: Path_) -> Any:
         node: Any = self.data
         for part in path:
             if isinstance(node, dict) and isinstance(part, str):
@@ -212,12 +504,11 @@ class _Checker:
                 return None
         return node
 
-    def _qid(self, path: tuple) -> str | None:
+    def _qid(self, path: Path_) -> str | None:
+        """The id of the question ``path`` is in, if it has a usable one."""
         if len(path) >= 4 and path[0] == "sections" and path[2] == "questions":
-            try:
-                return self.data["sections"][path[1]]["questions"][path[3]].get("id")
-            except (IndexError, KeyError, TypeError, AttributeError):
-                return None
+            qid = self._lookup((*path[:4], "id"))
+            return qid if isinstance(qid, str) else None
         return None
 
     # metadata -------------------------------------------------------------------------------
@@ -229,101 +520,123 @@ class _Checker:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             self.problem(
                 "bad_timezone",
-                f"unknown time zone {meta.timezone!r}; use an IANA name such as 'Europe/London'",
+                f"[consultation]: unknown time zone {meta.timezone!r}; use a name from the IANA "
+                "time zone list, such as 'Europe/London'",
                 (*base, "timezone"),
             )
             return
         if meta.opens is not None and meta.closes_at <= meta.opens_at:
             self.problem(
                 "closes_before_opens",
-                f"the consultation closes ({meta.closes}) before it opens ({meta.opens})",
+                f"[consultation]: the consultation closes ({meta.closes}) before it opens "
+                f"({meta.opens}); check the two dates",
                 (*base, "closes"),
             )
 
-    def _check_choices(self, key: str, choices: tuple[Choice, ...]) -> None:
-        seen: set[str] = set()
-        for i, choice in enumerate(choices):
-            if choice.value in seen:
-                self.problem("duplicate_value", f"{key}: {choice.value!r} is listed twice", (key, i))
-            seen.add(choice.value)
+    def _check_choices(self, key: str, choices: list[tuple[int, Choice]]) -> None:
+        first: dict[str, int] = {}
+        for i, choice in choices:
+            if choice.value in first:
+                earlier = _first_on(
+                    self.locator.line((key, first[choice.value])), self.locator.line((key, i))
+                )
+                self.problem(
+                    "duplicate_value",
+                    f"{key}: the value {choice.value!r} is listed twice{earlier}",
+                    (key, i),
+                )
+            first.setdefault(choice.value, i)
 
     # sections and questions ---------------------------------------------------------------
 
-    def _check_sections(self, sections: tuple[Section, ...]) -> tuple[Section, ...]:
-        if not any(s.questions for s in sections):
-            self.problem("no_questions", "the spec has no questions", ("sections",))
-        section_ids: set[str] = set()
-        earlier: dict[str, Question] = {}
-        later_ids = {
-            q.id: (si, qi) for si, s in enumerate(sections) for qi, q in enumerate(s.questions)
-        }
+    def _check_sections(self, parts: list[_Part]) -> tuple[Section, ...]:
+        first_section: dict[str, Path_] = {}
+        earlier: dict[str, tuple[Question, Path_]] = {}
+        all_ids = {q.id for part in parts for _, q in part.questions} | self.unstructured
         out = []
-        for si, section in enumerate(sections):
-            if section.id in section_ids:
-                self.problem(
-                    "duplicate_id", f"section id {section.id!r} is used twice", ("sections", si, "id")
+        for part in parts:
+            path = ("sections", part.index)
+            if not part.broken:
+                self._check_unique(
+                    "section", part.section.id, (*path, "id"), first_section, question=None
                 )
-            section_ids.add(section.id)
             questions = []
-            for qi, question in enumerate(section.questions):
-                path = ("sections", si, "questions", qi)
-                question = attrs.evolve(question, section=section.id)
-                question = self._check_question(question, path, earlier, later_ids)
+            for qi, question in part.questions:
+                qpath = (*path, "questions", qi)
+                question = attrs.evolve(question, section=part.section.id)
+                question = self._check_question(question, qpath, earlier, all_ids)
                 questions.append(question)
-                earlier.setdefault(question.id, question)
-            out.append(attrs.evolve(section, questions=tuple(questions)))
+                earlier.setdefault(question.id, (question, qpath))
+            out.append(attrs.evolve(part.section, questions=tuple(questions)))
         return tuple(out)
 
-    def _check_question(
-        self, q: Question, path: tuple, earlier: dict[str, Question], all_ids: dict[str, tuple]
-    ) -> Question:
-        if not ID_PATTERN.match(q.id) or q.id in RESERVED:
-            self.problem(
-                "bad_id",
-                f"question id {q.id!r} must be letters, digits and underscores, not starting "
-                "with a digit, and not one of: " + ", ".join(sorted(RESERVED)),
-                (*path, "id"),
-                q.id,
-            )
-        if q.id in earlier:
-            first = self.locator.line(self._path_of(q.id, all_ids)) if q.id in all_ids else None
+    def _check_unique(
+        self, what: str, value: str, path: Path_, first: dict[str, Path_], question: str | None
+    ) -> None:
+        if value in first:
+            earlier = _first_on(self.locator.line(first[value]), self.locator.line(path))
             self.problem(
                 "duplicate_id",
-                f"question id {q.id!r} is used twice" + (f" (first on line {first})" if first else ""),
-                (*path, "id"),
-                q.id,
+                f"{what} id {value!r} is used twice{earlier}; give each {what} its own id",
+                path,
+                question,
             )
+        first.setdefault(value, path)
+
+    def _check_question(
+        self,
+        q: Question,
+        path: Path_,
+        earlier: dict[str, tuple[Question, Path_]],
+        all_ids: set[str],
+    ) -> Question:
+        self._check_id(q, path)
+        if q.id in earlier:
+            first = {q.id: (*earlier[q.id][1], "id")}
+            self._check_unique("question", q.id, (*path, "id"), first, q.id)
         kind = self.kinds.get(q.kind)
         if kind is None:
-            known = ", ".join(sorted(self.kinds)) or "none (no kind plugin is loaded)"
-            self.problem("unknown_kind", f"unknown kind {q.kind!r}; known kinds: {known}", (*path, "kind"), q.id)
+            known = _suggest(q.kind, sorted(self.kinds), "the known kinds are")
+            self.problem(
+                "unknown_kind",
+                f"unknown kind {q.kind!r}" + (known or "; no plugin providing kinds is loaded"),
+                (*path, "kind"),
+                q.id,
+            )
         else:
             self._check_kind_fields(q, kind, path)
         if q.shown_if is None:
             return q
-        try:
-            condition = parse_condition(q.shown_if)
-        except ConditionSyntaxError as exc:
-            message = f"shown_if: {exc.message} at column {exc.column} of `{q.shown_if}`"
-            self.problems.append(
-                attrs.evolve(
-                    self._located("condition_syntax", message, (*path, "shown_if"), q.id),
-                    column=exc.column,
-                )
-            )
-            return q
-        if self._check_condition(q, condition, path, earlier, all_ids):
+        condition = self._parse_condition(q, path)
+        if condition is not None and self._check_condition(q, condition, path, earlier, all_ids):
             return attrs.evolve(q, condition=condition)
         return q
 
-    @staticmethod
-    def _path_of(qid: str, all_ids: dict[str, tuple]) -> tuple:
-        si, qi = all_ids[qid]
-        return ("sections", si, "questions", qi)
+    def _check_id(self, q: Question, path: Path_) -> None:
+        """Ids must be names a condition can use: ``q1``, ``role``, ``consent_2``."""
+        if not ID_PATTERN.match(q.id):
+            message = (
+                f"question id {q.id!r} cannot be used in conditions; use letters, digits and "
+                "underscores only, starting with a letter, e.g. 'q1'"
+            )
+        elif q.id in RESERVED:
+            message = (
+                f"question id {q.id!r} is a word of the condition language "
+                f"({', '.join(sorted(RESERVED))}); choose another"
+            )
+        else:
+            return
+        self.problem("bad_id", message, (*path, "id"), q.id)
 
-    def _check_kind_fields(self, q: Question, kind: Any, path: tuple) -> None:
-        if kind.has_options and not q.options:
-            self.problem("missing_options", f"a {q.kind!r} question needs options", path, q.id)
+    def _check_kind_fields(self, q: Question, kind: Any, path: Path_) -> None:
+        if kind.has_options and not q.options and "options" not in self.dropped.get(path, ()):
+            self.problem(
+                "missing_options",
+                f"a {q.kind!r} question needs options, e.g. "
+                'options = [{ value = "yes", label = "Yes" }, { value = "no", label = "No" }]',
+                path,
+                q.id,
+            )
         if not kind.has_options and q.options:
             self.problem(
                 "unexpected_options",
@@ -331,102 +644,148 @@ class _Checker:
                 (*path, "options"),
                 q.id,
             )
-        seen: set[str] = set()
+        self._check_options(q, path)
+        if q.max_length is None:
+            return
+        if not kind.has_max_length:
+            self.problem(
+                "unexpected_max_length",
+                f"max_length applies to text answers, not to a {q.kind!r} question; remove it",
+                (*path, "max_length"),
+                q.id,
+            )
+        elif q.max_length < 1:
+            self.problem(
+                "bad_max_length",
+                f"max_length must be at least 1, not {q.max_length}",
+                (*path, "max_length"),
+                q.id,
+            )
+
+    def _check_options(self, q: Question, path: Path_) -> None:
+        first: dict[str, int] = {}
         for i, option in enumerate(q.options):
-            if option.value in seen:
+            where = (*path, "options", i)
+            if not option.value:
+                self.problem("empty_option", f"option {i + 1} has an empty value", where, q.id)
+            elif option.value in first:
+                earlier = _first_on(
+                    self.locator.line((*path, "options", first[option.value])),
+                    self.locator.line(where),
+                )
                 self.problem(
                     "duplicate_option",
-                    f"option value {option.value!r} is listed twice",
-                    (*path, "options", i),
+                    f"option value {option.value!r} is listed twice{earlier}; "
+                    "each option needs its own value",
+                    where,
                     q.id,
                 )
-            if not option.value:
-                self.problem("empty_option", "an option value may not be empty", (*path, "options", i), q.id)
-            seen.add(option.value)
-        if q.max_length is not None:
-            if not kind.has_max_length:
-                self.problem(
-                    "unexpected_max_length",
-                    f"max_length applies to text answers, not to a {q.kind!r} question",
-                    (*path, "max_length"),
-                    q.id,
-                )
-            elif q.max_length < 1:
-                self.problem("bad_max_length", "max_length must be at least 1", (*path, "max_length"), q.id)
+            first.setdefault(option.value, i)
+
+    # conditions -----------------------------------------------------------------------------
+
+    def _parse_condition(self, q: Question, path: Path_) -> Condition | None:
+        assert q.shown_if is not None
+        if not q.shown_if.strip():
+            message = 'shown_if is empty; remove it, or write a condition such as q1 == "yes"'
+            self.problem("condition_syntax", message, (*path, "shown_if"), q.id)
+            return None
+        try:
+            return parse_condition(q.shown_if)
+        except ConditionSyntaxError as exc:
+            hint = _syntax_hint(q.shown_if, exc.column, exc.message)
+            message = f"shown_if: {exc.message} at column {exc.column} of `{q.shown_if}`{hint}"
+            problem = self._located("condition_syntax", message, (*path, "shown_if"), q.id)
+            self.problems.append(attrs.evolve(problem, column=exc.column))
+            return None
 
     def _check_condition(
         self,
         q: Question,
         condition: Condition,
-        path: tuple,
-        earlier: dict[str, Question],
-        all_ids: dict[str, tuple],
+        path: Path_,
+        earlier: dict[str, tuple[Question, Path_]],
+        all_ids: set[str],
     ) -> bool:
+        """Check each comparison in a condition; ``True`` when the condition is sound."""
         where = (*path, "shown_if")
         ok = True
         for node in walk(condition):
             if not isinstance(node, Equals | OneOf | Contains | Answered):
                 continue
             ref = node.question
-            target = earlier.get(ref)
-            if target is None and ref in self.unstructured:
+            if ref not in earlier:
                 ok = False
-                continue
-            if target is None:
-                ok = False
-                if ref == q.id:
-                    message = f"shown_if refers to {ref}, the question itself"
-                elif ref in all_ids:
-                    message = (
-                        f"shown_if refers to {ref}, which comes later in the spec; "
-                        "a condition may only use earlier questions"
-                    )
-                else:
-                    message = f"shown_if refers to unknown question {ref!r}"
-                self.problem("bad_reference", message, where, q.id)
-                continue
-            kind = self.kinds.get(target.kind)
-            if kind is None or isinstance(node, Answered):
-                continue
-            values = node.values if isinstance(node, OneOf) else (node.value,)
-            if not kind.has_options:
-                ok = False
-                self.problem(
-                    "bad_comparison",
-                    f"shown_if compares {ref}, a {target.kind!r} question, with a value; "
-                    f"only answered({ref}) applies to it",
-                    where,
-                    q.id,
-                )
-                continue
-            if kind.multiple and not isinstance(node, Contains):
-                ok = False
-                self.problem(
-                    "bad_comparison",
-                    f'{ref} allows several answers; test one with \'"{values[0] if values else "value"}" in {ref}\'',
-                    where,
-                    q.id,
-                )
-            elif not kind.multiple and isinstance(node, Contains):
-                ok = False
-                self.problem(
-                    "bad_comparison",
-                    f"{ref} takes one answer; compare it with '{ref} == \"{node.value}\"'",
-                    where,
-                    q.id,
-                )
-            known = {o.value for o in target.options}
-            for value in values:
-                if value not in known:
-                    ok = False
-                    listed = ", ".join(repr(o.value) for o in target.options)
+                if ref not in self.unstructured:
                     self.problem(
-                        "unknown_option",
-                        f"shown_if uses {value!r}, which is not an option of {ref} (options: {listed})",
-                        where,
-                        q.id,
+                        "bad_reference", self._reference_message(q, ref, all_ids), where, q.id
                     )
+                continue
+            messages = self._comparison_problems(node, earlier[ref][0])
+            for code, message in messages:
+                self.problem(code, message, where, q.id)
+            ok = ok and not messages
         return ok
+
+    def _reference_message(self, q: Question, ref: str, all_ids: set[str]) -> str:
+        if ref == q.id:
+            return (
+                f"shown_if refers to {ref}, this question itself; a condition may only use "
+                "questions that come before it"
+            )
+        if ref in all_ids:
+            return (
+                f"shown_if refers to {ref}, which comes later in the spec; a condition may only "
+                "use questions that come before it"
+            )
+        message = f"shown_if refers to {ref}, which is not a question in this spec"
+        return message + _did_you_mean(ref, sorted(all_ids))
+
+    def _comparison_problems(self, node: Condition, target: Question) -> list[tuple[str, str]]:
+        """What is wrong with one comparison against an earlier question, as (code, message)."""
+        kind = self.kinds.get(target.kind)
+        if kind is None or isinstance(node, Answered):
+            return []
+        assert isinstance(node, Equals | OneOf | Contains)
+        ref = target.id
+        values = node.values if isinstance(node, OneOf) else (node.value,)
+        example = values[0] if values else "value"
+        if not kind.has_options:
+            return [
+                (
+                    "bad_comparison",
+                    f"shown_if compares {ref} with a value, but {ref} is a {target.kind!r} "
+                    f"question; only answered({ref}) can be used with it",
+                )
+            ]
+        out = []
+        if kind.multiple and not isinstance(node, Contains):
+            out.append(
+                (
+                    "bad_comparison",
+                    f"shown_if compares {ref} as if it had one answer, but {ref} is a "
+                    f"{target.kind!r} question whose answer can hold several options; "
+                    f"to test for one option write '\"{example}\" in {ref}'",
+                )
+            )
+        elif not kind.multiple and isinstance(node, Contains):
+            out.append(
+                (
+                    "bad_comparison",
+                    f"shown_if tests '\"{example}\" in {ref}', but {ref} is a {target.kind!r} "
+                    f"question with one answer; write '{ref} == \"{example}\"'",
+                )
+            )
+        options = list(dict.fromkeys(o.value for o in target.options))
+        for value in values:
+            if options and value not in options:
+                listed = ", ".join(repr(v) for v in options)
+                message = (
+                    f"shown_if uses {value!r}, which is not an option of {ref} "
+                    f"(its options are {listed})"
+                )
+                out.append(("unknown_option", message + _did_you_mean(value, options)))
+        return out
 
     # never-shown questions ----------------------------------------------------------------
 
@@ -445,33 +804,35 @@ class _Checker:
             for qi, q in enumerate(s.questions)
         }
         for q in consultation.questions:
-            if q.condition is None:
-                continue
-            domains = [self._domain(consultation.by_id[ref], q.condition, never) for ref in references(q.condition)]
-            if any(d is None for d in domains) or _product_size(domains) > MAX_COMBINATIONS:
-                continue
-            refs = references(q.condition)
-            if any(
-                evaluate(q.condition, {r: v for r, v in zip(refs, combo, strict=True) if v is not _ABSENT})
-                for combo in itertools.product(*domains)
-            ):
+            if q.condition is None or self._can_hold(q.condition, consultation, never):
                 continue
             never.add(q.id)
-            hidden = [r for r in refs if r in never]
-            because = (
-                f" because {', '.join(hidden)} {'is' if len(hidden) == 1 else 'are'} never shown"
-                if hidden
-                else ""
+            hidden = [r for r in references(q.condition) if r in never]
+            if hidden:
+                names = " and ".join(hidden)
+                reason = f"because {names} {'is' if len(hidden) == 1 else 'are'} never shown, "
+                message = f"shown_if `{render(q.condition)}` can never be true {reason}so this "
+                message += "question is never shown either"
+            else:
+                message = f"shown_if `{render(q.condition)}` can never be true, so this question "
+                message += "is never shown; check the condition"
+            self.warn("never_shown", message, (*locations[q.id], "shown_if"), q.id)
+
+    def _can_hold(self, condition: Condition, consultation: Consultation, never: set[str]) -> bool:
+        """Whether some answers make ``condition`` true (or the search is too wide to tell)."""
+        refs = references(condition)
+        domains = [self._domain(consultation.by_id[ref], condition, never) for ref in refs]
+        if any(d is None for d in domains) or _product_size(domains) > MAX_COMBINATIONS:
+            return True
+        return any(
+            evaluate(
+                condition, {r: v for r, v in zip(refs, combo, strict=True) if v is not _ABSENT}
             )
-            self.warn(
-                "never_shown",
-                f"shown_if `{render(q.condition)}` can never hold{because}, "
-                "so this question is never shown",
-                (*locations[q.id], "shown_if"),
-                q.id,
-            )
+            for combo in itertools.product(*domains)
+        )
 
     def _domain(self, target: Question, condition: Condition, never: set[str]) -> list | None:
+        """The answers to ``target`` that ``condition`` can tell apart, or ``None`` if too many."""
         if target.id in never:
             return [_ABSENT]
         kind = self.kinds.get(target.kind)
@@ -482,12 +843,18 @@ class _Checker:
         if not kind.multiple:
             return [_ABSENT, *(o.value for o in target.options)]
         mentioned = sorted(
-            {n.value for n in walk(condition) if isinstance(n, Contains) and n.question == target.id}
+            {
+                n.value
+                for n in walk(condition)
+                if isinstance(n, Contains) and n.question == target.id
+            }
         )
         if len(mentioned) > 12:
             return None
         subsets = [
-            list(c) for r in range(1, len(mentioned) + 1) for c in itertools.combinations(mentioned, r)
+            list(c)
+            for r in range(1, len(mentioned) + 1)
+            for c in itertools.combinations(mentioned, r)
         ]
         return [_ABSENT, *subsets, ["__other__"]]
 
@@ -500,3 +867,56 @@ def _product_size(domains: list) -> int:
     for d in domains:
         size *= len(d)
     return size
+
+
+def _explained_by_typo(leaf: _structure.Leaf, leaves: list[_structure.Leaf]) -> bool:
+    """Whether a missing key is the one a misspelt key beside it was meant to be.
+
+    ``{ value = "no", lable = "No" }`` is one mistake, not two: "did you mean 'label'?" says it.
+    """
+    if leaf.code != "missing_key" or not leaf.path:
+        return False
+    parent, key = leaf.path[:-1], leaf.path[-1]
+    return any(
+        other.code == "unknown_key"
+        and other.path[:-1] == parent
+        and _close(str(other.path[-1]), other.allowed) == key
+        for other in leaves
+    )
+
+
+def _repair(value: Any, leaves: list[_structure.Leaf], cls: type) -> tuple[Any, frozenset[str]]:
+    """A copy of a faulty table that can be structured, and the optional keys left out of it.
+
+    A misspelt key is read as the key it is close to, any other unknown key is dropped, and a
+    bad value is dropped when its (top-level) key is optional.  A table missing a required key,
+    or with a bad one, cannot be repaired: ``(None, frozenset())``.
+    """
+    if not isinstance(value, dict):
+        return None, frozenset()
+    value = copy.deepcopy(value)
+    optional = {a.name for a in attrs.fields(cls) if a.default is not attrs.NOTHING}
+    dropped: set[str] = set()
+    for leaf in leaves:
+        if leaf.code == "unknown_key":
+            _rename_or_drop(value, leaf)
+        elif _explained_by_typo(leaf, leaves):
+            continue
+        elif leaf.path and leaf.path[0] in optional:
+            value.pop(leaf.path[0], None)
+            dropped.add(str(leaf.path[0]))
+        else:
+            return None, frozenset()
+    return value, frozenset(dropped)
+
+
+def _rename_or_drop(table: dict[str, Any], leaf: _structure.Leaf) -> None:
+    """Read a misspelt key as the key it is close to; drop any other unknown key."""
+    parent: Any = table
+    for part in leaf.path[:-1]:
+        parent = parent[part]
+    key = leaf.path[-1]
+    guess = _close(str(key), leaf.allowed)
+    value = parent.pop(key)
+    if guess is not None and guess not in parent:
+        parent[guess] = value

@@ -1,13 +1,17 @@
 """Where things are in a TOML file: a key path to the line it was written on.
 
 ``tomllib`` decodes values but forgets positions, and good spec errors need them.  This scanner
-walks text that ``tomllib`` has already accepted and records the line of every table header,
-key and array element, keyed by path, e.g. ``("sections", 0, "questions", 2, "shown_if")``.
+walks TOML text and records the line of every table header, key and array element, keyed by path,
+e.g. ``("sections", 0, "questions", 2, "shown_if")``.  It is written for text ``tomllib`` has
+accepted; on text it rejected it stops quietly, keeping what it found, and also notes a key given
+twice and where an unclosed string or bracket began, which ``tomllib`` does not always say.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
+import tomllib
 from collections.abc import Sequence
 
 __all__ = ["Locator"]
@@ -16,19 +20,30 @@ Path = tuple[str | int, ...]
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
+class _Stop(Exception):
+    """The text is not TOML the scanner understands; keep what was found so far."""
+
+
 class Locator:
-    """Line numbers (1-based) for the key paths of one TOML document."""
+    """Line numbers (1-based) for the key paths of one TOML document.
+
+    ``lines`` maps each path to the line it first appears on; a dotted key or header also
+    locates its implied parent tables.  ``duplicates`` lists ``(path, first line, repeat line)``
+    for each key or ``[table]`` written twice; ``unclosed`` is the line on which a string, array
+    or inline table that never ends was opened.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
         self.lines: dict[Path, int] = {}
+        self.duplicates: list[tuple[Path, int, int]] = []
+        self.unclosed: int | None = None
+        self._explicit: set[Path] = set()
         self._aot: dict[Path, int] = {}
         self._i = 0
-        try:
+        with contextlib.suppress(IndexError, _Stop):  # text tomllib rejected: keep what we have
             self._document()
-        except IndexError:  # truncated input: keep what was found
-            pass
 
     def line(self, path: Sequence[str | int]) -> int | None:
         """The line of ``path``, or of its nearest located ancestor."""
@@ -42,8 +57,20 @@ class Locator:
     def _line_at(self, pos: int) -> int:
         return bisect.bisect_left(self._newlines, pos) + 1
 
-    def _mark(self, path: Path, pos: int) -> None:
-        self.lines.setdefault(path, self._line_at(pos))
+    def _mark(self, path: Path, pos: int, implied: int = 0) -> None:
+        """Record ``path`` at ``pos``, and the ``implied`` parent tables a dotted name creates."""
+        line = self._line_at(pos)
+        for cut in range(len(path) - implied, len(path)):
+            self.lines.setdefault(path[:cut], line)
+        if path in self._explicit:
+            self.duplicates.append((path, self.lines[path], line))
+        self._explicit.add(path)
+        self.lines.setdefault(path, line)
+
+    def _opened(self, pos: int) -> None:
+        """Note where an unfinished construct began; the innermost one is the useful one."""
+        if self.unclosed is None:
+            self.unclosed = self._line_at(pos)
 
     # scanning -----------------------------------------------------------------------------
 
@@ -71,43 +98,50 @@ class Locator:
             start = self._i
             if self._peek(2) == "[[":
                 self._i += 2
-                table = self._resolve(self._key("]"), start, array=True)
+                table = self._header(self._key("]"), start, array=True)
                 self._i += 2
             elif self._peek() == "[":
                 self._i += 1
-                table = self._resolve(self._key("]"), start, array=False)
+                table = self._header(self._key("]"), start, array=False)
                 self._i += 1
             else:
-                keys = self._key("=")
-                self._mark(table + tuple(keys), start)
-                self._i += 1
-                self._value(table + tuple(keys))
+                self._key_value(table)
 
-    def _resolve(self, keys: list[str], pos: int, array: bool) -> Path:
+    def _header(self, keys: list[str], pos: int, array: bool) -> Path:
+        """Resolve a ``[a.b]`` or ``[[a.b]]`` header to a path, indexing arrays of tables."""
         path: Path = ()
         for n, key in enumerate(keys):
             path = (*path, key)
-            last = n == len(keys) - 1
-            if array and last:
+            if array and n == len(keys) - 1:
                 index = self._aot.get(path, 0)
                 self._aot[path] = index + 1
                 path = (*path, index)
             elif path in self._aot:
                 path = (*path, self._aot[path] - 1)
-        self._mark(path, pos)
+        self._mark(path, pos, implied=len(path) - 1)
         return path
+
+    def _key_value(self, table: Path) -> None:
+        start = self._i
+        keys = self._key("=")
+        path = table + tuple(keys)
+        self._mark(path, start, implied=len(keys) - 1)
+        self._i += 1
+        self._value(path)
 
     def _key(self, terminator: str) -> list[str]:
         keys: list[str] = []
         while True:
             self._skip(newlines=False)
             ch = self._peek()
-            if ch in "\"'":
-                keys.append(self._string()[1:-1])
+            if ch in "\"'" and ch:
+                keys.append(_decode_key(self._string()))
             else:
                 start = self._i
                 while self._i < len(self.text) and self.text[self._i] in _BARE:
                     self._i += 1
+                if self._i == start:
+                    raise _Stop
                 keys.append(self.text[start : self._i])
             self._skip(newlines=False)
             if self._peek() == ".":
@@ -115,65 +149,100 @@ class Locator:
                 continue
             if self._peek() == terminator:
                 return keys
-            raise IndexError("unexpected key syntax")
+            raise _Stop
 
     def _value(self, path: Path) -> None:
         self._skip(newlines=False)
         ch = self._peek()
-        if ch == "[":
-            self._i += 1
-            index = 0
-            while True:
-                self._skip(newlines=True)
-                if self._peek() == "]":
+        start = self._i
+        try:
+            if ch == "[":
+                self._array(path)
+            elif ch == "{":
+                self._inline_table(path)
+            elif ch in "\"'" and ch:
+                self._string()
+            else:
+                while self._i < len(self.text) and self.text[self._i] not in ",]}\n#":
                     self._i += 1
-                    return
-                self._mark((*path, index), self._i)
-                self._value((*path, index))
-                index += 1
-                self._skip(newlines=True)
-                if self._peek() == ",":
-                    self._i += 1
-        elif ch == "{":
-            self._i += 1
-            while True:
-                self._skip(newlines=False)
-                if self._peek() == "}":
-                    self._i += 1
-                    return
-                start = self._i
-                keys = self._key("=")
-                self._mark(path + tuple(keys), start)
+        except IndexError:
+            if ch and ch in "[{":
+                self._opened(start)
+            raise
+
+    def _array(self, path: Path) -> None:
+        self._i += 1
+        index = 0
+        while True:
+            self._skip(newlines=True)
+            if self._peek() == "]":
                 self._i += 1
-                self._value(path + tuple(keys))
-                self._skip(newlines=False)
-                if self._peek() == ",":
-                    self._i += 1
-        elif ch in "\"'":
-            self._string()
-        else:
-            while self._i < len(self.text) and self.text[self._i] not in ",]}\n#":
+                return
+            if self._i >= len(self.text):
+                raise IndexError("unclosed array")
+            before = self._i
+            self._mark((*path, index), self._i)
+            self._value((*path, index))
+            index += 1
+            self._skip(newlines=True)
+            if self._peek() == ",":
+                self._i += 1
+            elif self._i == before:
+                raise _Stop
+
+    def _inline_table(self, path: Path) -> None:
+        self._i += 1
+        while True:
+            # TOML 1.0 keeps inline tables on one line; allowing newlines costs nothing (1.1).
+            self._skip(newlines=True)
+            if self._peek() == "}":
+                self._i += 1
+                return
+            if self._i >= len(self.text):
+                raise IndexError("unclosed inline table")
+            self._key_value(path)
+            self._skip(newlines=True)
+            if self._peek() == ",":
                 self._i += 1
 
     def _string(self) -> str:
         text, start = self.text, self._i
         quote = text[start]
-        if text.startswith(quote * 3, start):
-            end = start + 3
-            while True:
-                if quote == '"' and text[end] == "\\":
-                    end += 2
-                    continue
-                if text.startswith(quote * 3, end):
-                    end += 3
-                    while end < len(text) and text[end] == quote:  # up to two quotes may close it
-                        end += 1
-                    break
+        try:
+            if text.startswith(quote * 3, start):
+                end = self._multiline_end(start + 3, quote)
+            else:
+                end = start + 1
+                while text[end] != quote:
+                    if text[end] == "\n":
+                        raise IndexError("string runs past the end of its line")
+                    end += 2 if quote == '"' and text[end] == "\\" else 1
                 end += 1
-        else:
-            end = start + 1
-            while text[end] != quote:
-                end += 2 if quote == '"' and text[end] == "\\" else 1
-            end += 1
+        except IndexError:
+            self._opened(start)
+            raise
         self._i = end
         return text[start:end]
+
+    def _multiline_end(self, end: int, quote: str) -> int:
+        text = self.text
+        while True:
+            if quote == '"' and text[end] == "\\":
+                end += 2
+                continue
+            if text.startswith(quote * 3, end):
+                end += 3
+                while end < len(text) and text[end] == quote:  # up to two quotes may close it
+                    end += 1
+                return end
+            end += 1
+
+
+def _decode_key(quoted: str) -> str:
+    """The key a quoted key stands for; basic strings may hold escapes such as ``\\"``."""
+    if quoted[0] == "'" or "\\" not in quoted:
+        return quoted[1:-1]
+    try:
+        return tomllib.loads(f"k = {quoted}")["k"]
+    except tomllib.TOMLDecodeError:
+        raise _Stop from None

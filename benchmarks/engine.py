@@ -1,0 +1,200 @@
+"""Benchmark: clean + validate throughput of the engine, against JSON decoding of the same records.
+
+Prints records/s for Taking Stock and for a generated 1,000-question spec with chained conditions,
+spec load time, and peak memory.  Baselines measured in the same run:
+
+* ``json.loads`` of each record (the ratio check/decode is the headline: the engine should cost
+  no more than twice what it costs merely to read the record);
+* a plain dictionary-walking evaluator: the reference interpreter of conditions over the parsed
+  AST plus a straightforward per-question check, i.e. what the engine would be without compiling.
+
+Run: ``python benchmarks/engine.py`` (full) or ``--smoke`` (seconds, used by the test suite).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import surveykit
+from _common import best_time, parser, peak_rss_mb, report
+from surveykit.conditions import evaluate
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = (
+    "councils",
+    "should",
+    "share",
+    "more",
+    "data",
+    "with",
+    "residents",
+    "and",
+    "partners",
+    "about",
+    "local",
+    "performance",
+    "peer",
+    "challenge",
+    "every",
+    "four",
+    "years",
+    "would",
+    "help",
+    "accountability",
+    "scrutiny",
+    "support",
+    "inspection",
+)
+
+
+def random_answers(consultation: surveykit.Consultation, rng: random.Random) -> dict[str, Any]:
+    """A plausible record: most questions answered, some hidden answers, a few mistakes."""
+    out: dict[str, Any] = {}
+    for q in consultation.questions:
+        if rng.random() < 0.15:
+            continue
+        if q.options:
+            values = [o.value for o in q.options]
+            if q.kind == "multi":
+                out[q.id] = rng.sample(values, rng.randint(1, len(values)))
+            else:
+                out[q.id] = rng.choice(values) if rng.random() > 0.01 else "not-an-option"
+        else:
+            out[q.id] = " ".join(rng.choices(WORDS, k=rng.randint(3, 60)))
+    return out
+
+
+def chained_spec(n: int) -> str:
+    """A spec of ``n`` questions where each condition depends on the ones just before it."""
+    lines = [
+        "[consultation]",
+        'id = "chained"',
+        'title = "Chained"',
+        'publisher = "Bench"',
+        "closes = 2099-01-01",
+        "[[sections]]",
+        'id = "all"',
+        'title = "All"',
+    ]
+    for i in range(n):
+        lines += ["[[sections.questions]]", f'id = "q{i}"', f'text = "Question {i}?"']
+        if i % 3 == 2:
+            lines += ['kind = "text"', "max_length = 500"]
+        else:
+            lines += [
+                'kind = "single"',
+                'options = [{value = "yes", label = "Yes"}, {value = "no", label = "No"}]',
+            ]
+        if i >= 2:
+            prev, prev2 = i - 1, i - 2
+            if prev % 3 == 2:
+                cond = f'answered(q{prev}) or q{prev2} != "no"'
+            elif prev2 % 3 == 2:
+                cond = f'q{prev} == "yes" or answered(q{prev2})'
+            else:
+                cond = f'q{prev} in ["yes"] or not (q{prev2} == "no")'
+            lines.append(f"shown_if = '{cond}'")
+    return "\n".join(lines) + "\n"
+
+
+def walking_check(consultation: surveykit.Consultation, answers: dict[str, Any]) -> tuple:
+    """The uncompiled baseline: interpret each condition's AST and check each answer by kind."""
+    clean: dict[str, Any] = {}
+    problems = []
+    for q in consultation.questions:
+        if q.condition is not None and not evaluate(q.condition, clean):
+            continue
+        value = answers.get(q.id)
+        if value in (None, "", []):
+            if q.required:
+                problems.append((q.id, "required"))
+            continue
+        if q.kind == "single" and value not in [o.value for o in q.options]:
+            problems.append((q.id, "unknown_option"))
+        elif q.kind == "text" and len(value.strip()) > (q.max_length or 10_000):
+            problems.append((q.id, "too_long"))
+        clean[q.id] = value.strip() if isinstance(value, str) and q.kind == "text" else value
+    problems += [(k, "unknown_question") for k in answers if k not in consultation.by_id]
+    return clean, problems
+
+
+def measure(label: str, consultation: surveykit.Consultation, count: int, repeats: int) -> None:
+    rng = random.Random(2015)
+    records = [random_answers(consultation, rng) for _ in range(count)]
+    lines = [json.dumps(r) for r in records]
+    engine = surveykit.Engine(consultation)
+    check = engine.check
+    loads = json.loads
+
+    def run_engine():
+        for record in records:
+            check(record)
+
+    def run_decode():
+        for line in lines:
+            loads(line)
+
+    def run_walking():
+        for record in records:
+            walking_check(consultation, record)
+
+    engine_s = best_time(run_engine, repeats)
+    decode_s = best_time(run_decode, repeats)
+    walking_s = best_time(run_walking, max(1, repeats - 1))
+    report(f"{label}: engine clean+validate", count / engine_s, "records/s")
+    report(f"{label}: baseline json.loads of same records", count / decode_s, "records/s")
+    report(f"{label}: baseline dict-walking evaluator", count / walking_s, "records/s")
+    report(
+        f"{label}: engine time / decode time per record",
+        engine_s / decode_s,
+        "ratio",
+        "(target <= 2.0)",
+    )
+    report(f"{label}: engine speed-up over dict-walking", walking_s / engine_s, "x")
+    tracemalloc.start()
+    for record in records[: min(count, 10_000)]:
+        check(record)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    report(f"{label}: extra memory while checking (tracemalloc peak)", peak / 1024, "KiB")
+
+
+def main() -> None:
+    args = parser(__doc__.splitlines()[0]).parse_args()
+    smoke = args.smoke
+    spec_path = ROOT / "specs" / "taking_stock.toml"
+
+    start = time.perf_counter()
+    taking_stock = surveykit.load_spec(spec_path)
+    report(
+        "Taking Stock spec load (first, incl. plugin loading)",
+        (time.perf_counter() - start) * 1000,
+        "ms",
+    )
+    report(
+        "Taking Stock spec load", best_time(lambda: surveykit.load_spec(spec_path), 3) * 1000, "ms"
+    )
+    measure("Taking Stock", taking_stock, 2_000 if smoke else 100_000, 2 if smoke else 5)
+
+    n = 100 if smoke else 1_000
+    text = chained_spec(n)
+    chained = surveykit.loads_spec(text)
+    report(
+        f"{n}-question chained spec load",
+        best_time(lambda: surveykit.loads_spec(text), 2) * 1000,
+        "ms",
+    )
+    measure(f"{n}-question chained spec", chained, 200 if smoke else 5_000, 2 if smoke else 3)
+    report("peak resident memory of the benchmark process", peak_rss_mb(), "MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""The ``html`` renderer: a consultation as a web form, and ``surveykit serve``.
+
+Pages follow the GOV.UK Design System's patterns (one question per page, error summary, check
+your answers, confirmation) using ``govuk-frontend`` components under the deployment's own
+branding, and work without JavaScript.  Answers go through :class:`surveykit.submit.SubmitService`
+like every other channel.  This package is an ordinary surveykit plugin, registered through the
+``surveykit`` entry-point group and using only the public API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attrs import frozen
+
+from surveykit import hookimpl
+
+from .config import Demonstration, Limits, reopen_until
+
+__all__ = ["COOKIE_NAME", "Demonstration", "HtmlRenderer", "Limits", "create_app", "reopen_until"]
+
+
+def __getattr__(name: str) -> Any:
+    # The web stack is imported on first use, so other surveykit commands start quickly.
+    if name in ("create_app", "COOKIE_NAME"):
+        from . import app
+
+        return getattr(app, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@frozen
+class HtmlRenderer:
+    """The web form as a renderer: ``create_app(...)`` builds its ASGI app."""
+
+    name: str = "html"
+    description: str = "a web form (GOV.UK Design System patterns), served by `surveykit serve`"
+
+    def create_app(self, *args: Any, **kwargs: Any):
+        """See :func:`surveykit_html.create_app`."""
+        from .app import create_app
+
+        return create_app(*args, **kwargs)
+
+
+@hookimpl
+def surveykit_register_renderers(register):
+    register(HtmlRenderer())
+
+
+@hookimpl
+def surveykit_register_commands(cli):
+    from .serve import serve_command
+
+    cli.add_command(serve_command)

@@ -1,0 +1,201 @@
+"""The ASGI app factory: one consultation's web form, ready to serve or to mount in a site.
+
+    from surveykit_html import create_app
+    app = create_app("specs/taking_stock.toml", "sqlite:///taking-stock.db")
+
+Mount it under a prefix with Starlette's ``Mount("/consult", app=app)`` (or any ASGI router):
+every link the pages make is relative to where the app is mounted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from surveykit import Consultation, Engine, Plugins, get_plugins, load_spec
+from surveykit.identity import Secret, load_secret
+from surveykit.storage import Store, open_store
+from surveykit.submit import Clock, system_clock
+
+from .config import Limits, reopen_until
+from .flow import Flow
+from .forms import FormRefused
+from .links import enter, get_link
+from .pages import check, confirmation, message, not_found, overview, question_page, saved, start
+from .ratelimit import SlidingWindow
+from .rendering import Pages, static_versions
+from .security import BodyLimit, SecurityHeaders
+from .sessions import SessionSubmitService, WebKeys
+from .state import WebState
+
+__all__ = ["COOKIE_NAME", "create_app"]
+
+COOKIE_NAME = "surveykit_session"
+_STATIC_CACHE = b"public, max-age=31536000, immutable"
+
+
+class _ImmutableStatic:
+    """Static files with long-lived caching: their URLs carry a content hash."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_cached(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                message["headers"] = [*message.get("headers", []), (b"cache-control", _STATIC_CACHE)]
+            await send(message)
+
+        await self.app(scope, receive, send_cached)
+
+
+def create_app(
+    consultation: Consultation | str | os.PathLike[str],
+    store: Store | str,
+    *,
+    secret: Secret | None = None,
+    clock: Clock = system_clock,
+    open_until: dt.date | None = None,
+    limits: Limits | None = None,
+    https_only: bool = False,
+    plugins: Plugins | None = None,
+    cookie_name: str = COOKIE_NAME,
+    cookie_path: str = "/",
+) -> Starlette:
+    """Build the web form for ``consultation`` (a spec or its path) on ``store`` (or its URL).
+
+    ``secret`` defaults to the deployment secret (``SURVEYKIT_SECRET`` or the store's secret
+    file).  ``clock`` is the one source of time for pages and submissions alike.
+    ``open_until`` reopens a closed consultation for a demonstration, with a banner on every
+    page.  Set ``https_only`` behind TLS so the session cookie is marked ``Secure``; set
+    ``cookie_path`` to the mount prefix when the site serves other apps.  A store given as a URL
+    is opened here and closed when the app shuts down; a store object stays the caller's.
+    """
+    plugins = plugins or get_plugins()
+    if not isinstance(consultation, Consultation):
+        consultation = load_spec(consultation, kinds=plugins.kinds)
+    demo = None
+    if open_until is not None:
+        consultation, demo = reopen_until(consultation, open_until)
+    limits = limits or Limits()
+    versions = static_versions()
+    owned = isinstance(store, str)
+    opened: Store = open_store(store, plugins=plugins) if isinstance(store, str) else store
+    try:
+        if secret is None:
+            secret = load_secret(opened.secret_file, ephemeral=not opened.persistent)
+        engine = Engine(consultation, kinds=plugins.kinds)
+        service = SessionSubmitService(
+            consultation, opened, secret, clock=clock, plugins=plugins, engine=engine
+        )
+    except BaseException:
+        if owned:
+            opened.close()
+        raise
+    keys = WebKeys(secret)
+    web = WebState(
+        consultation=consultation,
+        engine=engine,
+        flow=Flow(engine),
+        service=service,
+        pages=Pages(consultation, demo, keys, versions),
+        keys=keys,
+        limits=limits,
+        demo=demo,
+        kinds=plugins.kinds,
+        token_guard=SlidingWindow(limits.token_failures, limits.token_window_seconds),
+        link_guard=SlidingWindow(limits.self_service_links, limits.self_service_window_seconds),
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owned:
+                opened.close()
+
+    app = Starlette(
+        routes=_routes(),
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit, max_bytes=limits.max_body_bytes),
+            Middleware(
+                SessionMiddleware,
+                secret_key=keys.cookie_key,
+                session_cookie=cookie_name,
+                max_age=limits.session_max_age,
+                path=cookie_path,
+                same_site="lax",
+                https_only=https_only,
+            ),
+        ],
+        exception_handlers={FormRefused: _refused, HTTPException: _http_error, 500: _server_error},
+        lifespan=lifespan,
+    )
+    app.state.web = web
+    return app
+
+
+def _routes() -> list[Route | Mount]:
+    both = ["GET", "POST"]
+    static = StaticFiles(packages=[("surveykit_html", "static")])
+    return [
+        Route("/", start, name="start"),
+        Route("/r/{token}", enter, name="enter"),
+        Route("/get-a-link", get_link, methods=both, name="get_link"),
+        Route("/your-response", overview, name="overview"),
+        Route("/questions/{question_id}", question_page, methods=both, name="question"),
+        Route("/check-answers", check, methods=both, name="check"),
+        Route("/confirmation", confirmation, name="confirmation"),
+        Route("/saved", saved, name="saved"),
+        Mount("/static", app=_ImmutableStatic(static), name="static"),
+    ]
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FormRefused)
+    return message(request, exc.status, exc.title, exc.message)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return not_found(request)
+    if exc.status_code == 413:
+        return message(
+            request,
+            413,
+            "What you sent is too long",
+            "The form you sent was bigger than this site accepts, so nothing was saved. Go back, "
+            "shorten your answer and try again.",
+        )
+    if exc.status_code == 405:
+        return message(request, 405, "This page cannot do that", "Go back and try again.")
+    return message(
+        request,
+        exc.status_code,
+        "This form could not be accepted",
+        "Nothing was saved. Go back, reload the page and try again.",
+    )
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    return message(
+        request,
+        500,
+        "Sorry, there is a problem with the service",
+        "Your answers up to the last page you completed are saved. Try again later.",
+    )

@@ -1,0 +1,137 @@
+"""Getting in: opening a unique link, and getting your own link (self-service).
+
+A wrong link and a link tried while its client is rate-limited get the very same page as any
+unknown link, so trying links teaches an attacker nothing, not even that they are being slowed
+down.  A right link is exchanged for a session at once and the browser redirected, so the token
+leaves the address bar after its first use.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from surveykit.errors import ClosedError, DetailsError, LinkError
+from surveykit.identity import Token
+from surveykit.people import MAX_FIELD, check_person
+from surveykit.submit import SELF_SERVICE_ROLE
+
+from .forms import read_form
+from .pages import closed, message, web_state
+from .sessions import start_session
+from .state import blocking, redirect
+
+__all__ = ["enter", "get_link"]
+
+_DETAILS = ("authority", "authority_type", "name", "email")
+_LABELS = {"authority": "The name of your authority", "name": "Your name", "email": "Your email"}
+_MESSAGES = {
+    "missing_authority": ("authority", "Enter the name of your authority or organisation"),
+    "missing_authority_type": ("authority_type", "Select the type of authority or organisation"),
+    "unknown_authority_type": ("authority_type", "Select the type of authority or organisation"),
+    "bad_email": ("email", "Enter an email address in the correct format, like name@example.com"),
+}
+
+
+def client_of(request: Request) -> str:
+    """Who to count a try against: the client address (the proxy's view, when trusted)."""
+    return request.client.host if request.client else "unknown"
+
+
+def unknown_link(request: Request) -> Response:
+    return message(
+        request,
+        404,
+        "This link is not recognised",
+        "Check that you copied the whole link. If you were sent more than one link, use the "
+        "most recent: a new link replaces the ones before it.",
+        "If you have tried several times, wait 15 minutes before trying again.",
+        "If you do not have a link, you can get your own from the start page.",
+    )
+
+
+async def enter(request: Request) -> Response:
+    """``/r/{token}``: swap a live link for a session, then redirect away from the token."""
+    web = web_state(request)
+    client = client_of(request)
+    if web.token_guard.blocked(client):
+        return unknown_link(request)
+    try:
+        token = Token.parse(request.path_params["token"])
+        respondent = await blocking(web.service.authenticate, token)
+    except LinkError:
+        web.token_guard.record(client)
+        return unknown_link(request)
+    start_session(request.session, respondent, web.service.token_hash(token))
+    return redirect(web.url(request, "overview"))
+
+
+def _problems(request: Request, values: dict[str, str]) -> dict[str, str]:
+    web = web_state(request)
+    problems: dict[str, str] = {}
+    for field, label in _LABELS.items():
+        if len(values[field]) > MAX_FIELD:
+            problems[field] = f"{label} must be {MAX_FIELD} characters or fewer"
+    found = check_person(
+        web.consultation,
+        authority=values["authority"],
+        authority_type=values["authority_type"],
+        role=SELF_SERVICE_ROLE,
+        name=values["name"],
+        email=values["email"],
+    )
+    for code, text in found:
+        field, wording = _MESSAGES.get(code, ("authority", text))
+        problems.setdefault(field, wording)
+    return problems
+
+
+async def get_link(request: Request) -> Response:
+    """Self-service: ask who the person responds for, then show their new link once."""
+    web = web_state(request)
+    if web.opening() != "open":
+        return closed(request, 403 if request.method == "POST" else 200)
+    values = dict.fromkeys(_DETAILS, "")
+    if request.method == "GET":
+        return _form(request, values, {})
+    form = await read_form(request, web.keys, web.limits, frozenset(_DETAILS))
+    values = {field: str(form.get(field, "")).strip() for field in _DETAILS}
+    problems = _problems(request, values)
+    if problems:
+        return _form(request, values, problems)
+    client = client_of(request)
+    if web.link_guard.blocked(client):
+        return message(
+            request,
+            429,
+            "Too many links requested",
+            "This computer has asked for a lot of links in the last hour. Wait an hour and try "
+            "again, or use a link you already have.",
+        )
+    try:
+        issued = await blocking(web.service.request_link, **values)
+    except ClosedError:
+        return closed(request, 403, refused=True)
+    except DetailsError as exc:
+        return _form(request, values, {"authority": str(exc)})
+    web.link_guard.record(client)
+    start_session(request.session, issued.respondent, web.service.token_hash(issued.token))
+    path = str(request.app.router.url_path_for("enter", token=issued.token.value))
+    link = str(request.base_url).rstrip("/") + path
+    return web.pages.render(request, "your_link.html", link=link)
+
+
+def _form(request: Request, values: dict[str, str], problems: dict[str, str]) -> Response:
+    web = web_state(request)
+    errors = [{"text": text, "href": f"#{field}"} for field, text in problems.items()]
+    order = {field: i for i, field in enumerate(_DETAILS)}
+    errors.sort(key=lambda e: order[e["href"][1:]])
+    return web.pages.render(
+        request,
+        "get_link.html",
+        400 if problems else 200,
+        values=values,
+        field_errors=problems,
+        errors=errors,
+        authority_types=web.consultation.authority_types,
+    )

@@ -1,0 +1,298 @@
+"""The respondent's pages: start, overview, one question per page, check, confirmation, saved.
+
+Each handler checks, in this order, that the consultation is open (by the one clock), that the
+session belongs to a live link, and only then reads or writes answers, through the submit
+service.  Answers live in the respondent's draft between pages, so nothing is kept in the
+browser but the session cookie.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from surveykit import Question
+from surveykit.errors import AnswersRejected, ClosedError, LinkError
+
+from .forms import ANSWER, FormRefused, field_message, read_answer, read_form, tampered
+from .sessions import SessionKey
+from .state import Visitor, WebState, blocking, redirect
+
+__all__ = [
+    "check",
+    "confirmation",
+    "message",
+    "not_found",
+    "overview",
+    "question_page",
+    "saved",
+    "start",
+]
+
+_ANSWER_FIELDS = frozenset({ANSWER, "action"})
+_NO_FIELDS: frozenset[str] = frozenset()
+
+
+def web_state(request: Request) -> WebState:
+    return request.app.state.web
+
+
+def message(request: Request, status: int, heading: str, *paragraphs: str) -> Response:
+    """A page that explains one thing: an error, a refusal, an expired session."""
+    return web_state(request).pages.render(
+        request, "message.html", status, heading=heading, paragraphs=paragraphs
+    )
+
+
+def closed(request: Request, status: int, refused: bool = False) -> Response:
+    web = web_state(request)
+    return web.pages.render(
+        request,
+        "closed.html",
+        status,
+        not_yet=web.opening() == "not_yet",
+        opens_text=web.opens_text(),
+        refused=refused,
+    )
+
+
+def link_needed(request: Request) -> Response:
+    return message(
+        request,
+        403,
+        "Open your unique link to carry on",
+        "We could not tell whose response this is: your session may have ended, or a newer "
+        "link may have been sent to you.",
+        "Open the unique link you were given (or the most recent one, if you were sent more "
+        "than one). Your saved answers will be waiting for you.",
+    )
+
+
+async def gate(request: Request) -> Visitor | Response:
+    """The respondent of this session if the consultation is open, else the page to show."""
+    web = web_state(request)
+    if web.opening() != "open":
+        return closed(request, 403 if request.method == "POST" else 200)
+    visitor = await web.visitor(request)
+    if visitor is None:
+        return link_needed(request)
+    return visitor
+
+
+async def start(request: Request) -> Response:
+    web = web_state(request)
+    if web.opening() != "open":
+        return closed(request, 200)
+    signed_in = SessionKey.from_session(request.session) is not None
+    return web.pages.render(request, "start.html", signed_in=signed_in)
+
+
+async def overview(request: Request) -> Response:
+    visitor = await gate(request)
+    if isinstance(visitor, Response):
+        return visitor
+    web = web_state(request)
+    respondent = visitor.respondent
+    answers = visitor.answers
+    roles = {c.value: c.label for c in web.consultation.roles}
+    types = {c.value: c.label for c in web.consultation.authority_types}
+    return web.pages.render(
+        request,
+        "overview.html",
+        respondent=respondent,
+        role=roles.get(respondent.role, respondent.role),
+        authority_type=types.get(respondent.authority_type, respondent.authority_type),
+        draft=visitor.draft,
+        response=visitor.response,
+        question_count=len(web.engine.visible({})),
+        next_url=web.question_url(request, web.flow.resume(answers)),
+    )
+
+
+def _section(web: WebState, question: Question):
+    return next(s for s in web.consultation.sections if question in s.questions)
+
+
+def _render_question(
+    request: Request,
+    question: Question,
+    answers: dict[str, Any],
+    *,
+    value: Any,
+    change: bool,
+    errors: list[dict[str, str]] | None = None,
+) -> Response:
+    web = web_state(request)
+    if change:
+        back_url = web.url(request, "check")
+    else:
+        previous = web.flow.before(answers, question.id)
+        back_url = (
+            web.question_url(request, previous) if previous else web.url(request, "overview")
+        )
+    action_url = web.question_url(request, question) + ("?change=1" if change else "")
+    return web.pages.render(
+        request,
+        "question.html",
+        400 if errors else 200,
+        question=question,
+        section=_section(web, question),
+        control=web.control(question),
+        max_length=web.max_length(question),
+        value=value,
+        change=change,
+        back_url=back_url,
+        action_url=action_url,
+        errors=errors or [],
+        error=errors[0]["text"] if errors else "",
+    )
+
+
+async def question_page(request: Request) -> Response:
+    web = web_state(request)
+    question = web.consultation.by_id.get(request.path_params["question_id"])
+    if question is None:
+        return not_found(request)
+    visitor = await gate(request)
+    if isinstance(visitor, Response):
+        return visitor
+    answers = visitor.answers
+    change = request.query_params.get("change") == "1"
+    if request.method == "POST":
+        return await _answer(request, visitor, question, answers, change)
+    if not web.engine.is_visible(question.id, answers):
+        return redirect(web.question_url(request, web.flow.resume(answers)))
+    return _render_question(request, question, answers, value=answers.get(question.id), change=change)
+
+
+async def _answer(
+    request: Request, visitor: Visitor, question: Question, answers: dict[str, Any], change: bool
+) -> Response:
+    web = web_state(request)
+    form = await read_form(request, web.keys, web.limits, _ANSWER_FIELDS)
+    action = form.get("action", "continue")
+    if action not in ("continue", "save"):
+        raise tampered("The form asked for something this page cannot do.")
+    if not web.engine.is_visible(question.id, answers):
+        raise FormRefused(
+            400,
+            "This question is not asked now",
+            f"{question.title} is not asked after the answers you have given, so your answer "
+            "to it was not saved. Go to check your answers to see the questions you are asked.",
+        )
+    kind = web.kinds[question.kind]
+    raw = read_answer(form, question, kind.multiple)
+    candidate = {qid: v for qid, v in answers.items() if qid != question.id}
+    if raw is not None:
+        candidate[question.id] = raw
+    checked = web.engine.check(candidate)
+    mine = [
+        p
+        for p in checked.problems
+        if p.question == question.id and (action == "continue" or p.code != "required")
+    ]
+    if mine:
+        errors = [
+            {"text": field_message(question, p, kind.has_options, kind.multiple), "href": f"#{ANSWER}"}
+            for p in mine
+        ]
+        return _render_question(request, question, answers, value=raw, change=change, errors=errors)
+    wrong = {p.question for p in checked.problems if p.code != "required"}
+    new = {qid: v for qid, v in checked.answers.items() if qid not in wrong}
+    try:
+        draft = await blocking(web.service.save_draft, visitor.key, new)
+    except ClosedError:
+        return closed(request, 403, refused=True)
+    except LinkError:
+        return link_needed(request)
+    if action == "save":
+        return redirect(web.url(request, "saved"))
+    if change:
+        return redirect(web.question_url(request, web.flow.after_change(answers, draft.answers, question.id)))
+    return redirect(web.question_url(request, web.flow.after(draft.answers, question.id)))
+
+
+def _render_check(
+    request: Request, visitor: Visitor, errors: list[dict[str, str]] | None = None
+) -> Response:
+    web = web_state(request)
+    answers = visitor.answers
+    shown = web.engine.visible_questions(answers)
+    back_url = web.question_url(request, shown[-1]) if shown else web.url(request, "overview")
+    return web.pages.render(
+        request,
+        "check.html",
+        400 if errors else 200,
+        summary=web.flow.summary(answers),
+        response=visitor.response,
+        back_url=back_url,
+        errors=errors or [],
+    )
+
+
+async def check(request: Request) -> Response:
+    visitor = await gate(request)
+    if isinstance(visitor, Response):
+        return visitor
+    if request.method == "GET":
+        return _render_check(request, visitor)
+    web = web_state(request)
+    await read_form(request, web.keys, web.limits, _NO_FIELDS)
+    try:
+        await blocking(web.service.submit, visitor.key, visitor.answers, channel="web")
+    except AnswersRejected as exc:
+        return _render_check(request, visitor, _problem_links(request, exc))
+    except ClosedError:
+        return closed(request, 403, refused=True)
+    except LinkError:
+        return link_needed(request)
+    return redirect(web.url(request, "confirmation"))
+
+
+def _problem_links(request: Request, exc: AnswersRejected) -> list[dict[str, str]]:
+    web = web_state(request)
+    links = []
+    for problem in exc.problems:
+        question = web.consultation.by_id.get(problem.question or "")
+        if question is None:
+            links.append({"text": problem.message, "href": "#main-content"})
+            continue
+        kind = web.kinds[question.kind]
+        links.append(
+            {
+                "text": field_message(question, problem, kind.has_options, kind.multiple),
+                "href": web.question_url(request, question) + "?change=1",
+            }
+        )
+    return links
+
+
+async def confirmation(request: Request) -> Response:
+    visitor = await gate(request)
+    if isinstance(visitor, Response):
+        return visitor
+    web = web_state(request)
+    if visitor.response is None:
+        return redirect(web.url(request, "overview"))
+    return web.pages.render(request, "confirmation.html", response=visitor.response)
+
+
+async def saved(request: Request) -> Response:
+    visitor = await gate(request)
+    if isinstance(visitor, Response):
+        return visitor
+    web = web_state(request)
+    next_url = web.question_url(request, web.flow.resume(visitor.answers))
+    return web.pages.render(request, "saved.html", next_url=next_url)
+
+
+def not_found(request: Request) -> Response:
+    return message(
+        request,
+        404,
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you copied "
+        "the whole address.",
+    )

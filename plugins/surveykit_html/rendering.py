@@ -1,0 +1,113 @@
+"""Turning a page's facts into HTML: one Jinja environment, autoescaped, strict about names.
+
+Templates live in the package (``templates/``).  Every page gets the consultation's metadata,
+the demonstration banner's facts, a CSRF token for its forms and helpers for links, so a
+template never builds a URL by hand and the app still works when mounted under a prefix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from surveykit import Consultation, SurveykitError
+
+from .config import Demonstration
+from .prose import render_prose
+from .sessions import WebKeys
+
+__all__ = ["STATIC_FILES", "Pages", "static_versions"]
+
+#: The built assets every page links to; missing ones mean the set-up step was not run.
+STATIC_FILES = ("surveykit.css", "govuk-frontend.min.js", "surveykit.mjs")
+
+
+def static_versions() -> dict[str, str]:
+    """A short content hash per asset, for cache-busting URLs; fails clearly if not built."""
+    folder = resources.files("surveykit_html") / "static"
+    versions = {}
+    for name in STATIC_FILES:
+        path = folder / name
+        if not path.is_file():
+            msg = (
+                f"the web form's assets are not built ({name} is missing from {folder}); "
+                "run `make assets` (npm ci and a Sass build) in the repository"
+            )
+            raise SurveykitError(msg)
+        versions[name] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return versions
+
+
+class Pages:
+    """Renders the templates for one consultation."""
+
+    def __init__(
+        self,
+        consultation: Consultation,
+        demo: Demonstration | None,
+        keys: WebKeys,
+        versions: dict[str, str],
+    ) -> None:
+        self.consultation = consultation
+        self.keys = keys
+        self.versions = versions
+        self.env = Environment(
+            loader=PackageLoader("surveykit_html", "templates"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["prose"] = render_prose
+        self.env.filters["when"] = self.when
+        self.env.globals.update(meta=consultation.metadata, demo=demo)
+
+    def when(self, instant: dt.datetime) -> str:
+        """An instant as people read it, in the consultation's time zone: 2 March 2015, 10:14."""
+        local = instant.astimezone(self.consultation.metadata.zone)
+        return f"{local.day} {local:%B %Y at %H:%M}"
+
+    def render(
+        self, request: Request, template: str, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+
+        def url(name: str, query: str = "", **params: Any) -> str:
+            path = root + str(request.app.router.url_path_for(name, **params))
+            return f"{path}?{query}" if query else path
+
+        def static(name: str) -> str:
+            return f"{url('static', path=name)}?v={self.versions[name]}"
+
+        html = self.env.get_template(template).render(
+            request=request,
+            url=url,
+            static=static,
+            csrf_token=_LazyToken(self.keys, request),
+            **context,
+        )
+        return HTMLResponse(html, status_code=status)
+
+
+class _LazyToken:
+    """The session's CSRF token, made only if a template prints it.
+
+    Pages without forms then leave the session alone and send no cookie, so an unknown-link page
+    looks the same whoever asks for it.
+    """
+
+    def __init__(self, keys: WebKeys, request: Request) -> None:
+        self._keys = keys
+        self._request = request
+
+    def __str__(self) -> str:
+        return self._keys.csrf_token(self._request.session)
+
+    def __html__(self) -> str:
+        return str(self)

@@ -1,0 +1,133 @@
+"""Everything one mounted web form shares between requests, and the helpers pages use with it.
+
+The store is synchronous, so every call that reaches it runs in a worker thread
+(:func:`blocking`), keeping the event loop free for other respondents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
+
+from attrs import frozen
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from surveykit import Consultation, Engine, Question, Registry
+from surveykit.errors import LinkError
+from surveykit.identity import Respondent
+from surveykit.storage import Draft, Submission
+
+from .config import Demonstration, Limits
+from .flow import Flow
+from .ratelimit import SlidingWindow
+from .rendering import Pages
+from .sessions import SessionKey, SessionSubmitService, WebKeys
+
+__all__ = ["Visitor", "WebState", "blocking", "redirect"]
+
+T = TypeVar("T")
+Opening = Literal["open", "not_yet", "closed"]
+
+
+async def blocking(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a call that may touch the store off the event loop."""
+    return await run_in_threadpool(function, *args, **kwargs)
+
+
+def redirect(url: str) -> RedirectResponse:
+    """303 See Other: after a POST the browser fetches the next page with GET."""
+    return RedirectResponse(url, status_code=303)
+
+
+@frozen
+class Visitor:
+    """A respondent with a live session, and where their answers stand."""
+
+    key: SessionKey
+    respondent: Respondent
+    draft: Draft | None
+    response: Submission | None
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """The answers to show: the saved draft, else the latest response, else none."""
+        if self.draft is not None:
+            return dict(self.draft.answers)
+        if self.response is not None:
+            return dict(self.response.answers)
+        return {}
+
+
+@frozen
+class WebState:
+    """One consultation's web form: its service, pages, keys, limits and rate limiters."""
+
+    consultation: Consultation
+    engine: Engine
+    flow: Flow
+    service: SessionSubmitService
+    pages: Pages
+    keys: WebKeys
+    limits: Limits
+    demo: Demonstration | None
+    kinds: Registry[Any]
+    token_guard: SlidingWindow
+    link_guard: SlidingWindow
+
+    def opening(self) -> Opening:
+        """Whether the consultation takes answers now, by the service's (injectable) clock."""
+        meta = self.consultation.metadata
+        now = self.service.now()
+        if meta.is_open(now):
+            return "open"
+        opens_at = meta.opens_at
+        return "not_yet" if opens_at is not None and now < opens_at else "closed"
+
+    def opens_text(self) -> str:
+        opens_at = self.consultation.metadata.opens_at
+        if opens_at is None:
+            return ""
+        local = opens_at.astimezone(self.consultation.metadata.zone)
+        return f"{local:%A} {local.day} {local:%B %Y at %H:%M}"
+
+    def control(self, question: Question) -> str:
+        """How a question is asked: radios, checkboxes, a textarea or a one-line input."""
+        kind = self.kinds[question.kind]
+        if kind.has_options:
+            return "checkboxes" if kind.multiple else "radios"
+        limit = self.max_length(question)
+        return "textarea" if limit is None or limit > 200 else "input"
+
+    def max_length(self, question: Question) -> int | None:
+        return question.max_length or getattr(self.kinds[question.kind], "default_max_length", None)
+
+    def url(self, request: Request, name: str, **params: Any) -> str:
+        """A path inside this app that survives mounting under a prefix."""
+        root = request.scope.get("root_path", "")
+        return root + str(request.app.router.url_path_for(name, **params))
+
+    def question_url(self, request: Request, question: Question | None) -> str:
+        if question is None:
+            return self.url(request, "check")
+        return self.url(request, "question", question_id=question.id)
+
+    def visitor_sync(self, key: SessionKey) -> Visitor | None:
+        """The session's respondent and their draft and response, or ``None`` if not live."""
+        try:
+            respondent = self.service.authenticate(key)
+        except LinkError:
+            return None
+        store = self.service.store
+        return Visitor(key, respondent, store.load_draft(respondent.id), store.response(respondent.id))
+
+    async def visitor(self, request: Request) -> Visitor | None:
+        key = SessionKey.from_session(request.session)
+        if key is None:
+            return None
+        return await blocking(self.visitor_sync, key)
+
+    def now(self) -> dt.datetime:
+        return self.service.now()

@@ -1,0 +1,177 @@
+"""The in-memory store: one lock around plain dictionaries.
+
+Answers are copied through JSON on the way in and out, as a database would, so callers can never
+change what is stored by mutating what they passed or got back, and answers that a database could
+not hold are refused here too.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+import attrs
+
+from surveykit.errors import StorageError
+from surveykit.identity import Respondent
+from surveykit.storage import (
+    DEFAULT_BATCH_SIZE,
+    Draft,
+    Grant,
+    NewSubmission,
+    Store,
+    Submission,
+    TokenRecord,
+    utc,
+)
+
+
+def _copy(answers: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return json.loads(json.dumps(answers))
+    except (TypeError, ValueError) as exc:
+        raise StorageError(f"answers cannot be stored: {exc}") from None
+
+
+@attrs.define
+class _Token:
+    respondent_id: str
+    issued_at: Any
+    revoked_at: Any = None
+
+
+class MemoryStore(Store):
+    """A store in dictionaries.  Thread-safe; not shared between processes."""
+
+    persistent = False
+
+    def __init__(self, url: str = "memory://") -> None:
+        self.url = url
+        self._lock = threading.RLock()
+        self._fingerprint: str | None = None
+        self._respondents: dict[str, Respondent] = {}
+        self._tokens: dict[str, _Token] = {}
+        self._drafts: dict[str, Draft] = {}
+        self._submissions: dict[str, list[Submission]] = {}
+
+    def close(self) -> None:
+        pass
+
+    def secret_fingerprint(self, proposed: str) -> str:
+        with self._lock:
+            if self._fingerprint is None:
+                self._fingerprint = proposed
+            return self._fingerprint
+
+    def grant(self, grants: Sequence[Grant]) -> None:
+        with self._lock:
+            hashes = [g.token_hash for g in grants]
+            if len(set(hashes)) != len(hashes) or any(h in self._tokens for h in hashes):
+                raise StorageError("a token hash is already stored; nothing was granted")
+            for g in grants:
+                respondent = self._respondents.setdefault(g.respondent.id, g.respondent)
+                for token in self._tokens.values():
+                    if token.respondent_id == respondent.id and token.revoked_at is None:
+                        token.revoked_at = utc(g.issued_at)
+                self._tokens[g.token_hash] = _Token(respondent.id, utc(g.issued_at))
+
+    def lookup_token(self, token_hash: str) -> TokenRecord | None:
+        with self._lock:
+            token = self._tokens.get(token_hash)
+            if token is None:
+                return None
+            return TokenRecord(
+                self._respondents[token.respondent_id], token_hash, token.issued_at,
+                token.revoked_at,
+            )
+
+    def respondent(self, respondent_id: str) -> Respondent | None:
+        with self._lock:
+            return self._respondents.get(respondent_id)
+
+    def respondents(self, consultation: str) -> Iterator[Respondent]:
+        with self._lock:
+            found = [r for r in self._respondents.values() if r.consultation == consultation]
+        return iter(found)
+
+    def save_draft(self, draft: Draft) -> None:
+        with self._lock:
+            self._require(draft.respondent_id)
+            self._drafts[draft.respondent_id] = Draft(
+                draft.respondent_id, _copy(draft.answers), utc(draft.saved_at)
+            )
+
+    def load_draft(self, respondent_id: str) -> Draft | None:
+        with self._lock:
+            draft = self._drafts.get(respondent_id)
+        return None if draft is None else attrs.evolve(draft, answers=_copy(draft.answers))
+
+    def discard_draft(self, respondent_id: str) -> bool:
+        with self._lock:
+            return self._drafts.pop(respondent_id, None) is not None
+
+    def append_submission(self, new: NewSubmission) -> Submission:
+        answers = _copy(new.answers)
+        with self._lock:
+            self._require(new.respondent_id)
+            versions = self._submissions.setdefault(new.respondent_id, [])
+            stored = Submission(
+                consultation=new.consultation,
+                respondent_id=new.respondent_id,
+                version=len(versions) + 1,
+                answers=answers,
+                channel=new.channel,
+                submitted_at=utc(new.submitted_at),
+                received_at=utc(new.received_at),
+            )
+            versions.append(stored)
+            self._drafts.pop(new.respondent_id, None)
+        return _copied(stored)
+
+    def response(self, respondent_id: str) -> Submission | None:
+        with self._lock:
+            versions = self._submissions.get(respondent_id)
+            latest = versions[-1] if versions else None
+        return None if latest is None else _copied(latest)
+
+    def history(self, respondent_id: str) -> list[Submission]:
+        with self._lock:
+            versions = list(self._submissions.get(respondent_id, ()))
+        return [_copied(s) for s in versions]
+
+    def iter_responses(
+        self, consultation: str, *, batch_size: int = DEFAULT_BATCH_SIZE
+    ) -> Iterator[Submission]:
+        after = ""
+        while True:
+            with self._lock:
+                ids = sorted(
+                    rid
+                    for rid, versions in self._submissions.items()
+                    if rid > after and versions and versions[-1].consultation == consultation
+                )
+                batch = [self._submissions[rid][-1] for rid in islice(ids, batch_size)]
+            if not batch:
+                return
+            for submission in batch:
+                yield _copied(submission)
+            after = batch[-1].respondent_id
+
+    def count_responses(self, consultation: str) -> int:
+        with self._lock:
+            return sum(
+                1
+                for versions in self._submissions.values()
+                if versions and versions[-1].consultation == consultation
+            )
+
+    def _require(self, respondent_id: str) -> None:
+        if respondent_id not in self._respondents:
+            raise StorageError(f"no respondent with id {respondent_id!r}; nothing was stored")
+
+
+def _copied(submission: Submission) -> Submission:
+    return attrs.evolve(submission, answers=_copy(submission.answers))

@@ -1,0 +1,37 @@
+"""The ``postgresql://`` storage backend, for deployments that outgrow one machine.
+
+Several web workers on several hosts can share one database: psycopg 3 with a connection pool,
+and a submission is one atomic statement whose upsert of the respondent's ``responses`` row takes
+a row lock, so concurrent submissions under one respondent get gapless versions.
+
+Besides libpq's own parameters the URL accepts ``schema=NAME`` (keep surveykit's tables in that
+schema, created if missing) and ``pool_size=N`` (at most N connections per process, default 10).
+There is no default secret file: set ``SURVEYKIT_SECRET`` or pass ``--secret-file``.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from surveykit import hookimpl
+
+from .store import PostgresStore
+
+__all__ = ["PostgresBackend", "PostgresStore"]
+
+
+@frozen
+class PostgresBackend:
+    """Opens ``postgresql://`` (and ``postgres://``) stores."""
+
+    scheme: str = "postgresql"
+    description: str = "PostgreSQL through psycopg 3 and a connection pool: for several hosts"
+
+    def open(self, url: str) -> PostgresStore:
+        return PostgresStore(url)
+
+
+@hookimpl
+def surveykit_register_storage(register):
+    register(PostgresBackend())
+    register(PostgresBackend("postgres"))

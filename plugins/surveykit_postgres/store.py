@@ -1,0 +1,410 @@
+"""The PostgreSQL store: a psycopg connection pool and one statement per submission.
+
+A submission is a single statement: it bumps the respondent's ``responses`` row (an upsert, which
+holds that row's lock until commit), inserts the submission under the new version and discards
+the draft.  A second writer for the same respondent waits on the row lock and then sees the first
+one's version, so versions are gapless however many hosts write at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+import psycopg_pool
+from psycopg import errors as pg_errors
+
+from surveykit.errors import StorageError
+from surveykit.identity import Respondent
+from surveykit.storage import (
+    DEFAULT_BATCH_SIZE,
+    Draft,
+    Grant,
+    NewSubmission,
+    Store,
+    Submission,
+    TokenRecord,
+    utc,
+)
+
+from . import schema
+
+T = TypeVar("T")
+DEFAULT_POOL_SIZE = 10
+CONNECT_TIMEOUT = 10.0
+#: Transactions aborted by a deadlock (two roster imports at once, say) are retried this often.
+RETRIES = 3
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}\Z")
+
+_RESPONDENT_FIELDS = (
+    "id", "consultation", "authority", "authority_type", "role", "name", "email", "consent",
+    "origin", "created_at",
+)
+_RESPONDENT_COLUMNS = ", ".join(_RESPONDENT_FIELDS)
+_TOKEN_QUERY = (
+    f"SELECT {', '.join('r.' + c for c in _RESPONDENT_FIELDS)}, "
+    "t.issued_at, t.revoked_at, t.hash "
+    "FROM tokens t JOIN respondents r ON r.id = t.respondent_id WHERE t.hash = %s"
+)
+_SUBMISSION_COLUMNS = (
+    "s.consultation, s.respondent_id, s.version, s.answers, s.channel, s.submitted_at, "
+    "s.received_at"
+)
+_APPEND = """
+    WITH bumped AS (
+        INSERT INTO responses (respondent_id, consultation, version) VALUES (%(rid)s, %(c)s, 1)
+        ON CONFLICT (respondent_id) DO UPDATE SET version = responses.version + 1
+        RETURNING version
+    ), discarded AS (
+        DELETE FROM drafts WHERE respondent_id = %(rid)s
+    )
+    INSERT INTO submissions
+        (respondent_id, version, consultation, channel, submitted_at, received_at, answers)
+    SELECT %(rid)s, version, %(c)s, %(channel)s, %(submitted)s, %(received)s, %(answers)s::jsonb
+    FROM bumped
+    RETURNING version
+"""
+
+
+def safe_url(url: str) -> str:
+    """``url`` with any password replaced by ``***``, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def parse_url(url: str) -> tuple[str, str | None, int]:
+    """The libpq URL, the schema and the pool size of a store URL."""
+    parts = urlsplit(url)
+    query, schema_name, pool_size = [], None, DEFAULT_POOL_SIZE
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key == "schema":
+            if not _SCHEMA_NAME.match(value):
+                msg = f"schema must be a lower-case SQL name (letters, digits, _), not {value!r}"
+                raise StorageError(msg)
+            schema_name = value
+        elif key == "pool_size":
+            if not value.isdigit() or int(value) < 1:
+                raise StorageError(f"pool_size must be a positive whole number, not {value!r}")
+            pool_size = int(value)
+        else:
+            query.append((key, value))
+    conninfo = urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))
+    return conninfo, schema_name, pool_size
+
+
+def _ts(when: dt.datetime | None) -> dt.datetime | None:
+    return None if when is None else when.astimezone(dt.UTC)
+
+
+def _dump(answers: dict[str, Any]) -> str:
+    try:
+        return json.dumps(answers, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise StorageError(f"answers cannot be stored: {exc}") from None
+
+
+def _respondent(row: Sequence[Any]) -> Respondent:
+    rid, consultation, authority, kind, role, name, email, consent, origin, created = row
+    return Respondent(
+        consultation=consultation,
+        authority=authority,
+        authority_type=kind,
+        role=role,
+        name=name,
+        email=email,
+        consent=consent,
+        origin=origin,
+        id=rid,
+        created_at=_ts(created),
+    )
+
+
+def _submission(row: Sequence[Any]) -> Submission:
+    consultation, respondent_id, version, answers, channel, submitted, received = row
+    return Submission(
+        consultation=consultation,
+        respondent_id=respondent_id,
+        version=version,
+        answers=answers,
+        channel=channel,
+        submitted_at=_ts(submitted),
+        received_at=_ts(received),
+    )
+
+
+def _why_not(conninfo: str) -> str:
+    """The reason a connection fails, found by trying once without the pool."""
+    try:
+        psycopg.connect(conninfo, connect_timeout=int(CONNECT_TIMEOUT)).close()
+    except psycopg.Error as exc:
+        return str(exc).strip().splitlines()[-1]
+    return "timed out"  # pragma: no cover - the pool gave up but a direct connection worked
+
+
+class PostgresStore(Store):
+    """A store in a PostgreSQL database (optionally one schema of it), shared by many hosts."""
+
+    def __init__(self, url: str) -> None:
+        self.url = safe_url(url)
+        conninfo, self.schema, pool_size = parse_url(url)
+        options = "-c timezone=UTC"
+        if self.schema:
+            options += f" -c search_path={self.schema}"
+        self._pool = psycopg_pool.ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={"autocommit": True, "options": options},
+            open=False,
+            name="surveykit",
+        )
+        try:
+            self._pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+        except psycopg_pool.PoolTimeout:
+            self._pool.close()
+            reason = _why_not(conninfo)
+            raise StorageError(f"cannot connect to PostgreSQL at {self.url}: {reason}") from None
+        try:
+            self._migrate()
+        except BaseException:
+            self._pool.close()
+            raise
+
+    # Plumbing -------------------------------------------------------------------------------
+
+    def _run(
+        self,
+        work: Callable[[psycopg.Connection], T],
+        *,
+        transaction: bool = True,
+        respondent_id: str | None = None,
+    ) -> T:
+        """Run ``work`` on a pooled connection, in a transaction, retrying deadlocks."""
+        for attempt in range(RETRIES):
+            try:
+                with self._pool.connection() as conn:
+                    if not transaction:
+                        return work(conn)
+                    with conn.transaction():
+                        return work(conn)
+            except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure):
+                if attempt == RETRIES - 1:
+                    raise StorageError("the database stayed too busy; nothing was stored") from None
+            except pg_errors.ForeignKeyViolation as exc:
+                if respondent_id is None:
+                    raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
+                msg = f"no respondent with id {respondent_id!r}; nothing was stored"
+                raise StorageError(msg) from None
+            except psycopg.Error as exc:
+                raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
+            except psycopg_pool.PoolClosed:
+                raise StorageError(f"the store {self.url} is closed") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
+        return self._run(lambda conn: conn.execute(sql, params).fetchall(), transaction=False)
+
+    def _migrate(self) -> None:
+        def migrate(conn: psycopg.Connection) -> None:
+            conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                (f"surveykit migrate {self.schema or ''}",),
+            )
+            if self.schema:
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
+            row = conn.execute("SELECT version FROM schema_version").fetchone()
+            current = 0 if row is None else row[0]
+            known = len(schema.MIGRATIONS)
+            if current > known:
+                msg = (
+                    f"the database at {self.url} has schema version {current}, newer than this "
+                    f"surveykit knows ({known}); upgrade surveykit"
+                )
+                raise StorageError(msg)
+            for script in schema.MIGRATIONS[current:]:
+                conn.execute(script)
+            if row is None:
+                conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (known,))
+            elif current != known:
+                conn.execute("UPDATE schema_version SET version = %s", (known,))
+
+        self._run(migrate)
+
+    def schema_version(self) -> int:
+        """The schema version the database is at."""
+        return self._read("SELECT version FROM schema_version")[0][0]
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def secret_fingerprint(self, proposed: str) -> str:
+        def remember(conn: psycopg.Connection) -> str:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('secret_fingerprint', %s) "
+                "ON CONFLICT (key) DO NOTHING",
+                (proposed,),
+            )
+            return conn.execute(
+                "SELECT value FROM meta WHERE key = 'secret_fingerprint'"
+            ).fetchone()[0]
+
+        return self._run(remember)
+
+    # Identity -------------------------------------------------------------------------------
+
+    def grant(self, grants: Sequence[Grant]) -> None:
+        def grant_all(conn: psycopg.Connection) -> None:
+            with conn.cursor() as cur:
+                for g in grants:
+                    r = g.respondent
+                    cur.execute(
+                        f"INSERT INTO respondents ({_RESPONDENT_COLUMNS}) "
+                        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                        "ON CONFLICT (id) DO NOTHING",
+                        (
+                            r.id, r.consultation, r.authority, r.authority_type, r.role, r.name,
+                            r.email, r.consent, r.origin, utc(r.created_at),
+                        ),
+                    )
+                    cur.execute(
+                        "UPDATE tokens SET revoked_at = %s "
+                        "WHERE respondent_id = %s AND revoked_at IS NULL",
+                        (utc(g.issued_at), r.id),
+                    )
+                    cur.execute(
+                        "INSERT INTO tokens (hash, respondent_id, issued_at) VALUES (%s, %s, %s)",
+                        (g.token_hash, r.id, utc(g.issued_at)),
+                    )
+
+        try:
+            self._run(grant_all)
+        except StorageError as exc:
+            raise StorageError(f"nothing was granted: {exc}") from exc
+
+    def lookup_token(self, token_hash: str) -> TokenRecord | None:
+        rows = self._read(
+            _TOKEN_QUERY,
+            (token_hash,),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return TokenRecord(_respondent(row[:10]), row[12], _ts(row[10]), _ts(row[11]))
+
+    def respondent(self, respondent_id: str) -> Respondent | None:
+        rows = self._read(
+            f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE id = %s", (respondent_id,)
+        )
+        return _respondent(rows[0]) if rows else None
+
+    def respondents(self, consultation: str) -> Iterator[Respondent]:
+        rows = self._read(
+            f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE consultation = %s ORDER BY id",
+            (consultation,),
+        )
+        return (_respondent(row) for row in rows)
+
+    # Drafts ---------------------------------------------------------------------------------
+
+    def save_draft(self, draft: Draft) -> None:
+        answers = _dump(draft.answers)
+        self._run(
+            lambda conn: conn.execute(
+                "INSERT INTO drafts (respondent_id, answers, saved_at) VALUES (%s, %s::jsonb, %s) "
+                "ON CONFLICT (respondent_id) DO UPDATE "
+                "SET answers = excluded.answers, saved_at = excluded.saved_at",
+                (draft.respondent_id, answers, utc(draft.saved_at)),
+            ),
+            transaction=False,
+            respondent_id=draft.respondent_id,
+        )
+
+    def load_draft(self, respondent_id: str) -> Draft | None:
+        rows = self._read(
+            "SELECT answers, saved_at FROM drafts WHERE respondent_id = %s", (respondent_id,)
+        )
+        return Draft(respondent_id, rows[0][0], _ts(rows[0][1])) if rows else None
+
+    def discard_draft(self, respondent_id: str) -> bool:
+        return self._run(
+            lambda conn: conn.execute(
+                "DELETE FROM drafts WHERE respondent_id = %s", (respondent_id,)
+            ).rowcount
+            > 0,
+            transaction=False,
+        )
+
+    # Submissions ----------------------------------------------------------------------------
+
+    def append_submission(self, new: NewSubmission) -> Submission:
+        params = {
+            "rid": new.respondent_id,
+            "c": new.consultation,
+            "channel": new.channel,
+            "submitted": utc(new.submitted_at),
+            "received": utc(new.received_at),
+            "answers": _dump(new.answers),
+        }
+        version = self._run(
+            lambda conn: conn.execute(_APPEND, params).fetchone()[0],
+            transaction=False,
+            respondent_id=new.respondent_id,
+        )
+        return Submission(
+            consultation=new.consultation,
+            respondent_id=new.respondent_id,
+            version=version,
+            answers=json.loads(params["answers"]),
+            channel=new.channel,
+            submitted_at=params["submitted"],
+            received_at=params["received"],
+        )
+
+    def response(self, respondent_id: str) -> Submission | None:
+        rows = self._read(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM responses r JOIN submissions s "
+            "ON s.respondent_id = r.respondent_id AND s.version = r.version "
+            "WHERE r.respondent_id = %s",
+            (respondent_id,),
+        )
+        return _submission(rows[0]) if rows else None
+
+    def history(self, respondent_id: str) -> list[Submission]:
+        rows = self._read(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions s "
+            "WHERE s.respondent_id = %s ORDER BY s.version",
+            (respondent_id,),
+        )
+        return [_submission(row) for row in rows]
+
+    def iter_responses(
+        self, consultation: str, *, batch_size: int = DEFAULT_BATCH_SIZE
+    ) -> Iterator[Submission]:
+        after = ""
+        while True:
+            rows = self._read(
+                f"SELECT {_SUBMISSION_COLUMNS} FROM responses r JOIN submissions s "
+                "ON s.respondent_id = r.respondent_id AND s.version = r.version "
+                "WHERE r.consultation = %s AND r.respondent_id > %s "
+                "ORDER BY r.respondent_id LIMIT %s",
+                (consultation, after, batch_size),
+            )
+            for row in rows:
+                yield _submission(row)
+            if len(rows) < batch_size:
+                return
+            after = rows[-1][1]
+
+    def count_responses(self, consultation: str) -> int:
+        return self._read(
+            "SELECT count(*) FROM responses WHERE consultation = %s", (consultation,)
+        )[0][0]

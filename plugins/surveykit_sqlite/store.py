@@ -1,0 +1,401 @@
+"""The SQLite store: a connection per thread, a transaction per write, ``BEGIN IMMEDIATE``.
+
+``BEGIN IMMEDIATE`` takes the database's write lock before reading the current version, so two
+writers (threads or processes) can never both hand out the same version number; the second waits
+(up to ``busy_timeout``) and then sees the first one's commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from surveykit.errors import StorageError
+from surveykit.identity import Respondent
+from surveykit.storage import (
+    DEFAULT_BATCH_SIZE,
+    Draft,
+    Grant,
+    NewSubmission,
+    Store,
+    Submission,
+    TokenRecord,
+    utc,
+)
+
+from . import schema
+
+SYNCHRONOUS = ("full", "normal")
+#: How long a writer waits for another to finish before giving up.
+BUSY_TIMEOUT_MS = 30_000
+
+_RESPONDENT_FIELDS = (
+    "id", "consultation", "authority", "authority_type", "role", "name", "email", "consent",
+    "origin", "created_at",
+)
+_RESPONDENT_COLUMNS = ", ".join(_RESPONDENT_FIELDS)
+_TOKEN_QUERY = (
+    f"SELECT {', '.join('r.' + c for c in _RESPONDENT_FIELDS)}, "
+    "t.issued_at, t.revoked_at, t.hash "
+    "FROM tokens t JOIN respondents r ON r.id = t.respondent_id WHERE t.hash = ?"
+)
+_SUBMISSION_COLUMNS = (
+    "s.consultation, s.respondent_id, s.version, s.answers, s.channel, s.submitted_at, "
+    "s.received_at"
+)
+
+
+def parse_url(url: str) -> tuple[Path, str]:
+    """The database path and the ``synchronous`` setting of a ``sqlite:///path`` URL."""
+    parts = urlsplit(url)
+    path = parts.path[1:] if parts.path.startswith("/") else parts.path
+    if parts.scheme != "sqlite" or parts.netloc or not path:
+        msg = (
+            f"{url!r} is not a SQLite URL: write sqlite:///relative/path.db "
+            "or sqlite:////absolute/path.db"
+        )
+        raise StorageError(msg)
+    options = parse_qs(parts.query)
+    unknown = sorted(set(options) - {"synchronous"})
+    if unknown:
+        raise StorageError(f"unknown SQLite URL option {unknown[0]!r}; known: synchronous")
+    synchronous = options.get("synchronous", ["full"])[-1].lower()
+    if synchronous not in SYNCHRONOUS:
+        msg = f"synchronous must be one of {', '.join(SYNCHRONOUS)}, not {synchronous!r}"
+        raise StorageError(msg)
+    return Path(path), synchronous
+
+
+def connect(path: Path, synchronous: str = "full") -> sqlite3.Connection:
+    """A connection with surveykit's settings: WAL, foreign keys, explicit transactions.
+
+    The benchmark's raw baseline uses this too, so both pay for the same durability.
+    """
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration into statements (``executescript`` would commit our transaction)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement in a migration: {buffer.strip()[:60]}")
+
+
+def _ts(when: dt.datetime) -> str:
+    return utc(when).isoformat()
+
+
+def _dt(text: str | None) -> dt.datetime | None:
+    return None if text is None else dt.datetime.fromisoformat(text)
+
+
+def _dump(answers: dict[str, Any]) -> str:
+    try:
+        return json.dumps(answers, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise StorageError(f"answers cannot be stored: {exc}") from None
+
+
+def _respondent(row: sqlite3.Row | tuple) -> Respondent:
+    rid, consultation, authority, kind, role, name, email, consent, origin, created = row
+    return Respondent(
+        consultation=consultation,
+        authority=authority,
+        authority_type=kind,
+        role=role,
+        name=name,
+        email=email,
+        consent=consent,
+        origin=origin,
+        id=rid,
+        created_at=_dt(created),
+    )
+
+
+def _submission(row: tuple) -> Submission:
+    consultation, respondent_id, version, answers, channel, submitted, received = row
+    return Submission(
+        consultation=consultation,
+        respondent_id=respondent_id,
+        version=version,
+        answers=json.loads(answers),
+        channel=channel,
+        submitted_at=_dt(submitted),
+        received_at=_dt(received),
+    )
+
+
+class SqliteStore(Store):
+    """A store in one SQLite file, safe to share between threads and processes."""
+
+    def __init__(self, path: str | Path, *, synchronous: str = "full", url: str | None = None):
+        self.path = Path(path)
+        self.synchronous = synchronous
+        self.url = url or f"sqlite:///{self.path}"
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._migrate()
+
+    @property
+    def secret_file(self) -> Path:
+        return self.path.with_name(self.path.name + ".secret")
+
+    # Plumbing -------------------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            with self._lock:
+                if self._closed:
+                    raise StorageError(f"the store {self.url} is closed")
+                with self._errors():
+                    conn = connect(self.path, self.synchronous)
+                self._connections.append(conn)
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StorageError(f"the SQLite database {self.path} failed: {exc}") from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, holding the database's write lock from its first statement."""
+        conn = self._connection()
+        with self._errors():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        conn = self._connection()
+        with self._errors():
+            return conn.execute(sql, params).fetchall()
+
+    def _migrate(self) -> None:
+        with self._write() as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = conn.execute("SELECT version FROM schema_version").fetchone()
+            current = 0 if row is None else row[0]
+            known = len(schema.MIGRATIONS)
+            if current > known:
+                msg = (
+                    f"the SQLite database {self.path} has schema version {current}, newer than "
+                    f"this surveykit knows ({known}); upgrade surveykit"
+                )
+                raise StorageError(msg)
+            for script in schema.MIGRATIONS[current:]:
+                for statement in _statements(script):
+                    conn.execute(statement)
+            if row is None:
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (known,))
+            elif current != known:
+                conn.execute("UPDATE schema_version SET version = ?", (known,))
+
+    def schema_version(self) -> int:
+        """The schema version the database is at."""
+        return self._read("SELECT version FROM schema_version")[0][0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            conn.close()
+
+    def secret_fingerprint(self, proposed: str) -> str:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('secret_fingerprint', ?) "
+                "ON CONFLICT (key) DO NOTHING",
+                (proposed,),
+            )
+            return conn.execute(
+                "SELECT value FROM meta WHERE key = 'secret_fingerprint'"
+            ).fetchone()[0]
+
+    # Identity -------------------------------------------------------------------------------
+
+    def grant(self, grants: Sequence[Grant]) -> None:
+        try:
+            with self._write() as conn:
+                for g in grants:
+                    r = g.respondent
+                    conn.execute(
+                        f"INSERT INTO respondents ({_RESPONDENT_COLUMNS}) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                        (
+                            r.id, r.consultation, r.authority, r.authority_type, r.role, r.name,
+                            r.email, r.consent, r.origin, _ts(r.created_at),
+                        ),
+                    )
+                    issued = _ts(g.issued_at)
+                    conn.execute(
+                        "UPDATE tokens SET revoked_at = ? "
+                        "WHERE respondent_id = ? AND revoked_at IS NULL",
+                        (issued, r.id),
+                    )
+                    conn.execute(
+                        "INSERT INTO tokens (hash, respondent_id, issued_at) VALUES (?, ?, ?)",
+                        (g.token_hash, r.id, issued),
+                    )
+        except StorageError as exc:
+            raise StorageError(f"nothing was granted: {exc}") from exc
+
+    def lookup_token(self, token_hash: str) -> TokenRecord | None:
+        rows = self._read(
+            _TOKEN_QUERY,
+            (token_hash,),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return TokenRecord(_respondent(row[:10]), row[12], _dt(row[10]), _dt(row[11]))
+
+    def respondent(self, respondent_id: str) -> Respondent | None:
+        rows = self._read(
+            f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE id = ?", (respondent_id,)
+        )
+        return _respondent(rows[0]) if rows else None
+
+    def respondents(self, consultation: str) -> Iterator[Respondent]:
+        rows = self._read(
+            f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE consultation = ? ORDER BY id",
+            (consultation,),
+        )
+        return (_respondent(row) for row in rows)
+
+    # Drafts ---------------------------------------------------------------------------------
+
+    def save_draft(self, draft: Draft) -> None:
+        answers = _dump(draft.answers)
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    "INSERT INTO drafts (respondent_id, answers, saved_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (respondent_id) DO UPDATE "
+                    "SET answers = excluded.answers, saved_at = excluded.saved_at",
+                    (draft.respondent_id, answers, _ts(draft.saved_at)),
+                )
+        except StorageError as exc:
+            raise self._unknown(draft.respondent_id, exc) from exc
+
+    def load_draft(self, respondent_id: str) -> Draft | None:
+        rows = self._read(
+            "SELECT answers, saved_at FROM drafts WHERE respondent_id = ?", (respondent_id,)
+        )
+        if not rows:
+            return None
+        return Draft(respondent_id, json.loads(rows[0][0]), _dt(rows[0][1]))
+
+    def discard_draft(self, respondent_id: str) -> bool:
+        with self._write() as conn:
+            return conn.execute(
+                "DELETE FROM drafts WHERE respondent_id = ?", (respondent_id,)
+            ).rowcount > 0
+
+    # Submissions ----------------------------------------------------------------------------
+
+    def append_submission(self, new: NewSubmission) -> Submission:
+        answers = _dump(new.answers)
+        submitted, received = _ts(new.submitted_at), _ts(new.received_at)
+        try:
+            with self._write() as conn:
+                version = conn.execute(
+                    "INSERT INTO responses (respondent_id, consultation, version) VALUES (?, ?, 1) "
+                    "ON CONFLICT (respondent_id) DO UPDATE SET version = responses.version + 1 "
+                    "RETURNING version",
+                    (new.respondent_id, new.consultation),
+                ).fetchone()[0]
+                conn.execute(
+                    "INSERT INTO submissions (respondent_id, version, consultation, channel, "
+                    "submitted_at, received_at, answers) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        new.respondent_id, version, new.consultation, new.channel,
+                        submitted, received, answers,
+                    ),
+                )
+                conn.execute("DELETE FROM drafts WHERE respondent_id = ?", (new.respondent_id,))
+        except StorageError as exc:
+            raise self._unknown(new.respondent_id, exc) from exc
+        return Submission(
+            consultation=new.consultation,
+            respondent_id=new.respondent_id,
+            version=version,
+            answers=json.loads(answers),
+            channel=new.channel,
+            submitted_at=_dt(submitted),
+            received_at=_dt(received),
+        )
+
+    def response(self, respondent_id: str) -> Submission | None:
+        rows = self._read(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM responses r JOIN submissions s "
+            "ON s.respondent_id = r.respondent_id AND s.version = r.version "
+            "WHERE r.respondent_id = ?",
+            (respondent_id,),
+        )
+        return _submission(rows[0]) if rows else None
+
+    def history(self, respondent_id: str) -> list[Submission]:
+        rows = self._read(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions s "
+            "WHERE s.respondent_id = ? ORDER BY s.version",
+            (respondent_id,),
+        )
+        return [_submission(row) for row in rows]
+
+    def iter_responses(
+        self, consultation: str, *, batch_size: int = DEFAULT_BATCH_SIZE
+    ) -> Iterator[Submission]:
+        after = ""
+        while True:
+            rows = self._read(
+                f"SELECT {_SUBMISSION_COLUMNS} FROM responses r JOIN submissions s "
+                "ON s.respondent_id = r.respondent_id AND s.version = r.version "
+                "WHERE r.consultation = ? AND r.respondent_id > ? "
+                "ORDER BY r.respondent_id LIMIT ?",
+                (consultation, after, batch_size),
+            )
+            for row in rows:
+                yield _submission(row)
+            if len(rows) < batch_size:
+                return
+            after = rows[-1][1]
+
+    def count_responses(self, consultation: str) -> int:
+        return self._read(
+            "SELECT count(*) FROM responses WHERE consultation = ?", (consultation,)
+        )[0][0]
+
+    def _unknown(self, respondent_id: str, exc: StorageError) -> StorageError:
+        if "FOREIGN KEY" in str(exc):
+            return StorageError(f"no respondent with id {respondent_id!r}; nothing was stored")
+        return exc

@@ -1,0 +1,125 @@
+"""Compile a consultation's check into one straight-line Python function.
+
+The engine's per-record path is the hottest code in surveykit: every submission, every import and
+every report runs it.  Interpreting conditions and looping over question records costs several
+times what the work itself does, so, like attrs generating ``__init__``, we generate the source of
+one function per consultation and compile it.
+
+Safety: the generated source contains only names we make up from integers (``a3``, ``k3``,
+``s0``...) and fixed keywords.  Every value that comes from a spec (question ids, option values,
+checkers, prepared problems) is passed in through the function's namespace, never written into
+the source, so no spec text can change what the code does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from .conditions import All, Answered, Any_, Condition, Contains, Equals, Not, OneOf
+from .errors import AnswerProblem
+from .kinds import EMPTY, Rejected
+
+CheckFunction = Callable[[Mapping[str, Any]], tuple[dict[str, Any], list[AnswerProblem]]]
+
+
+class _Namespace:
+    """Constants handed to the generated function, each under a fresh name."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self._ids: dict[tuple[type, Any], str] = {}
+
+    def name(self, value: Any, prefix: str = "s") -> str:
+        key = (type(value), value) if _hashable(value) else (type(value), id(value))
+        if key not in self._ids:
+            self._ids[key] = f"{prefix}{len(self._ids)}"
+            self.values[self._ids[key]] = value
+        return self._ids[key]
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _expression(condition: Condition, slots: Mapping[str, str], ns: _Namespace) -> str:
+    """Python source for a condition over the local answer slots (``EMPTY`` when absent)."""
+    match condition:
+        case Equals(question=q, value=v):
+            return f"({slots[q]} == {ns.name(v)})"
+        case OneOf(question=q, values=values):
+            # A tuple compares with ==, so an unhashable (invalid) answer cannot raise.
+            return f"({slots[q]} in {ns.name(tuple(values))})"
+        case Contains(question=q, value=v):
+            slot = slots[q]
+            return f"({slot}.__class__ is list and {ns.name(v)} in {slot})"
+        case Answered(question=q):
+            return f"({slots[q]} is not EMPTY)"
+        case Not(operand=operand):
+            return f"(not {_expression(operand, slots, ns)})"
+        case All(operands=operands):
+            return "(" + " and ".join(_expression(o, slots, ns) for o in operands) + ")"
+        case Any_(operands=operands):
+            return "(" + " or ".join(_expression(o, slots, ns) for o in operands) + ")"
+    raise TypeError(f"not a condition: {condition!r}")  # pragma: no cover
+
+
+def compile_check(
+    question_ids: Sequence[str],
+    conditions: Sequence[Condition | None],
+    checkers: Sequence[Callable[[Any], Any]],
+    required: Sequence[AnswerProblem | None],
+    known_ids: frozenset[str],
+    unknown_problem: Callable[[object], AnswerProblem],
+) -> CheckFunction:
+    """Generate ``check(answers) -> (clean, problems)`` for questions in spec order."""
+    ns = _Namespace()
+    slots = {qid: f"a{i}" for i, qid in enumerate(question_ids)}
+    lines = [
+        "def check(answers):",
+        "    clean = {}",
+        "    problems = []",
+        "    get = answers.get",
+    ]
+    for i, qid in enumerate(question_ids):
+        key, checker = ns.name(qid, "k"), ns.name(checkers[i], "c")
+        body = [
+            f"v = get({key}, EMPTY)",
+            "if v is not EMPTY:",
+            f"    v = {checker}(v)",
+            "if v is EMPTY:",
+            f"    problems.append({ns.name(required[i], 'r')})" if required[i] else "    pass",
+            "elif v.__class__ is Rejected:",
+            f"    problems.append(AnswerProblem({key}, v.code, v.message))",
+            f"    v = clean[{key}] = answers[{key}]",
+            "else:",
+            f"    clean[{key}] = v",
+            f"a{i} = v",
+        ]
+        condition = conditions[i]
+        if condition is None:
+            lines += [f"    {line}" for line in body]
+        else:
+            lines.append(f"    a{i} = EMPTY")
+            lines.append(f"    if {_expression(condition, slots, ns)}:")
+            lines += [f"        {line}" for line in body]
+    lines += [
+        "    if not answers.keys() <= known:",
+        "        problems.extend(unknown(k) for k in answers if k not in known)",
+        "    return clean, problems",
+    ]
+    namespace: dict[str, Any] = {
+        "EMPTY": EMPTY,
+        "Rejected": Rejected,
+        "AnswerProblem": AnswerProblem,
+        "known": known_ids,
+        "unknown": unknown_problem,
+        **ns.values,
+    }
+    code = compile("\n".join(lines), f"<surveykit check of {len(question_ids)} questions>", "exec")
+    exec(code, namespace)  # noqa: S102 - source built only from generated names; see module docstring
+    return namespace["check"]

@@ -1,0 +1,73 @@
+"""The ``surveykit`` command: for the people who run a consultation.
+
+Errors are one clear line on stderr and a non-zero exit, never a traceback (set
+``SURVEYKIT_DEBUG=1`` to see one when reporting a bug).  Plugins add subcommands through the
+``surveykit_register_commands`` hook.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import SurveykitError
+from ..plugins import get_plugins
+from . import plugin_commands, spec_commands, submit_commands, token_commands
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="surveykit")
+def cli() -> None:
+    """Run a public consultation from its spec.
+
+    \b
+    Examples:
+      surveykit validate specs/taking_stock.toml
+      surveykit show specs/taking_stock.toml
+    """
+
+
+for module in (spec_commands, plugin_commands, token_commands, submit_commands):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def _add_plugin_commands() -> None:
+    get_plugins().pm.hook.surveykit_register_commands(cli=cli)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI, turning every error into one line and an exit status."""
+    try:
+        _add_plugin_commands()
+        cli.main(args=argv, prog_name="surveykit", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except SurveykitError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return 1
+    except Exception as exc:
+        if os.environ.get("SURVEYKIT_DEBUG"):
+            raise
+        click.echo(
+            f"Error: unexpected {type(exc).__name__}: {exc}. "
+            "This is a bug in surveykit or a plugin; rerun with SURVEYKIT_DEBUG=1 for details.",
+            err=True,
+        )
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

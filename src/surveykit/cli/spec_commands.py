@@ -1,0 +1,175 @@
+"""Commands that read a spec: ``validate``, ``show`` and ``check``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from ..conditions import render
+from ..engine import Engine
+from ..errors import SpecError
+from ..model import Consultation
+from ..spec import load_spec
+from .present import describe_condition, spec_as_dict
+
+SPEC = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+
+
+@click.command("validate")
+@SPEC
+def validate_command(spec: Path) -> None:
+    """Check a spec; print a summary, or every problem as FILE:LINE: message.
+
+    Exits 0 when the spec loads (warnings are printed but do not fail it), 1 otherwise.
+
+    \b
+    Example:
+      surveykit validate specs/taking_stock.toml
+    """
+    try:
+        consultation = load_spec(spec)
+    except SpecError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        count = len(exc.problems)
+        click.echo(
+            f"{spec}: {count} problem{'s' if count != 1 else ''}; the spec was not loaded", err=True
+        )
+        sys.exit(1)
+    for warning in consultation.warnings:
+        click.echo(
+            f"{warning.file}:{warning.line}: warning: "
+            + (f"question {warning.question}: " if warning.question else "")
+            + warning.message
+        )
+    click.echo(_summary(spec, consultation))
+
+
+def _summary(spec: Path, c: Consultation) -> str:
+    questions = c.questions
+    conditional = sum(1 for q in questions if q.condition is not None)
+    meta = c.metadata
+    return (
+        f"{spec}: OK: {meta.title!r}, {len(questions)} questions in {len(c.sections)} sections "
+        f"({conditional} conditional), closes {meta.closing_text} ({meta.timezone})"
+    )
+
+
+@click.command("show")
+@SPEC
+@click.option("--json", "as_json", is_flag=True, help="Print the spec as JSON.")
+def show_command(spec: Path, as_json: bool) -> None:
+    """Show the questions of a consultation and when each is shown.
+
+    \b
+    Examples:
+      surveykit show specs/taking_stock.toml
+      surveykit show specs/taking_stock.toml --json | jq '.sections[].questions[].id'
+    """
+    consultation = load_spec(spec)
+    if as_json:
+        click.echo(json.dumps(spec_as_dict(consultation), indent=2, ensure_ascii=False))
+        return
+    _show_text(consultation)
+
+
+def _show_text(c: Consultation) -> None:
+    meta = c.metadata
+    click.secho(meta.title, bold=True)
+    if meta.subtitle:
+        click.echo(meta.subtitle)
+    click.echo(f"Published by {meta.publisher}")
+    click.echo(f"Closes: {meta.closing_text} ({meta.timezone})")
+    for section in c.sections:
+        click.echo()
+        click.secho(f"== {section.title} ==", bold=True)
+        for q in section.questions:
+            label = f"{q.number}." if q.number else f"[{q.id}]"
+            required = " (required)" if q.required else ""
+            click.echo()
+            click.echo(f"{label} {q.text}{required}")
+            click.secho(
+                f"    id {q.id}, {q.kind}"
+                + (f", up to {q.max_length:,} characters" if q.max_length else ""),
+                dim=True,
+            )
+            if q.condition is not None:
+                click.secho(f"    shown only if {describe_condition(q.condition, c)}", fg="yellow")
+                click.secho(f"    ({render(q.condition)})", dim=True)
+            for option in q.options:
+                click.echo(f"    ( ) {option.label}")
+                click.secho(f"        value: {option.value}", dim=True)
+
+
+@click.command("check")
+@SPEC
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.File("r", encoding="utf-8"),
+    required=True,
+    help="JSON Lines: one object of answers per line ('-' for stdin).",
+)
+def check_command(spec: Path, answers_file: TextIO) -> None:
+    """Clean and validate answer records without storing anything.
+
+    Prints one JSON line per record: its line number, the cleaned answers, the visible question
+    ids and the problems.  Exits 1 if any record has a problem.
+
+    \b
+    Example:
+      echo '{"q1": "all_relevant", "q2": "now hidden"}' > answers.jsonl
+      surveykit check specs/taking_stock.toml --answers answers.jsonl
+    """
+    engine = Engine(load_spec(spec))
+    failed = False
+    for line_number, record in _records(answers_file):
+        if isinstance(record, _BadLine):
+            problems = [{"question": None, "code": "bad_json", "message": record.message}]
+            out: dict[str, Any] = {
+                "line": line_number,
+                "answers": {},
+                "visible": [],
+                "problems": problems,
+            }
+        else:
+            checked = engine.check(record)
+            out = {
+                "line": line_number,
+                "answers": checked.answers,
+                "visible": list(engine.visible(record)) if isinstance(record, dict) else [],
+                "problems": [
+                    {"question": p.question, "code": p.code, "message": p.message}
+                    for p in checked.problems
+                ],
+            }
+        failed = failed or bool(out["problems"])
+        click.echo(json.dumps(out, ensure_ascii=False))
+    if failed:
+        sys.exit(1)
+
+
+class _BadLine:
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _records(stream: TextIO) -> Iterator[tuple[int, Any]]:
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield (
+                number,
+                _BadLine(f"line {number} is not valid JSON: {exc.msg} at column {exc.colno}"),
+            )
+
+
+COMMANDS = (validate_command, show_command, check_command)

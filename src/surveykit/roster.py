@@ -1,0 +1,215 @@
+"""Roster import: one unique link per leader, chief executive or other named person.
+
+A roster is a CSV file with the columns ``authority``, ``authority_type``, ``role``, ``name`` and
+``email`` (others are ignored).  Every bad row is reported with its line number and nothing is
+imported.  Importing is two steps so the caller can keep the clear tokens safe before the store
+commits to them: :func:`plan_links` decides who gets a new link, then :meth:`LinkPlan.commit`
+grants them all in one transaction.
+
+Re-importing the same roster issues no second links: a row matching a stored respondent (same
+authority, role and name, or same email) keeps its link unless ``reissue`` is asked for, which
+revokes the old link and issues a new one.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from attrs import frozen
+
+from .errors import RosterError, RosterProblem
+from .identity import Respondent, Secret, Token, bind_secret
+from .model import Consultation
+from .people import check_person, person_key
+from .storage import Grant, Store
+from .submit import IssuedLink
+
+__all__ = ["COLUMNS", "LinkPlan", "RosterEntry", "parse_roster", "plan_links", "read_roster"]
+
+COLUMNS = ("authority", "authority_type", "role", "name", "email")
+
+
+@frozen
+class RosterEntry:
+    """One person from a roster, with the line it came from."""
+
+    line: int
+    authority: str
+    authority_type: str
+    role: str
+    name: str
+    email: str
+    source: str = "<roster>"
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return person_key(self.authority, self.role, self.name)
+
+
+def read_roster(path: str | os.PathLike[str], consultation: Consultation) -> list[RosterEntry]:
+    """Read and check a roster file; :class:`RosterError` lists every bad row."""
+    name = os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise RosterError([RosterProblem("unreadable", f"cannot read: {reason}", name)]) from None
+    return parse_roster(io.StringIO(text, newline=""), consultation, source=name)
+
+
+def parse_roster(
+    lines: Iterable[str], consultation: Consultation, *, source: str = "<roster>"
+) -> list[RosterEntry]:
+    """Check roster rows (CSV text with a header line); :class:`RosterError` lists every problem."""
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None:
+        raise RosterError([RosterProblem("empty", "the roster is empty", source, 1)])
+    columns = [c.strip().casefold() for c in header]
+    missing = [c for c in COLUMNS if c not in columns]
+    if missing:
+        problem = RosterProblem(
+            "missing_column",
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(a roster needs {', '.join(COLUMNS)})",
+            source,
+            1,
+        )
+        raise RosterError([problem])
+    index = {c: columns.index(c) for c in COLUMNS}
+    entries: list[RosterEntry] = []
+    problems: list[RosterProblem] = []
+    seen_keys: dict[tuple[str, str, str], int] = {}
+    seen_emails: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < len(columns):
+            problems.append(
+                RosterProblem(
+                    "short_row",
+                    f"the row has {len(row)} fields but the header has {len(columns)}",
+                    source,
+                    line,
+                )
+            )
+            continue
+        entry = RosterEntry(line, *(row[index[c]].strip() for c in COLUMNS), source=source)
+        found = check_person(
+            consultation,
+            authority=entry.authority,
+            authority_type=entry.authority_type,
+            role=entry.role,
+            name=entry.name,
+            email=entry.email,
+        )
+        email = entry.email.casefold()
+        if entry.key in seen_keys:
+            found.append(
+                (
+                    "duplicate_person",
+                    f"the same person as line {seen_keys[entry.key]} "
+                    "(same authority, role and name)",
+                )
+            )
+        elif email and email in seen_emails:
+            found.append(
+                ("duplicate_person", f"the same email address as line {seen_emails[email]}")
+            )
+        seen_keys.setdefault(entry.key, line)
+        if email:
+            seen_emails.setdefault(email, line)
+        problems.extend(RosterProblem(code, message, source, line) for code, message in found)
+        entries.append(entry)
+    if problems:
+        raise RosterError(problems)
+    if not entries:
+        raise RosterError([RosterProblem("empty", "the roster has no rows", source, 2)])
+    return entries
+
+
+@frozen
+class LinkPlan:
+    """Who gets a new link.  ``links`` hold the clear tokens: write them out, then commit."""
+
+    grants: tuple[Grant, ...]
+    links: tuple[IssuedLink, ...]
+    new: int
+    reissued: int
+    kept: int
+
+    def commit(self, store: Store) -> None:
+        """Grant every planned link in one transaction: all are issued, or none."""
+        if self.grants:
+            store.grant(self.grants)
+
+
+def plan_links(
+    store: Store,
+    secret: Secret,
+    consultation: Consultation,
+    entries: Iterable[RosterEntry],
+    *,
+    reissue: bool = False,
+    now: dt.datetime,
+) -> LinkPlan:
+    """Decide, without storing anything, which roster entries get a (new) link."""
+    bind_secret(store, secret)
+    cid = consultation.metadata.id
+    by_key: dict[tuple[str, str, str], Respondent] = {}
+    by_email: dict[str, Respondent] = {}
+    for respondent in store.respondents(cid):
+        by_key[person_key(respondent.authority, respondent.role, respondent.name)] = respondent
+        if respondent.email:
+            by_email[respondent.email.casefold()] = respondent
+    grants: list[Grant] = []
+    links: list[IssuedLink] = []
+    claimed: dict[str, int] = {}
+    clashes: list[RosterProblem] = []
+    new = reissued = kept = 0
+    for entry in entries:
+        existing = by_key.get(entry.key) or by_email.get(entry.email.casefold() or "\0")
+        if existing is not None:
+            if existing.id in claimed:
+                clashes.append(_clash(entry, claimed[existing.id]))
+                continue
+            claimed[existing.id] = entry.line
+        if existing is not None and not reissue:
+            kept += 1
+            continue
+        if existing is None:
+            new += 1
+            respondent = Respondent(
+                consultation=cid,
+                authority=entry.authority,
+                authority_type=entry.authority_type,
+                role=entry.role,
+                name=entry.name,
+                email=entry.email,
+                origin="roster",
+                created_at=now,
+            )
+        else:
+            reissued += 1
+            respondent = existing
+        token = Token.new()
+        grants.append(Grant(respondent, secret.hash(token), now))
+        links.append(IssuedLink(respondent, token))
+    if clashes:
+        raise RosterError(clashes)
+    return LinkPlan(tuple(grants), tuple(links), new, reissued, kept)
+
+
+def _clash(entry: RosterEntry, first_line: int) -> RosterProblem:
+    return RosterProblem(
+        "duplicate_person",
+        f"the same stored person as line {first_line} (matched by name or by email address)",
+        entry.source,
+        entry.line,
+    )

@@ -1,0 +1,260 @@
+"""The storage API: what a storage plugin implements and what the rest of surveykit relies on.
+
+A backend registers itself for a URL scheme through the ``surveykit_register_storage`` hook;
+:func:`open_store` finds it.  Every backend keeps the same promises, which the conformance suite
+in :mod:`surveykit.testing` checks:
+
+- identity (respondents, token hashes) is kept apart from answers; answers are keyed by a random
+  respondent id that says nothing about who answered;
+- drafts are kept apart from submissions and never counted;
+- submissions are append-only: each gets the next version number for its respondent, gapless even
+  under concurrent writers, and the latest version is *the response*;
+- :meth:`Store.grant` is all or nothing, so a roster import never half happens;
+- :meth:`Store.iter_responses` streams in batches, never loading every row.
+
+Every datetime handed to or returned by a store is timezone-aware and returned in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit
+
+from attrs import field, frozen, validators
+
+from .errors import StorageError
+from .identity import Respondent
+from .plugins import Plugins, get_plugins
+
+__all__ = [
+    "CHANNELS",
+    "Draft",
+    "Grant",
+    "NewSubmission",
+    "StorageBackend",
+    "Store",
+    "Submission",
+    "TokenRecord",
+    "open_store",
+    "scheme_of",
+    "utc",
+]
+
+#: The ways a response can arrive; every one goes through the same submit service.
+CHANNELS = ("web", "email", "cli", "paper")
+#: How many rows :meth:`Store.iter_responses` reads per round trip unless told otherwise.
+DEFAULT_BATCH_SIZE = 1000
+
+
+def utc(when: dt.datetime) -> dt.datetime:
+    """``when`` in UTC; a naive datetime is refused, since its instant is unknown."""
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError(f"a naive datetime has no instant: {when.isoformat()}")
+    return when.astimezone(dt.UTC)
+
+
+def _aware(_instance: object, attribute: Any, value: dt.datetime) -> None:
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise ValueError(f"{attribute.name} must be a timezone-aware datetime, not {value!r}")
+
+
+@frozen
+class Grant:
+    """A respondent (stored if new) and the hash of the token that becomes their live link."""
+
+    respondent: Respondent
+    token_hash: str = field(repr=False)
+    issued_at: dt.datetime = field(validator=_aware)
+
+
+@frozen
+class TokenRecord:
+    """What a token hash leads to.  ``revoked_at`` is set once a newer link replaced it."""
+
+    respondent: Respondent
+    token_hash: str = field(repr=False)
+    issued_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.revoked_at is None
+
+
+@frozen
+class Draft:
+    """Saved, unsubmitted answers ("save and come back later"); never counted."""
+
+    respondent_id: str
+    answers: dict[str, Any]
+    saved_at: dt.datetime = field(validator=_aware)
+
+
+@frozen
+class NewSubmission:
+    """A validated, cleaned set of answers about to be stored as the respondent's next version.
+
+    ``received_at`` is when the answers reached the organisation (for paper and email, the day the
+    post or message arrived); ``submitted_at`` is when they were entered into surveykit.  For the
+    web and the command line the two are the same instant.
+    """
+
+    consultation: str
+    respondent_id: str
+    answers: dict[str, Any]
+    channel: str = field(validator=validators.in_(CHANNELS))
+    submitted_at: dt.datetime = field(validator=_aware)
+    received_at: dt.datetime = field(validator=_aware)
+
+
+@frozen
+class Submission:
+    """One stored submission.  The respondent's highest ``version`` is their response."""
+
+    consultation: str
+    respondent_id: str
+    version: int
+    answers: dict[str, Any]
+    channel: str
+    submitted_at: dt.datetime
+    received_at: dt.datetime
+
+
+class Store(ABC):
+    """A place to keep respondents, links, drafts and submissions.  Subclass it in a plugin.
+
+    Methods may be called from several threads at once; a backend that several processes or
+    hosts share (SQLite, PostgreSQL) must also stay correct when they write concurrently.
+    Use a store as a context manager, or call :meth:`close`.
+    """
+
+    #: The URL the store was opened with, passwords removed: safe to show.
+    url: str = ""
+    #: Whether what is stored outlives the store object (``False`` for ``memory://``).
+    persistent: bool = True
+
+    @property
+    def secret_file(self) -> Path | None:
+        """Where this deployment keeps its secret by default, or ``None`` if it has no place."""
+        return None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections and files.  Closing twice is harmless."""
+
+    @abstractmethod
+    def secret_fingerprint(self, proposed: str) -> str:
+        """The fingerprint of the deployment secret: ``proposed`` is recorded if none is yet."""
+
+    # Identity -------------------------------------------------------------------------------
+
+    @abstractmethod
+    def grant(self, grants: Sequence[Grant]) -> None:
+        """Give each respondent a live link, all or nothing, in one transaction.
+
+        A respondent not yet stored is added (one already stored keeps its details).  Every live
+        token hash the respondent had is revoked at ``issued_at``, and ``token_hash`` becomes the
+        live one.  If anything fails (a hash already stored, say) nothing at all changes and
+        :class:`~surveykit.errors.StorageError` is raised.
+        """
+
+    @abstractmethod
+    def lookup_token(self, token_hash: str) -> TokenRecord | None:
+        """The respondent a token hash was issued to (live or revoked), or ``None``."""
+
+    @abstractmethod
+    def respondent(self, respondent_id: str) -> Respondent | None:
+        """A respondent by internal id, or ``None``."""
+
+    @abstractmethod
+    def respondents(self, consultation: str) -> Iterator[Respondent]:
+        """Every respondent of a consultation, in no particular order."""
+
+    # Drafts ---------------------------------------------------------------------------------
+
+    @abstractmethod
+    def save_draft(self, draft: Draft) -> None:
+        """Keep ``draft`` as the respondent's only draft, replacing any earlier one."""
+
+    @abstractmethod
+    def load_draft(self, respondent_id: str) -> Draft | None:
+        """The respondent's draft, or ``None``."""
+
+    @abstractmethod
+    def discard_draft(self, respondent_id: str) -> bool:
+        """Delete the respondent's draft; whether there was one."""
+
+    # Submissions ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def append_submission(self, new: NewSubmission) -> Submission:
+        """Store ``new`` as the respondent's next version, in one transaction, and return it.
+
+        Versions start at 1 and are gapless per respondent even when several writers submit under
+        one respondent at once: they are serialised, and each gets its own number.  The draft, if
+        any, is discarded in the same transaction.  An unknown respondent raises
+        :class:`~surveykit.errors.StorageError` and stores nothing.
+        """
+
+    @abstractmethod
+    def response(self, respondent_id: str) -> Submission | None:
+        """The respondent's latest submission (the one that counts), or ``None``."""
+
+    @abstractmethod
+    def history(self, respondent_id: str) -> list[Submission]:
+        """Every submission of the respondent, oldest version first."""
+
+    @abstractmethod
+    def iter_responses(
+        self, consultation: str, *, batch_size: int = DEFAULT_BATCH_SIZE
+    ) -> Iterator[Submission]:
+        """Each respondent's latest submission, streamed ``batch_size`` rows at a time.
+
+        Ordered by the random respondent id, so the order reveals nothing about when or by whom.
+        Memory use must not grow with the number of responses.
+        """
+
+    @abstractmethod
+    def count_responses(self, consultation: str) -> int:
+        """How many respondents of the consultation have a response."""
+
+
+@runtime_checkable
+class StorageBackend(Protocol):
+    """What a plugin registers: a URL scheme and a way to open stores for it."""
+
+    scheme: str
+    description: str
+
+    def open(self, url: str) -> Store: ...
+
+
+def scheme_of(url: str) -> str:
+    """The scheme of a store URL (``sqlite:///x.db`` -> ``sqlite``)."""
+    scheme = urlsplit(url).scheme if "://" in url else ""
+    if not scheme:
+        msg = f"{url!r} is not a store URL: write it as scheme://..., e.g. sqlite:///responses.db"
+        raise StorageError(msg)
+    return scheme
+
+
+def open_store(url: str, *, plugins: Plugins | None = None) -> Store:
+    """Open the store at ``url`` with the backend registered for its scheme."""
+    registry = (plugins or get_plugins()).storage
+    scheme = scheme_of(url)
+    backend = registry.get(scheme)
+    if backend is None:
+        known = ", ".join(sorted(registry)) or "none (no storage plugin is loaded)"
+        msg = f"no storage backend for {scheme}:// URLs; installed: {known}"
+        raise StorageError(msg)
+    return backend.open(url)

@@ -1,0 +1,269 @@
+"""The submit service: the one path every channel (web, email, cli, paper) takes.
+
+It finds the respondent from the token, checks the consultation is open at the instant that
+counts, cleans and validates the answers with the engine, stores ``clean(answers)`` as the
+respondent's next version, and then fires the ``surveykit_submitted`` hook.  Refusals raise a
+:class:`~surveykit.errors.SurveykitError` subclass before anything is stored.
+
+The instant that counts is *now* for the web and the command line, and when the answers were
+*received* for paper and email, so a letter that arrived before the closing date but is keyed in
+afterwards still counts.  Both times are recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from attrs import frozen
+
+from .engine import Engine
+from .errors import AnswersRejected, ClosedError, DetailsError, LinkError, SubmissionError
+from .identity import Respondent, Secret, Token, bind_secret
+from .model import Consultation
+from .people import check_person
+from .plugins import Plugins, get_plugins
+from .storage import CHANNELS, Draft, Grant, NewSubmission, Store, Submission, utc
+
+__all__ = ["RECEIVED_CHANNELS", "Clock", "IssuedLink", "Receipt", "SubmitService", "system_clock"]
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+#: Channels whose answers may arrive some time before they are entered: judged by ``received_at``.
+RECEIVED_CHANNELS = ("paper", "email")
+SELF_SERVICE_ROLE = "other"
+
+
+def system_clock() -> dt.datetime:
+    """The current instant, timezone-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+@frozen
+class Receipt:
+    """What a submitter is told: the stored submission and whether it replaced an earlier one."""
+
+    submission: Submission
+    respondent: Respondent
+
+    @property
+    def version(self) -> int:
+        return self.submission.version
+
+    @property
+    def replaced(self) -> bool:
+        """Whether an earlier response existed; it is kept in the history but no longer counts."""
+        return self.submission.version > 1
+
+
+@frozen
+class IssuedLink:
+    """A new respondent and the clear token of their link: hand it over once, then forget it."""
+
+    respondent: Respondent
+    token: Token
+
+
+def _local(when: dt.datetime, consultation: Consultation) -> str:
+    meta = consultation.metadata
+    return f"{when.astimezone(meta.zone):%Y-%m-%d %H:%M} ({meta.timezone})"
+
+
+class SubmitService:
+    """Submissions, drafts and self-service links for one consultation in one store.
+
+    ``clock`` returns the current aware instant; tests pass a fixed one.  The store must have been
+    set up with ``secret`` (or be new), otherwise :class:`~surveykit.errors.SecretError`.
+    """
+
+    def __init__(
+        self,
+        consultation: Consultation,
+        store: Store,
+        secret: Secret,
+        *,
+        clock: Clock = system_clock,
+        plugins: Plugins | None = None,
+        engine: Engine | None = None,
+    ) -> None:
+        bind_secret(store, secret)
+        self.consultation = consultation
+        self.store = store
+        self.secret = secret
+        self.clock = clock
+        self.plugins = plugins or get_plugins()
+        self.engine = engine or Engine(consultation, kinds=self.plugins.kinds)
+
+    @property
+    def consultation_id(self) -> str:
+        return self.consultation.metadata.id
+
+    def now(self) -> dt.datetime:
+        return utc(self.clock())
+
+    # Links ----------------------------------------------------------------------------------
+
+    def authenticate(self, token: Token | str) -> Respondent:
+        """The respondent whose live link holds ``token``, or :class:`LinkError`."""
+        token = token if isinstance(token, Token) else Token.parse(token)
+        token_hash = self.secret.hash(token)
+        record = self.store.lookup_token(token_hash)
+        if (
+            record is None
+            or not hmac.compare_digest(record.token_hash, token_hash)
+            or record.respondent.consultation != self.consultation_id
+        ):
+            raise LinkError(
+                "this link is not recognised: check it was copied in full, or ask for a new one"
+            )
+        if not record.live:
+            raise LinkError(
+                "this link has been replaced by a newer one: use the most recent link you were sent"
+            )
+        return record.respondent
+
+    def request_link(
+        self,
+        *,
+        authority: str,
+        authority_type: str,
+        name: str = "",
+        email: str = "",
+        consent: str | None = None,
+    ) -> IssuedLink:
+        """Self-service: a new respondent of role ``other`` with these details, and their token."""
+        now = self.now()
+        self._require_open(now, "no link was created")
+        authority, name, email = authority.strip(), name.strip(), email.strip()
+        problems = check_person(
+            self.consultation,
+            authority=authority,
+            authority_type=authority_type,
+            role=SELF_SERVICE_ROLE,
+            name=name,
+            email=email,
+        )
+        if problems:
+            raise DetailsError("; ".join(message for _code, message in problems))
+        respondent = Respondent(
+            consultation=self.consultation_id,
+            authority=authority,
+            authority_type=authority_type,
+            role=SELF_SERVICE_ROLE,
+            name=name,
+            email=email,
+            consent=consent,
+            origin="self_service",
+            created_at=now,
+        )
+        token = Token.new()
+        self.store.grant([Grant(respondent, self.secret.hash(token), now)])
+        return IssuedLink(respondent, token)
+
+    # Drafts ---------------------------------------------------------------------------------
+
+    def save_draft(self, token: Token | str, answers: Mapping[str, Any]) -> Draft:
+        """Keep answers for later ("save and come back"); hidden and unknown answers are dropped."""
+        respondent = self.authenticate(token)
+        now = self.now()
+        self._require_open(now, "the draft was not saved")
+        draft = Draft(respondent.id, self.engine.clean(answers), now)
+        self.store.save_draft(draft)
+        return draft
+
+    def load_draft(self, token: Token | str) -> Draft | None:
+        """The respondent's saved draft, or ``None``; refused once the consultation has closed."""
+        respondent = self.authenticate(token)
+        self._require_open(self.now(), "drafts can no longer be opened")
+        return self.store.load_draft(respondent.id)
+
+    def response(self, token: Token | str) -> Submission | None:
+        """The respondent's current response, so a form can say a new one will replace it."""
+        return self.store.response(self.authenticate(token).id)
+
+    # Submissions ----------------------------------------------------------------------------
+
+    def submit(
+        self,
+        token: Token | str,
+        answers: Mapping[str, Any],
+        *,
+        channel: str = "web",
+        received_at: dt.datetime | None = None,
+    ) -> Receipt:
+        """Store ``clean(answers)`` as the respondent's next version, or refuse and store nothing.
+
+        ``received_at`` is for paper and email only: when the answers arrived, which is what the
+        closing date is judged by.  It may not be in the future.
+        """
+        if channel not in CHANNELS:
+            raise SubmissionError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
+        respondent = self.authenticate(token)
+        now = self.now()
+        received = self._received(channel, received_at, now)
+        self._require_open(received, "the response was not stored", received_at is not None)
+        checked = self.engine.check(answers)
+        if checked.problems:
+            raise AnswersRejected(checked.problems)
+        stored = self.store.append_submission(
+            NewSubmission(
+                consultation=self.consultation_id,
+                respondent_id=respondent.id,
+                answers=checked.answers,
+                channel=channel,
+                submitted_at=now,
+                received_at=received,
+            )
+        )
+        self._announce(stored)
+        return Receipt(stored, respondent)
+
+    def _received(
+        self, channel: str, received_at: dt.datetime | None, now: dt.datetime
+    ) -> dt.datetime:
+        if received_at is None:
+            return now
+        if channel not in RECEIVED_CHANNELS:
+            raise SubmissionError(
+                f"a received time is only for {' and '.join(RECEIVED_CHANNELS)} responses; "
+                f"{channel} responses are received when they are submitted"
+            )
+        try:
+            received = utc(received_at)
+        except ValueError:
+            raise SubmissionError("the received time must include a time zone") from None
+        if received > now:
+            raise SubmissionError(
+                f"the received time {_local(received, self.consultation)} is in the future"
+            )
+        return received
+
+    def _require_open(self, instant: dt.datetime, outcome: str, received: bool = False) -> None:
+        meta = self.consultation.metadata
+        if meta.is_open(instant):
+            return
+        when = f"; it was received {_local(instant, self.consultation)}" if received else ""
+        if meta.opens_at is not None and instant < meta.opens_at:
+            msg = (
+                f"{meta.title} is not open yet: it opens {_local(meta.opens_at, self.consultation)}"
+                f"{when}; {outcome}"
+            )
+        else:
+            msg = f"{meta.title} closed on {meta.closing_text} ({meta.timezone}){when}; {outcome}"
+        raise ClosedError(msg)
+
+    def _announce(self, submission: Submission) -> None:
+        """Fire ``surveykit_submitted``; the submission is committed, so failures are only logged."""
+        try:
+            self.plugins.pm.hook.surveykit_submitted(
+                consultation=self.consultation, submission=submission
+            )
+        except Exception:
+            log.exception(
+                "a surveykit_submitted hook failed after version %d was stored; it stays stored",
+                submission.version,
+            )

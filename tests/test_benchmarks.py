@@ -1,0 +1,34 @@
+"""Each benchmark still runs: its smoke mode prints every figure it promises (never timed here)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURE = re.compile(r"^(?P<name>.+?)\s+(?P<value>[\d,]+\.\d)\s+(?P<unit>\S+)", re.M)
+
+
+def _run(script: str) -> dict[str, str]:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {m["name"].strip(): m["unit"] for m in FIGURE.finditer(result.stdout)}
+
+
+def test_engine_benchmark_prints_figures_and_baselines():
+    """The engine benchmark reports engine, JSON-decode and dict-walking figures for both specs."""
+    figures = _run("engine.py")
+    for spec in ("Taking Stock", "100-question chained spec"):
+        assert figures[f"{spec}: engine clean+validate"] == "records/s"
+        assert figures[f"{spec}: baseline json.loads of same records"] == "records/s"
+        assert figures[f"{spec}: baseline dict-walking evaluator"] == "records/s"
+        assert figures[f"{spec}: engine time / decode time per record"] == "ratio"
+    assert figures["peak resident memory of the benchmark process"] == "MB"
