@@ -36,6 +36,7 @@ __all__ = [
     "answers",
     "condition_sources",
     "conditions",
+    "consultations_with_answers",
     "question_ids",
     "raw_answers",
     "spec_plans",
@@ -53,22 +54,35 @@ KEYWORD_LIKE_IDS = ("notes", "order", "inner", "android", "answered_by", "in_", 
 #: Option values that look like syntax: inside quotes they are plain strings.
 TRICKY_VALUES = ("and", "or", "not", "in", "answered", "don't know", 'say "no"', "a\\b", "ä ö")
 
-_slug_tail = st.text(string.ascii_lowercase + string.digits + "_", max_size=5)
+#: Question ids for generated specs: one draw each.  Valid ids of every shape, including some
+#: that start with a keyword, which the lexer must still read as ids.
+ID_POOL = (
+    *(f"q{i}" for i in range(1, 13)),
+    "a",
+    "Q",
+    "_x",
+    "b2",
+    "q1_b",
+    "camelCase",
+    *KEYWORD_LIKE_IDS,
+)
+#: Option values for generated specs: slugs, and values that look like syntax (which inside
+#: quotes are plain strings).
+VALUE_POOL = ("yes", "no", "a", "b", "c", "1", "2", "not-sure", "x_y", *TRICKY_VALUES)
 
 question_ids = st.one_of(
-    st.builds(str.__add__, st.sampled_from(string.ascii_lowercase), _slug_tail),
+    st.builds(
+        str.__add__,
+        st.sampled_from(string.ascii_letters + "_"),
+        st.text(string.ascii_letters + string.digits + "_", max_size=5),
+    ),
     st.sampled_from(KEYWORD_LIKE_IDS),
 ).filter(lambda name: name not in KEYWORDS)
 
-option_values = st.one_of(
-    st.builds(str.__add__, st.sampled_from(string.ascii_lowercase + string.digits), _slug_tail),
-    st.sampled_from(TRICKY_VALUES),
-)
-
 _id_lists = functools.cache(
-    lambda most: st.lists(question_ids, min_size=1, max_size=most, unique=True)
+    lambda most: st.lists(st.sampled_from(ID_POOL), min_size=1, max_size=most, unique=True)
 )
-_option_lists = st.lists(option_values, min_size=1, max_size=4, unique=True)
+_option_lists = st.lists(st.sampled_from(VALUE_POOL), min_size=1, max_size=4, unique=True)
 
 
 @functools.cache
@@ -104,7 +118,8 @@ class ReversedMapping(Mapping):
 # conditions -------------------------------------------------------------------------------
 
 _names = st.sampled_from(("q1", "q2", "q3", "notes", "order"))
-_free_values = st.text(
+_answer_values = st.sampled_from(("", "a", "b", "yes", "no"))
+_free_values = _answer_values | st.text(
     st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)), max_size=5
 )
 
@@ -132,7 +147,6 @@ def conditions() -> st.SearchStrategy[Condition]:
     return _any_conditions
 
 
-_answer_values = st.sampled_from(("", "a", "b", "yes", "no"))
 _any_answers = st.one_of(
     _answer_values,
     st.lists(_answer_values, max_size=3),
@@ -355,21 +369,29 @@ def spec_plans(draw: st.DrawFn, max_questions: int = 8) -> SpecPlan:
     return SpecPlan("\n".join(lines), tuple(planned))
 
 
+@functools.cache
 def specs(max_questions: int = 8) -> st.SearchStrategy[Consultation]:
     """Valid consultations, loaded from generated TOML through ``loads_spec``."""
     return spec_plans(max_questions).map(lambda plan: loads_spec(plan.text, source="generated"))
 
 
+@st.composite
+def consultations_with_answers(draw: st.DrawFn) -> tuple[Consultation, dict[Any, Any]]:
+    """A generated consultation and a set of answers to it."""
+    consultation = draw(specs())
+    return consultation, draw(answers(consultation))
+
+
 # answers ----------------------------------------------------------------------------------
 
-_blanks = st.sampled_from(("", " ", "\t", "  \n ", None))
+_blanks = ("", " ", "\t", "  \n ", None)
 _wrong_scalars = st.one_of(
     st.integers(-5, 5),
     st.booleans(),
     st.floats(allow_nan=False, allow_infinity=False),
     st.dictionaries(st.sampled_from(("a", "b")), st.integers(0, 1), max_size=2),
 )
-_strangers = st.from_regex(r"[A-Z][A-Za-z0-9 ]{0,6}", fullmatch=True)
+_strangers = ("maybe", "Yes", "YES", "n/a", "0", "other", "\u00e4", 'q1 == "a"')
 _padding = ("", "", " ", "  ", "\t", "\n", "\u2003")
 _texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 
@@ -393,40 +415,49 @@ def _good_answer(draw: st.DrawFn, question: Question) -> Any:
 
 
 def _stranger(draw: st.DrawFn, values: tuple[str, ...]) -> str:
-    value = draw(_strangers)
+    value = _pick(draw, _strangers)
     return value if value not in values else value + "?"
 
 
 def _bad_answer(draw: st.DrawFn, question: Question) -> Any:
+    """A wrong type, an option not in the list, or a text over its limit."""
     values = tuple(o.value for o in question.options)
-    how = draw(_below(4))
+    how = draw(_below(5))
     if how == 0:
         return draw(_wrong_scalars)
     if question.kind == "single":
-        if how == 1:
-            return _stranger(draw, values)
-        if how == 2:
-            return f" {_pick(draw, values)} "
-        return [_pick(draw, values)]
+        return _pick(
+            draw,
+            (_stranger(draw, values), _stranger(draw, values), f" {values[0]} ", [values[0]]),
+        )
     if question.kind == "multi":
         some = [_pick(draw, values) for _ in range(draw(_below(3)))]
-        if how == 1:
+        if how <= 2:
             some.insert(draw(_below(len(some) + 1)), _stranger(draw, values))
             return some
-        if how == 2:
-            return Choices([*some, values[0]])
-        return _pick(draw, (_pick(draw, values), [""], [" "], [*some, draw(_wrong_scalars)]))
+        return _pick(
+            draw,
+            (
+                Choices([*some, values[0]]),
+                values[0],
+                [""],
+                [*some, draw(_wrong_scalars)],
+            ),
+        )
     if how == 1:
         return ["some", "text"]
-    return _padded(draw, "x" * (_limit(question) + 1 + draw(_below(3))))
+    over = _pick(draw, (1, 1, 2, 50))
+    return _padded(draw, "x" * (_limit(question) + over))
 
 
 def _raw_answer(draw: st.DrawFn, question: Question) -> Any:
-    how = draw(_below(6))
-    if how <= 2:
+    how = draw(_below(8))
+    if how <= 3:
         return _good_answer(draw, question)
-    if how == 3:
-        return draw(_blanks)
+    if how == 4:
+        return _pick(draw, _blanks)
+    if how == 5:
+        return _pick(draw, _blanks[1:4])
     return _bad_answer(draw, question)
 
 
@@ -445,7 +476,7 @@ def answers(draw: st.DrawFn, consultation: Consultation) -> dict[Any, Any]:
             out[question.id] = _raw_answer(draw, question)
     ids = {q.id for q in consultation.questions}
     for _ in range(draw(_below(4)) // 2):
-        key = _pick(draw, ("Q1", "", " q1", "and", 0, 3, draw(question_ids)))
+        key = _pick(draw, (draw(question_ids), "Q1", "", " q1", "and", 0, 3))
         if key not in ids:
             out[key] = _pick(draw, ("yes", None, 1, ["a"]))
     keys, order = list(out), []

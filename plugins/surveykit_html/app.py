@@ -46,16 +46,22 @@ COOKIE_NAME = "surveykit_session"
 _STATIC_CACHE = b"public, max-age=31536000, immutable"
 
 
-class _ImmutableStatic:
-    """Static files with long-lived caching: their URLs carry a content hash."""
+class _CachedStatic:
+    """Static files, cached for a year when the URL carries a content hash (``?v=``).
+
+    A file fetched without one (a script importing another) is revalidated instead.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        versioned = b"v=" in scope.get("query_string", b"")
+        policy = _STATIC_CACHE if versioned else b"no-cache"
+
         async def send_cached(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 200:
-                message["headers"] = [*message.get("headers", []), (b"cache-control", _STATIC_CACHE)]
+            if message["type"] == "http.response.start" and message["status"] in (200, 304):
+                message["headers"] = [*message.get("headers", []), (b"cache-control", policy)]
             await send(message)
 
         await self.app(scope, receive, send_cached)
@@ -161,8 +167,14 @@ def _routes() -> list[Route | Mount]:
         Route("/check-answers", check, methods=both, name="check"),
         Route("/confirmation", confirmation, name="confirmation"),
         Route("/saved", saved, name="saved"),
-        Mount("/static", app=_ImmutableStatic(static), name="static"),
+        Mount("/static", app=_CachedStatic(static), name="static"),
+        Route("/favicon.ico", _no_icon, name="favicon"),
     ]
+
+
+async def _no_icon(_request: Request) -> Response:
+    """Browsers ask for an icon; answering "none" keeps 404s out of their consoles."""
+    return Response(status_code=204, headers={"cache-control": "public, max-age=86400"})
 
 
 async def _refused(request: Request, exc: Exception) -> Response:

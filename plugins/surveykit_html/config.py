@@ -8,6 +8,7 @@ consultation without touching the system clock.
 from __future__ import annotations
 
 import datetime as dt
+
 from attrs import evolve, frozen
 
 from surveykit import Consultation

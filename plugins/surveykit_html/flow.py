@@ -98,7 +98,5 @@ def answer_lines(question: Question, value: Any) -> tuple[str, ...]:
         return ()
     if question.options:
         values = value if isinstance(value, list | tuple) else [value]
-        return tuple(
-            (option.label if (option := question.option(v)) else str(v)) for v in values
-        )
+        return tuple((option.label if (option := question.option(v)) else str(v)) for v in values)
     return tuple(str(value).splitlines()) or (str(value),)

@@ -131,7 +131,7 @@ def _form(request: Request, values: dict[str, str], problems: dict[str, str]) ->
         "get_link.html",
         400 if problems else 200,
         values=values,
-        field_errors=problems,
+        field_errors={field: problems.get(field, "") for field in _DETAILS},
         errors=errors,
         authority_types=web.consultation.authority_types,
     )

@@ -74,7 +74,8 @@ async def gate(request: Request) -> Visitor | Response:
     """The respondent of this session if the consultation is open, else the page to show."""
     web = web_state(request)
     if web.opening() != "open":
-        return closed(request, 403 if request.method == "POST" else 200)
+        posted = request.method == "POST"
+        return closed(request, 403 if posted else 200, refused=posted)
     visitor = await web.visitor(request)
     if visitor is None:
         return link_needed(request)
@@ -129,9 +130,7 @@ def _render_question(
         back_url = web.url(request, "check")
     else:
         previous = web.flow.before(answers, question.id)
-        back_url = (
-            web.question_url(request, previous) if previous else web.url(request, "overview")
-        )
+        back_url = web.question_url(request, previous) if previous else web.url(request, "overview")
     action_url = web.question_url(request, question) + ("?change=1" if change else "")
     return web.pages.render(
         request,
@@ -164,7 +163,9 @@ async def question_page(request: Request) -> Response:
         return await _answer(request, visitor, question, answers, change)
     if not web.engine.is_visible(question.id, answers):
         return redirect(web.question_url(request, web.flow.resume(answers)))
-    return _render_question(request, question, answers, value=answers.get(question.id), change=change)
+    return _render_question(
+        request, question, answers, value=answers.get(question.id), change=change
+    )
 
 
 async def _answer(
@@ -195,7 +196,10 @@ async def _answer(
     ]
     if mine:
         errors = [
-            {"text": field_message(question, p, kind.has_options, kind.multiple), "href": f"#{ANSWER}"}
+            {
+                "text": field_message(question, p, kind.has_options, kind.multiple),
+                "href": f"#{ANSWER}",
+            }
             for p in mine
         ]
         return _render_question(request, question, answers, value=raw, change=change, errors=errors)
@@ -210,7 +214,9 @@ async def _answer(
     if action == "save":
         return redirect(web.url(request, "saved"))
     if change:
-        return redirect(web.question_url(request, web.flow.after_change(answers, draft.answers, question.id)))
+        return redirect(
+            web.question_url(request, web.flow.after_change(answers, draft.answers, question.id))
+        )
     return redirect(web.question_url(request, web.flow.after(draft.answers, question.id)))
 
 

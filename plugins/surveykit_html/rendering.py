@@ -85,13 +85,15 @@ class Pages:
         def static(name: str) -> str:
             return f"{url('static', path=name)}?v={self.versions[name]}"
 
-        html = self.env.get_template(template).render(
-            request=request,
-            url=url,
-            static=static,
-            csrf_token=_LazyToken(self.keys, request),
-            **context,
-        )
+        values = {
+            "request": request,
+            "url": url,
+            "static": static,
+            "csrf_token": _LazyToken(self.keys, request),
+            "errors": [],
+        }
+        values.update(context)
+        html = self.env.get_template(template).render(values)
         return HTMLResponse(html, status_code=status)
 
 

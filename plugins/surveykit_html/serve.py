@@ -133,7 +133,9 @@ def serve_command(
     store = open_store(db_url)
     try:
         if workers > 1 and not store.persistent:
-            msg = f"{db_url} keeps everything in one process, so it cannot serve --workers {workers}"
+            msg = (
+                f"{db_url} keeps everything in one process, so it cannot serve --workers {workers}"
+            )
             raise SurveykitError(msg)
         secret = load_secret(secret_file or store.secret_file, ephemeral=not store.persistent)
         bind_secret(store, secret)

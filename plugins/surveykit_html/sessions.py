@@ -79,7 +79,9 @@ class SessionKey:
         return "SessionKey(<hidden>)"
 
 
-def start_session(session: MutableMapping[str, Any], respondent: Respondent, token_hash: str) -> None:
+def start_session(
+    session: MutableMapping[str, Any], respondent: Respondent, token_hash: str
+) -> None:
     """Make ``session`` the respondent's: a fresh CSRF nonce, so no earlier form can be replayed."""
     session.clear()
     session["rid"] = respondent.id

@@ -121,7 +121,9 @@ class WebState:
         except LinkError:
             return None
         store = self.service.store
-        return Visitor(key, respondent, store.load_draft(respondent.id), store.response(respondent.id))
+        return Visitor(
+            key, respondent, store.load_draft(respondent.id), store.response(respondent.id)
+        )
 
     async def visitor(self, request: Request) -> Visitor | None:
         key = SessionKey.from_session(request.session)

@@ -36,7 +36,7 @@ from . import schema
 
 T = TypeVar("T")
 DEFAULT_POOL_SIZE = 10
-CONNECT_TIMEOUT = 10.0
+CONNECT_TIMEOUT = 10
 #: Transactions aborted by a deadlock (two roster imports at once, say) are retried this often.
 RETRIES = 3
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}\Z")
@@ -140,13 +140,9 @@ def _submission(row: Sequence[Any]) -> Submission:
     )
 
 
-def _why_not(conninfo: str) -> str:
-    """The reason a connection fails, found by trying once without the pool."""
-    try:
-        psycopg.connect(conninfo, connect_timeout=int(CONNECT_TIMEOUT)).close()
-    except psycopg.Error as exc:
-        return str(exc).strip().splitlines()[-1]
-    return "timed out"  # pragma: no cover - the pool gave up but a direct connection worked
+def _reason(exc: psycopg.Error) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[-1] if text else type(exc).__name__
 
 
 class PostgresStore(Store):
@@ -158,11 +154,22 @@ class PostgresStore(Store):
         options = "-c timezone=UTC"
         if self.schema:
             options += f" -c search_path={self.schema}"
+        kwargs = {"autocommit": True, "options": options}
+        try:
+            # Migrate over one direct connection first: a wrong URL then fails at once with
+            # libpq's reason, instead of the pool retrying quietly until its timeout.
+            with (
+                psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT, **kwargs) as conn,
+                conn.transaction(),
+            ):
+                self._migrate(conn)
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot open PostgreSQL at {self.url}: {_reason(exc)}") from None
         self._pool = psycopg_pool.ConnectionPool(
             conninfo,
             min_size=1,
             max_size=pool_size,
-            kwargs={"autocommit": True, "options": options},
+            kwargs=kwargs,
             open=False,
             name="surveykit",
         )
@@ -170,13 +177,7 @@ class PostgresStore(Store):
             self._pool.open(wait=True, timeout=CONNECT_TIMEOUT)
         except psycopg_pool.PoolTimeout:
             self._pool.close()
-            reason = _why_not(conninfo)
-            raise StorageError(f"cannot connect to PostgreSQL at {self.url}: {reason}") from None
-        try:
-            self._migrate()
-        except BaseException:
-            self._pool.close()
-            raise
+            raise StorageError(f"cannot connect to PostgreSQL at {self.url}: timed out") from None
 
     # Plumbing -------------------------------------------------------------------------------
 
@@ -212,32 +213,29 @@ class PostgresStore(Store):
     def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
         return self._run(lambda conn: conn.execute(sql, params).fetchall(), transaction=False)
 
-    def _migrate(self) -> None:
-        def migrate(conn: psycopg.Connection) -> None:
-            conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                (f"surveykit migrate {self.schema or ''}",),
+    def _migrate(self, conn: psycopg.Connection) -> None:
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))",
+            (f"surveykit migrate {self.schema or ''}",),
+        )
+        if self.schema:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        current = 0 if row is None else row[0]
+        known = len(schema.MIGRATIONS)
+        if current > known:
+            msg = (
+                f"the database at {self.url} has schema version {current}, newer than this "
+                f"surveykit knows ({known}); upgrade surveykit"
             )
-            if self.schema:
-                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
-            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
-            row = conn.execute("SELECT version FROM schema_version").fetchone()
-            current = 0 if row is None else row[0]
-            known = len(schema.MIGRATIONS)
-            if current > known:
-                msg = (
-                    f"the database at {self.url} has schema version {current}, newer than this "
-                    f"surveykit knows ({known}); upgrade surveykit"
-                )
-                raise StorageError(msg)
-            for script in schema.MIGRATIONS[current:]:
-                conn.execute(script)
-            if row is None:
-                conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (known,))
-            elif current != known:
-                conn.execute("UPDATE schema_version SET version = %s", (known,))
-
-        self._run(migrate)
+            raise StorageError(msg)
+        for script in schema.MIGRATIONS[current:]:
+            conn.execute(script)
+        if row is None:
+            conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (known,))
+        elif current != known:
+            conn.execute("UPDATE schema_version SET version = %s", (known,))
 
     def schema_version(self) -> int:
         """The schema version the database is at."""

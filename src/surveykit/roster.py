@@ -82,6 +82,7 @@ def parse_roster(
         )
         raise RosterError([problem])
     index = {c: columns.index(c) for c in COLUMNS}
+    needed = max(index.values()) + 1
     entries: list[RosterEntry] = []
     problems: list[RosterProblem] = []
     seen_keys: dict[tuple[str, str, str], int] = {}
@@ -90,11 +91,11 @@ def parse_roster(
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) < len(columns):
+        if len(row) < needed:
             problems.append(
                 RosterProblem(
                     "short_row",
-                    f"the row has {len(row)} fields but the header has {len(columns)}",
+                    f"the row has {len(row)} fields; the roster's columns need {needed}",
                     source,
                     line,
                 )

@@ -257,7 +257,7 @@ class SubmitService:
         raise ClosedError(msg)
 
     def _announce(self, submission: Submission) -> None:
-        """Fire ``surveykit_submitted``; the submission is committed, so failures are only logged."""
+        """Fire ``surveykit_submitted``.  The submission is committed: a failing hook is logged."""
         try:
             self.plugins.pm.hook.surveykit_submitted(
                 consultation=self.consultation, submission=submission

@@ -2,15 +2,44 @@
 
 Installed through the ``pytest11`` entry point, so its fixtures are available in any test suite
 once surveykit is installed.
+
+It also carries the storage conformance suite.  A storage plugin proves it keeps every promise of
+:mod:`surveykit.storage` by subclassing :class:`StoreConformance` (or, for a store that outlives
+its object, :class:`PersistentStoreConformance`) in a test module and giving it a
+``store_factory`` fixture: a callable returning a new, empty store each time it is called::
+
+    from surveykit.testing import PersistentStoreConformance
+
+    class TestMyStore(PersistentStoreConformance):
+        @pytest.fixture
+        def store_factory(self, tmp_path):
+            return lambda: open_store(f"mine://{tmp_path}/{uuid.uuid4().hex}")
+
+The suite closes every store it opens.  Its stateful test needs Hypothesis.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-__all__ = ["surveykit_plugins"]
+if TYPE_CHECKING:
+    from .model import Consultation
+    from .storage import Store
+
+__all__ = [
+    "PersistentStoreConformance",
+    "StoreConformance",
+    "storage_state_machine",
+    "surveykit_plugins",
+]
+
+StoreFactory = Callable[[], "Store"]
 
 
 @pytest.fixture
@@ -26,3 +55,631 @@ def surveykit_plugins():
 def spec_path(name: str, root: str | Path = ".") -> Path:
     """The path of ``specs/<name>.toml`` under ``root``."""
     return Path(root) / "specs" / f"{name}.toml"
+
+
+# Storage conformance ------------------------------------------------------------------------
+
+#: An instant with microseconds, so a store that drops precision is caught.
+T0 = dt.datetime(2030, 1, 1, 12, 0, 0, 123456, tzinfo=dt.UTC)
+
+
+def _at(minutes: int) -> dt.datetime:
+    return T0 + dt.timedelta(minutes=minutes)
+
+
+def respondent(rid: str | None = None, consultation: str = "c1", **details: Any):
+    """A respondent with full details (and, if given, a chosen id) for storage tests."""
+    from .identity import Respondent
+
+    fields: dict[str, Any] = {
+        "consultation": consultation,
+        "authority": "Kent County Council",
+        "authority_type": "county",
+        "role": "leader",
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "consent": "quote_anonymous",
+        "origin": "roster",
+        "created_at": T0,
+        **details,
+    }
+    if rid is not None:
+        fields["id"] = rid
+    return Respondent(**fields)
+
+
+def new_submission(who, answers: dict[str, Any] | None = None, minute: int = 0, **kw: Any):
+    """A submission of ``answers`` (default ``{"q1": "yes"}``) for respondent ``who``."""
+    from .storage import NewSubmission
+
+    fields: dict[str, Any] = {
+        "consultation": who.consultation,
+        "respondent_id": who.id,
+        "answers": {"q1": "yes"} if answers is None else answers,
+        "channel": "web",
+        "submitted_at": _at(minute),
+        "received_at": _at(minute),
+        **kw,
+    }
+    return NewSubmission(**fields)
+
+
+class StoreConformance:
+    """The promises every store keeps.  Subclass it and provide a ``store_factory`` fixture."""
+
+    @pytest.fixture
+    def store(self, store_factory: StoreFactory) -> Iterator[Store]:
+        with store_factory() as store:
+            yield store
+
+    @staticmethod
+    def enrol(store: Store, *people, minute: int = 0) -> list[str]:
+        """Grant each respondent a link; returns the token hashes, one per respondent."""
+        from .storage import Grant
+
+        hashes = [f"hash-{p.id}-{minute}" for p in people]
+        store.grant([Grant(p, h, _at(minute)) for p, h in zip(people, hashes, strict=True)])
+        return hashes
+
+    # Identity ---------------------------------------------------------------------------------
+
+    def test_a_granted_token_leads_to_its_respondent(self, store):
+        """We grant a link, then its hash finds the respondent with every detail intact."""
+        ada = respondent("r1")
+        [token_hash] = self.enrol(store, ada)
+        record = store.lookup_token(token_hash)
+        assert record.respondent == ada
+        assert (record.respondent.name, record.respondent.email) == (
+            "Ada Lovelace",
+            "ada@example.org",
+        )
+        assert record.token_hash == token_hash
+        assert record.issued_at == T0
+        assert record.revoked_at is None
+        assert store.respondent("r1") == ada
+
+    def test_an_unknown_token_hash_finds_nobody(self, store):
+        """A hash never granted finds nothing, and an unknown id no respondent."""
+        self.enrol(store, respondent("r1"))
+        assert store.lookup_token("hash-nobody") is None
+        assert store.respondent("nobody") is None
+
+    def test_reissuing_revokes_the_old_link_and_keeps_the_respondent(self, store):
+        """A second grant revokes the first link at the new issue time and keeps the details."""
+        ada = respondent("r1")
+        [first] = self.enrol(store, ada, minute=0)
+        changed = respondent("r1", name="Someone Else")
+        [second] = self.enrol(store, changed, minute=5)
+        old, new = store.lookup_token(first), store.lookup_token(second)
+        assert (old.revoked_at, old.live) == (_at(5), False)
+        assert (new.revoked_at, new.live, new.issued_at) == (None, True, _at(5))
+        assert new.respondent == ada
+
+    def test_a_grant_is_all_or_nothing(self, store):
+        """A batch with one already-stored hash fails whole: no respondent of it is stored."""
+        from .errors import StorageError
+        from .storage import Grant
+
+        [taken] = self.enrol(store, respondent("r1"))
+        batch = [
+            Grant(respondent("r2"), "hash-fresh", T0),
+            Grant(respondent("r3"), taken, T0),
+        ]
+        with pytest.raises(StorageError):
+            store.grant(batch)
+        assert store.respondent("r2") is None
+        assert store.lookup_token("hash-fresh") is None
+        assert [r.id for r in store.respondents("c1")] == ["r1"]
+        assert store.lookup_token(taken).respondent.id == "r1"
+
+    def test_a_grant_repeating_a_hash_within_itself_stores_nothing(self, store):
+        """Two grants in one batch with the same hash fail the batch."""
+        from .errors import StorageError
+        from .storage import Grant
+
+        with pytest.raises(StorageError):
+            store.grant([Grant(respondent("r1"), "same", T0), Grant(respondent("r2"), "same", T0)])
+        assert list(store.respondents("c1")) == []
+
+    def test_a_failed_reissue_keeps_the_old_link_live(self, store):
+        """When a reissuing batch fails, the link it would have revoked still works."""
+        from .errors import StorageError
+        from .storage import Grant
+
+        [old] = self.enrol(store, respondent("r1"))
+        [taken] = self.enrol(store, respondent("r2"))
+        with pytest.raises(StorageError):
+            store.grant(
+                [
+                    Grant(respondent("r1"), "hash-new", _at(1)),
+                    Grant(respondent("r3"), taken, _at(1)),
+                ]
+            )
+        assert store.lookup_token(old).live
+
+    def test_respondents_are_listed_by_consultation(self, store):
+        """respondents() lists the consultation's respondents and nobody else's."""
+        self.enrol(store, respondent("r1"), respondent("r2"), respondent("r3", consultation="c2"))
+        assert sorted(r.id for r in store.respondents("c1")) == ["r1", "r2"]
+        assert [r.id for r in store.respondents("c2")] == ["r3"]
+        assert list(store.respondents("c3")) == []
+
+    def test_the_secret_fingerprint_is_the_first_one_proposed(self, store):
+        """The first fingerprint proposed is recorded and returned ever after."""
+        assert store.secret_fingerprint("first") == "first"
+        assert store.secret_fingerprint("second") == "first"
+
+    # Drafts -----------------------------------------------------------------------------------
+
+    def test_a_draft_is_saved_replaced_and_discarded(self, store):
+        """The latest saved draft is the one loaded; discarding it says whether there was one."""
+        from .storage import Draft
+
+        self.enrol(store, respondent("r1"))
+        assert store.load_draft("r1") is None
+        store.save_draft(Draft("r1", {"q1": "yes"}, _at(1)))
+        store.save_draft(Draft("r1", {"q1": "no", "q3": ["a", "b"]}, _at(2)))
+        assert store.load_draft("r1") == Draft("r1", {"q1": "no", "q3": ["a", "b"]}, _at(2))
+        assert store.discard_draft("r1") is True
+        assert store.discard_draft("r1") is False
+        assert store.load_draft("r1") is None
+
+    def test_a_draft_is_never_a_response(self, store):
+        """A saved draft adds no response and no history."""
+        from .storage import Draft
+
+        self.enrol(store, respondent("r1"))
+        store.save_draft(Draft("r1", {"q1": "yes"}, T0))
+        assert store.response("r1") is None
+        assert store.history("r1") == []
+        assert list(store.iter_responses("c1")) == []
+        assert store.count_responses("c1") == 0
+
+    def test_a_draft_for_an_unknown_respondent_is_refused(self, store):
+        """Saving a draft for nobody raises StorageError and stores nothing."""
+        from .errors import StorageError
+        from .storage import Draft
+
+        with pytest.raises(StorageError, match="no respondent with id 'ghost'"):
+            store.save_draft(Draft("ghost", {"q1": "yes"}, T0))
+        assert store.load_draft("ghost") is None
+
+    def test_submitting_discards_the_draft(self, store):
+        """A submission removes the respondent's draft, and only theirs."""
+        from .storage import Draft
+
+        ada, bob = respondent("r1"), respondent("r2")
+        self.enrol(store, ada, bob)
+        store.save_draft(Draft("r1", {"q1": "no"}, T0))
+        store.save_draft(Draft("r2", {"q1": "no"}, T0))
+        store.append_submission(new_submission(ada))
+        assert store.load_draft("r1") is None
+        assert store.load_draft("r2") == Draft("r2", {"q1": "no"}, T0)
+
+    # Submissions ------------------------------------------------------------------------------
+
+    def test_versions_count_up_and_the_latest_is_the_response(self, store):
+        """Three submissions get versions 1, 2, 3; the third is the response, all are history."""
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        stored = [
+            store.append_submission(new_submission(ada, {"q1": str(n)}, minute=n))
+            for n in range(3)
+        ]
+        assert [s.version for s in stored] == [1, 2, 3]
+        assert store.response("r1") == stored[2]
+        assert store.history("r1") == stored
+        assert store.count_responses("c1") == 1
+
+    def test_a_stored_submission_keeps_every_field(self, store):
+        """What comes back equals what went in: answers, channel, both times, in UTC."""
+        from .storage import Submission
+
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        london = dt.timezone(dt.timedelta(hours=1))
+        answers = {"q1": "yes", "q2": "“Quotes”, ünïcode ✓ and \u2013 dashes", "q3": ["a", "c"]}
+        got = store.append_submission(
+            new_submission(
+                ada,
+                answers,
+                channel="paper",
+                submitted_at=dt.datetime(2030, 1, 5, 9, 30, 0, 1, tzinfo=london),
+                received_at=_at(-60 * 24),
+            )
+        )
+        expected = Submission(
+            consultation="c1",
+            respondent_id="r1",
+            version=1,
+            answers=answers,
+            channel="paper",
+            submitted_at=dt.datetime(2030, 1, 5, 8, 30, 0, 1, tzinfo=dt.UTC),
+            received_at=_at(-60 * 24),
+        )
+        assert got == expected
+        assert store.response("r1") == expected
+        assert store.response("r1").submitted_at.utcoffset() == dt.timedelta(0)
+
+    def test_versions_are_per_respondent(self, store):
+        """Each respondent's versions start at 1, whatever others have submitted."""
+        ada, bob = respondent("r1"), respondent("r2")
+        self.enrol(store, ada, bob)
+        store.append_submission(new_submission(ada))
+        store.append_submission(new_submission(ada))
+        assert store.append_submission(new_submission(bob)).version == 1
+
+    def test_a_submission_for_an_unknown_respondent_is_refused(self, store):
+        """Submitting for nobody raises StorageError and stores nothing."""
+        from .errors import StorageError
+
+        ghost = respondent("ghost")
+        with pytest.raises(StorageError, match="no respondent with id 'ghost'"):
+            store.append_submission(new_submission(ghost))
+        assert store.history("ghost") == []
+        assert store.count_responses("c1") == 0
+
+    def test_answers_a_database_cannot_hold_are_refused(self, store):
+        """Answers that are not JSON data raise StorageError and store nothing."""
+        from .errors import StorageError
+
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        with pytest.raises(StorageError):
+            store.append_submission(new_submission(ada, {"q1": object()}))
+        assert store.history("r1") == []
+
+    def test_what_is_returned_is_a_copy(self, store):
+        """Changing returned answers does not change what is stored."""
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        answers = {"q3": ["a"]}
+        store.append_submission(new_submission(ada, answers)).answers["q3"].append("b")
+        answers["q3"].append("c")
+        store.response("r1").answers["q3"].append("d")
+        assert store.response("r1").answers == {"q3": ["a"]}
+
+    def test_concurrent_submissions_get_gapless_versions(self, store):
+        """Threads submitting under one respondent each get their own version, none lost."""
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        versions: list[int] = []
+        errors: list[BaseException] = []
+
+        def submit(n: int) -> None:
+            try:
+                for i in range(5):
+                    got = store.append_submission(new_submission(ada, {"q1": f"{n}-{i}"}))
+                    versions.append(got.version)
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=submit, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert sorted(versions) == list(range(1, 21))
+        history = store.history("r1")
+        assert [s.version for s in history] == list(range(1, 21))
+        assert sorted(s.answers["q1"] for s in history) == sorted(
+            f"{n}-{i}" for n in range(4) for i in range(5)
+        )
+        assert store.response("r1") == history[-1]
+
+    # Streaming --------------------------------------------------------------------------------
+
+    def test_responses_stream_latest_versions_in_respondent_order(self, store):
+        """iter_responses yields each respondent's latest version once, ordered by id."""
+        people = [respondent(f"r{n}") for n in (3, 1, 2)]
+        self.enrol(store, *people, respondent("r4"), respondent("x1", consultation="c2"))
+        for who in people:
+            store.append_submission(new_submission(who, {"q1": "old"}))
+            store.append_submission(new_submission(who, {"q1": f"new {who.id}"}))
+        store.append_submission(new_submission(respondent("x1", consultation="c2")))
+        for size in (1, 2, 1000):
+            got = [
+                (s.respondent_id, s.version, s.answers)
+                for s in store.iter_responses("c1", batch_size=size)
+            ]
+            assert got == [(f"r{n}", 2, {"q1": f"new r{n}"}) for n in (1, 2, 3)]
+        assert store.count_responses("c1") == 3
+        assert store.count_responses("c2") == 1
+
+    def test_responses_stream_in_batches_not_all_at_once(self, store):
+        """A response added after the first batch was read still appears later in the stream."""
+        people = [respondent(f"r{n}") for n in range(1, 6)]
+        late = respondent("r9")
+        self.enrol(store, *people, late)
+        for who in people:
+            store.append_submission(new_submission(who))
+        stream = store.iter_responses("c1", batch_size=2)
+        assert next(stream).respondent_id == "r1"
+        store.append_submission(new_submission(late))
+        assert [s.respondent_id for s in stream] == ["r2", "r3", "r4", "r5", "r9"]
+
+    def test_closing_twice_is_harmless(self, store_factory):
+        """close() may be called again."""
+        store = store_factory()
+        store.close()
+        store.close()
+
+    # The whole service, driven by Hypothesis ----------------------------------------------------
+
+    def test_stateful_submit_service(self, store):
+        """Random drafts, submissions, overwrites, reissues and clock moves match a simple model."""
+        from hypothesis.stateful import run_state_machine_as_test
+
+        run_state_machine_as_test(storage_state_machine(store))
+
+
+class PersistentStoreConformance(StoreConformance):
+    """The promises of a store that outlives its object (SQLite, PostgreSQL).
+
+    :meth:`reopen` opens the same store again; the default opens ``store.url``.
+    """
+
+    def reopen(self, store: Store) -> Store:
+        from .storage import open_store
+
+        return open_store(store.url)
+
+    def test_everything_stored_survives_reopening(self, store):
+        """Respondents, links, drafts, submissions and the fingerprint are there after reopening."""
+        from .storage import Draft
+
+        ada, bob = respondent("r1"), respondent("r2")
+        [first] = self.enrol(store, ada, minute=0)
+        [second] = self.enrol(store, ada, minute=1)
+        self.enrol(store, bob)
+        store.secret_fingerprint("fp")
+        submitted = [store.append_submission(new_submission(ada, {"q1": str(n)})) for n in range(2)]
+        store.save_draft(Draft("r2", {"q1": "draft"}, T0))
+        store.close()
+        with self.reopen(store) as again:
+            assert again.lookup_token(first).revoked_at == _at(1)
+            assert again.lookup_token(second).respondent == ada
+            assert again.history("r1") == submitted
+            assert again.load_draft("r2") == Draft("r2", {"q1": "draft"}, T0)
+            assert again.secret_fingerprint("other") == "fp"
+            assert [s.respondent_id for s in again.iter_responses("c1")] == ["r1"]
+
+
+# The state machine ----------------------------------------------------------------------------
+
+STATEFUL_SPEC = """
+[consultation]
+id = "stateful"
+title = "Stateful"
+publisher = "Tests"
+opens = 2030-01-01
+closes = 2030-01-31
+timezone = "Europe/London"
+
+[[roles]]
+value = "other"
+label = "Other"
+
+[[authority_types]]
+value = "county"
+label = "County council"
+
+[[sections]]
+id = "s"
+title = "S"
+
+[[sections.questions]]
+id = "q1"
+text = "Yes or no?"
+kind = "single"
+required = true
+options = [{ value = "yes", label = "Yes" }, { value = "no", label = "No" }]
+
+[[sections.questions]]
+id = "q2"
+text = "Why?"
+kind = "text"
+shown_if = 'q1 == "yes"'
+
+[[sections.questions]]
+id = "q3"
+text = "Which?"
+kind = "multi"
+options = [{ value = "a", label = "A" }, { value = "b", label = "B" }]
+"""
+
+def stateful_consultation() -> Consultation:
+    """The small consultation the state machine answers: a condition, a text and a multi."""
+    from .spec import loads_spec
+
+    return loads_spec(STATEFUL_SPEC, source="<stateful>")
+
+
+def _model_clean(answers: dict[str, Any]) -> dict[str, Any]:
+    """What ``clean`` must keep, worked out by hand for the stateful spec."""
+    kept: dict[str, Any] = {"q1": answers["q1"]}
+    if answers["q1"] == "yes" and answers.get("q2"):
+        kept["q2"] = answers["q2"]
+    if answers.get("q3"):
+        kept["q3"] = [v for v in ("a", "b") if v in answers["q3"]]
+    return kept
+
+
+def storage_state_machine(store: Store) -> type:
+    """A Hypothesis state machine checking a :class:`SubmitService` over ``store``.
+
+    It drives self-service links, reissued links, drafts, submissions on every channel,
+    overwrites and a clock that moves before, into and after the consultation's window, and
+    compares every outcome with a plain model.  Each example answers a consultation with a new
+    id in the same store, so examples are independent without a new store each time.
+    """
+    import attrs
+    from hypothesis import strategies as st
+    from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, rule
+
+    from .errors import AnswersRejected, ClosedError, LinkError
+    from .identity import Secret, Token, new_id
+    from .storage import Grant
+    from .submit import SubmitService
+
+    template = stateful_consultation()
+    zone = template.metadata.zone
+    secret = Secret.generate()
+    instants = {
+        "before": dt.datetime(2029, 12, 31, 23, 59, tzinfo=zone),
+        "open": dt.datetime(2030, 1, 15, 12, 0, tzinfo=zone),
+        "last moment": dt.datetime(2030, 1, 31, 23, 59, 59, tzinfo=zone),
+        "after": dt.datetime(2030, 2, 1, 0, 0, tzinfo=zone),
+    }
+    answers_strategy = st.fixed_dictionaries(
+        {"q1": st.sampled_from(["yes", "no"])},
+        optional={
+            "q2": st.text(alphabet="abc xyz", min_size=1, max_size=8).map(str.strip),
+            "q3": st.lists(st.sampled_from(["a", "b"]), unique=True),
+        },
+    )
+
+    class StorageMachine(RuleBasedStateMachine):
+        people = Bundle("people")
+
+        @initialize()
+        def start(self) -> None:
+            meta = attrs.evolve(template.metadata, id=f"stateful-{new_id()}")
+            self.consultation = attrs.evolve(template, metadata=meta)
+            self.now = instants["open"]
+            self.service = SubmitService(
+                self.consultation, store, secret, clock=lambda: self.now
+            )
+            self.tokens: dict[str, Token] = {}
+            self.revoked: list[Token] = []
+            self.history: dict[str, list[dict[str, Any]]] = {}
+            self.drafts: dict[str, dict[str, Any]] = {}
+
+        def teardown(self) -> None:
+            if hasattr(self, "service"):
+                self.check_everything()
+
+        @property
+        def is_open(self) -> bool:
+            return self.now not in (instants["before"], instants["after"])
+
+        @rule(target=people, name=st.sampled_from(["Ada", "Bob", ""]))
+        def request_link(self, name: str) -> str | None:
+            ask = lambda: self.service.request_link(  # noqa: E731
+                authority="Kent", authority_type="county", name=name
+            )
+            if not self.is_open:
+                with pytest.raises(ClosedError):
+                    ask()
+                return None
+            link = ask()
+            rid = link.respondent.id
+            assert (link.respondent.role, link.respondent.origin) == ("other", "self_service")
+            self.tokens[rid] = link.token
+            self.history[rid] = []
+            return rid
+
+        @rule(rid=people)
+        def reissue(self, rid: str | None) -> None:
+            if rid is None:
+                return
+            token = Token.new()
+            record = store.respondent(rid)
+            store.grant([Grant(record, secret.hash(token), self.now)])
+            self.revoked.append(self.tokens[rid])
+            self.tokens[rid] = token
+
+        @rule(when=st.sampled_from(sorted(instants)))
+        def move_clock(self, when: str) -> None:
+            self.now = instants[when]
+
+        @rule(rid=people, answers=answers_strategy, use_link=st.booleans())
+        def submit(self, rid: str | None, answers: dict[str, Any], use_link: bool) -> None:
+            if rid is None:
+                return
+            token = self.tokens[rid]
+            given = f"https://consult.example.org/r/{token.value}" if use_link else token
+            if not self.is_open:
+                with pytest.raises(ClosedError):
+                    self.service.submit(given, answers)
+                self.check(rid)
+                return
+            receipt = self.service.submit(given, answers)
+            self.history[rid].append(_model_clean(answers))
+            self.drafts.pop(rid, None)
+            assert receipt.version == len(self.history[rid])
+            assert receipt.replaced == (receipt.version > 1)
+            self.check(rid)
+
+        @rule(rid=people, answers=answers_strategy, received=st.sampled_from(sorted(instants)))
+        def key_in_paper(self, rid: str | None, answers: dict[str, Any], received: str) -> None:
+            if rid is None or instants[received] > self.now:
+                return
+            key_in = lambda: self.service.submit(  # noqa: E731
+                self.tokens[rid], answers, channel="paper", received_at=instants[received]
+            )
+            if received in ("before", "after"):
+                with pytest.raises(ClosedError):
+                    key_in()
+                self.check(rid)
+                return
+            receipt = key_in()
+            self.history[rid].append(_model_clean(answers))
+            self.drafts.pop(rid, None)
+            assert (receipt.version, receipt.submission.received_at) == (
+                len(self.history[rid]),
+                instants[received].astimezone(dt.UTC),
+            )
+            self.check(rid)
+
+        @rule(rid=people)
+        def submit_with_a_problem(self, rid: str | None) -> None:
+            if rid is None or not self.is_open:
+                return
+            with pytest.raises(AnswersRejected):
+                self.service.submit(self.tokens[rid], {"q1": "maybe"})
+            self.check(rid)
+
+        @rule(rid=people, answers=answers_strategy)
+        def save_draft(self, rid: str | None, answers: dict[str, Any]) -> None:
+            if rid is None:
+                return
+            if not self.is_open:
+                with pytest.raises(ClosedError):
+                    self.service.save_draft(self.tokens[rid], answers)
+                self.check(rid)
+                return
+            self.service.save_draft(self.tokens[rid], answers)
+            self.drafts[rid] = _model_clean(answers)
+            self.check(rid)
+
+        @rule(data=st.data())
+        def use_a_revoked_link(self, data: st.DataObject) -> None:
+            if not self.revoked:
+                return
+            token = data.draw(st.sampled_from(self.revoked))
+            with pytest.raises(LinkError, match="replaced by a newer one"):
+                self.service.submit(token, {"q1": "yes"})
+
+        def check(self, rid: str) -> None:
+            """The respondent's draft and response are exactly what the model says."""
+            draft = store.load_draft(rid)
+            assert (draft.answers if draft else None) == self.drafts.get(rid)
+            response = store.response(rid)
+            expected = self.history[rid][-1] if self.history[rid] else None
+            assert (response.answers if response else None) == expected
+
+        def check_everything(self) -> None:
+            cid = self.consultation.metadata.id
+            for rid, expected in self.history.items():
+                history = store.history(rid)
+                assert [s.version for s in history] == list(range(1, len(expected) + 1))
+                assert [s.answers for s in history] == expected
+                self.check(rid)
+            streamed = {s.respondent_id: s.answers for s in store.iter_responses(cid)}
+            assert streamed == {rid: h[-1] for rid, h in self.history.items() if h}
+            assert store.count_responses(cid) == len(streamed)
+
+    StorageMachine.__name__ = StorageMachine.__qualname__ = "StorageMachine"
+    return StorageMachine

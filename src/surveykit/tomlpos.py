@@ -227,6 +227,8 @@ class Locator:
     def _multiline_end(self, end: int, quote: str) -> int:
         text = self.text
         while True:
+            if end >= len(text):
+                raise IndexError("unterminated multi-line string")
             if quote == '"' and text[end] == "\\":
                 end += 2
                 continue
