@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, Verbosity, settings
 # complaints about slow data generation.
 _common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 
-settings.register_profile("ci", max_examples=200, print_blob=True, **_common)
+settings.register_profile("ci", max_examples=150, print_blob=True, **_common)
 settings.register_profile("dev", max_examples=40, **_common)
 settings.register_profile(
     "debug",

@@ -204,10 +204,10 @@ class PostgresStore(Store):
                     raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
                 msg = f"no respondent with id {respondent_id!r}; nothing was stored"
                 raise StorageError(msg) from None
-            except psycopg.Error as exc:
-                raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
             except psycopg_pool.PoolClosed:
                 raise StorageError(f"the store {self.url} is closed") from None
+            except psycopg.Error as exc:
+                raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
@@ -401,6 +401,7 @@ class PostgresStore(Store):
             if len(rows) < batch_size:
                 return
             after = rows[-1][1]
+            rows = None  # let this batch go before the next one is read
 
     def count_responses(self, consultation: str) -> int:
         return self._read(

@@ -162,6 +162,8 @@ class SqliteStore(Store):
     # Plumbing -------------------------------------------------------------------------------
 
     def _connection(self) -> sqlite3.Connection:
+        if self._closed:
+            raise StorageError(f"the store {self.url} is closed")
         conn = getattr(self._local, "conn", None)
         if conn is None:
             with self._lock:
@@ -389,6 +391,7 @@ class SqliteStore(Store):
             if len(rows) < batch_size:
                 return
             after = rows[-1][1]
+            rows = None  # let this batch go before the next one is read
 
     def count_responses(self, consultation: str) -> int:
         return self._read(

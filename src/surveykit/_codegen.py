@@ -121,5 +121,5 @@ def compile_check(
         **ns.values,
     }
     code = compile("\n".join(lines), f"<surveykit check of {len(question_ids)} questions>", "exec")
-    exec(code, namespace)  # noqa: S102 - source built only from generated names; see module docstring
+    exec(code, namespace)  # source built only from generated names: see the module docstring
     return namespace["check"]

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from .conditions import compile_condition
+from ._codegen import compile_check
+from .conditions import compile_condition, references
 from .errors import AnswerProblem
 from .kinds import EMPTY, Rejected
 from .model import Consultation, Question
@@ -49,8 +50,7 @@ class Engine:
         self._ids = frozenset(q.id for q in self.questions)
         self._index = {q.id: i for i, q in enumerate(self.questions)}
         self._conditions = tuple(
-            None if q.condition is None else compile_condition(q.condition)
-            for q in self.questions
+            None if q.condition is None else compile_condition(q.condition) for q in self.questions
         )
         self._steps = tuple(
             (
@@ -61,11 +61,25 @@ class Engine:
             )
             for q, condition in zip(self.questions, self._conditions, strict=True)
         )
+        _require_earlier_references(self.questions)
+        self._compiled = _compile(self._steps, self.questions, self._ids)
 
     def check(self, answers: Mapping[str, Any]) -> Checked:
         """Clean and validate in one pass: the path every channel's submission takes."""
-        if not isinstance(answers, Mapping):
+        if answers.__class__ is not dict and not isinstance(answers, Mapping):
             return Checked({}, [NOT_A_MAPPING])
+        if self._compiled is not None:
+            return Checked(*self._compiled(answers))
+        return Checked(*self._check_interpreted(answers))
+
+    def _check_interpreted(
+        self, answers: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[AnswerProblem]]:
+        """The same pass as the generated function, walking the compiled steps in a loop.
+
+        Used when a spec is too deeply nested for Python to compile its generated function, and
+        by the tests as an independent implementation to compare the generated one with.
+        """
         clean: dict[str, Any] = {}
         problems: list[AnswerProblem] = []
         get = answers.get
@@ -85,14 +99,14 @@ class Engine:
                 clean[qid] = value
         if not answers.keys() <= self._ids:
             problems.extend(_unknown_problem(key) for key in answers if key not in self._ids)
-        return Checked(clean, problems)
+        return clean, problems
 
     def clean(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """Only the answers to visible questions, normalised; what gets stored."""
         return self.check(answers).answers
 
     def validate(self, answers: Mapping[str, Any]) -> list[AnswerProblem]:
-        """Every problem, in spec order, then unknown question ids; never one on a hidden question."""
+        """Every problem in spec order, then unknown question ids; none on a hidden question."""
         return self.check(answers).problems
 
     def visible(self, answers: Mapping[str, Any]) -> tuple[str, ...]:
@@ -130,6 +144,40 @@ class Engine:
             condition = self._conditions[i]
             if condition is None or condition(clean):
                 return self.questions[i]
+        return None
+
+
+def _require_earlier_references(questions: tuple[Question, ...]) -> None:
+    """Refuse a consultation built in code whose conditions read later questions.
+
+    The spec loader already rejects these with a located error; this guards consultations built
+    directly from model objects, where visibility would otherwise be ill-defined.
+    """
+    seen: set[str] = set()
+    for q in questions:
+        if q.condition is not None:
+            later = [ref for ref in references(q.condition) if ref not in seen]
+            if later:
+                msg = (
+                    f"{q.title}: its condition reads {', '.join(later)}, which is not an "
+                    "earlier question; a condition may only use earlier questions"
+                )
+                raise ValueError(msg)
+        seen.add(q.id)
+
+
+def _compile(steps: tuple, questions: tuple[Question, ...], ids: frozenset[str]):
+    """The generated check function, or ``None`` if Python cannot compile one this deep."""
+    try:
+        return compile_check(
+            [step[0] for step in steps],
+            [q.condition for q in questions],
+            [step[2] for step in steps],
+            [step[3] for step in steps],
+            ids,
+            _unknown_problem,
+        )
+    except (SyntaxError, RecursionError, MemoryError):
         return None
 
 

@@ -27,9 +27,10 @@ def test_a_killed_writer_keeps_every_acknowledged_submission(kind, tmp_path, req
     people = [respondent("r1"), respondent("r2")]
     with open_store(url) as store:
         StoreConformance.enrol(store, *people)
-    spawn = multiprocessing.get_context("spawn")
-    receiving, sending = spawn.Pipe(duplex=False)
-    writer = spawn.Process(
+    # fork: the children start in milliseconds; the parent holds no open store when forking.
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    writer = context.Process(
         target=storage_workers.submit_until_killed, args=(url, "c1", ["r1", "r2"], sending)
     )
     writer.start()
