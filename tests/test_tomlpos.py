@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from surveykit.tomlpos import Locator
+from surveykit.tomlpos import Locator, explain_syntax_error
 
 Path = tuple[str | int, ...]
 
@@ -358,3 +358,35 @@ def test_the_locator_survives_any_cut_of_a_document(document, data):
     end = data.draw(st.integers(0, len(text)))
     locator = Locator(text[:end])
     assert all(isinstance(line, int) for line in locator.lines.values())
+
+
+# syntax errors ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a = 1\ntitle = Taking stock\n", ("a value is missing or not valid; text must be", 2)),
+        (
+            "a = 1\nb = 2\na = 3\nc = 4\n",
+            ("the key 'a' is set twice in one table (first on line 1)", 3),
+        ),
+        (
+            'a = 1\nb = "no end\nc = 2\n',
+            ("a string or quoted key runs past the end of its line", 2),
+        ),
+        ('a = """never\nclosed\n', ("a string that starts on this line is not closed", 1)),
+        ("a = [\n  1,\n  2\n", ("an array [ ... ] that starts on this line is not closed", 1)),
+        ("[a]\nx = 1\n[a]\n", ("the table [a] is declared twice", 3)),
+        ('a = "c:\\path"\n', ("a \\ in a string must be written \\\\", 1)),
+        ("a = 2015-02-30\n", ("not a real date or time", 1)),
+        ('a = "x\x01"\n', ("the invisible character U+0001 is not allowed here", 1)),
+        ("a = { b = 1,\n c = 2 }\n", ("a key was expected here; note that an inline table", 1)),
+    ],
+)
+def test_syntax_errors_are_explained_at_the_line_where_they_start(text, expected):
+    """tomllib's complaint is put in plain words, at the line where the trouble starts."""
+    with pytest.raises(tomllib.TOMLDecodeError) as info:
+        tomllib.loads(text)
+    message, line, _column = explain_syntax_error(info.value, text)
+    assert (message[: len(expected[0])], line) == expected

@@ -13,7 +13,6 @@ documented in ``docs/errors.md``.
 
 from __future__ import annotations
 
-import ast
 import copy
 import difflib
 import itertools
@@ -44,7 +43,7 @@ from .conditions import (
 from .errors import ConditionSyntaxError, SpecError, SpecProblem
 from .model import Choice, Consultation, Metadata, Question, Section
 from .plugins import Registry, get_plugins
-from .tomlpos import Locator
+from .tomlpos import Locator, explain_syntax_error
 
 __all__ = ["CODES", "WARNING_CODES", "load_spec", "loads_spec"]
 
@@ -127,103 +126,10 @@ def loads_spec(
 
 # TOML syntax ---------------------------------------------------------------------------------
 
-#: tomllib's messages (as regular expressions) and plainer words to show instead.  ``{0}`` is
-#: the first group of the match, made readable by :func:`_readable`.
-_TOML_MESSAGES = (
-    (r"Invalid value", 'a value is missing or not valid; text must be in quotes, e.g. "yes"'),
-    (r"Unterminated string", "a string is not closed; check its closing quotes"),
-    (
-        r"Illegal character '\\n'|Found invalid character '\\n'",
-        "a string or quoted key runs past the end of its line; close its quotes, or use "
-        'triple quotes (""") for text over several lines',
-    ),
-    (r"(?:Illegal|Found invalid) character (.*)", "{0} is not allowed here"),
-    (
-        r"Invalid date or datetime",
-        "not a real date or time; write dates as 2015-03-13 and times as 2015-03-13T17:00:00",
-    ),
-    (
-        r"Expected newline or end of document after a statement",
-        "unexpected text after a value; put each key = value on a line of its own",
-    ),
-    (r"Invalid statement", "this line is neither key = value nor a [table] header"),
-    (r"Unclosed array", "an array [ ... ] is not closed with ]"),
-    (r"Unclosed inline table", "an inline table { ... } is not closed with }"),
-    (
-        r"Invalid initial character for a key part",
-        "a key was expected here; note that an inline table { ... } must stay on one line",
-    ),
-    (
-        r"Expected '=' after a key in a key/value pair",
-        "expected '=' after a key; a key with spaces in it must be in quotes",
-    ),
-    (r"Expected '\]\]' at the end of an array declaration", "a [[table]] header is not closed"),
-    (r"Expected '\]' at the end of a table declaration", "a [table] header is not closed"),
-    (r"Cannot declare (\(.*\)) twice", "the table [{0}] is declared twice"),
-    (r"Cannot (?:mutate immutable|redefine) namespace (.*)", "the table [{0}] is already defined"),
-    (r"Duplicate inline table key (.*)", "the key {0} is given twice in one inline table"),
-    (
-        r"Unescaped '\\' in a string",
-        r"a \ in a string must be written \\, or the string put in single quotes",
-    ),
-    (
-        r"Invalid hex value|Escaped character is not a Unicode scalar value",
-        r"a \u escape in a string is not valid",
-    ),
-    (r"Expected (.*)", "expected {0} here"),
-)
-
-#: tomllib reports an unclosed construct where it gave up; the Locator knows where it began.
-_UNCLOSED = {
-    "Unterminated string": "a string that starts on this line is not closed; check its quotes",
-    "Unclosed array": "an array [ ... ] that starts on this line is not closed with ]",
-    "Unclosed inline table": "an inline table { ... } that starts on this line is not closed",
-}
-
 
 def _toml_problem(exc: tomllib.TOMLDecodeError, text: str, source: str) -> SpecProblem:
-    """Reword tomllib's message and find the line it did not give (or gave as the end)."""
-    message = str(exc)
-    line = column = None
-    if match := re.search(r"\s*\(at line (\d+), column (\d+)\)", message):
-        line, column = int(match[1]), int(match[2])
-        message = message[: match.start()]
-    elif match := re.search(r"\s*\(at end of document\)", message):
-        message = message[: match.start()]
-    locator = Locator(text)
-    if message == "Cannot overwrite a value" and locator.duplicates:
-        path, first, again = locator.duplicates[0]
-        message = f"the key {path[-1]!r} is set twice in one table{_first_on(first, again)}"
-        line, column = again, None
-    elif message in _UNCLOSED and locator.unclosed is not None:
-        message = _UNCLOSED[message]
-        line, column = locator.unclosed, None
-    else:
-        message = _plain_toml_message(message)
-        if line is None:
-            line = locator.unclosed or text.rstrip().count("\n") + 1
+    message, line, column = explain_syntax_error(exc, text)
     return SpecProblem("toml_syntax", f"not valid TOML: {message}", source, line, column=column)
-
-
-def _plain_toml_message(message: str) -> str:
-    for pattern, plain in _TOML_MESSAGES:
-        if match := re.fullmatch(pattern, message):
-            # Not str.format: the plain words hold braces, as in "an inline table { ... }".
-            return plain.replace("{0}", _readable(match[1])) if match.groups() else plain
-    return message[:1].lower() + message[1:]
-
-
-def _readable(literal: str) -> str:
-    """A Python literal from tomllib's message as words: "('a', 'b')" is "a.b", "'\\t'" a tab."""
-    try:
-        value = ast.literal_eval(literal)
-    except (ValueError, SyntaxError):
-        return literal
-    if isinstance(value, tuple):
-        return ".".join(map(str, value))
-    if isinstance(value, str) and len(value) == 1 and not value.isprintable():
-        return "a tab" if value == "\t" else f"the invisible character U+{ord(value):04X}"
-    return repr(value)
 
 
 # wording -------------------------------------------------------------------------------------

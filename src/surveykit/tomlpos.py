@@ -5,16 +5,19 @@ walks TOML text and records the line of every table header, key and array elemen
 e.g. ``("sections", 0, "questions", 2, "shown_if")``.  It is written for text ``tomllib`` has
 accepted; on text it rejected it stops quietly, keeping what it found, and also notes a key given
 twice and where an unclosed string or bracket began, which ``tomllib`` does not always say.
+:func:`explain_syntax_error` uses that to put ``tomllib``'s complaints in plain words.
 """
 
 from __future__ import annotations
 
+import ast
 import bisect
 import contextlib
+import re
 import tomllib
 from collections.abc import Sequence
 
-__all__ = ["Locator"]
+__all__ = ["Locator", "explain_syntax_error"]
 
 Path = tuple[str | int, ...]
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -238,6 +241,114 @@ class Locator:
                     end += 1
                 return end
             end += 1
+
+
+# syntax errors ------------------------------------------------------------------------------
+
+#: tomllib's messages (as regular expressions) and plainer words to show instead.  ``{0}`` is
+#: the first group of the match, made readable by :func:`_readable`.
+_TOML_MESSAGES = (
+    (r"Invalid value", 'a value is missing or not valid; text must be in quotes, e.g. "yes"'),
+    (r"Unterminated string", "a string is not closed; check its closing quotes"),
+    (
+        r"Illegal character '\\n'|Found invalid character '\\n'",
+        "a string or quoted key runs past the end of its line; close its quotes, or use "
+        'triple quotes (""") for text over several lines',
+    ),
+    (r"(?:Illegal|Found invalid) character (.*)", "{0} is not allowed here"),
+    (
+        r"Invalid date or datetime",
+        "not a real date or time; write dates as 2015-03-13 and times as 2015-03-13T17:00:00",
+    ),
+    (
+        r"Expected newline or end of document after a statement",
+        "unexpected text after a value; put each key = value on a line of its own",
+    ),
+    (r"Invalid statement", "this line is neither key = value nor a [table] header"),
+    (r"Unclosed array", "an array [ ... ] is not closed with ]"),
+    (r"Unclosed inline table", "an inline table { ... } is not closed with }"),
+    (
+        r"Invalid initial character for a key part",
+        "a key was expected here; note that an inline table { ... } must stay on one line",
+    ),
+    (
+        r"Expected '=' after a key in a key/value pair",
+        "expected '=' after a key; a key with spaces in it must be in quotes",
+    ),
+    (r"Expected '\]\]' at the end of an array declaration", "a [[table]] header is not closed"),
+    (r"Expected '\]' at the end of a table declaration", "a [table] header is not closed"),
+    (r"Cannot declare (\(.*\)) twice", "the table [{0}] is declared twice"),
+    (r"Cannot (?:mutate immutable|redefine) namespace (.*)", "the table [{0}] is already defined"),
+    (r"Duplicate inline table key (.*)", "the key {0} is given twice in one inline table"),
+    (
+        r"Unescaped '\\' in a string",
+        r"a \ in a string must be written \\, or the string put in single quotes",
+    ),
+    (
+        r"Invalid hex value|Escaped character is not a Unicode scalar value",
+        r"a \u escape in a string is not valid",
+    ),
+    (r"Expected (.*)", "expected {0} here"),
+)
+
+#: tomllib reports an unclosed construct where it gave up; the Locator knows where it began.
+_UNCLOSED = {
+    "Unterminated string": "a string that starts on this line is not closed; check its quotes",
+    "Unclosed array": "an array [ ... ] that starts on this line is not closed with ]",
+    "Unclosed inline table": "an inline table { ... } that starts on this line is not closed",
+}
+
+
+def explain_syntax_error(
+    exc: tomllib.TOMLDecodeError, text: str
+) -> tuple[str, int | None, int | None]:
+    """tomllib's complaint in plain words, with the line (and column) that it is about.
+
+    tomllib's words are written for programmers, and for an unclosed string or a repeated key
+    it points at the end of the file; a spec author needs the line where the trouble starts.
+    """
+    message = str(exc)
+    line = column = None
+    if match := re.search(r"\s*\(at line (\d+), column (\d+)\)", message):
+        line, column = int(match[1]), int(match[2])
+        message = message[: match.start()]
+    elif match := re.search(r"\s*\(at end of document\)", message):
+        message = message[: match.start()]
+    locator = Locator(text)
+    if message == "Cannot overwrite a value" and locator.duplicates:
+        path, first, again = locator.duplicates[0]
+        earlier = f" (first on line {first})" if first != again else ""
+        message = f"the key {path[-1]!r} is set twice in one table{earlier}"
+        line, column = again, None
+    elif message in _UNCLOSED and locator.unclosed is not None:
+        message = _UNCLOSED[message]
+        line, column = locator.unclosed, None
+    else:
+        message = _plain_toml_message(message)
+        if line is None:
+            line = locator.unclosed or text.rstrip().count("\n") + 1
+    return message, line, column
+
+
+def _plain_toml_message(message: str) -> str:
+    for pattern, plain in _TOML_MESSAGES:
+        if match := re.fullmatch(pattern, message):
+            # Not str.format: the plain words hold braces, as in "an inline table { ... }".
+            return plain.replace("{0}", _readable(match[1])) if match.groups() else plain
+    return message[:1].lower() + message[1:]
+
+
+def _readable(literal: str) -> str:
+    """A Python literal from tomllib's message as words: "('a', 'b')" is "a.b", "'\\t'" a tab."""
+    try:
+        value = ast.literal_eval(literal)
+    except (ValueError, SyntaxError):
+        return literal
+    if isinstance(value, tuple):
+        return ".".join(map(str, value))
+    if isinstance(value, str) and len(value) == 1 and not value.isprintable():
+        return "a tab" if value == "\t" else f"the invisible character U+{ord(value):04X}"
+    return repr(value)
 
 
 def _decode_key(quoted: str) -> str:

@@ -16,6 +16,7 @@ import click
 from ..errors import SurveykitError
 from ..roster import LinkPlan, plan_links, read_roster
 from ..spec import load_spec
+from ..storage import Store
 from ..submit import IssuedLink, system_clock
 from .deployment import DB_OPTION, SECRET_FILE_OPTION, deployment
 
@@ -99,7 +100,7 @@ def issue_command(
     click.echo(_summary(plan, out))
 
 
-def _write_then_commit(plan: LinkPlan, store, out: Path, base_url: str | None) -> None:
+def _write_then_commit(plan: LinkPlan, store: Store, out: Path, base_url: str | None) -> None:
     """Links first (privately, fsynced), then the store; a failed commit leaves no file."""
     temporary = out.with_name(f".{out.name}.{secrets.token_hex(6)}.tmp")
     try:
@@ -115,9 +116,17 @@ def _write_then_commit(plan: LinkPlan, store, out: Path, base_url: str | None) -
             handle.flush()
             os.fsync(handle.fileno())
         plan.commit(store)
-        os.replace(temporary, out)
-    finally:
+    except BaseException:
         temporary.unlink(missing_ok=True)
+        raise
+    try:
+        os.replace(temporary, out)
+    except OSError as exc:
+        msg = (
+            f"the links were issued but could not be renamed to {out} ({exc.strerror}); "
+            f"they are in {temporary}"
+        )
+        raise SurveykitError(msg) from None
 
 
 def _row(link: IssuedLink, base_url: str | None) -> list[str]:

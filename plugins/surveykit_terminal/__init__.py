@@ -1,0 +1,1 @@
+"""The ``cli`` renderer: the terminal form, ``surveykit answer`` and ``surveykit enter``."""

@@ -1,0 +1,294 @@
+"""The terminal form: asks the visible questions, reviews, and submits through the submit service.
+
+Nothing here stores answers except through :class:`surveykit.SubmitService`: drafts with
+``save_draft`` and the response with ``submit``, so the terminal keeps every promise the web form
+keeps (opening times, validation, cleaning, versions, the submitted hook).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+from attrs import frozen
+
+from surveykit import Respondent, Submission, SubmissionError, SubmitService
+
+from .prompters import BACK, Prompter, Review
+from .text import answer_text, intro_text, wrap
+from .walk import Walk
+
+__all__ = ["EXIT_END_OF_INPUT", "EXIT_INTERRUPTED", "Entry", "TerminalForm"]
+
+#: Exit statuses when a session stops early (its answers are saved as a draft if they can be).
+EXIT_INTERRUPTED = 130
+EXIT_END_OF_INPUT = 3
+
+
+@frozen
+class Entry:
+    """Who the answers are for and how they arrived.
+
+    ``key`` is what the submit service authenticates: a token, or whatever a subclass of the
+    service accepts in its place.  ``officer`` marks someone keying in another person's response.
+    """
+
+    key: Any
+    respondent: Respondent
+    channel: str = "cli"
+    received_at: dt.datetime | None = None
+    officer: bool = False
+
+
+class TerminalForm:
+    """One person's session: from the first question (or their draft) to a stored response."""
+
+    def __init__(
+        self,
+        service: SubmitService,
+        entry: Entry,
+        prompter: Prompter,
+        *,
+        resume_from_response: bool = False,
+        intros: bool = True,
+    ) -> None:
+        self.service = service
+        self.entry = entry
+        self.prompter = prompter
+        self.resume_from_response = resume_from_response
+        self.intros = intros
+        self.meta = service.consultation.metadata
+
+    def run(self) -> int:
+        """Ask, review and submit; the exit status (0 when stored or saved on request)."""
+        walk: Walk | None = None
+        try:
+            previous = self.service.response(self.entry.key)
+            if previous is not None:
+                click.echo(wrap(self._earlier_notice(previous)))
+            walk = Walk(self.service.engine, self._starting_answers(previous))
+            self._legend()
+            return self._loop(walk, previous)
+        except KeyboardInterrupt:
+            click.echo()
+            self._stop(walk, "Stopped")
+            return EXIT_INTERRUPTED
+        except EOFError:
+            self._stop(walk, "The input ended")
+            return EXIT_END_OF_INPUT
+
+    # Starting -------------------------------------------------------------------------------
+
+    def _starting_answers(self, previous: Submission | None) -> dict[str, Any]:
+        try:
+            draft = self.service.load_draft(self.entry.key)
+        except SubmissionError:
+            draft = None  # closed for drafts, e.g. a letter keyed in after the closing date
+        if draft is not None and draft.answers:
+            saved = self._local(draft.saved_at)
+            count = len(draft.answers)
+            if self.entry.officer and not self.prompter.confirm(
+                f"There is a draft with {count} answer{'s' if count != 1 else ''}, saved "
+                f"{saved}. Carry on from it?"
+            ):
+                return {}
+            click.echo(f"Carrying on from the draft saved {saved}.")
+            return dict(draft.answers)
+        if previous is not None and self.resume_from_response:
+            click.echo("Your earlier answers are filled in: change any you like.")
+            return dict(previous.answers)
+        return {}
+
+    def _earlier_notice(self, previous: Submission) -> str:
+        when = self._local(previous.submitted_at)
+        if self.entry.officer:
+            r = self.entry.respondent
+            return (
+                f"Note: {r.authority} ({r.role}) already has a response (version "
+                f"{previous.version}, by {previous.channel}, {when}). Submitting replaces it as "
+                "the response that counts; earlier versions stay in the history."
+            )
+        return (
+            f"Note: you already sent a response on {when}. If you submit again, your new "
+            "response replaces it: only the latest one counts."
+        )
+
+    def _legend(self) -> None:
+        if self.prompter.interactive:
+            text = (
+                "Choose with the arrow keys or a number and press Enter. Ctrl-B goes back a "
+                "question; Ctrl-C stops and saves your answers as a draft."
+            )
+        else:
+            text = (
+                'Answer each question on one line. "<" goes back a question; ending the input '
+                "(Ctrl-D) or Ctrl-C stops and saves your answers as a draft."
+            )
+        click.echo(wrap(text))
+
+    # Asking ---------------------------------------------------------------------------------
+
+    def _loop(self, walk: Walk, previous: Submission | None) -> int:
+        section = None
+        while True:
+            if walk.at_summary:
+                section = None
+                outcome = self._review(walk, previous)
+                if outcome is not None:
+                    return outcome
+                continue
+            question = walk.current
+            assert question is not None
+            if question.section != section:
+                section = question.section
+                self._section(section)
+            self._question(walk)
+            kind = self.service.plugins.kinds[question.kind]
+            value = self.prompter.ask(question, kind, walk.value(question.id), walk.problems)
+            if value is BACK:
+                if not walk.back():
+                    click.echo("This is the first question.")
+                continue
+            for hidden in walk.answer(value):
+                click.echo(
+                    wrap(
+                        f"Your answer to {hidden.title} was removed: that question no longer "
+                        "applies."
+                    )
+                )
+
+    def _section(self, section_id: str) -> None:
+        section = next(
+            (s for s in self.service.consultation.sections if s.id == section_id), None
+        )
+        if section is None:
+            return
+        click.echo()
+        click.secho(section.title, bold=True)
+        click.echo("=" * len(section.title))
+        if self.intros and section.intro.strip():
+            click.echo(wrap(intro_text(section.intro)))
+
+    def _question(self, walk: Walk) -> None:
+        question = walk.current
+        assert question is not None
+        index, count = walk.position()
+        click.echo()
+        click.secho(f"{question.title} ({index} of {count})", bold=True)
+        click.echo(wrap(question.text))
+        if question.hint:
+            click.secho(wrap(question.hint), dim=True)
+
+    # Reviewing and submitting ---------------------------------------------------------------
+
+    def _review(self, walk: Walk, previous: Submission | None) -> int | None:
+        self._summary(walk)
+        choice: Review = self.prompter.review(walk.rows())
+        if choice.action == "back":
+            walk.back()
+        elif choice.action == "change" and choice.question is not None:
+            walk.go_to(choice.question)
+        elif choice.action == "save":
+            self._save_on_request(walk)
+            return 0
+        elif choice.action == "submit":
+            return self._submit(walk, previous)
+        return None
+
+    def _summary(self, walk: Walk) -> None:
+        click.echo()
+        click.secho("Check your answers", bold=True)
+        click.echo("==================")
+        sections = {s.id: s.title for s in self.service.consultation.sections}
+        shown = None
+        for question, value in walk.rows():
+            if question.section != shown:
+                shown = question.section
+                click.echo()
+                click.secho(sections.get(shown, shown), bold=True)
+            click.echo(wrap(f"{question.number or question.id}. {question.text}", "  "))
+            click.echo(wrap(answer_text(question, value), "      "))
+        click.echo()
+
+    def _submit(self, walk: Walk, previous: Submission | None) -> int | None:
+        problems = self.service.engine.validate(walk.answers)
+        if problems:
+            for problem in problems:
+                click.echo(wrap(f"{problem.message}."))
+            first = next((p.question for p in problems if p.question), None)
+            if first is not None:
+                walk.go_to(first)
+            return None
+        if previous is not None:
+            question = (
+                "Replace the response that counts now?"
+                if self.entry.officer
+                else "Replace your earlier response?"
+            )
+            if not self.prompter.confirm(question):
+                click.echo("Nothing was submitted.")
+                return None
+        receipt = self.service.submit(
+            self.entry.key,
+            walk.answers,
+            channel=self.entry.channel,
+            received_at=self.entry.received_at,
+        )
+        click.echo(wrap(self._confirmation(receipt.submission)))
+        return 0
+
+    def _confirmation(self, s: Submission) -> str:
+        replaced = s.version > 1
+        if self.entry.officer:
+            r = self.entry.respondent
+            text = (
+                f"Stored version {s.version} of the response from {r.authority} ({r.role}) "
+                f"by {s.channel}, received {self._local(s.received_at)}"
+            )
+            if replaced:
+                text += (
+                    f"; it replaces version {s.version - 1} as the response that counts "
+                    "(earlier versions stay in the history)"
+                )
+            return text + "."
+        text = f"Thank you: your response to {self.meta.title} is stored (version {s.version})."
+        if replaced:
+            text += " It replaces your earlier response, which no longer counts."
+        return text
+
+    # Stopping -------------------------------------------------------------------------------
+
+    def _save_on_request(self, walk: Walk) -> None:
+        saved = self._save(walk)
+        if saved is not None:
+            click.echo(wrap(f"Your answers are saved as a draft ({saved}). {self._again()}"))
+
+    def _stop(self, walk: Walk | None, why: str) -> None:
+        if walk is None or not walk.answers:
+            click.echo(f"{why}: nothing had been answered, so no draft was saved.")
+            return
+        saved = self._save(walk)
+        if saved is not None:
+            count = len(walk.answers)
+            click.echo(
+                wrap(
+                    f"{why}: your {count} answer{'s are' if count != 1 else ' is'} saved as a "
+                    f"draft ({saved}). {self._again()}"
+                )
+            )
+
+    def _save(self, walk: Walk) -> str | None:
+        """Save the draft; the time it was saved, or ``None`` after saying why it was not."""
+        try:
+            draft = self.service.save_draft(self.entry.key, walk.answers)
+        except SubmissionError as exc:
+            click.echo(wrap(f"Your answers could not be saved as a draft: {exc}."))
+            return None
+        return f"saved {self._local(draft.saved_at)}"
+
+    def _again(self) -> str:
+        return "Run the same command again to carry on where you left off."
+
+    def _local(self, when: dt.datetime) -> str:
+        return f"{when.astimezone(self.meta.zone):%Y-%m-%d %H:%M} ({self.meta.timezone})"

@@ -1,0 +1,57 @@
+"""How questions, answers and section introductions look as plain terminal text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+from typing import Any
+
+from surveykit import EMPTY, Question
+
+__all__ = ["answer_text", "intro_text", "wrap", "width"]
+
+NOT_ANSWERED = "Not answered"
+_LINK = re.compile(r"\[([^\]]+)\]\((?:mailto:)?([^)]+)\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def width() -> int:
+    """Columns to wrap to: the terminal's width, at most 100 (long lines are hard to read)."""
+    return min(shutil.get_terminal_size((80, 24)).columns, 100)
+
+
+def wrap(text: str, indent: str = "") -> str:
+    """Each paragraph of ``text`` wrapped to the terminal, every line starting with ``indent``."""
+    return "\n".join(
+        textwrap.fill(line, width() - 1, initial_indent=indent, subsequent_indent=indent)
+        if line.strip()
+        else ""
+        for line in text.splitlines()
+    )
+
+
+def answer_text(question: Question, value: Any) -> str:
+    """An answer as the person chose it: option labels, or the text itself."""
+    if value is EMPTY:
+        return NOT_ANSWERED
+    if isinstance(value, list):
+        return "; ".join(_label(question, v) for v in value)
+    if question.options:
+        return _label(question, value)
+    return str(value)
+
+
+def _label(question: Question, value: str) -> str:
+    option = question.option(value)
+    return option.label if option else value
+
+
+def intro_text(markdown: str) -> str:
+    """A section's Markdown introduction as readable plain text: links spelled out, no markup."""
+    lines = []
+    for line in markdown.strip().splitlines():
+        line = _LINK.sub(r"\1 (\2)", line)
+        line = _BOLD.sub(r"\1", line)
+        lines.append(line.lstrip("#").strip() if line.startswith("#") else line)
+    return "\n".join(lines)
