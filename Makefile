@@ -3,8 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# The web form's front-end assets: govuk-frontend, sass and axe-core from npm, compiled into the
+# html plugin's (gitignored) static folder.  Nothing is fetched when the server runs.
+ASSETS := plugins/surveykit_html/assets
+ASSETS_STAMP := plugins/surveykit_html/static/.built-stamp
+# `make run` reopens Taking Stock (closed 13 March 2015) for a demonstration: 30 days from today.
+OPEN_UNTIL = $(shell $(PYTHON) -c "import datetime as d; print(d.date.today() + d.timedelta(days=30))")
 
-.PHONY: run test lint docs bench clean
+.PHONY: run test lint docs bench assets chromium screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,11 +18,25 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test,docs]"
 	touch $(STAMP)
 
-run: $(STAMP)
-	$(VENV)/bin/surveykit show specs/taking_stock.toml
+$(ASSETS_STAMP): $(ASSETS)/package.json $(ASSETS)/package-lock.json $(ASSETS)/build.mjs $(wildcard $(ASSETS)/src/*)
+	cd $(ASSETS) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	touch $(ASSETS_STAMP)
 
-test: $(STAMP)
+assets: $(ASSETS_STAMP)
+
+run: $(STAMP) $(ASSETS_STAMP)
+	$(VENV)/bin/surveykit serve specs/taking_stock.toml --db sqlite:///taking-stock.db --open-until $(OPEN_UNTIL)
+
+test: $(STAMP) $(ASSETS_STAMP)
 	$(PY) -m pytest
+
+# The browser tests drive Debian's chromium; install it when it is missing (needs root).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Refresh the screenshots of the web form in docs/images/web/ from a real browser run.
+screenshots: $(STAMP) $(ASSETS_STAMP)
+	SURVEYKIT_DOCS_SCREENSHOTS=1 $(PY) -m pytest -q tests/web/test_web_browser.py -k "not no-js"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -25,8 +45,9 @@ lint: $(STAMP)
 docs: $(STAMP)
 	$(VENV)/bin/mkdocs build --strict
 
-bench: $(STAMP)
+bench: $(STAMP) $(ASSETS_STAMP)
 	$(PY) benchmarks/engine.py
+	$(PY) benchmarks/http.py
 
 clean:
-	rm -rf $(VENV) site build
+	rm -rf $(VENV) site build plugins/surveykit_html/static $(ASSETS)/node_modules

@@ -281,7 +281,8 @@ def test_without_kind_plugins_every_kind_is_unknown():
     with pytest.raises(SpecError) as info:
         loads_spec(text, source="minimal.toml", kinds=Registry("question kind"))
     assert str(info.value) == (
-        "minimal.toml:15: question q1: unknown kind 'text'; no plugin providing kinds is loaded"
+        "minimal.toml:15: question q1: unknown kind 'text'; known kinds: none (no kind plugin is "
+        "loaded)"
     )
 
 
@@ -354,3 +355,24 @@ def test_a_mangled_spec_loads_or_fails_with_plain_located_problems(text):
         assert problem.code in CODES
         assert not _NOT_PLAIN.search(problem.message), problem
         assert problem.line is not None or problem.code == "missing_key"
+
+
+def test_a_time_zone_with_the_wrong_capitals_is_corrected():
+    """A time zone that differs only in capitals or spaces is named as it should be written."""
+    text = (SPECS / "valid" / "minimal.toml").read_text(encoding="utf-8")
+    text = text.replace("closes = 2015-03-13", 'closes = 2015-03-13\ntimezone = "europe/london "')
+    with pytest.raises(SpecError) as info:
+        loads_spec(text, source="spec.toml")
+    assert str(info.value) == (
+        "spec.toml:7: [consultation]: unknown time zone 'europe/london '; "
+        "did you mean 'Europe/London'?"
+    )
+
+
+def test_a_problem_repeated_in_one_condition_is_reported_once():
+    """A condition naming the same unknown question twice gives one problem, not two."""
+    text = (SPECS / "valid" / "minimal.toml").read_text(encoding="utf-8")
+    text += 'shown_if = \'q0 == "a" or q0 == "b"\'\n'
+    with pytest.raises(SpecError) as info:
+        loads_spec(text, source="spec.toml")
+    assert [p.code for p in info.value.problems] == ["bad_reference"]

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse
 from surveykit import Consultation, SurveykitError
 
 from .config import Demonstration
+from .paths import Paths
 from .prose import render_prose
 from .sessions import WebKeys
 
@@ -63,7 +64,9 @@ class Pages:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,
         )
+        self.paths = Paths()
         self.env.filters["prose"] = render_prose
         self.env.filters["when"] = self.when
         self.env.globals.update(meta=consultation.metadata, demo=demo)
@@ -76,10 +79,10 @@ class Pages:
     def render(
         self, request: Request, template: str, status: int = 200, **context: Any
     ) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
+        paths = self.paths
 
         def url(name: str, query: str = "", **params: Any) -> str:
-            path = root + str(request.app.router.url_path_for(name, **params))
+            path = paths(request, name, **params)
             return f"{path}?{query}" if query else path
 
         def static(name: str) -> str:

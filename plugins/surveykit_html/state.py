@@ -106,8 +106,7 @@ class WebState:
 
     def url(self, request: Request, name: str, **params: Any) -> str:
         """A path inside this app that survives mounting under a prefix."""
-        root = request.scope.get("root_path", "")
-        return root + str(request.app.router.url_path_for(name, **params))
+        return self.pages.paths(request, name, **params)
 
     def question_url(self, request: Request, question: Question | None) -> str:
         if question is None:

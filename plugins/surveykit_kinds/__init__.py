@@ -15,6 +15,21 @@ from surveykit import EMPTY, Question, Rejected, hookimpl
 __all__ = ["MultiChoice", "SingleChoice", "Text"]
 
 
+def _what(value: Any) -> str:
+    """A value's type in plain words, for messages a respondent or officer may read."""
+    if isinstance(value, bool):
+        return "yes/no value"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, dict):
+        return "group of answers"
+    if isinstance(value, str):
+        return "piece of text"
+    return "value of another type"
+
+
 def _options_phrase(question: Question) -> str:
     return ", ".join(repr(o.value) for o in question.options)
 
@@ -46,9 +61,7 @@ class SingleChoice:
                 )
             if value is None:
                 return EMPTY
-            return Rejected(
-                "wrong_type", f"{title}: choose one option, not a {type(value).__name__}"
-            )
+            return Rejected("wrong_type", f"{title}: choose one option, not a {_what(value)}")
 
         return check
 
@@ -75,7 +88,7 @@ class MultiChoice:
             if value.__class__ is not list and value.__class__ is not tuple:
                 return Rejected(
                     "wrong_type",
-                    f"{title}: give a list of options, not a {type(value).__name__}",
+                    f"{title}: give a list of options, not a {_what(value)}",
                 )
             if not value:
                 return EMPTY
@@ -125,9 +138,7 @@ class Text:
                 return text
             if value is None:
                 return EMPTY
-            return Rejected(
-                "wrong_type", f"{title}: write text, not a {type(value).__name__}"
-            )
+            return Rejected("wrong_type", f"{title}: write text, not a {_what(value)}")
 
         return check
 

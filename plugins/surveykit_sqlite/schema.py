@@ -1,9 +1,10 @@
 """The SQLite schema, as numbered migrations applied in order on open.
 
-Identity (``respondents``, ``tokens``) lives in tables of its own; ``submissions`` and
-``responses`` hold answers under the random respondent id only.  ``responses`` points at each
-respondent's latest version, and bumping it is what hands out the next version number.
-Triggers make ``submissions`` append-only.  Never edit a migration that has shipped: add one.
+Identity (``respondents``, ``tokens``) lives in tables of its own; ``submissions`` holds answers
+under the random respondent id only.  A submission writes one row to one table: the next version
+is read from the ``submissions`` key itself, which ``BEGIN IMMEDIATE`` makes safe, and the latest
+version per respondent is found through the same key.  Triggers make ``submissions``
+append-only.  Never edit a migration that has shipped: add one.
 """
 
 from __future__ import annotations
@@ -54,12 +55,5 @@ MIGRATIONS: tuple[str, ...] = (
     BEGIN SELECT RAISE(ABORT, 'submissions are append-only'); END;
     CREATE TRIGGER submissions_no_delete BEFORE DELETE ON submissions
     BEGIN SELECT RAISE(ABORT, 'submissions are append-only'); END;
-
-    CREATE TABLE responses (
-        respondent_id TEXT PRIMARY KEY REFERENCES respondents (id),
-        consultation TEXT NOT NULL,
-        version INTEGER NOT NULL
-    ) WITHOUT ROWID;
-    CREATE INDEX responses_by_consultation ON responses (consultation, respondent_id);
     """,
 )

@@ -50,6 +50,14 @@ _SUBMISSION_COLUMNS = (
     "s.consultation, s.respondent_id, s.version, s.answers, s.channel, s.submitted_at, "
     "s.received_at"
 )
+# Walks the submissions key in order from where the last batch ended, keeping each respondent's
+# highest version: no second table or index to write on every submission.
+_LATEST_QUERY = (
+    f"SELECT {_SUBMISSION_COLUMNS} FROM submissions s "
+    "WHERE s.respondent_id > ? AND s.consultation = ? AND s.version = "
+    "(SELECT max(version) FROM submissions WHERE respondent_id = s.respondent_id) "
+    "ORDER BY s.respondent_id LIMIT ?"
+)
 
 
 def parse_url(url: str) -> tuple[Path, str]:
@@ -331,10 +339,8 @@ class SqliteStore(Store):
         try:
             with self._write() as conn:
                 version = conn.execute(
-                    "INSERT INTO responses (respondent_id, consultation, version) VALUES (?, ?, 1) "
-                    "ON CONFLICT (respondent_id) DO UPDATE SET version = responses.version + 1 "
-                    "RETURNING version",
-                    (new.respondent_id, new.consultation),
+                    "SELECT coalesce(max(version), 0) + 1 FROM submissions WHERE respondent_id = ?",
+                    (new.respondent_id,),
                 ).fetchone()[0]
                 conn.execute(
                     "INSERT INTO submissions (respondent_id, version, consultation, channel, "
@@ -359,9 +365,8 @@ class SqliteStore(Store):
 
     def response(self, respondent_id: str) -> Submission | None:
         rows = self._read(
-            f"SELECT {_SUBMISSION_COLUMNS} FROM responses r JOIN submissions s "
-            "ON s.respondent_id = r.respondent_id AND s.version = r.version "
-            "WHERE r.respondent_id = ?",
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions s "
+            "WHERE s.respondent_id = ? ORDER BY s.version DESC LIMIT 1",
             (respondent_id,),
         )
         return _submission(rows[0]) if rows else None
@@ -379,13 +384,7 @@ class SqliteStore(Store):
     ) -> Iterator[Submission]:
         after = ""
         while True:
-            rows = self._read(
-                f"SELECT {_SUBMISSION_COLUMNS} FROM responses r JOIN submissions s "
-                "ON s.respondent_id = r.respondent_id AND s.version = r.version "
-                "WHERE r.consultation = ? AND r.respondent_id > ? "
-                "ORDER BY r.respondent_id LIMIT ?",
-                (consultation, after, batch_size),
-            )
+            rows = self._read(_LATEST_QUERY, (after, consultation, batch_size))
             for row in rows:
                 yield _submission(row)
             if len(rows) < batch_size:
@@ -395,7 +394,8 @@ class SqliteStore(Store):
 
     def count_responses(self, consultation: str) -> int:
         return self._read(
-            "SELECT count(*) FROM responses WHERE consultation = ?", (consultation,)
+            "SELECT count(DISTINCT respondent_id) FROM submissions WHERE consultation = ?",
+            (consultation,),
         )[0][0]
 
     def _unknown(self, respondent_id: str, exc: StorageError) -> StorageError:

@@ -1,1 +1,55 @@
-"""The ``cli`` renderer: the terminal form, ``surveykit answer`` and ``surveykit enter``."""
+"""The ``cli`` renderer: a consultation as a terminal form, ``surveykit answer`` and ``enter``.
+
+Respondents answer one question at a time with arrow-key lists, tick-boxes and a multi-line
+editor (from questionary, on prompt_toolkit), or with numbered plain lines when the terminal is
+not interactive, so the form can be scripted.  Officers key in paper and emailed responses with
+the same form.  Answers go through :class:`surveykit.SubmitService` like every other channel.
+This package is an ordinary surveykit plugin, registered through the ``surveykit`` entry-point
+group and using only the public API.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from surveykit import hookimpl
+
+from .form import Entry, TerminalForm
+from .prompters import BACK, InteractivePrompter, PlainPrompter, Review
+from .walk import Walk
+
+__all__ = [
+    "BACK",
+    "Entry",
+    "InteractivePrompter",
+    "PlainPrompter",
+    "Review",
+    "TerminalForm",
+    "TerminalRenderer",
+    "Walk",
+]
+
+
+@frozen
+class TerminalRenderer:
+    """The terminal form as a renderer: build a :class:`TerminalForm` and ``run()`` it."""
+
+    name: str = "cli"
+    description: str = "a terminal form: `surveykit answer` and, for officers, `surveykit enter`"
+
+    def form(self, *args, **kwargs) -> TerminalForm:
+        """See :class:`surveykit_terminal.TerminalForm`."""
+        return TerminalForm(*args, **kwargs)
+
+
+@hookimpl
+def surveykit_register_renderers(register):
+    register(TerminalRenderer())
+
+
+@hookimpl
+def surveykit_register_commands(cli):
+    from .commands import answer_command, enter_command
+
+    cli.add_command(answer_command)
+    cli.add_command(enter_command)

@@ -207,7 +207,8 @@ class TerminalForm:
                 shown = question.section
                 click.echo()
                 click.secho(sections.get(shown, shown), bold=True)
-            click.echo(wrap(f"{question.number or question.id}. {question.text}", "  "))
+            label = f"{question.number or question.id}. "
+            click.echo(wrap(f"{label}{question.text}", "  ", "  " + " " * len(label)))
             click.echo(wrap(answer_text(question, value), "      "))
         click.echo()
 
@@ -262,7 +263,7 @@ class TerminalForm:
     def _save_on_request(self, walk: Walk) -> None:
         saved = self._save(walk)
         if saved is not None:
-            click.echo(wrap(f"Your answers are saved as a draft ({saved}). {self._again()}"))
+            click.echo(wrap(f"Your answers are saved as a draft at {saved}. {self._again()}"))
 
     def _stop(self, walk: Walk | None, why: str) -> None:
         if walk is None or not walk.answers:
@@ -274,7 +275,7 @@ class TerminalForm:
             click.echo(
                 wrap(
                     f"{why}: your {count} answer{'s are' if count != 1 else ' is'} saved as a "
-                    f"draft ({saved}). {self._again()}"
+                    f"draft at {saved}. {self._again()}"
                 )
             )
 
@@ -285,7 +286,7 @@ class TerminalForm:
         except SubmissionError as exc:
             click.echo(wrap(f"Your answers could not be saved as a draft: {exc}."))
             return None
-        return f"saved {self._local(draft.saved_at)}"
+        return self._local(draft.saved_at)
 
     def _again(self) -> str:
         return "Run the same command again to carry on where you left off."

@@ -188,7 +188,9 @@ class PlainPrompter:
             question = _find(rows, line)
             if question is not None:
                 return Review("change", question)
-            click.echo(f'  {line[:40]!r} is not "submit", "save", "<" or a question above. Try again.')
+            click.echo(
+                f'  {line[:40]!r} is not "submit", "save", "<" or a question above. Try again.'
+            )
 
     def confirm(self, text: str) -> bool:
         while True:

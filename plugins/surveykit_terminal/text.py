@@ -9,7 +9,7 @@ from typing import Any
 
 from surveykit import EMPTY, Question
 
-__all__ = ["answer_text", "intro_text", "wrap", "width"]
+__all__ = ["answer_text", "intro_text", "width", "wrap"]
 
 NOT_ANSWERED = "Not answered"
 _LINK = re.compile(r"\[([^\]]+)\]\((?:mailto:)?([^)]+)\)")
@@ -21,10 +21,11 @@ def width() -> int:
     return min(shutil.get_terminal_size((80, 24)).columns, 100)
 
 
-def wrap(text: str, indent: str = "") -> str:
-    """Each paragraph of ``text`` wrapped to the terminal, every line starting with ``indent``."""
+def wrap(text: str, indent: str = "", hanging: str | None = None) -> str:
+    """``text`` wrapped to the terminal; later lines of a paragraph start with ``hanging``."""
+    later = indent if hanging is None else hanging
     return "\n".join(
-        textwrap.fill(line, width() - 1, initial_indent=indent, subsequent_indent=indent)
+        textwrap.fill(line, width() - 1, initial_indent=indent, subsequent_indent=later)
         if line.strip()
         else ""
         for line in text.splitlines()

@@ -184,6 +184,19 @@ def _suggest(word: str, choices: Iterable[str], listing: str) -> str:
     return _did_you_mean(word, choices) or f"; {listing}: {', '.join(choices)}"
 
 
+def _zone_hint(name: str) -> str:
+    """The zone meant by a name with the wrong capitals or stray spaces, else where to look.
+
+    Only exact matches are suggested: "Etc/GMT" would be close to "GMT London" but wrong in
+    summer, and a wrong closing hour is worse than a question.
+    """
+    wanted = name.strip().lower()
+    for zone in sorted(zoneinfo.available_timezones()):
+        if zone.lower() == wanted:
+            return f"did you mean {zone!r}?"
+    return "use a name from the IANA time zone list, such as 'Europe/London'"
+
+
 def _syntax_hint(source: str, column: int, message: str) -> str:
     """What a spec author most likely meant, for the usual slips in a condition."""
     at = source[column - 1 : column + 1]
@@ -452,8 +465,8 @@ class _Checker:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             self.problem(
                 "bad_timezone",
-                f"[consultation]: unknown time zone {meta.timezone!r}; use a name from the IANA "
-                "time zone list, such as 'Europe/London'",
+                f"[consultation]: unknown time zone {meta.timezone!r}; "
+                + _zone_hint(meta.timezone),
                 (*base, "timezone"),
             )
             return
@@ -528,10 +541,11 @@ class _Checker:
             self._check_unique("question", q.id, (*path, "id"), first, q.id)
         kind = self.kinds.get(q.kind)
         if kind is None:
-            known = _suggest(q.kind, sorted(self.kinds), "the known kinds are")
+            known = ", ".join(sorted(self.kinds)) or "none (no kind plugin is loaded)"
+            hint = _did_you_mean(q.kind, self.kinds) or f"; known kinds: {known}"
             self.problem(
                 "unknown_kind",
-                f"unknown kind {q.kind!r}" + (known or "; no plugin providing kinds is loaded"),
+                f"unknown kind {q.kind!r}{hint}",
                 (*path, "kind"),
                 q.id,
             )
@@ -640,35 +654,32 @@ class _Checker:
         all_ids: set[str],
     ) -> bool:
         """Check each comparison in a condition; ``True`` when the condition is sound."""
-        where = (*path, "shown_if")
-        ok = True
+        found: dict[tuple[str, str], None] = {}  # each problem once, however often it recurs
+        unsound = False
         for node in walk(condition):
             if not isinstance(node, Equals | OneOf | Contains | Answered):
                 continue
             ref = node.question
-            if ref not in earlier:
-                ok = False
-                if ref not in self.unstructured:
-                    self.problem(
-                        "bad_reference", self._reference_message(q, ref, all_ids), where, q.id
-                    )
-                continue
-            messages = self._comparison_problems(node, earlier[ref][0])
-            for code, message in messages:
-                self.problem(code, message, where, q.id)
-            ok = ok and not messages
-        return ok
+            if ref in earlier:
+                found.update(dict.fromkeys(self._comparison_problems(node, earlier[ref][0])))
+            elif ref in self.unstructured:
+                unsound = True  # its own problems are reported already
+            else:
+                found[("bad_reference", self._reference_message(q, ref, all_ids))] = None
+        for code, message in found:
+            self.problem(code, message, (*path, "shown_if"), q.id)
+        return not (found or unsound)
 
     def _reference_message(self, q: Question, ref: str, all_ids: set[str]) -> str:
         if ref == q.id:
             return (
                 f"shown_if refers to {ref}, this question itself; a condition may only use "
-                "questions that come before it"
+                "earlier questions"
             )
         if ref in all_ids:
             return (
                 f"shown_if refers to {ref}, which comes later in the spec; a condition may only "
-                "use questions that come before it"
+                "use earlier questions"
             )
         message = f"shown_if refers to {ref}, which is not a question in this spec"
         return message + _did_you_mean(ref, sorted(all_ids))

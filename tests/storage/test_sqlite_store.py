@@ -130,8 +130,18 @@ def test_submissions_are_append_only(tmp_path):
 def test_identity_is_kept_apart_from_answers(tmp_path):
     """No table holding answers has a column for a name, an email, an authority or a token."""
     with open_store(f"sqlite:///{tmp_path}/i.db") as store:
-        for table in ("submissions", "responses", "drafts"):
+        tables = [r[0] for r in store._read("SELECT name FROM sqlite_schema WHERE type = 'table'")]
+        assert sorted(tables) == [
+            "drafts",
+            "meta",
+            "respondents",
+            "schema_version",
+            "submissions",
+            "tokens",
+        ]
+        for table in ("submissions", "drafts"):
             columns = {row[1] for row in store._read(f"PRAGMA table_info({table})")}
+            assert "answers" in columns
             assert columns.isdisjoint({"name", "email", "authority", "hash", "token"}), table
 
 

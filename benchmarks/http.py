@@ -1,0 +1,258 @@
+"""Benchmark: the web form over real HTTP, against bare Starlette endpoints in the same run.
+
+Starts ``surveykit serve`` (uvicorn, a real SQLite file, ``--open-until`` in the future) and a
+bare Starlette app on the same server with the same worker count, then drives each with N
+concurrent keep-alive clients for a fixed time:
+
+* a question page GET (session cookie, token check, draft and response read, engine, template);
+* an answer POST (CSRF, form limits, validation, a draft saved to SQLite, the redirect);
+* the baseline: a bare GET of a small page and a bare POST that reads a form and redirects.
+
+It prints requests/s and p50/p99 latency for each, and surveykit's requests/s as a percentage of
+the baseline's.  Targets on the 2-core reference machine: >= 40 % of the baseline, p99 < 100 ms.
+The load generator shares the machine, so absolute figures are lower than a separate client's.
+
+Run: ``python benchmarks/http.py`` (50 clients, 10 s each, 2 workers) or ``--smoke`` (seconds).
+"""
+
+# ruff: noqa: E402 (the imports must follow the import-path fix below)
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file is named http.py, so its folder must not shadow the standard library's http package:
+# it moves from the front of the import path (where Python puts a script's folder) to the back.
+HERE = str(Path(__file__).resolve().parent)
+if HERE in sys.path:
+    sys.path.remove(HERE)
+sys.path.append(HERE)
+
+import asyncio
+import datetime as dt
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+
+from _common import parser, report
+from surveykit import load_spec
+from surveykit.identity import load_secret
+from surveykit.storage import open_store
+from surveykit.submit import SubmitService
+from surveykit_html import reopen_until
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "specs" / "taking_stock.toml"
+OPEN_UNTIL = dt.date.today() + dt.timedelta(days=30)
+QUESTION = "/questions/q3"
+CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(command: list[str], port: int, cwd: Path, ready_path: str) -> subprocess.Popen[bytes]:
+    """Start a server and wait until it answers ``ready_path``."""
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy()
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server failed to start: {process.stderr.read().decode()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{ready_path}", timeout=1):
+                return process
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("server did not start in 60 s")
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, dict[bytes, bytes], bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split(b" ", 2)[1])
+    headers: dict[bytes, bytes] = {}
+    for line in lines[1:]:
+        if b":" in line:
+            name, value = line.split(b":", 1)
+            headers.setdefault(name.strip().lower(), value.strip())
+    body = await reader.readexactly(int(headers.get(b"content-length", b"0")))
+    return status, headers, body
+
+
+def request(method: str, path: str, port: int, cookie: str = "", body: bytes = b"") -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}"]
+    if cookie:
+        lines.append(f"Cookie: {cookie}")
+    if method == "POST":
+        lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+async def once(port: int, raw: bytes) -> tuple[int, dict[bytes, bytes], bytes]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(raw)
+    await writer.drain()
+    response = await read_response(reader)
+    writer.close()
+    return response
+
+
+async def sessions(port: int, tokens: list[str]) -> list[tuple[str, str]]:
+    """Open each unique link over HTTP: the session cookie and the CSRF token of a question."""
+    out = []
+    for token in tokens:
+        status, headers, _ = await once(port, request("GET", f"/r/{token}", port))
+        assert status == 303, status
+        cookie = headers[b"set-cookie"].split(b";", 1)[0].decode()
+        status, _, body = await once(port, request("GET", QUESTION, port, cookie))
+        assert status == 200, status
+        out.append((cookie, CSRF.search(body).group(1).decode()))
+    return out
+
+
+async def drive(port: int, requests: list[bytes], seconds: float) -> tuple[list[float], Counter]:
+    """Each request in ``requests`` is one client's, sent again and again on a kept-alive link."""
+    latencies: list[float] = []
+    statuses: Counter = Counter()
+    deadline = time.perf_counter() + seconds
+
+    async def client(raw: bytes) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while time.perf_counter() < deadline:
+                begun = time.perf_counter()
+                writer.write(raw)
+                await writer.drain()
+                status, _, _ = await read_response(reader)
+                latencies.append(time.perf_counter() - begun)
+                statuses[status] += 1
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(client(raw) for raw in requests))
+    return latencies, statuses
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def measure(name: str, port: int, requests: list[bytes], seconds: float, ok: int) -> float:
+    """Warm up, then drive for ``seconds``; print requests/s, p50 and p99; return requests/s."""
+    asyncio.run(drive(port, requests, min(1.0, seconds / 2)))
+    latencies, statuses = asyncio.run(drive(port, requests, seconds))
+    rate = len(latencies) / seconds
+    report(f"{name}: requests", rate, "req/s", f"{len(requests)} clients")
+    report(f"{name}: p50 latency", percentile(latencies, 0.50) * 1000, "ms")
+    report(f"{name}: p99 latency", percentile(latencies, 0.99) * 1000, "ms")
+    report(f"{name}: unexpected responses", sum(n for s, n in statuses.items() if s != ok), "count")
+    return rate
+
+
+def main() -> None:
+    p = parser(__doc__.splitlines()[0])
+    p.add_argument("--clients", type=int, default=None, help="concurrent clients (default 50)")
+    p.add_argument("--seconds", type=float, default=None, help="per measurement (default 10)")
+    p.add_argument("--workers", type=int, default=None, help="server processes (default 2)")
+    args = p.parse_args()
+    clients = args.clients or (4 if args.smoke else 50)
+    seconds = args.seconds or (0.5 if args.smoke else 10.0)
+    workers = args.workers or (1 if args.smoke else 2)
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        db_url = f"sqlite:///{work / 'bench.db'}"
+        web_port, bare_port = free_port(), free_port()
+        web = start(
+            [
+                str(bin_dir / "surveykit"),
+                "serve",
+                str(SPEC),
+                "--db",
+                db_url,
+                "--port",
+                str(web_port),
+                "--workers",
+                str(workers),
+                "--open-until",
+                OPEN_UNTIL.isoformat(),
+            ],
+            web_port,
+            work,
+            "/",
+        )
+        # The baseline app is copied out so uvicorn need not put this folder on its path.
+        shutil.copy(Path(HERE) / "_bare_app.py", work / "bare_app.py")
+        bare = start(
+            [
+                str(bin_dir / "uvicorn"),
+                "bare_app:app",
+                "--app-dir",
+                str(work),
+                "--port",
+                str(bare_port),
+                "--workers",
+                str(workers),
+                "--no-server-header",
+            ],
+            bare_port,
+            work,
+            "/page",
+        )
+        try:
+            consultation, _demo = reopen_until(load_spec(SPEC), OPEN_UNTIL)
+            with open_store(db_url) as store:
+                secret = load_secret(store.secret_file)
+                service = SubmitService(consultation, store, secret)
+                tokens = [
+                    service.request_link(
+                        authority=f"Bench {i}", authority_type="county"
+                    ).token.value
+                    for i in range(clients)
+                ]
+            cookies = asyncio.run(sessions(web_port, tokens))
+            label = f"{clients} clients, {workers} worker{'s' if workers != 1 else ''}"
+            print(f"HTTP benchmark: {label}, {seconds:g} s per measurement")
+            gets = [request("GET", QUESTION, web_port, cookie) for cookie, _ in cookies]
+            posts = [
+                request(
+                    "POST",
+                    QUESTION,
+                    web_port,
+                    cookie,
+                    f"csrf_token={csrf}&answer=Benchmark+answer&action=continue".encode(),
+                )
+                for cookie, csrf in cookies
+            ]
+            bare_gets = [request("GET", "/page", bare_port)] * clients
+            bare_posts = [
+                request("POST", "/form", bare_port, body=b"answer=Benchmark+answer&action=continue")
+            ] * clients
+            web_get = measure("question page GET", web_port, gets, seconds, 200)
+            web_post = measure("answer POST", web_port, posts, seconds, 303)
+            base_get = measure("baseline bare GET", bare_port, bare_gets, seconds, 200)
+            base_post = measure("baseline bare POST", bare_port, bare_posts, seconds, 303)
+            report("question page GET as a share of the bare GET", 100 * web_get / base_get, "%")
+            report("answer POST as a share of the bare POST", 100 * web_post / base_post, "%")
+        finally:
+            for process in (web, bare):
+                process.terminate()
+                process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,363 @@
+"""``surveykit answer`` and ``surveykit enter``: the terminal form for respondents and officers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+from attrs import evolve, frozen
+
+from surveykit import (
+    ClosedError,
+    Consultation,
+    DetailsError,
+    LinkError,
+    Respondent,
+    SubmitService,
+    SurveykitError,
+    Token,
+    load_spec,
+)
+from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment, parse_instant
+from surveykit.people import check_person
+from surveykit.roster import RosterEntry, plan_links
+from surveykit.storage import Store, utc
+
+from .form import Entry, TerminalForm
+from .prompters import InteractivePrompter, PlainPrompter, Prompter
+
+__all__ = ["OfficerSubmitService", "StoredRespondent", "answer_command", "enter_command"]
+
+
+@frozen(repr=False)
+class StoredRespondent:
+    """A respondent an officer picked from the store, in place of the link they never see."""
+
+    respondent_id: str
+
+    def __repr__(self) -> str:
+        return f"StoredRespondent({self.respondent_id})"
+
+
+class OfficerSubmitService(SubmitService):
+    """The submit service, also accepting a :class:`StoredRespondent` wherever it takes a token.
+
+    An officer keying in a letter knows who sent it but holds no link for them.  Everything else
+    (opening times, validation, cleaning, versions, the submitted hook) is the service's own.
+    """
+
+    def authenticate(self, token: Token | str | StoredRespondent) -> Respondent:
+        if not isinstance(token, StoredRespondent):
+            return super().authenticate(token)
+        respondent = self.store.respondent(token.respondent_id)
+        if respondent is None or respondent.consultation != self.consultation_id:
+            raise LinkError("that respondent is not one of this consultation's respondents")
+        return respondent
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: write it as 2030-12-31") from None
+
+
+SPEC = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+PLAIN = click.option(
+    "--plain",
+    is_flag=True,
+    help="Numbered choices and plain lines, for scripts and simple terminals (the default when "
+    "input or output is not a terminal).",
+)
+OPEN_UNTIL = click.option(
+    "--open-until",
+    metavar="DATE",
+    callback=_parse_date,
+    help="Accept answers until the end of DATE (YYYY-MM-DD), whatever the spec's closing date; "
+    "for demonstrations and training, and announced on screen.",
+)
+
+
+def reopen_until(consultation: Consultation, until: dt.date) -> Consultation:
+    """A copy of ``consultation`` closing at the end of ``until``; it keeps the same id."""
+    return evolve(consultation, metadata=evolve(consultation.metadata, closes=until))
+
+
+def _consultation(spec: Path, open_until: dt.date | None) -> Consultation:
+    consultation = load_spec(spec)
+    meta = consultation.metadata
+    click.secho(meta.title, bold=True)
+    if meta.subtitle:
+        click.echo(meta.subtitle)
+    click.echo(f"{meta.publisher}. Closes {meta.closing_text} ({meta.timezone}).")
+    if open_until is None:
+        return consultation
+    click.echo(
+        f"Demonstration: open until the end of {open_until:%A} {open_until.day} "
+        f"{open_until:%B %Y}; the consultation really closes {meta.closing_text}."
+    )
+    return reopen_until(consultation, open_until)
+
+
+def _require_open(consultation: Consultation, instant: dt.datetime, received: bool) -> None:
+    """Refuse before any question is asked, in the words the submit service would use."""
+    meta = consultation.metadata
+    if meta.is_open(instant):
+        return
+    local = f"{instant.astimezone(meta.zone):%Y-%m-%d %H:%M} ({meta.timezone})"
+    when = f"; this response was received {local}" if received else ""
+    opens_at = meta.opens_at
+    if opens_at is not None and instant < opens_at:
+        opening = f"{opens_at.astimezone(meta.zone):%Y-%m-%d %H:%M} ({meta.timezone})"
+        raise ClosedError(f"{meta.title} is not open yet: it opens {opening}{when}")
+    raise ClosedError(
+        f"{meta.title} closed on {meta.closing_text} ({meta.timezone}){when}; "
+        "it no longer accepts responses"
+    )
+
+
+def _prompter(plain: bool) -> Prompter:
+    if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return PlainPrompter()
+    return InteractivePrompter()
+
+
+def _finish(code: int) -> None:
+    # sys.exit, not ctx.exit: `surveykit.cli.main` runs click with standalone_mode=False, which
+    # turns ctx.exit(code) into a return value that main() does not pass on.
+    if code:
+        sys.exit(code)
+
+
+@click.command("answer")
+@SPEC
+@DB_OPTION
+@click.option(
+    "--token",
+    envvar="SURVEYKIT_TOKEN",
+    required=True,
+    metavar="TOKEN",
+    help="Your token or whole unique link (default: $SURVEYKIT_TOKEN, which keeps it out of "
+    "your shell history).",
+)
+@PLAIN
+@OPEN_UNTIL
+@SECRET_FILE_OPTION
+def answer_command(
+    spec: Path,
+    db_url: str,
+    token: str,
+    plain: bool,
+    open_until: dt.date | None,
+    secret_file: Path | None,
+) -> None:
+    """Answer a consultation in the terminal, one question at a time.
+
+    Only the questions that apply are asked, and a changed answer that makes a later question no
+    longer apply clears that question's answer.  Go back at any time, check your answers at the
+    end, then submit.  Ctrl-C (or the end of piped input) stops and saves a draft; running the
+    command again carries on from it.  Exits 0 once the response (or a draft, on request) is
+    stored, 3 when the input ended and 130 on Ctrl-C.
+
+    \b
+    Examples:
+      export SURVEYKIT_TOKEN=...   # from your unique link
+      surveykit answer specs/taking_stock.toml --db sqlite:///responses.db
+      surveykit answer specs/taking_stock.toml --db sqlite:///demo.db --open-until 2030-12-31
+    """
+    consultation = _consultation(spec, open_until)
+    with deployment(db_url, secret_file) as (store, secret):
+        service = SubmitService(consultation, store, secret)
+        _require_open(consultation, service.now(), received=False)
+        respondent = service.authenticate(token)
+        click.echo(f"Answering for {respondent.authority} ({_role(consultation, respondent)}).")
+        form = TerminalForm(
+            service,
+            Entry(token, respondent, channel="cli"),
+            _prompter(plain),
+            resume_from_response=True,
+        )
+        code = form.run()
+    _finish(code)
+
+
+@click.command("enter")
+@SPEC
+@DB_OPTION
+@click.option(
+    "--respondent",
+    "who",
+    required=True,
+    metavar="WHO",
+    help="Who sent it: their email address, their authority's name or their respondent id; "
+    "with --new, the authority's name.",
+)
+@click.option("--role", help="Narrow --respondent to this role; with --new, the new role.")
+@click.option(
+    "--new",
+    "create",
+    is_flag=True,
+    help="Add the respondent first (for someone not on the roster): give --authority-type and "
+    "--role, and --name and --email if known.",
+)
+@click.option("--authority-type", help="With --new: the authority's type, e.g. county.")
+@click.option("--name", default="", help="With --new: the person's name, if known.")
+@click.option("--email", default="", help="With --new: the person's email address, if known.")
+@click.option(
+    "--channel",
+    type=click.Choice(["paper", "email"]),
+    default="paper",
+    show_default=True,
+    help="How the response arrived.",
+)
+@click.option(
+    "--received-at",
+    metavar="TIME",
+    help="When it arrived (2015-03-12 or 2015-03-12T16:30; the consultation's time zone unless "
+    "an offset is given); the closing date is judged by it.  Default: now.",
+)
+@PLAIN
+@OPEN_UNTIL
+@SECRET_FILE_OPTION
+def enter_command(
+    spec: Path,
+    db_url: str,
+    who: str,
+    role: str | None,
+    create: bool,
+    authority_type: str | None,
+    name: str,
+    email: str,
+    channel: str,
+    received_at: str | None,
+    plain: bool,
+    open_until: dt.date | None,
+    secret_file: Path | None,
+) -> None:
+    """Key in a response that came by post or email, through the same form as `answer`.
+
+    The officer answers the questions as the letter does, checks them, and submits; the response
+    is stored as the respondent's, by paper (or email), judged against the closing date by when it
+    was received.  A respondent not on the roster can be added with --new.
+
+    \b
+    Examples:
+      surveykit enter specs/taking_stock.toml --db sqlite:///responses.db \\
+          --respondent leader@kent.example --received-at 2015-03-12
+      surveykit enter specs/taking_stock.toml --db sqlite:///responses.db \\
+          --respondent "Dover District Council" --new --authority-type district --role other
+    """
+    if not create and (authority_type or name or email):
+        raise click.UsageError("--authority-type, --name and --email go with --new")
+    consultation = _consultation(spec, open_until)
+    received = None if received_at is None else parse_instant(received_at, consultation)
+    with deployment(db_url, secret_file) as (store, secret):
+        service = OfficerSubmitService(consultation, store, secret)
+        now = service.now()
+        if received is not None and utc(received) > now:
+            raise SurveykitError(f"--received-at {received_at} is in the future")
+        _require_open(consultation, received or now, received=received is not None)
+        if create:
+            respondent = _create(
+                service, store, who, role or "", authority_type or "", name, email, now
+            )
+        else:
+            respondent = _find(store, consultation, who, role)
+        meta = consultation.metadata
+        when = (received or now).astimezone(meta.zone)
+        click.echo(
+            f"Keying in a {channel} response from {respondent.authority} "
+            f"({_role(consultation, respondent)}), received {when:%Y-%m-%d %H:%M} "
+            f"({meta.timezone})."
+        )
+        form = TerminalForm(
+            service,
+            Entry(
+                StoredRespondent(respondent.id),
+                respondent,
+                channel=channel,
+                received_at=received,
+                officer=True,
+            ),
+            _prompter(plain),
+            intros=False,
+        )
+        code = form.run()
+    _finish(code)
+
+
+def _role(consultation: Consultation, respondent: Respondent) -> str:
+    labels = {c.value: c.label for c in consultation.roles}
+    return labels.get(respondent.role, respondent.role).lower()
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _find(store: Store, consultation: Consultation, who: str, role: str | None) -> Respondent:
+    wanted = _words(who)
+    matches = [
+        r
+        for r in store.respondents(consultation.metadata.id)
+        if r.id == who.strip()
+        or (r.email and r.email.casefold() == wanted)
+        or _words(r.authority) == wanted
+    ]
+    if role:
+        matches = [r for r in matches if r.role == role]
+    with_role = f" with the role {role}" if role else ""
+    if not matches:
+        raise SurveykitError(
+            f"no respondent matches {who[:80]!r}{with_role}: check the spelling, give an email "
+            "address, or add --new to add them"
+        )
+    if len(matches) > 1:
+        listed = ", ".join(
+            sorted(f"{r.authority} ({r.role}{', ' + r.name if r.name else ''})" for r in matches)
+        )
+        raise SurveykitError(
+            f"{len(matches)} respondents match {who[:80]!r}{with_role}: {listed}; "
+            "narrow it with --role or give an email address"
+        )
+    return matches[0]
+
+
+def _create(
+    service: SubmitService,
+    store: Store,
+    authority: str,
+    role: str,
+    authority_type: str,
+    name: str,
+    email: str,
+    now: dt.datetime,
+) -> Respondent:
+    """Add a respondent as a roster import of one row would, and say so."""
+    consultation = service.consultation
+    authority, name, email = authority.strip(), name.strip(), email.strip()
+    problems = check_person(
+        consultation,
+        authority=authority,
+        authority_type=authority_type,
+        role=role,
+        name=name,
+        email=email,
+    )
+    if problems:
+        raise DetailsError("; ".join(message for _code, message in problems))
+    entry = RosterEntry(0, authority, authority_type, role, name, email, source="--new")
+    plan = plan_links(store, service.secret, consultation, [entry], now=now)
+    if not plan.links:
+        raise SurveykitError(
+            f"{authority} ({role}) is already a respondent (same name or email address); "
+            "leave out --new"
+        )
+    plan.commit(store)
+    respondent = plan.links[0].respondent
+    click.echo(f"Added {respondent.authority} ({_role(consultation, respondent)}) as a respondent.")
+    return respondent

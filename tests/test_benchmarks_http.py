@@ -1,0 +1,32 @@
+"""The HTTP benchmark still runs: its smoke mode prints every figure it promises (never timed)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURE = re.compile(r"^(?P<name>.+?)\s+(?P<value>[\d,]+\.\d)\s+(?P<unit>\S+)", re.M)
+MEASURED = ("question page GET", "answer POST", "baseline bare GET", "baseline bare POST")
+
+
+def test_http_benchmark_prints_figures_and_baselines():
+    """Each endpoint gets requests/s, p50 and p99, with no failed requests, plus the two shares."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "http.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = {m["name"].strip(): (m["value"], m["unit"]) for m in FIGURE.finditer(result.stdout)}
+    for name in MEASURED:
+        assert figures[f"{name}: requests"][1] == "req/s"
+        assert figures[f"{name}: p50 latency"][1] == "ms"
+        assert figures[f"{name}: p99 latency"][1] == "ms"
+        assert figures[f"{name}: unexpected responses"] == ("0.0", "count")
+    assert figures["question page GET as a share of the bare GET"][1] == "%"
+    assert figures["answer POST as a share of the bare POST"][1] == "%"
