@@ -1,4 +1,4 @@
-"""The storage benchmark still runs: its smoke mode prints every figure it promises (never timed)."""
+"""The storage benchmark still runs: smoke mode prints every figure it promises (never timed)."""
 
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning every error into one line and an exit status."""
     try:
         _add_plugin_commands()
-        cli.main(args=argv, prog_name="surveykit", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="surveykit", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.Abort:
@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 2
-    return 0
+    # With standalone_mode off, click returns the code a command passed to ctx.exit().
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

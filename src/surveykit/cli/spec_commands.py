@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -40,7 +39,7 @@ def validate_command(spec: Path) -> None:
         click.echo(
             f"{spec}: {count} problem{'s' if count != 1 else ''}; the spec was not loaded", err=True
         )
-        sys.exit(1)
+        click.get_current_context().exit(1)
     for warning in consultation.warnings:
         click.echo(
             f"{warning.file}:{warning.line}: warning: "
@@ -151,7 +150,7 @@ def check_command(spec: Path, answers_file: TextIO) -> None:
         failed = failed or bool(out["problems"])
         click.echo(json.dumps(out, ensure_ascii=False))
     if failed:
-        sys.exit(1)
+        click.get_current_context().exit(1)
 
 
 class _BadLine:
