@@ -164,7 +164,7 @@ def serve_command(
     if open_until is not None:
         click.echo(
             f"Demonstration: open until the end of {open_until.isoformat()}; "
-            f"the consultation really closes {meta.closing_text}"
+            f"the spec's closing date is {meta.closing_text}"
         )
     sys.stdout.flush()
     uvicorn.run(

@@ -27,6 +27,7 @@ from surveykit.storage import Store, utc
 
 from .form import Entry, TerminalForm
 from .prompters import InteractivePrompter, PlainPrompter, Prompter
+from .text import wrap
 
 __all__ = ["OfficerSubmitService", "StoredRespondent", "answer_command", "enter_command"]
 
@@ -97,8 +98,10 @@ def _consultation(spec: Path, open_until: dt.date | None) -> Consultation:
     if open_until is None:
         return consultation
     click.echo(
-        f"Demonstration: open until the end of {open_until:%A} {open_until.day} "
-        f"{open_until:%B %Y}; the consultation really closes {meta.closing_text}."
+        wrap(
+            f"Demonstration: open until the end of {open_until:%A} {open_until.day} "
+            f"{open_until:%B %Y}; the consultation really closes {meta.closing_text}."
+        )
     )
     return reopen_until(consultation, open_until)
 
@@ -127,10 +130,8 @@ def _prompter(plain: bool) -> Prompter:
 
 
 def _finish(code: int) -> None:
-    # sys.exit, not ctx.exit: `surveykit.cli.main` runs click with standalone_mode=False, which
-    # turns ctx.exit(code) into a return value that main() does not pass on.
     if code:
-        sys.exit(code)
+        click.get_current_context().exit(code)
 
 
 @click.command("answer")

@@ -59,6 +59,7 @@ class TerminalForm:
         self.resume_from_response = resume_from_response
         self.intros = intros
         self.meta = service.consultation.metadata
+        self._introduced: set[str] = set()
 
     def run(self) -> int:
         """Ask, review and submit; the exit status (0 when stored or saved on request)."""
@@ -167,7 +168,8 @@ class TerminalForm:
         click.echo()
         click.secho(section.title, bold=True)
         click.echo("=" * len(section.title))
-        if self.intros and section.intro.strip():
+        if self.intros and section.intro.strip() and section.id not in self._introduced:
+            self._introduced.add(section.id)
             click.echo(wrap(intro_text(section.intro)))
 
     def _question(self, walk: Walk) -> None:

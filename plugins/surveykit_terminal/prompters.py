@@ -218,7 +218,7 @@ class InteractivePrompter:
     def ask(self, question: Question, kind: Any, current: Any, problems: Problems) -> Any:
         while True:
             if _multiple(kind):
-                value = self._checkbox(question, current, problems)
+                value = self._checkbox(question, current)
             elif _choices(kind):
                 value = self._select(question, current)
             else:
@@ -241,14 +241,14 @@ class InteractivePrompter:
         prompt = questionary.select(
             "Your answer",
             choices,
-            default=current if current in values else None,
+            default=current if current is not EMPTY and current in values else None,
             use_shortcuts=len(choices) <= 36,
             use_jk_keys=False,
             instruction="(arrow keys or number, then Enter; Ctrl-B goes back)",
         )
         return _run(prompt, eof=True)
 
-    def _checkbox(self, question: Question, current: Any, problems: Problems) -> Any:
+    def _checkbox(self, question: Question, current: Any) -> Any:
         import questionary
 
         ticked = set(current) if isinstance(current, list) else set()
@@ -256,10 +256,11 @@ class InteractivePrompter:
             questionary.Choice(o.label, value=o.value, checked=o.value in ticked)
             for o in question.options
         ]
+        # No `validate=` here: questionary's tick-box list does not show its message inline, so
+        # `ask` says what is wrong and asks again.
         prompt = questionary.checkbox(
             "Your answers",
             choices,
-            validate=lambda values: _verdict(problems(list(values) or EMPTY)),
             use_jk_keys=False,
             instruction="(Space ticks, Enter confirms; Ctrl-B goes back)",
         )
@@ -270,17 +271,19 @@ class InteractivePrompter:
         import questionary
 
         multiline = (question.max_length or 10_000) > SHORT_TEXT
-        instruction = (
-            "(Esc then Enter to finish; Ctrl-B goes back)\n>"
+        # Said before the prompt rather than in it, so the finished prompt shows only the answer.
+        click.secho(
+            "(Enter starts a new line; Esc then Enter finishes. Ctrl-B goes back.)"
             if multiline
-            else "(Enter to confirm; Ctrl-B goes back)"
+            else "(Enter confirms. Ctrl-B goes back.)",
+            dim=True,
         )
         prompt = questionary.text(
             "Your answer",
             default=current if isinstance(current, str) else "",
             multiline=multiline,
             validate=lambda text: _verdict(problems(text if text.strip() else EMPTY)),
-            instruction=instruction,
+            instruction="\n>" if multiline else "",
         )
         result = _run(prompt, eof=False)
         if result is BACK:
@@ -308,7 +311,7 @@ class InteractivePrompter:
             return Review("back")
         if action != "change":
             return Review(action)
-        room = max(20, _columns() - 12)
+        room = max(20, _columns() - 20)  # fits the list and the finished "? Which answer? "
         choices = [
             questionary.Choice(
                 _shorten(f"{q.number or q.id}. {q.text} ({answer_text(q, value)})", room),

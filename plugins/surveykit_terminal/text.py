@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 import textwrap
 from typing import Any
 
@@ -17,7 +18,12 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 def width() -> int:
-    """Columns to wrap to: the terminal's width, at most 100 (long lines are hard to read)."""
+    """Columns to wrap to: the terminal's, at most 100; unwrapped when output is not a terminal.
+
+    Piped output is read by scripts, which find a paragraph more easily on one line.
+    """
+    if not sys.stdout.isatty():
+        return 100_000
     return min(shutil.get_terminal_size((80, 24)).columns, 100)
 
 
@@ -25,7 +31,13 @@ def wrap(text: str, indent: str = "", hanging: str | None = None) -> str:
     """``text`` wrapped to the terminal; later lines of a paragraph start with ``hanging``."""
     later = indent if hanging is None else hanging
     return "\n".join(
-        textwrap.fill(line, width() - 1, initial_indent=indent, subsequent_indent=later)
+        textwrap.fill(
+            line,
+            width() - 1,
+            initial_indent=indent,
+            subsequent_indent=later,
+            break_on_hyphens=False,
+        )
         if line.strip()
         else ""
         for line in text.splitlines()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from termtools import SECRET, SPEC
+from termtools import PETS, SECRET, SPEC
 
 from surveykit import load_spec, open_store
 from surveykit.identity import load_secret
@@ -29,8 +29,8 @@ def db(tmp_path, secret_env):
 def person(db):
     """Add a roster respondent to the store; returns (respondent, clear token)."""
 
-    def add(authority="Kent County Council", role="leader", kind="county", email=""):
-        consultation = load_spec(SPEC)
+    def add(authority="Kent County Council", role="leader", kind="county", email="", spec=SPEC):
+        consultation = load_spec(spec)
         entry = RosterEntry(2, authority, kind, role, "", email)
         with open_store(db) as store:
             secret = load_secret(None)
@@ -42,4 +42,12 @@ def person(db):
         return link.respondent, link.token.value
 
     return add
+
+
+@pytest.fixture
+def pets(tmp_path):
+    """The small pets consultation, written to a file."""
+    path = tmp_path / "pets.toml"
+    path.write_text(PETS, encoding="utf-8")
+    return path
 

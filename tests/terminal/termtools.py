@@ -15,6 +15,39 @@ SECRET = "terminal-tests-secret-0123456789-abcdefghij"
 #: Taking Stock closed on 13 March 2015: the tests reopen it, as a demonstration would.
 OPEN_UNTIL = "2099-12-31"
 SURVEYKIT = str(Path(sys.executable).parent / "surveykit")
+#: A small consultation with a multiple-choice question and a text limited to 10 characters.
+PETS = """
+[consultation]
+id = "pets"
+title = "Pets"
+publisher = "Tests"
+closes = 2099-12-31
+timezone = "Europe/London"
+
+[[sections]]
+id = "animals"
+title = "Animals"
+
+[[sections.questions]]
+id = "pets"
+number = "1"
+text = "Which pets do you keep?"
+kind = "multi"
+required = true
+options = [
+    { value = "cat", label = "Cat" },
+    { value = "dog", label = "Dog" },
+    { value = "fish", label = "Fish" },
+]
+
+[[sections.questions]]
+id = "why"
+number = "2"
+text = "Why a dog?"
+kind = "text"
+max_length = 10
+shown_if = '"dog" in pets'
+"""
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 
 

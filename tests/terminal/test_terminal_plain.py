@@ -17,6 +17,12 @@ from surveykit_terminal.commands import reopen_until
 
 # One line per visible question of Taking Stock (22 of them when every condition is false).
 SKIPPING = ["1", "1", "Kent County Council", *[""] * 18, "1"]
+EARLIER = {
+    "role": "leader",
+    "authority_type": "county",
+    "authority": "Kent County Council",
+    "consent": "no_quote",
+}
 
 
 def run(argv: list[str], lines: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
@@ -102,7 +108,7 @@ def test_answering_again_warns_and_replaces_the_earlier_response(
     consultation = reopen_until(load_spec(SPEC), dt.date(2099, 12, 31))
     with open_store(db) as store:
         SubmitService(consultation, store, load_secret(None)).submit(
-            token, {"role": "leader", "consent": "no_quote"}, channel="web"
+            token, EARLIER, channel="web"
         )
     argv = ["answer", str(SPEC), "--db", db, "--token", token, "--open-until", OPEN_UNTIL]
     code, out, _err = run(argv, ["submit", "n", "B1", "2", "submit", "y"], monkeypatch, capsys)
@@ -116,7 +122,7 @@ def test_answering_again_warns_and_replaces_the_earlier_response(
     )
     response, history, _draft = stored(db, respondent.id)
     assert (response.answers, response.channel, len(history)) == (
-        {"role": "leader", "consent": "quote_anonymous"},
+        {**EARLIER, "consent": "quote_anonymous"},
         "cli",
         2,
     )
@@ -167,7 +173,11 @@ def test_an_officer_adds_a_new_respondent_and_resumes_the_draft(db, monkeypatch,
     assert "The input ended: your 1 answer is saved as a draft at " in out
     with open_store(db) as store:
         [respondent] = store.respondents("taking-stock")
-    assert (respondent.authority, respondent.email) == ("Dover District Council", "clerk@dover.example")
+    assert (respondent.authority, respondent.email, respondent.origin) == (
+        "Dover District Council",
+        "clerk@dover.example",
+        "roster",
+    )
     _response, _history, draft = stored(db, respondent.id)
     assert draft.answers == {"role": "other"}
 
@@ -214,8 +224,25 @@ def test_an_officer_adds_a_new_respondent_and_resumes_the_draft(db, monkeypatch,
     ids=["ambiguous", "unknown", "already-there", "future", "received-late"],
 )  # fmt: skip
 def test_enter_refuses_in_one_line(db, person, monkeypatch, capsys, extra, error):
-    """Each refusal is one line on stderr, exit 1, before any question is asked."""
+    """Each refusal is one line on stderr and exit 1, before any question is asked."""
     person(role="leader")
     person(role="chief_executive")
-    code, out, err = run(["enter", str(SPEC), "--db", db, *extra], [], monkeypatch, capsys)
+    argv = ["enter", str(SPEC), "--db", db, "--received-at", "2015-03-12", *extra]
+    code, out, err = run(argv, [], monkeypatch, capsys)
     assert (code, err, "Question" in out) == (1, error, False)
+
+
+def test_choosing_several_options_and_the_summary_commands(db, person, pets, monkeypatch, capsys):
+    """Numbers pick several options; "<" at the summary goes back; "save" keeps a draft."""
+    respondent, token = person(spec=pets)
+    lines = ["", "1, 3,3", "<", "2 1", "far too long text", "Loyal", "save"]
+    code, out, _err = run(
+        ["answer", str(pets), "--db", db, "--token", token], lines, monkeypatch, capsys
+    )
+    assert code == 0
+    assert "  Question 1: an answer is required. Try again.\n" in out
+    assert "Enter keeps: Cat; Fish." in out
+    assert "  Question 2: the answer is 17 characters long; the limit is 10. Try again.\n" in out
+    assert "Your answers are saved as a draft at " in out
+    _response, _history, draft = stored(db, respondent.id)
+    assert draft.answers == {"pets": ["cat", "dog"], "why": "Loyal"}

@@ -19,11 +19,11 @@ CTRL_C = "\x03"
 class Terminal:
     """`surveykit answer` running in a pseudo-terminal, answered key by key."""
 
-    def __init__(self, db: str, token: str) -> None:
+    def __init__(self, db: str, token: str, *extra: str, spec=SPEC) -> None:
         self.log = io.StringIO()
         self.child = pexpect.spawn(
             SURVEYKIT,
-            ["answer", str(SPEC), "--db", db, "--token", token, "--open-until", OPEN_UNTIL],
+            ["answer", str(spec), "--db", db, "--token", token, "--open-until", OPEN_UNTIL, *extra],
             env=child_env(),
             dimensions=(40, 100),
             encoding="utf-8",
@@ -43,7 +43,7 @@ class Terminal:
 
     def type(self, keys: str) -> None:
         """Wait until the prompt on screen is ready for keys, then type them."""
-        self.expect("Ctrl-B goes back)")
+        self.expect("Your answer")
         self.child.send(keys)
 
     def choose(self, title: str, number: int) -> None:
@@ -140,7 +140,7 @@ def test_whole_of_taking_stock_in_a_terminal(db, person, tmp_path):
 
 
 def test_interrupted_session_resumes_from_its_draft(db, person):
-    """Ctrl-C saves a draft; running the command again carries on after the last answer."""
+    """Ctrl-C saves a draft; the next run carries on after its last answer; Ctrl-D saves again."""
     respondent, token = person("Leeds City Council", "chief_executive", "metropolitan")
     term = Terminal(db, token)
     term.choose("Question A1", 2)
@@ -161,22 +161,44 @@ def test_interrupted_session_resumes_from_its_draft(db, person):
     again = Terminal(db, token)
     again.expect("Carrying on from the draft saved ")
     again.write("Question 3", "Work with health")
-    while again.child.expect([r"Question \w+ \(\d+ of \d+\)", "Check your answers"]) == 0:
-        text_prompt = "Esc then Enter" in again.expect("Ctrl-B goes back)")
-        again.child.send(FINISH if text_prompt else "\r")
-    again.expect("What next?")
-    again.child.send("1\r")
-    again.expect("Thank you: your response to Taking stock is stored (version 1).")
-    assert again.finish() == 0
-    response, _history, draft = stored(db, respondent.id)
-    assert {k: response.answers[k] for k in ("role", "authority", "q1", "q3", "consent")} == {
+    again.keys("Question 4", "\x04")  # Ctrl-D on an empty answer ends the input
+    again.expect("The input ended: your 5 answers are saved as a draft at ")
+    assert again.finish() == 3
+    _response, _history, draft = stored(db, respondent.id)
+    assert draft.answers == {
         "role": "chief_executive",
+        "authority_type": "metropolitan",
         "authority": "Leeds City Council",
         "q1": "all_relevant",
         "q3": "Work with health",
-        "consent": "quote_named",
     }
-    assert ("q2" in response.answers, draft) == (False, None)
+
+
+def test_plain_mode_in_a_terminal_and_the_end_of_input(db, person):
+    """--plain numbers the choices even on a terminal; Ctrl-D at once stops with nothing saved."""
+    respondent, token = person()
+    term = Terminal(db, token, "--plain")
+    shown = term.expect('Type a number; "<" goes back.')
+    assert "What is your role?\n  1. Leader\n  2. Chief executive\n  3. Other\n" in shown
+    term.child.sendeof()
+    term.expect("The input ended: nothing had been answered, so no draft was saved.")
+    assert term.finish() == 3
+    assert stored(db, respondent.id) == (None, [], None)
+
+
+def test_tick_boxes_for_several_options(db, person, pets):
+    """Space ticks options; confirming with none ticked is refused with the reason."""
+    respondent, token = person(spec=pets)
+    term = Terminal(db, token, spec=pets)
+    term.keys("Question 1", "\r")
+    term.expect("Question 1: an answer is required")
+    term.child.send(" " + DOWN + DOWN + " \r")
+    term.expect("What next?")
+    term.child.send("1\r")
+    term.expect("Thank you: your response to Pets is stored (version 1).")
+    assert term.finish() == 0
+    response, _history, _draft = stored(db, respondent.id)
+    assert response.answers == {"pets": ["cat", "fish"]}
 
 
 def _save(term: Terminal, tmp_path):
