@@ -264,7 +264,9 @@ def test_problems_name_the_question_and_what_is_wrong(engine):
         ),
         (
             {"has_pet": True},
-            AnswerProblem("has_pet", "wrong_type", "Question 1: choose one option, not a yes/no value"),
+            AnswerProblem(
+                "has_pet", "wrong_type", "Question 1: choose one option, not a yes/no value"
+            ),
         ),
         (
             {"has_pet": "no", "why_not": "I travel far too much"},
@@ -280,7 +282,9 @@ def test_problems_name_the_question_and_what_is_wrong(engine):
         ),
         (
             {"has_pet": "yes", "pets": "dog"},
-            AnswerProblem("pets", "wrong_type", "Question 2: give a list of options, not a piece of text"),
+            AnswerProblem(
+                "pets", "wrong_type", "Question 2: give a list of options, not a piece of text"
+            ),
         ),
         (
             {"has_pet": "yes", "pets": ["dog", 3]},

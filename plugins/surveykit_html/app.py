@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import threading
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -24,9 +25,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from surveykit import Consultation, Engine, Plugins, get_plugins, load_spec
+from surveykit import Consultation, Engine, Plugins, SurveykitError, get_plugins, load_spec
 from surveykit.identity import Secret, load_secret
-from surveykit.storage import Store, open_store
+from surveykit.storage import Store, open_store, scheme_of
 from surveykit.submit import Clock, system_clock
 
 from .config import Limits, reopen_until
@@ -123,6 +124,7 @@ def create_app(
         kinds=plugins.kinds,
         token_guard=SlidingWindow(limits.token_failures, limits.token_window_seconds),
         link_guard=SlidingWindow(limits.self_service_links, limits.self_service_window_seconds),
+        write_lock=threading.Lock() if _one_writer(opened) else None,
     )
 
     @contextlib.asynccontextmanager
@@ -153,6 +155,14 @@ def create_app(
     )
     app.state.web = web
     return app
+
+
+def _one_writer(store: Store) -> bool:
+    """Whether the store takes one writer at a time, so the app should queue its writes."""
+    try:
+        return scheme_of(store.url) == "sqlite"
+    except SurveykitError:
+        return False
 
 
 def _routes() -> list[Route | Mount]:

@@ -109,7 +109,7 @@ async def get_link(request: Request) -> Response:
             "again, or use a link you already have.",
         )
     try:
-        issued = await blocking(web.service.request_link, **values)
+        issued = await web.write(web.service.request_link, **values)
     except ClosedError:
         return closed(request, 403, refused=True)
     except DetailsError as exc:

@@ -18,7 +18,7 @@ from surveykit.errors import AnswersRejected, ClosedError, LinkError
 
 from .forms import ANSWER, FormRefused, field_message, read_answer, read_form, tampered
 from .sessions import SessionKey
-from .state import Visitor, WebState, blocking, redirect
+from .state import Visitor, WebState, redirect
 
 __all__ = [
     "check",
@@ -206,7 +206,7 @@ async def _answer(
     wrong = {p.question for p in checked.problems if p.code != "required"}
     new = {qid: v for qid, v in checked.answers.items() if qid not in wrong}
     try:
-        draft = await blocking(web.service.save_draft, visitor.key, new)
+        draft = await web.write(web.service.save_draft, visitor.key, new)
     except ClosedError:
         return closed(request, 403, refused=True)
     except LinkError:
@@ -247,7 +247,7 @@ async def check(request: Request) -> Response:
     web = web_state(request)
     await read_form(request, web.keys, web.limits, _NO_FIELDS)
     try:
-        await blocking(web.service.submit, visitor.key, visitor.answers, channel="web")
+        await web.write(web.service.submit, visitor.key, visitor.answers, channel="web")
     except AnswersRejected as exc:
         return _render_check(request, visitor, _problem_links(request, exc))
     except ClosedError:

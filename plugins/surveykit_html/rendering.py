@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -67,6 +68,7 @@ class Pages:
             auto_reload=False,
         )
         self.paths = Paths()
+        self._chromes: dict[str, dict[str, Markup]] = {}
         self.env.filters["prose"] = render_prose
         self.env.filters["when"] = self.when
         self.env.globals.update(meta=consultation.metadata, demo=demo)
@@ -75,6 +77,19 @@ class Pages:
         """An instant as people read it, in the consultation's time zone: 2 March 2015, 10:14."""
         local = instant.astimezone(self.consultation.metadata.zone)
         return f"{local.day} {local:%B %Y at %H:%M}"
+
+    def _chrome(self, request: Request, url: Any, static: Any) -> dict[str, Markup]:
+        """The head, header and footer for this mount point, rendered on first use."""
+        root = request.scope.get("root_path", "")
+        chrome = self._chromes.get(root)
+        if chrome is None:
+            module = self.env.get_template("_chrome.html").make_module(
+                {"url": url, "static": static}
+            )
+            chrome = {"head": module.head(), "top": module.top(), "bottom": module.bottom()}
+            if len(self._chromes) < 64:
+                self._chromes[root] = chrome
+        return chrome
 
     def render(
         self, request: Request, template: str, status: int = 200, **context: Any
@@ -92,6 +107,7 @@ class Pages:
             "request": request,
             "url": url,
             "static": static,
+            "chrome": self._chrome(request, url, static),
             "csrf_token": _LazyToken(self.keys, request),
             "errors": [],
         }

@@ -6,7 +6,6 @@ errors raised before routing).
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -41,25 +40,30 @@ _HSTS = "max-age=31536000; includeSubDomains"
 
 
 class SecurityHeaders:
-    """Adds the security headers; pages that hold answers are also marked ``no-store``."""
+    """Adds the security headers; pages that hold answers are also marked ``no-store``.
+
+    A header the app already set (a static file's ``cache-control``) is left as it is.  The
+    headers are encoded once, since this runs on every response.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        plain = {**_HEADERS, "cache-control": "no-store"}
+        self._plain = [(k.encode(), v.encode()) for k, v in plain.items()]
+        self._https = [*self._plain, (b"strict-transport-security", _HSTS.encode())]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        https = scope.get("scheme") == "https"
+        extra = self._https if scope.get("scheme") == "https" else self._plain
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in _HEADERS.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("cache-control", "no-store")
-                if https:
-                    headers.setdefault("strict-transport-security", _HSTS)
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in extra if h[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -7,6 +7,7 @@ The store is synchronous, so every call that reaches it runs in a worker thread
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
@@ -76,6 +77,21 @@ class WebState:
     kinds: Registry[Any]
     token_guard: SlidingWindow
     link_guard: SlidingWindow
+    #: Held around writes when the store takes one writer at a time (SQLite): writers then
+    #: queue here in turn instead of polling the database's lock with growing sleeps.
+    write_lock: threading.Lock | None = None
+
+    async def write(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a call that writes to the store, in a worker thread, one at a time if need be."""
+        lock = self.write_lock
+        if lock is None:
+            return await blocking(function, *args, **kwargs)
+
+        def serialised() -> T:
+            with lock:
+                return function(*args, **kwargs)
+
+        return await blocking(serialised)
 
     def opening(self) -> Opening:
         """Whether the consultation takes answers now, by the service's (injectable) clock."""

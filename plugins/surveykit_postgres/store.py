@@ -55,6 +55,14 @@ _SUBMISSION_COLUMNS = (
     "s.consultation, s.respondent_id, s.version, s.answers, s.channel, s.submitted_at, "
     "s.received_at"
 )
+# Both sides start at the last batch's end: with the bound on ``r`` alone, a merge join would
+# read every earlier submission again for each batch.
+_LATEST_QUERY = (
+    f"SELECT {_SUBMISSION_COLUMNS} FROM responses r JOIN submissions s "
+    "ON s.respondent_id = r.respondent_id AND s.version = r.version "
+    "WHERE r.consultation = %(c)s AND r.respondent_id > %(after)s "
+    "AND s.respondent_id > %(after)s ORDER BY r.respondent_id LIMIT %(n)s"
+)
 _APPEND = """
     WITH bumped AS (
         INSERT INTO responses (respondent_id, consultation, version) VALUES (%(rid)s, %(c)s, 1)
@@ -389,13 +397,7 @@ class PostgresStore(Store):
     ) -> Iterator[Submission]:
         after = ""
         while True:
-            rows = self._read(
-                f"SELECT {_SUBMISSION_COLUMNS} FROM responses r JOIN submissions s "
-                "ON s.respondent_id = r.respondent_id AND s.version = r.version "
-                "WHERE r.consultation = %s AND r.respondent_id > %s "
-                "ORDER BY r.respondent_id LIMIT %s",
-                (consultation, after, batch_size),
-            )
+            rows = self._read(_LATEST_QUERY, {"c": consultation, "after": after, "n": batch_size})
             for row in rows:
                 yield _submission(row)
             if len(rows) < batch_size:

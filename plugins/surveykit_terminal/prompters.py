@@ -69,6 +69,8 @@ def _choices(kind: Any) -> bool:
 
 def _find(rows: Sequence[tuple[Question, Any]], text: str) -> str | None:
     wanted = text.strip().casefold()
+    if not wanted:
+        return None
     for question, _value in rows:
         if wanted in {question.id.casefold(), (question.number or "").casefold()}:
             return question.id
@@ -94,9 +96,10 @@ class PlainPrompter:
         if not line:
             click.echo()
             raise EOFError
+        line = line.rstrip("\r\n")
         if not self.stdin.isatty():
-            click.echo()  # what was read is not echoed, so end the prompt's line
-        return line.rstrip("\r\n")
+            click.echo(line)  # no terminal echoed it: show it, so the output reads as a session
+        return line
 
     def ask(self, question: Question, kind: Any, current: Any, problems: Problems) -> Any:
         options = question.options if _choices(kind) else ()

@@ -26,18 +26,47 @@ def _with_query(url: str, **params: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}{query}"
 
 
+def _drop_schemas(conn: psycopg.Connection, pattern: str) -> None:
+    names = conn.execute(
+        "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (pattern,)
+    ).fetchall()
+    for (name,) in names:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+def _dead_runs(conn: psycopg.Connection) -> list[str]:
+    """Schema prefixes left by test runs on this machine whose process no longer exists."""
+    rows = conn.execute(
+        "SELECT DISTINCT substring(nspname from '^sk_test_[0-9]+_') FROM pg_namespace "
+        "WHERE nspname ~ '^sk_test_[0-9]+_'"
+    ).fetchall()
+    dead = []
+    for (prefix,) in rows:
+        pid = int(prefix.split("_")[2])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            dead.append(prefix)
+        except PermissionError:
+            pass
+    return dead
+
+
 @pytest.fixture(scope="session")
 def postgres_schemas() -> Iterator[Callable[[], str]]:
-    """Names a new schema for this run each call; every one is dropped when the run ends."""
-    prefix = f"sk_test_{secrets.token_hex(4)}"
+    """Names a new schema for this run each call; every one is dropped when the run ends.
+
+    Names carry the process id, so a run that was killed before cleaning up has its schemas
+    dropped by the next run.
+    """
+    prefix = f"sk_test_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        for dead in _dead_runs(conn):
+            _drop_schemas(conn, dead.replace("_", "\\_") + "%")
     counter = itertools.count()
     yield lambda: f"{prefix}_{next(counter)}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        names = conn.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (f"{prefix}\\_%",)
-        ).fetchall()
-        for (name,) in names:
-            conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+        _drop_schemas(conn, prefix.replace("_", "\\_") + "\\_%")
 
 
 @pytest.fixture

@@ -115,7 +115,7 @@ def test_answering_again_warns_and_replaces_the_earlier_response(
     assert code == 0
     assert "Note: you already sent a response on " in out
     assert "Your earlier answers are filled in: change any you like.\n" in out
-    assert "Replace your earlier response? [y/N] \nNothing was submitted.\n" in out
+    assert "Replace your earlier response? [y/N] n\nNothing was submitted.\n" in out
     assert out.endswith(
         "Thank you: your response to Taking stock is stored (version 2). It replaces your "
         "earlier response, which no longer counts.\n"

@@ -187,12 +187,12 @@ def test_plain_mode_in_a_terminal_and_the_end_of_input(db, person):
 
 
 def test_tick_boxes_for_several_options(db, person, pets):
-    """Space ticks options; confirming with none ticked is refused with the reason."""
+    """Space ticks options; confirming none is refused with the reason and asked again."""
     respondent, token = person(spec=pets)
     term = Terminal(db, token, spec=pets)
     term.keys("Question 1", "\r")
-    term.expect("Question 1: an answer is required")
-    term.child.send(" " + DOWN + DOWN + " \r")
+    term.expect("Question 1: an answer is required. Try again.")
+    term.type(" " + DOWN + DOWN + " \r")
     term.expect("What next?")
     term.child.send("1\r")
     term.expect("Thank you: your response to Pets is stored (version 1).")
