@@ -7,6 +7,8 @@ concurrent keep-alive clients for a fixed time:
 * a question page GET (session cookie, token check, draft and response read, engine, template);
 * an answer POST (CSRF, form limits, validation, a draft saved to SQLite, the redirect);
 * the baseline: a bare GET of a small page and a bare POST that reads a form and redirects.
+* the answer POST again on a SQLite file with ``?synchronous=normal``, which shows how much of
+  its cost is the fsync that makes each saved answer durable.
 
 It prints requests/s and p50/p99 latency for each, and surveykit's requests/s as a percentage of
 the baseline's.  Targets on the 2-core reference machine: >= 40 % of the baseline, p99 < 100 ms.
@@ -163,6 +165,46 @@ def measure(name: str, port: int, requests: list[bytes], seconds: float, ok: int
     return rate
 
 
+class WebForm:
+    """`surveykit serve` on a fresh SQLite file, with one open session per client."""
+
+    def __init__(self, work: Path, name: str, clients: int, workers: int, query: str = "") -> None:
+        self.db_url = f"sqlite:///{work / name}.db"
+        self.port = free_port()
+        bin_dir = Path(sys.executable).parent
+        command = [str(bin_dir / "surveykit"), "serve", str(SPEC), "--db", self.db_url + query]
+        command += ["--port", str(self.port), "--workers", str(workers)]
+        command += ["--open-until", OPEN_UNTIL.isoformat()]
+        self.process = start(command, self.port, work, "/")
+        consultation, _demo = reopen_until(load_spec(SPEC), OPEN_UNTIL)
+        with open_store(self.db_url) as store:
+            service = SubmitService(consultation, store, load_secret(store.secret_file))
+            tokens = [
+                service.request_link(authority=f"Bench {i}", authority_type="county").token.value
+                for i in range(clients)
+            ]
+        self.sessions = asyncio.run(sessions(self.port, tokens))
+
+    def gets(self) -> list[bytes]:
+        return [request("GET", QUESTION, self.port, cookie) for cookie, _ in self.sessions]
+
+    def posts(self) -> list[bytes]:
+        body = "csrf_token={}&answer=Benchmark+answer&action=continue"
+        return [
+            request("POST", QUESTION, self.port, cookie, body.format(csrf).encode())
+            for cookie, csrf in self.sessions
+        ]
+
+
+def bare_server(work: Path, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    """The baseline app on uvicorn (copied out so this folder stays off uvicorn's path)."""
+    shutil.copy(Path(HERE) / "_bare_app.py", work / "bare_app.py")
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "uvicorn"), "bare_app:app", "--app-dir", str(work)]
+    command += ["--port", str(port), "--workers", str(workers), "--no-server-header"]
+    return start(command, port, work, "/page"), port
+
+
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--clients", type=int, default=None, help="concurrent clients (default 50)")
@@ -172,84 +214,43 @@ def main() -> None:
     clients = args.clients or (4 if args.smoke else 50)
     seconds = args.seconds or (0.5 if args.smoke else 10.0)
     workers = args.workers or (1 if args.smoke else 2)
-    bin_dir = Path(sys.executable).parent
+    processes: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        db_url = f"sqlite:///{work / 'bench.db'}"
-        web_port, bare_port = free_port(), free_port()
-        web = start(
-            [
-                str(bin_dir / "surveykit"),
-                "serve",
-                str(SPEC),
-                "--db",
-                db_url,
-                "--port",
-                str(web_port),
-                "--workers",
-                str(workers),
-                "--open-until",
-                OPEN_UNTIL.isoformat(),
-            ],
-            web_port,
-            work,
-            "/",
-        )
-        # The baseline app is copied out so uvicorn need not put this folder on its path.
-        shutil.copy(Path(HERE) / "_bare_app.py", work / "bare_app.py")
-        bare = start(
-            [
-                str(bin_dir / "uvicorn"),
-                "bare_app:app",
-                "--app-dir",
-                str(work),
-                "--port",
-                str(bare_port),
-                "--workers",
-                str(workers),
-                "--no-server-header",
-            ],
-            bare_port,
-            work,
-            "/page",
-        )
         try:
-            consultation, _demo = reopen_until(load_spec(SPEC), OPEN_UNTIL)
-            with open_store(db_url) as store:
-                secret = load_secret(store.secret_file)
-                service = SubmitService(consultation, store, secret)
-                tokens = [
-                    service.request_link(
-                        authority=f"Bench {i}", authority_type="county"
-                    ).token.value
-                    for i in range(clients)
-                ]
-            cookies = asyncio.run(sessions(web_port, tokens))
+            web = WebForm(work, "full", clients, workers)
+            processes.append(web.process)
+            bare, bare_port = bare_server(work, workers)
+            processes.append(bare)
             label = f"{clients} clients, {workers} worker{'s' if workers != 1 else ''}"
             print(f"HTTP benchmark: {label}, {seconds:g} s per measurement")
-            gets = [request("GET", QUESTION, web_port, cookie) for cookie, _ in cookies]
-            posts = [
-                request(
-                    "POST",
-                    QUESTION,
-                    web_port,
-                    cookie,
-                    f"csrf_token={csrf}&answer=Benchmark+answer&action=continue".encode(),
-                )
-                for cookie, csrf in cookies
-            ]
-            bare_gets = [request("GET", "/page", bare_port)] * clients
-            bare_posts = [
-                request("POST", "/form", bare_port, body=b"answer=Benchmark+answer&action=continue")
-            ] * clients
-            web_get = measure("question page GET", web_port, gets, seconds, 200)
-            web_post = measure("answer POST", web_port, posts, seconds, 303)
-            base_get = measure("baseline bare GET", bare_port, bare_gets, seconds, 200)
-            base_post = measure("baseline bare POST", bare_port, bare_posts, seconds, 303)
+            web_get = measure("question page GET", web.port, web.gets(), seconds, 200)
+            web_post = measure("answer POST", web.port, web.posts(), seconds, 303)
+            base_get = measure(
+                "baseline bare GET",
+                bare_port,
+                [request("GET", "/page", bare_port)] * clients,
+                seconds,
+                200,
+            )
+            bare_post = request("POST", "/form", bare_port, body=b"answer=Benchmark+answer")
+            base_post = measure(
+                "baseline bare POST", bare_port, [bare_post] * clients, seconds, 303
+            )
             report("question page GET as a share of the bare GET", 100 * web_get / base_get, "%")
             report("answer POST as a share of the bare POST", 100 * web_post / base_post, "%")
+            # Each answer is a durable SQLite commit (an fsync); show what that costs.
+            relaxed = WebForm(work, "normal", clients, workers, "?synchronous=normal")
+            processes.append(relaxed.process)
+            measure(
+                "answer POST, SQLite synchronous=normal",
+                relaxed.port,
+                relaxed.posts(),
+                seconds,
+                303,
+            )
         finally:
-            for process in (web, bare):
+            for process in processes:
                 process.terminate()
                 process.wait(timeout=30)
 

@@ -107,7 +107,7 @@ async def overview(request: Request) -> Response:
         authority_type=types.get(respondent.authority_type, respondent.authority_type),
         draft=visitor.draft,
         response=visitor.response,
-        question_count=len(web.engine.visible({})),
+        question_count=len(web.consultation.questions),
         next_url=web.question_url(request, web.flow.resume(answers)),
     )
 
