@@ -27,7 +27,7 @@ assets: $(ASSETS_STAMP)
 run: $(STAMP) $(ASSETS_STAMP)
 	$(VENV)/bin/surveykit serve specs/taking_stock.toml --db sqlite:///taking-stock.db --open-until $(OPEN_UNTIL)
 
-test: $(STAMP) $(ASSETS_STAMP)
+test: chromium $(STAMP) $(ASSETS_STAMP)
 	$(PY) -m pytest
 
 # The browser tests drive Debian's chromium; install it when it is missing (needs root).
@@ -48,6 +48,7 @@ docs: $(STAMP)
 bench: $(STAMP) $(ASSETS_STAMP)
 	$(PY) benchmarks/engine.py
 	$(PY) benchmarks/http.py
+	$(PY) benchmarks/storage.py
 
 clean:
 	rm -rf $(VENV) site build plugins/surveykit_html/static $(ASSETS)/node_modules

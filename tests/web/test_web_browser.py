@@ -149,7 +149,6 @@ class Visit:
         if self.mode != "js":
             html = page.content()
             page = self._axe_tab()
-            page.goto(self.base + "/static/surveykit.css")
             page.set_content(html)
         if not page.evaluate("typeof axe !== 'undefined'"):
             page.evaluate(AXE_SOURCE)
@@ -161,6 +160,8 @@ class Visit:
             context = self.context.browser.new_context(viewport={"width": 1000, "height": 800})
             context.route(re.compile(r".*\.m?js(\?.*)?$"), lambda route: route.abort())
             self._axe_page = context.new_page()
+            # Any page of the site gives the HTML its origin, so its stylesheet loads.
+            self._axe_page.goto(self.base + "/static/surveykit.css")
         return self._axe_page
 
     def focused_class(self) -> str:
