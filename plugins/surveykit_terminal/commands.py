@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import click
-from attrs import evolve, frozen
+from attrs import frozen
 
 from surveykit import (
     ClosedError,
@@ -83,11 +83,6 @@ OPEN_UNTIL = click.option(
 )
 
 
-def reopen_until(consultation: Consultation, until: dt.date) -> Consultation:
-    """A copy of ``consultation`` closing at the end of ``until``; it keeps the same id."""
-    return evolve(consultation, metadata=evolve(consultation.metadata, closes=until))
-
-
 def _consultation(spec: Path, open_until: dt.date | None) -> Consultation:
     consultation = load_spec(spec)
     meta = consultation.metadata
@@ -103,7 +98,7 @@ def _consultation(spec: Path, open_until: dt.date | None) -> Consultation:
             f"{open_until:%B %Y}; the consultation really closes {meta.closing_text}."
         )
     )
-    return reopen_until(consultation, open_until)
+    return consultation.reopened_until(open_until)
 
 
 def _require_open(consultation: Consultation, instant: dt.datetime, received: bool) -> None:

@@ -9,7 +9,7 @@ import datetime as dt
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from .conditions import Condition
 from .errors import SpecProblem
@@ -149,3 +149,11 @@ class Consultation:
 
     def question(self, question_id: str) -> Question:
         return self.by_id[question_id]
+
+    def reopened_until(self, until: dt.date) -> Consultation:
+        """A copy that closes at the end of ``until``: for demonstrations and training.
+
+        It keeps the consultation's id, so anything stored belongs to the real consultation;
+        channels that use it must say so to the people answering (``--open-until``).
+        """
+        return evolve(self, metadata=evolve(self.metadata, closes=until))

@@ -13,7 +13,6 @@ from termtools import OPEN_UNTIL, SPEC, SURVEYKIT, child_env, stored
 from surveykit import SubmitService, load_spec, open_store
 from surveykit.cli import main
 from surveykit.identity import load_secret
-from surveykit_terminal.commands import reopen_until
 
 # One line per visible question of Taking Stock (22 of them when every condition is false).
 SKIPPING = ["1", "1", "Kent County Council", *[""] * 18, "1"]
@@ -105,7 +104,7 @@ def test_answering_again_warns_and_replaces_the_earlier_response(
 ):
     """A second go starts from the earlier answers and asks before replacing them."""
     respondent, token = person()
-    consultation = reopen_until(load_spec(SPEC), dt.date(2099, 12, 31))
+    consultation = load_spec(SPEC).reopened_until(dt.date(2099, 12, 31))
     with open_store(db) as store:
         SubmitService(consultation, store, load_secret(None)).submit(
             token, EARLIER, channel="web"
