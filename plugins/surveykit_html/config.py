@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from attrs import evolve, frozen
+from attrs import frozen
 
 from surveykit import Consultation
 
@@ -60,5 +60,4 @@ def reopen_until(consultation: Consultation, until: dt.date) -> tuple[Consultati
     """
     meta = consultation.metadata
     demo = Demonstration(real_closing_text=meta.closing_text, open_until=until)
-    changed = evolve(consultation, metadata=evolve(meta, closes=until))
-    return changed, demo
+    return consultation.reopened_until(until), demo

@@ -363,12 +363,14 @@ def test_closed_page_and_unknown_link(browser, closed_server, mode):
 
 
 def test_the_accessibility_check_can_fail(browser, open_server, mode):
-    """axe, as these tests run it, sees the site's styles and reports a planted image without alt."""
+    """axe, as run here, sees the site's styles and reports a planted image without alt text."""
     tab, context = _visit(browser, open_server, mode, "planted")
     tab.go("/")
     assert tab._axe() == []
     checked = tab.page if mode == "js" else tab._axe_tab()
-    assert checked.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
+    assert checked.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily").startswith(
+        "system-ui"
+    )
     tab.page.set_content(
         '<html lang="en"><title>t</title><main><h1>T</h1><img src="/x.png"></main></html>'
     )
