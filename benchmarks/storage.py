@@ -74,8 +74,8 @@ title = "S"
 [[sections.questions]]
 id = "q{n}"
 text = "Question {n}"
-kind = "{'text' if n % 3 == 0 else 'single'}"
-{'' if n % 3 == 0 else YES_NO}
+kind = "{"text" if n % 3 == 0 else "single"}"
+{"" if n % 3 == 0 else YES_NO}
 """
     for n in range(1, 22)
 )
@@ -282,8 +282,18 @@ def load_postgres(url: str, schema: str, count: int) -> None:
         with cur.copy("COPY respondents FROM STDIN") as copy:
             for n in range(count):
                 copy.write_row(
-                    (f"{n:032x}", CONSULTATION, "A", "county", "leader", "", "", None,
-                     "roster", now)
+                    (
+                        f"{n:032x}",
+                        CONSULTATION,
+                        "A",
+                        "county",
+                        "leader",
+                        "",
+                        "",
+                        None,
+                        "roster",
+                        now,
+                    )
                 )
         with cur.copy("COPY submissions FROM STDIN") as copy:
             for n in range(count):

@@ -52,3 +52,18 @@ def test_a_consultation_built_in_code_may_not_read_later_questions():
         "Question a: its condition reads b, which is not an earlier question; "
         "a condition may only use earlier questions"
     )
+
+
+def test_values_a_checker_accepts_are_returned_unchanged():
+    """A checker's ``accepts`` set is truthful, so the engine may skip calling it for them."""
+    consultation = loads_spec(
+        "[consultation]\nid='x'\ntitle='X'\npublisher='P'\ncloses=2030-01-01\n"
+        "[[sections]]\nid='s'\ntitle='S'\n"
+        "[[sections.questions]]\nid='q1'\ntext='T'\nkind='single'\n"
+        "options=[{value='a', label='A'}, {value=' b ', label='B'}]\n"
+    )
+    engine = Engine(consultation)
+    checker = engine._steps[0][2]
+    assert checker.accepts == {"a", " b "}
+    assert [checker(value) for value in sorted(checker.accepts)] == [" b ", "a"]
+    assert engine.clean({"q1": " b "}) == {"q1": " b "}

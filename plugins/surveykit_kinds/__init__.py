@@ -63,6 +63,7 @@ class SingleChoice:
                 return EMPTY
             return Rejected("wrong_type", f"{title}: choose one option, not a {_what(value)}")
 
+        check.accepts = allowed  # returned unchanged: the engine may skip the call for these
         return check
 
 

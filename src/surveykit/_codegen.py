@@ -87,17 +87,23 @@ def compile_check(
     ]
     for i, qid in enumerate(question_ids):
         key, checker = ns.name(qid, "k"), ns.name(checkers[i], "c")
-        body = [
-            f"v = get({key}, EMPTY)",
-            "if v is not EMPTY:",
-            f"    v = {checker}(v)",
-            "if v is EMPTY:",
-            f"    problems.append({ns.name(required[i], 'r')})" if required[i] else "    pass",
-            "elif v.__class__ is Rejected:",
-            f"    problems.append(AnswerProblem({key}, v.code, v.message))",
-            f"    v = clean[{key}] = answers[{key}]",
+        missing = f"problems.append({ns.name(required[i], 'r')})" if required[i] else "pass"
+        accepts = getattr(checkers[i], "accepts", None)
+        body = [f"v = get({key}, EMPTY)", "if v is EMPTY:", f"    {missing}"]
+        if accepts:
+            # Values the checker would return unchanged skip the call: the common case.
+            body += [f"elif v.__class__ is str and v in {ns.name(frozenset(accepts), 'f')}:"]
+            body += [f"    clean[{key}] = v"]
+        body += [
             "else:",
-            f"    clean[{key}] = v",
+            f"    v = {checker}(v)",
+            "    if v is EMPTY:",
+            f"        {missing}",
+            "    elif v.__class__ is Rejected:",
+            f"        problems.append(AnswerProblem({key}, v.code, v.message))",
+            f"        v = clean[{key}] = answers[{key}]",
+            "    else:",
+            f"        clean[{key}] = v",
             f"a{i} = v",
         ]
         condition = conditions[i]
