@@ -149,3 +149,13 @@ def test_the_installed_command_never_shows_a_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stdout == f"{missing}: cannot read the spec: No such file or directory\n"
+
+
+def test_a_bad_open_until_date_is_a_usage_error():
+    """`--open-until` (shared by serve, answer and enter) names the bad value and the format."""
+    status, _, err = run("serve", str(TAKING_STOCK), "--open-until", "13/03/2015")
+    assert status == 2
+    assert err.splitlines()[-1] == (
+        "Error: Invalid value for '--open-until': '13/03/2015' is not a date: "
+        "write it as 2030-12-31"
+    )

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from surveykit import SurveykitError, load_spec
+from surveykit.cli.options import parse_date
 from surveykit.identity import bind_secret, load_secret
 from surveykit.storage import open_store
 
@@ -64,15 +65,6 @@ def log_config() -> dict:
     return config
 
 
-def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date: write it as 2030-12-31") from None
-
-
 @click.command("serve")
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -91,7 +83,7 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @click.option(
     "--open-until",
     metavar="DATE",
-    callback=_parse_date,
+    callback=parse_date,
     help="Accept responses until the end of DATE (YYYY-MM-DD), whatever the spec's closing "
     "date; for demonstrations: every page says so in a banner.",
 )

@@ -21,6 +21,7 @@ from surveykit import (
     load_spec,
 )
 from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment, parse_instant
+from surveykit.cli.options import parse_date
 from surveykit.people import check_person
 from surveykit.roster import RosterEntry, plan_links
 from surveykit.storage import Store, utc
@@ -58,15 +59,6 @@ class OfficerSubmitService(SubmitService):
         return respondent
 
 
-def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date: write it as 2030-12-31") from None
-
-
 SPEC = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 PLAIN = click.option(
     "--plain",
@@ -77,7 +69,7 @@ PLAIN = click.option(
 OPEN_UNTIL = click.option(
     "--open-until",
     metavar="DATE",
-    callback=_parse_date,
+    callback=parse_date,
     help="Accept answers until the end of DATE (YYYY-MM-DD), whatever the spec's closing date; "
     "for demonstrations and training, and announced on screen.",
 )
