@@ -1,0 +1,1 @@
+"""Aggregators, disclosure control and the published report."""
