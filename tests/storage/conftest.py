@@ -1,1 +1,0 @@
-"""Store factories for the storage tests live in tests/conftest.py, shared with every suite."""
