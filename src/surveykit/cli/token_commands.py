@@ -19,6 +19,7 @@ from ..spec import load_spec
 from ..storage import Store
 from ..submit import IssuedLink, system_clock
 from .deployment import DB_OPTION, SECRET_FILE_OPTION, deployment
+from .progress import progress, track
 
 OUT_COLUMNS = ("authority", "authority_type", "role", "name", "email")
 
@@ -93,7 +94,12 @@ def issue_command(
     entries = read_roster(roster, consultation)
     with deployment(db_url, secret_file) as (store, secret):
         plan = plan_links(
-            store, secret, consultation, entries, reissue=reissue, now=system_clock()
+            store,
+            secret,
+            consultation,
+            track(entries, "Preparing links"),
+            reissue=reissue,
+            now=system_clock(),
         )
         if plan.links:
             _write_then_commit(plan, store, out, base_url)
@@ -111,11 +117,12 @@ def _write_then_commit(plan: LinkPlan, store: Store, out: Path, base_url: str | 
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([*OUT_COLUMNS, "link" if base_url else "token"])
-            for link in plan.links:
+            for link in track(plan.links, "Writing links"):
                 writer.writerow(_row(link, base_url))
             handle.flush()
             os.fsync(handle.fileno())
-        plan.commit(store)
+        with progress("Saving links to the store"):
+            plan.commit(store)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
