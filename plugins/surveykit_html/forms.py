@@ -9,6 +9,7 @@ much text) gets an error message next to the question instead, in the GOV.UK sty
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -55,9 +56,13 @@ async def read_form(
     request: Request, keys: WebKeys, limits: Limits, allowed: frozenset[str]
 ) -> FormData:
     """The posted form, once its size, CSRF token and field names have been checked."""
-    form = await request.form(
-        max_files=0, max_fields=limits.max_fields, max_part_size=limits.max_body_bytes
-    )
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type == "application/x-www-form-urlencoded":
+        form = _urlencoded(await request.body(), limits)
+    else:
+        form = await request.form(
+            max_files=0, max_fields=limits.max_fields, max_part_size=limits.max_body_bytes
+        )
     if not keys.csrf_ok(request.session, form.get(CSRF)):
         raise STALE_FORM
     unexpected = set(form.keys()) - allowed - {CSRF}
@@ -66,6 +71,27 @@ async def read_form(
     if any(not isinstance(value, str) for _, value in form.multi_items()):
         raise tampered("The form held a file, and this page takes none.")
     return form
+
+
+def _urlencoded(body: bytes, limits: Limits) -> FormData:
+    """What our own pages post (the body is already size-checked), read by the standard library.
+
+    It is several times quicker than the general multipart parser, on the busiest request.
+    """
+    try:
+        pairs = parse_qsl(
+            body.decode("ascii"),
+            keep_blank_values=True,
+            strict_parsing=False,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=limits.max_fields,
+        )
+    except UnicodeError:
+        raise tampered("The form was not sent as UTF-8 text.") from None
+    except ValueError:
+        raise tampered("The form held more fields than this page has.") from None
+    return FormData(pairs)
 
 
 def read_answer(form: FormData, question: Question, multiple: bool) -> Any:

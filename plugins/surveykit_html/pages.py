@@ -132,21 +132,38 @@ def _render_question(
         previous = web.flow.before(answers, question.id)
         back_url = web.question_url(request, previous) if previous else web.url(request, "overview")
     action_url = web.question_url(request, question) + ("?change=1" if change else "")
-    return web.pages.render(
-        request,
-        "question.html",
-        400 if errors else 200,
-        question=question,
-        section=_section(web, question),
-        control=web.control(question),
-        max_length=web.max_length(question),
-        value=value,
-        change=change,
-        back_url=back_url,
-        action_url=action_url,
-        errors=errors or [],
-        error=errors[0]["text"] if errors else "",
-    )
+    context = {
+        "question": question,
+        "section": _section(web, question),
+        "control": web.control(question),
+        "max_length": web.max_length(question),
+        "value": value,
+        "change": change,
+        "back_url": back_url,
+        "action_url": action_url,
+        "errors": errors or [],
+        "error": errors[0]["text"] if errors else "",
+    }
+    shared = None if errors else _shared_value(web, question, value)
+    if shared is not None:
+        key = (question.id, shared, change, back_url, action_url)
+        return web.pages.render_shared(request, "question.html", key, **context)
+    return web.pages.render(request, "question.html", 400 if errors else 200, **context)
+
+
+def _shared_value(web: WebState, question: Question, value: Any) -> tuple[str, ...] | None:
+    """``value`` as part of a shared page's key: only no answer or chosen options qualify.
+
+    Typed text is the respondent's own, so a page showing it is never kept.
+    """
+    if value is None:
+        return ()
+    if not web.kinds[question.kind].has_options:
+        return None
+    chosen = value if isinstance(value, list) else [value]
+    if all(isinstance(v, str) for v in chosen):
+        return tuple(chosen)
+    return None
 
 
 async def question_page(request: Request) -> Response:
@@ -206,7 +223,7 @@ async def _answer(
     wrong = {p.question for p in checked.problems if p.code != "required"}
     new = {qid: v for qid, v in checked.answers.items() if qid not in wrong}
     try:
-        draft = await web.write(web.service.save_draft, visitor.key, new)
+        draft = await web.save_draft(visitor.key, new)
     except ClosedError:
         return closed(request, 403, refused=True)
     except LinkError:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
+from collections.abc import Hashable
 from importlib import resources
 from typing import Any
 
@@ -28,6 +30,8 @@ __all__ = ["STATIC_FILES", "Pages", "static_versions"]
 
 #: The built assets every page links to; missing ones mean the set-up step was not run.
 STATIC_FILES = ("surveykit.css", "govuk-frontend.min.js", "surveykit.mjs")
+#: How many shared pages (see :meth:`Pages.render_shared`) are kept before the cache starts over.
+SHARED_PAGES_MAX = 4096
 
 
 def static_versions() -> dict[str, str]:
@@ -72,6 +76,10 @@ class Pages:
         self.env.filters["prose"] = render_prose
         self.env.filters["when"] = self.when
         self.env.globals.update(meta=consultation.metadata, demo=demo)
+        self._shared: dict[Hashable, str] = {}
+        # Stands in for the CSRF token in shared pages: random, so no answer or spec text can
+        # contain it by accident or design.
+        self._csrf_hole = f"csrf-hole-{secrets.token_hex(16)}"
 
     def when(self, instant: dt.datetime) -> str:
         """An instant as people read it, in the consultation's time zone: 2 March 2015, 10:14."""
@@ -94,6 +102,30 @@ class Pages:
     def render(
         self, request: Request, template: str, status: int = 200, **context: Any
     ) -> HTMLResponse:
+        return HTMLResponse(self._html(request, template, context), status_code=status)
+
+    def render_shared(
+        self, request: Request, template: str, key: Hashable, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        """A page that is the same for everyone but for the CSRF token: rendered once per key.
+
+        ``key`` must determine ``context`` completely (the caller's promise).  The page is
+        rendered with a random placeholder where the token goes, kept, and each request gets a
+        copy with its own session's token put in.  Question pages are the busiest pages and most
+        are shown unanswered or with one of a few options chosen, so this skips the template for
+        nearly every view.
+        """
+        full_key = (template, request.scope.get("root_path", ""), key)
+        html = self._shared.get(full_key)
+        if html is None:
+            html = self._html(request, template, {**context, "csrf_token": self._csrf_hole})
+            if len(self._shared) >= SHARED_PAGES_MAX:
+                self._shared.clear()
+            self._shared[full_key] = html
+        token = self.keys.csrf_token(request.session)
+        return HTMLResponse(html.replace(self._csrf_hole, token), status_code=status)
+
+    def _html(self, request: Request, template: str, context: dict[str, Any]) -> str:
         paths = self.paths
 
         def url(name: str, query: str = "", **params: Any) -> str:
@@ -112,8 +144,7 @@ class Pages:
             "errors": [],
         }
         values.update(context)
-        html = self.env.get_template(template).render(values)
-        return HTMLResponse(html, status_code=status)
+        return self.env.get_template(template).render(values)
 
 
 class _LazyToken:

@@ -93,6 +93,15 @@ class WebState:
 
         return await blocking(serialised)
 
+    async def save_draft(self, key: SessionKey, answers: dict[str, Any]) -> Draft:
+        """Save a page's answers: on SQLite, right here, since a draft's commit does not wait for
+        the disk and costs less than handing it to a thread; elsewhere in a worker thread."""
+        lock = self.write_lock
+        if lock is None:
+            return await blocking(self.service.save_draft, key, answers)
+        with lock:
+            return self.service.save_draft(key, answers)
+
     def opening(self) -> Opening:
         """Whether the consultation takes answers now, by the service's (injectable) clock."""
         meta = self.consultation.metadata

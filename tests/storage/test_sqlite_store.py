@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
+import stat
 import threading
 from pathlib import Path
 
 import pytest
 
 from surveykit.errors import StorageError
-from surveykit.storage import open_store
+from surveykit.identity import Respondent
+from surveykit.storage import Draft, Grant, open_store
 from surveykit.testing import (
     PersistentStoreConformance,
     StoreConformance,
@@ -65,7 +68,8 @@ def test_relative_and_absolute_paths(tmp_path, monkeypatch):
         assert store.secret_file == Path("relative.db.secret")
     with open_store(f"sqlite:///{tmp_path}/absolute.db") as store:
         assert store.path == tmp_path / "absolute.db"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["absolute.db", "relative.db"]
+    databases = sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".db")
+    assert databases == ["absolute.db", "relative.db"]
 
 
 def test_a_missing_directory_is_a_clear_error(tmp_path):
@@ -161,3 +165,24 @@ def test_a_closed_store_says_so(tmp_path):
     thread.start()
     thread.join()
     assert messages == [f"the store sqlite:///{tmp_path}/c.db is closed"] * 2
+
+
+def test_writers_queue_on_a_private_lock_file_beside_the_database(tmp_path):
+    """The lock file that orders writers is the owner's alone, like the secret."""
+    with open_store(f"sqlite:///{tmp_path}/locked.db") as store:
+        store.secret_fingerprint("a fingerprint")
+    lock = tmp_path / "locked.db.writelock"
+    assert lock.exists()
+    assert stat.S_IMODE(lock.stat().st_mode) == 0o600
+
+
+def test_drafts_commit_relaxed_and_the_connection_returns_to_full(tmp_path):
+    """A draft skips the fsync; the next write on the same connection is durable again."""
+    with open_store(f"sqlite:///{tmp_path}/drafts.db") as store:
+        consultation = "c"
+        respondent = Respondent(consultation, "Kent", "county", "leader")
+        store.grant([Grant(respondent, "h" * 64, dt.datetime.now(dt.UTC))])
+        store.save_draft(Draft(respondent.id, {"q": "a"}, dt.datetime.now(dt.UTC)))
+        level = store._connection().execute("PRAGMA synchronous").fetchone()[0]
+        assert level == 2  # FULL
+        assert store.load_draft(respondent.id).answers == {"q": "a"}

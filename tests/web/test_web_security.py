@@ -284,3 +284,85 @@ def test_unique_links_are_redacted_from_logs():
     assert RedactLinks().filter(record) is True
     assert record.getMessage() == '127.0.0.1:5000 - "GET /consult/r/<redacted>?x=1 HTTP/1.1" 303'
     assert redact("see /r/abc and /rest/x") == "see /r/<redacted> and /rest/x"
+
+
+def _respondent(app, service, authority: str) -> TestClient:
+    """A second, separate browser whose session belongs to a new respondent."""
+    issued = service.request_link(authority=authority, authority_type="district")
+    other = TestClient(app, follow_redirects=False)
+    assert other.get(f"/r/{issued.token.value}").status_code == 303
+    return other
+
+
+def test_shared_question_pages_carry_each_sessions_own_csrf_token(app, respondent_client, service):
+    """The same page, kept once, reaches two people with their own token, and each token works."""
+    other = _respondent(app, service, "Dover District Council")
+    mine = respondent_client.get("/questions/role").text
+    theirs = other.get("/questions/role").text
+    assert csrf_of(mine) != csrf_of(theirs)
+    assert mine.replace(csrf_of(mine), "") == theirs.replace(csrf_of(theirs), "")
+    assert "csrf-hole" not in mine
+    assert _post(other, "/questions/role", answer="leader", action="continue").status_code == 303
+    stale = other.post(
+        "/questions/role",
+        data={"answer": "leader", "action": "continue", "csrf_token": csrf_of(mine)},
+    )
+    assert stale.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "shown"),
+    [
+        ("role", "chief_executive", 'value="chief_executive" checked'),
+        ("q3", "Only I wrote this", "Only I wrote this"),
+    ],
+)
+def test_one_persons_answer_never_shows_on_anothers_page(
+    app, respondent_client, service, question, answer, shown
+):
+    """Pages are shared only between people whose answers to that page are the same."""
+    reached = respondent_client.get(f"/questions/{question}")
+    if reached.status_code == 303:  # q3 comes later: answer the required questions first
+        for earlier, value in (("role", "leader"), ("authority_type", "county")):
+            _post(respondent_client, f"/questions/{earlier}", answer=value, action="continue")
+    assert (
+        _post(respondent_client, f"/questions/{question}", answer=answer, action="save").status_code
+        == 303
+    )
+    assert shown in respondent_client.get(f"/questions/{question}").text
+    other = _respondent(app, service, "Dover District Council")
+    for earlier, value in (("role", "leader"), ("authority_type", "county")):
+        if earlier != question:
+            _post(other, f"/questions/{earlier}", answer=value, action="continue")
+    page = other.get(f"/questions/{question}")
+    assert page.status_code == 200
+    assert shown not in page.text
+
+
+def test_a_form_that_is_not_utf8_is_refused(respondent_client, service):
+    token = csrf_of(respondent_client.get("/questions/role").text)
+    response = respondent_client.post(
+        "/questions/role",
+        content=f"answer=%FF%FE&action=continue&csrf_token={token}",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 400
+    assert "The form was not sent as UTF-8 text." in response.text
+    assert _draft(service, respondent_client) is None
+
+
+def test_a_multipart_form_is_read_as_well(respondent_client, service):
+    """Browsers send our forms urlencoded; a multipart post of the same fields works too."""
+    token = csrf_of(respondent_client.get("/questions/role").text)
+    response = respondent_client.post(
+        "/questions/role",
+        headers={"content-type": "multipart/form-data; boundary=sk"},
+        content=(
+            '--sk\r\nContent-Disposition: form-data; name="answer"\r\n\r\nleader\r\n'
+            '--sk\r\nContent-Disposition: form-data; name="action"\r\n\r\ncontinue\r\n'
+            f'--sk\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            "--sk--\r\n"
+        ).encode(),
+    )
+    assert response.status_code == 303
+    assert _draft(service, respondent_client) == {"role": "leader"}
