@@ -20,7 +20,7 @@ from surveykit.errors import (
 )
 from surveykit.identity import Secret, Token
 from surveykit.storage import Grant, open_store
-from surveykit.submit import SubmitService
+from surveykit.submit import KnownRespondent, SubmitService
 from surveykit.testing import respondent
 
 LONDON = ZoneInfo("Europe/London")
@@ -387,3 +387,23 @@ def test_a_failing_hook_does_not_undo_the_submission(
         "a surveykit_submitted hook failed after version 1 was stored; it stays stored"
     ]
     assert token.value not in caplog.text
+
+
+def test_an_officer_submits_for_a_known_respondent_through_the_same_rules(
+    service, store, secret, token, clock
+):
+    """A known respondent needs no link, but closing dates, cleaning and versions still apply."""
+    known = KnownRespondent("kent")
+    assert repr(known) == "KnownRespondent(<hidden>)"
+    receipt = service.submit(
+        known, {"q13": "no", "q14": "hidden"}, channel="paper", received_at=OPEN
+    )
+    assert (receipt.version, receipt.submission.answers) == (1, {"q13": "no"})
+    store.grant(
+        [Grant(respondent("elsewhere", consultation="other"), secret.hash(Token.new()), OPEN)]
+    )
+    for stranger in ("nobody", "elsewhere"):
+        with pytest.raises(LinkError) as info:
+            service.submit(KnownRespondent(stranger), {"q13": "yes"}, channel="paper")
+        assert str(info.value) == "that respondent is not one of this consultation's respondents"
+    assert store.history("elsewhere") == []

@@ -7,17 +7,15 @@ import sys
 from pathlib import Path
 
 import click
-from attrs import frozen
 
 from surveykit import (
     ClosedError,
     Consultation,
     DetailsError,
-    LinkError,
+    KnownRespondent,
     Respondent,
     SubmitService,
     SurveykitError,
-    Token,
     load_spec,
 )
 from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment, parse_instant
@@ -30,33 +28,7 @@ from .form import Entry, TerminalForm
 from .prompters import InteractivePrompter, PlainPrompter, Prompter
 from .text import wrap
 
-__all__ = ["OfficerSubmitService", "StoredRespondent", "answer_command", "enter_command"]
-
-
-@frozen(repr=False)
-class StoredRespondent:
-    """A respondent an officer picked from the store, in place of the link they never see."""
-
-    respondent_id: str
-
-    def __repr__(self) -> str:
-        return f"StoredRespondent({self.respondent_id})"
-
-
-class OfficerSubmitService(SubmitService):
-    """The submit service, also accepting a :class:`StoredRespondent` wherever it takes a token.
-
-    An officer keying in a letter knows who sent it but holds no link for them.  Everything else
-    (opening times, validation, cleaning, versions, the submitted hook) is the service's own.
-    """
-
-    def authenticate(self, token: Token | str | StoredRespondent) -> Respondent:
-        if not isinstance(token, StoredRespondent):
-            return super().authenticate(token)
-        respondent = self.store.respondent(token.respondent_id)
-        if respondent is None or respondent.consultation != self.consultation_id:
-            raise LinkError("that respondent is not one of this consultation's respondents")
-        return respondent
+__all__ = ["answer_command", "enter_command"]
 
 
 SPEC = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
@@ -244,7 +216,7 @@ def enter_command(
     consultation = _consultation(spec, open_until)
     received = None if received_at is None else parse_instant(received_at, consultation)
     with deployment(db_url, secret_file) as (store, secret):
-        service = OfficerSubmitService(consultation, store, secret)
+        service = SubmitService(consultation, store, secret)
         now = service.now()
         if received is not None and utc(received) > now:
             raise SurveykitError(f"--received-at {received_at} is in the future")
@@ -265,7 +237,7 @@ def enter_command(
         form = TerminalForm(
             service,
             Entry(
-                StoredRespondent(respondent.id),
+                KnownRespondent(respondent.id),
                 respondent,
                 channel=channel,
                 received_at=received,

@@ -29,7 +29,7 @@ from .model import Choice, Consultation, Metadata, Option, Question, Section
 from .plugins import Plugins, Registry, get_plugins
 from .spec import load_spec, loads_spec
 from .storage import Store, Submission, open_store
-from .submit import Receipt, SubmitService
+from .submit import KnownRespondent, Receipt, SubmitService
 
 __version__ = "0.1.0.dev0"
 
@@ -44,6 +44,7 @@ __all__ = [
     "Consultation",
     "DetailsError",
     "Engine",
+    "KnownRespondent",
     "LinkError",
     "Metadata",
     "Option",

@@ -28,7 +28,15 @@ from .people import check_person
 from .plugins import Plugins, get_plugins
 from .storage import CHANNELS, Draft, Grant, NewSubmission, Store, Submission, utc
 
-__all__ = ["RECEIVED_CHANNELS", "Clock", "IssuedLink", "Receipt", "SubmitService", "system_clock"]
+__all__ = [
+    "RECEIVED_CHANNELS",
+    "Clock",
+    "IssuedLink",
+    "KnownRespondent",
+    "Receipt",
+    "SubmitService",
+    "system_clock",
+]
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +74,26 @@ class IssuedLink:
 
     respondent: Respondent
     token: Token
+
+
+@frozen(repr=False)
+class KnownRespondent:
+    """Stands in for a link when the caller already knows who answered.
+
+    An officer keying in a letter, or accepting an emailed reply, knows the respondent but holds
+    no link for them.  Whoever builds one vouches for the identity, so only code acting for the
+    consultation's own staff (the command line, the review queue) should; a respondent-facing
+    channel always authenticates with the link's token.
+    """
+
+    respondent_id: str
+
+    def __repr__(self) -> str:
+        return "KnownRespondent(<hidden>)"
+
+
+#: What the service accepts as proof of who is answering.
+Credential = Token | str | KnownRespondent
 
 
 def _local(when: dt.datetime, consultation: Consultation) -> str:
@@ -107,8 +135,14 @@ class SubmitService:
 
     # Links ----------------------------------------------------------------------------------
 
-    def authenticate(self, token: Token | str) -> Respondent:
-        """The respondent whose live link holds ``token``, or :class:`LinkError`."""
+    def authenticate(self, token: Credential) -> Respondent:
+        """The respondent whose live link holds ``token``, or :class:`LinkError`.
+
+        A :class:`KnownRespondent` is taken at its word, provided it is one of this
+        consultation's respondents.
+        """
+        if isinstance(token, KnownRespondent):
+            return self._known(token)
         token = token if isinstance(token, Token) else Token.parse(token)
         token_hash = self.secret.hash(token)
         record = self.store.lookup_token(token_hash)
@@ -125,6 +159,12 @@ class SubmitService:
                 "this link has been replaced by a newer one: use the most recent link you were sent"
             )
         return record.respondent
+
+    def _known(self, known: KnownRespondent) -> Respondent:
+        respondent = self.store.respondent(known.respondent_id)
+        if respondent is None or respondent.consultation != self.consultation_id:
+            raise LinkError("that respondent is not one of this consultation's respondents")
+        return respondent
 
     def request_link(
         self,
@@ -166,7 +206,7 @@ class SubmitService:
 
     # Drafts ---------------------------------------------------------------------------------
 
-    def save_draft(self, token: Token | str, answers: Mapping[str, Any]) -> Draft:
+    def save_draft(self, token: Credential, answers: Mapping[str, Any]) -> Draft:
         """Keep answers for later ("save and come back"); hidden and unknown answers are dropped."""
         respondent = self.authenticate(token)
         now = self.now()
@@ -175,13 +215,13 @@ class SubmitService:
         self.store.save_draft(draft)
         return draft
 
-    def load_draft(self, token: Token | str) -> Draft | None:
+    def load_draft(self, token: Credential) -> Draft | None:
         """The respondent's saved draft, or ``None``; refused once the consultation has closed."""
         respondent = self.authenticate(token)
         self._require_open(self.now(), "drafts can no longer be opened")
         return self.store.load_draft(respondent.id)
 
-    def response(self, token: Token | str) -> Submission | None:
+    def response(self, token: Credential) -> Submission | None:
         """The respondent's current response, so a form can say a new one will replace it."""
         return self.store.response(self.authenticate(token).id)
 
@@ -189,7 +229,7 @@ class SubmitService:
 
     def submit(
         self,
-        token: Token | str,
+        token: Credential,
         answers: Mapping[str, Any],
         *,
         channel: str = "web",
