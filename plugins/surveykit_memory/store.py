@@ -22,11 +22,14 @@ from surveykit.storage import (
     Draft,
     Grant,
     NewSubmission,
+    ReportRow,
     Store,
     Submission,
     TokenRecord,
     utc,
 )
+
+from .mailbox import MemoryMailbox
 
 
 def _copy(answers: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +46,7 @@ class _Token:
     revoked_at: Any = None
 
 
-class MemoryStore(Store):
+class MemoryStore(MemoryMailbox, Store):
     """A store in dictionaries.  Thread-safe; not shared between processes."""
 
     persistent = False
@@ -84,7 +87,9 @@ class MemoryStore(Store):
             if token is None:
                 return None
             return TokenRecord(
-                self._respondents[token.respondent_id], token_hash, token.issued_at,
+                self._respondents[token.respondent_id],
+                token_hash,
+                token.issued_at,
                 token.revoked_at,
             )
 
@@ -166,6 +171,37 @@ class MemoryStore(Store):
                 1
                 for versions in self._submissions.values()
                 if versions and versions[-1].consultation == consultation
+            )
+
+    def iter_report_rows(
+        self,
+        consultation: str,
+        *,
+        answer_in: tuple[str, Sequence[str]] | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[ReportRow]:
+        """A snapshot of the current responses taken once, then joined with their respondents."""
+        wanted = None if answer_in is None else (answer_in[0], frozenset(answer_in[1]))
+        with self._lock:
+            latest = sorted(
+                (rid, versions[-1])
+                for rid, versions in self._submissions.items()
+                if versions and versions[-1].consultation == consultation
+            )
+        for rid, submission in latest:
+            if wanted is not None and submission.answers.get(wanted[0]) not in wanted[1]:
+                continue
+            who = self._respondents[rid]
+            yield ReportRow(
+                rid,
+                _copy(submission.answers),
+                who.role,
+                who.authority_type,
+                who.authority,
+                who.origin,
+                submission.channel,
+                submission.received_at,
+                who.name,
             )
 
     def _require(self, respondent_id: str) -> None:

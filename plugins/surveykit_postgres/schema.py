@@ -2,7 +2,8 @@
 
 The same shape as the SQLite schema: identity in ``respondents`` and ``tokens``, answers in
 ``submissions`` (append-only, enforced by a trigger) under the random respondent id, and
-``responses`` pointing at each respondent's latest version.  Never edit a shipped migration.
+``responses`` pointing at each respondent's latest version.  Migration 2 adds the email
+channel's mailbox (``mail_*`` tables), apart from answers.  Never edit a shipped migration.
 """
 
 from __future__ import annotations
@@ -65,5 +66,66 @@ MIGRATIONS: tuple[str, ...] = (
         version integer NOT NULL
     );
     CREATE INDEX responses_by_consultation ON responses (consultation, respondent_id);
+    """,
+    # 2: the email channel's mailbox.  Raw messages, the review queue and the invitations sent
+    # are identity-bearing, so they live in tables of their own and never join answers.
+    """
+    CREATE TABLE mail_messages (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        consultation text NOT NULL,
+        raw bytea NOT NULL,
+        received_at timestamptz NOT NULL,
+        source text NOT NULL,
+        sha256 text NOT NULL,
+        message_id text,
+        duplicate_of bigint REFERENCES mail_messages (id),
+        status text NOT NULL DEFAULT 'pending',
+        respondent_id text COLLATE "C" REFERENCES respondents (id),
+        version integer
+    );
+    CREATE INDEX mail_messages_by_hash ON mail_messages (consultation, sha256);
+    CREATE INDEX mail_messages_by_message_id ON mail_messages (consultation, message_id)
+        WHERE message_id IS NOT NULL;
+    CREATE INDEX mail_messages_pending ON mail_messages (consultation) WHERE status = 'pending';
+    CREATE FUNCTION mail_messages_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            RAISE EXCEPTION 'nothing received is ever dropped';
+        END IF;
+        IF NEW.raw IS DISTINCT FROM OLD.raw OR NEW.received_at IS DISTINCT FROM OLD.received_at
+           OR NEW.sha256 IS DISTINCT FROM OLD.sha256 THEN
+            RAISE EXCEPTION 'a stored message never changes';
+        END IF;
+        RETURN NEW;
+    END
+    $$;
+    CREATE TRIGGER mail_messages_keep BEFORE UPDATE OR DELETE ON mail_messages
+        FOR EACH ROW EXECUTE FUNCTION mail_messages_keep();
+
+    CREATE TABLE mail_reviews (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        consultation text NOT NULL,
+        message bigint NOT NULL REFERENCES mail_messages (id),
+        reason text NOT NULL,
+        detail text NOT NULL,
+        created_at timestamptz NOT NULL,
+        respondent_id text COLLATE "C" REFERENCES respondents (id),
+        status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
+        resolved_at timestamptz,
+        note text NOT NULL DEFAULT '',
+        version integer
+    );
+    CREATE INDEX mail_reviews_by_status ON mail_reviews (consultation, status, id);
+
+    CREATE TABLE mail_sendings (
+        respondent_id text COLLATE "C" NOT NULL REFERENCES respondents (id),
+        kind text NOT NULL CHECK (kind IN ('invitation', 'reminder')),
+        round integer NOT NULL CHECK (round >= 0),
+        consultation text NOT NULL,
+        sent_at timestamptz NOT NULL,
+        message_id text NOT NULL,
+        PRIMARY KEY (respondent_id, kind, round)
+    );
+    CREATE INDEX mail_sendings_by_consultation ON mail_sendings (consultation, sent_at);
     """,
 )

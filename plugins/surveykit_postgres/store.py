@@ -26,13 +26,20 @@ from surveykit.storage import (
     Draft,
     Grant,
     NewSubmission,
+    ReportRow,
+    RosterRow,
     Store,
     Submission,
+    TallyPlan,
+    TallyRow,
+    TextRow,
     TokenRecord,
     utc,
 )
 
-from . import schema
+from . import reports, schema
+from .mailbox import PostgresMailbox
+from .reports import CURRENT, UNIT
 
 T = TypeVar("T")
 DEFAULT_POOL_SIZE = 10
@@ -42,8 +49,16 @@ RETRIES = 3
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}\Z")
 
 _RESPONDENT_FIELDS = (
-    "id", "consultation", "authority", "authority_type", "role", "name", "email", "consent",
-    "origin", "created_at",
+    "id",
+    "consultation",
+    "authority",
+    "authority_type",
+    "role",
+    "name",
+    "email",
+    "consent",
+    "origin",
+    "created_at",
 )
 _RESPONDENT_COLUMNS = ", ".join(_RESPONDENT_FIELDS)
 _TOKEN_QUERY = (
@@ -148,12 +163,16 @@ def _submission(row: Sequence[Any]) -> Submission:
     )
 
 
+def _tally(row: Sequence[Any]) -> TallyRow:
+    return TallyRow(*row)
+
+
 def _reason(exc: psycopg.Error) -> str:
     text = str(exc).strip()
     return text.splitlines()[-1] if text else type(exc).__name__
 
 
-class PostgresStore(Store):
+class PostgresStore(PostgresMailbox, Store):
     """A store in a PostgreSQL database (optionally one schema of it), shared by many hosts."""
 
     def __init__(self, url: str) -> None:
@@ -277,8 +296,16 @@ class PostgresStore(Store):
                         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
                         "ON CONFLICT (id) DO NOTHING",
                         (
-                            r.id, r.consultation, r.authority, r.authority_type, r.role, r.name,
-                            r.email, r.consent, r.origin, utc(r.created_at),
+                            r.id,
+                            r.consultation,
+                            r.authority,
+                            r.authority_type,
+                            r.role,
+                            r.name,
+                            r.email,
+                            r.consent,
+                            r.origin,
+                            utc(r.created_at),
                         ),
                     )
                     cur.execute(
@@ -342,10 +369,12 @@ class PostgresStore(Store):
 
     def discard_draft(self, respondent_id: str) -> bool:
         return self._run(
-            lambda conn: conn.execute(
-                "DELETE FROM drafts WHERE respondent_id = %s", (respondent_id,)
-            ).rowcount
-            > 0,
+            lambda conn: (
+                conn.execute(
+                    "DELETE FROM drafts WHERE respondent_id = %s", (respondent_id,)
+                ).rowcount
+                > 0
+            ),
             transaction=False,
         )
 
@@ -409,3 +438,110 @@ class PostgresStore(Store):
         return self._read(
             "SELECT count(*) FROM responses WHERE consultation = %s", (consultation,)
         )[0][0]
+
+    # Reports --------------------------------------------------------------------------------
+
+    def iter_report_rows(
+        self,
+        consultation: str,
+        *,
+        answer_in: tuple[str, Sequence[str]] | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[ReportRow]:
+        """One query through a server-side cursor: ``batch_size`` rows per round trip."""
+        where = ""
+        params: dict[str, Any] = {"c": consultation}
+        if answer_in is not None:
+            where = "AND s.answers->>%(q)s = ANY(%(values)s) "
+            params.update(q=answer_in[0], values=list(answer_in[1]))
+        sql = (
+            "SELECT s.respondent_id, s.answers, r.role, r.authority_type, r.authority, "
+            f"r.origin, s.channel, s.received_at, r.name {CURRENT}"
+            f"WHERE p.consultation = %(c)s {where}ORDER BY p.respondent_id"
+        )
+        try:
+            with (
+                self._pool.connection() as conn,
+                conn.transaction(),
+                conn.cursor(name="surveykit_report_rows") as cursor,
+            ):
+                cursor.execute(sql, params)
+                while rows := cursor.fetchmany(batch_size):
+                    for row in rows:
+                        yield ReportRow(*row[:7], utc(row[7]), row[8])
+        except psycopg_pool.PoolClosed:
+            raise StorageError(f"the store {self.url} is closed") from None
+        except psycopg.Error as exc:
+            raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
+
+    def tally(self, plan: TallyPlan) -> Iterator[TallyRow]:
+        sql, params, columns = reports.tally_query(plan)
+
+        def count(conn: psycopg.Connection) -> list[tuple]:
+            # Room for every grouping set's hash table at once: one pass, no sorting.
+            conn.execute("SET LOCAL work_mem = '256MB'")
+            rows = conn.execute(sql, params).fetchall()
+            if plan.multiple:
+                rows_multi = conn.execute(*reports.multiple_query(plan)).fetchall()
+                return [*reports.tally_rows(plan, rows, columns), *map(_tally, rows_multi)]
+            return list(reports.tally_rows(plan, rows, columns))
+
+        return iter(self._run(count))
+
+    def texts(
+        self,
+        consultation: str,
+        questions: Sequence[str],
+        *,
+        consent: str | None = None,
+        permitted: Sequence[str] = (),
+        limit: int = 200,
+    ) -> Iterator[TextRow]:
+        """Chosen in SQL: only the answers a digest shows come back."""
+        where = "" if consent is None else "AND s.answers->>%(consent)s = ANY(%(permitted)s) "
+        rows = self._read(
+            "SELECT q, text, rid, name, authority, consent, n FROM ("
+            "SELECT e.key AS q, e.value #>> '{}' AS text, s.respondent_id AS rid, r.name, "
+            "r.authority, s.answers->%(consent)s AS consent, "
+            "row_number() OVER (PARTITION BY e.key ORDER BY "
+            "md5(e.key || ':' || (e.value #>> '{}')) COLLATE \"C\", s.respondent_id) AS rank, "
+            f"count(*) OVER (PARTITION BY e.key) AS n {CURRENT}"
+            "CROSS JOIN LATERAL jsonb_each(s.answers) e "
+            "WHERE p.consultation = %(c)s AND e.key = ANY(%(questions)s) "
+            "AND jsonb_typeof(e.value) = 'string' AND (e.value #>> '{}') ~ '[^[:space:]]' "
+            f"{where}) t WHERE rank <= %(limit)s ORDER BY q, rank",
+            {
+                "c": consultation,
+                "questions": list(questions),
+                "consent": consent or "",
+                "permitted": list(permitted),
+                "limit": limit,
+            },
+        )
+        return (TextRow(*row) for row in rows)
+
+    def roster_rows(self, consultation: str) -> Iterator[RosterRow]:
+        rows = self._read(
+            f"SELECT r.role, r.authority_type, {UNIT}, p.respondent_id IS NOT NULL, count(*) "
+            "FROM respondents r LEFT JOIN responses p ON p.respondent_id = r.id "
+            "WHERE r.consultation = %s AND r.origin = 'roster' GROUP BY 1, 2, 3, 4",
+            (consultation,),
+        )
+        return (RosterRow(*row) for row in rows)
+
+    def names(self, consultation: str) -> Iterator[tuple[str, str]]:
+        rows = self._read(
+            "SELECT DISTINCT 'authority', authority FROM respondents "
+            "WHERE consultation = %(c)s AND btrim(authority) <> '' "
+            "UNION SELECT DISTINCT 'person', name FROM respondents "
+            "WHERE consultation = %(c)s AND btrim(name) <> ''",
+            {"c": consultation},
+        )
+        return (tuple(row) for row in rows)
+
+    def authority_consents(self, consultation: str, question: str) -> Iterator[tuple[str, Any]]:
+        rows = self._read(
+            f"SELECT DISTINCT {UNIT}, s.answers->%s {CURRENT}WHERE p.consultation = %s",
+            (question, consultation),
+        )
+        return ((unit, tuple(v) if isinstance(v, list) else v) for unit, v in rows)

@@ -4,7 +4,8 @@ Identity (``respondents``, ``tokens``) lives in tables of its own; ``submissions
 under the random respondent id only.  A submission writes one row to one table: the next version
 is read from the ``submissions`` key itself, which ``BEGIN IMMEDIATE`` makes safe, and the latest
 version per respondent is found through the same key.  Triggers make ``submissions``
-append-only.  Never edit a migration that has shipped: add one.
+append-only.  Migration 2 adds the email channel's mailbox (``mail_*`` tables), apart from
+answers.  Never edit a migration that has shipped: add one.
 """
 
 from __future__ import annotations
@@ -55,5 +56,58 @@ MIGRATIONS: tuple[str, ...] = (
     BEGIN SELECT RAISE(ABORT, 'submissions are append-only'); END;
     CREATE TRIGGER submissions_no_delete BEFORE DELETE ON submissions
     BEGIN SELECT RAISE(ABORT, 'submissions are append-only'); END;
+    """,
+    # 2: the email channel's mailbox.  Raw messages, the review queue and the invitations sent
+    # are identity-bearing, so they live in tables of their own and never join answers.
+    """
+    CREATE TABLE mail_messages (
+        id INTEGER PRIMARY KEY,
+        consultation TEXT NOT NULL,
+        raw BLOB NOT NULL,
+        received_at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        message_id TEXT,
+        duplicate_of INTEGER REFERENCES mail_messages (id),
+        status TEXT NOT NULL DEFAULT 'pending',
+        respondent_id TEXT REFERENCES respondents (id),
+        version INTEGER
+    );
+    CREATE INDEX mail_messages_by_hash ON mail_messages (consultation, sha256);
+    CREATE INDEX mail_messages_by_message_id ON mail_messages (consultation, message_id)
+        WHERE message_id IS NOT NULL;
+    CREATE INDEX mail_messages_pending ON mail_messages (consultation) WHERE status = 'pending';
+    CREATE TRIGGER mail_messages_keep_raw BEFORE UPDATE OF raw, received_at, sha256
+        ON mail_messages
+    BEGIN SELECT RAISE(ABORT, 'a stored message never changes'); END;
+    CREATE TRIGGER mail_messages_no_delete BEFORE DELETE ON mail_messages
+    BEGIN SELECT RAISE(ABORT, 'nothing received is ever dropped'); END;
+
+    CREATE TABLE mail_reviews (
+        id INTEGER PRIMARY KEY,
+        consultation TEXT NOT NULL,
+        message INTEGER NOT NULL REFERENCES mail_messages (id),
+        reason TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        respondent_id TEXT REFERENCES respondents (id),
+        status TEXT NOT NULL DEFAULT 'open'
+            CHECK (status IN ('open', 'accepted', 'rejected')),
+        resolved_at TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        version INTEGER
+    );
+    CREATE INDEX mail_reviews_by_status ON mail_reviews (consultation, status, id);
+
+    CREATE TABLE mail_sendings (
+        respondent_id TEXT NOT NULL REFERENCES respondents (id),
+        kind TEXT NOT NULL CHECK (kind IN ('invitation', 'reminder')),
+        round INTEGER NOT NULL CHECK (round >= 0),
+        consultation TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        PRIMARY KEY (respondent_id, kind, round)
+    ) WITHOUT ROWID;
+    CREATE INDEX mail_sendings_by_consultation ON mail_sendings (consultation, sent_at);
     """,
 )

@@ -23,6 +23,7 @@ import json
 import os
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,21 +37,33 @@ from surveykit.storage import (
     Draft,
     Grant,
     NewSubmission,
+    ReportRow,
+    RosterRow,
     Store,
     Submission,
     TokenRecord,
     utc,
 )
+from surveykit.tally import unit_of
 
 from . import schema
+from .mailbox import SqliteMailbox
 
 SYNCHRONOUS = ("full", "normal")
 #: How long a writer waits for another to finish before giving up.
 BUSY_TIMEOUT_MS = 30_000
 
 _RESPONDENT_FIELDS = (
-    "id", "consultation", "authority", "authority_type", "role", "name", "email", "consent",
-    "origin", "created_at",
+    "id",
+    "consultation",
+    "authority",
+    "authority_type",
+    "role",
+    "name",
+    "email",
+    "consent",
+    "origin",
+    "created_at",
 )
 _RESPONDENT_COLUMNS = ", ".join(_RESPONDENT_FIELDS)
 _TOKEN_QUERY = (
@@ -162,7 +175,7 @@ def _submission(row: tuple) -> Submission:
     )
 
 
-class SqliteStore(Store):
+class SqliteStore(SqliteMailbox, Store):
     """A store in one SQLite file, safe to share between threads and processes."""
 
     def __init__(self, path: str | Path, *, synchronous: str = "full", url: str | None = None):
@@ -308,8 +321,16 @@ class SqliteStore(Store):
                         f"INSERT INTO respondents ({_RESPONDENT_COLUMNS}) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                         (
-                            r.id, r.consultation, r.authority, r.authority_type, r.role, r.name,
-                            r.email, r.consent, r.origin, _ts(r.created_at),
+                            r.id,
+                            r.consultation,
+                            r.authority,
+                            r.authority_type,
+                            r.role,
+                            r.name,
+                            r.email,
+                            r.consent,
+                            r.origin,
+                            _ts(r.created_at),
                         ),
                     )
                     issued = _ts(g.issued_at)
@@ -373,9 +394,12 @@ class SqliteStore(Store):
 
     def discard_draft(self, respondent_id: str) -> bool:
         with self._write() as conn:
-            return conn.execute(
-                "DELETE FROM drafts WHERE respondent_id = ?", (respondent_id,)
-            ).rowcount > 0
+            return (
+                conn.execute(
+                    "DELETE FROM drafts WHERE respondent_id = ?", (respondent_id,)
+                ).rowcount
+                > 0
+            )
 
     # Submissions ----------------------------------------------------------------------------
 
@@ -392,8 +416,13 @@ class SqliteStore(Store):
                     "INSERT INTO submissions (respondent_id, version, consultation, channel, "
                     "submitted_at, received_at, answers) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
-                        new.respondent_id, version, new.consultation, new.channel,
-                        submitted, received, answers,
+                        new.respondent_id,
+                        version,
+                        new.consultation,
+                        new.channel,
+                        submitted,
+                        received,
+                        answers,
                     ),
                 )
                 conn.execute("DELETE FROM drafts WHERE respondent_id = ?", (new.respondent_id,))
@@ -443,6 +472,90 @@ class SqliteStore(Store):
             "SELECT count(DISTINCT respondent_id) FROM submissions WHERE consultation = ?",
             (consultation,),
         )[0][0]
+
+    # Reports --------------------------------------------------------------------------------
+    # Authority units are computed in Python (unit_of): SQLite's lower() folds only ASCII.
+
+    def iter_report_rows(
+        self,
+        consultation: str,
+        *,
+        answer_in: tuple[str, Sequence[str]] | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[ReportRow]:
+        where, extra = "", []
+        if answer_in is not None:
+            where = "AND json_extract(s.answers, '$.' || ?) IN (SELECT value FROM json_each(?)) "
+            extra = [answer_in[0], json.dumps(list(answer_in[1]))]
+        sql = (
+            "SELECT s.respondent_id, s.answers, r.role, r.authority_type, r.authority, "
+            "r.origin, s.channel, s.received_at, r.name "
+            "FROM submissions s JOIN respondents r ON r.id = s.respondent_id "
+            "WHERE s.respondent_id > ? AND s.consultation = ? AND s.version = "
+            "(SELECT max(version) FROM submissions WHERE respondent_id = s.respondent_id) "
+            f"{where}ORDER BY s.respondent_id LIMIT ?"
+        )
+        after = ""
+        loads, parse = json.loads, dt.datetime.fromisoformat
+        while True:
+            rows = self._read(sql, (after, consultation, *extra, batch_size))
+            for rid, answers, role, kind, authority, origin, channel, received, name in rows:
+                yield ReportRow(
+                    rid,
+                    loads(answers),
+                    role,
+                    kind,
+                    authority,
+                    origin,
+                    channel,
+                    parse(received),
+                    name,
+                )
+            if len(rows) < batch_size:
+                return
+            after = rows[-1][0]
+            rows = None  # let this batch go before the next one is read
+
+    def roster_rows(self, consultation: str) -> Iterator[RosterRow]:
+        rows = self._read(
+            "SELECT r.role, r.authority_type, r.authority, r.id, "
+            "EXISTS (SELECT 1 FROM submissions s WHERE s.respondent_id = r.id) "
+            "FROM respondents r WHERE r.consultation = ? AND r.origin = 'roster'",
+            (consultation,),
+        )
+        counts: Counter[tuple[str, str, str, bool]] = Counter()
+        for role, kind, authority, rid, responded in rows:
+            counts[(role, kind, unit_of(authority, rid), bool(responded))] += 1
+        return (RosterRow(*key, n) for key, n in counts.items())
+
+    def names(self, consultation: str) -> Iterator[tuple[str, str]]:
+        rows = self._read(
+            "SELECT DISTINCT 'authority', authority FROM respondents "
+            "WHERE consultation = ?1 AND trim(authority) <> '' "
+            "UNION SELECT DISTINCT 'person', name FROM respondents "
+            "WHERE consultation = ?1 AND trim(name) <> ''",
+            (consultation,),
+        )
+        return (tuple(row) for row in rows)
+
+    def authority_consents(self, consultation: str, question: str) -> Iterator[tuple[str, Any]]:
+        rows = self._read(
+            "SELECT DISTINCT r.authority, CASE WHEN trim(r.authority, ' ') = '' THEN r.id "
+            "ELSE '' END, json_extract(s.answers, '$.' || ?), "
+            "json_type(s.answers, '$.' || ?) "
+            "FROM submissions s JOIN respondents r ON r.id = s.respondent_id "
+            "WHERE s.consultation = ? AND s.version = "
+            "(SELECT max(version) FROM submissions WHERE respondent_id = s.respondent_id)",
+            (question, question, consultation),
+        )
+        seen = set()
+        for authority, rid, value, kind in rows:
+            if kind == "array":
+                value = tuple(json.loads(value))
+            pair = (unit_of(authority, rid), value)
+            if pair not in seen:
+                seen.add(pair)
+                yield pair
 
     def _unknown(self, respondent_id: str, exc: StorageError) -> StorageError:
         if "FOREIGN KEY" in str(exc):

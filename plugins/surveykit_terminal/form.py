@@ -160,9 +160,7 @@ class TerminalForm:
                 )
 
     def _section(self, section_id: str) -> None:
-        section = next(
-            (s for s in self.service.consultation.sections if s.id == section_id), None
-        )
+        section = next((s for s in self.service.consultation.sections if s.id == section_id), None)
         if section is None:
             return
         click.echo()

@@ -23,7 +23,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from .model import Choice, Metadata, Option, Question, Section, When
+from .model import Choice, Metadata, Option, Publication, Question, Section, When
 
 __all__ = ["ALLOWED_KEYS", "Leaf", "ValueProblem", "describe", "flatten", "make_converter"]
 
@@ -49,7 +49,7 @@ def _allowed(cls: type) -> tuple[str, ...]:
 
 #: The keys a spec author may write in each kind of table (``questions`` is handled by the loader).
 ALLOWED_KEYS: dict[type, tuple[str, ...]] = {
-    cls: _allowed(cls) for cls in (Metadata, Section, Question, Option, Choice)
+    cls: _allowed(cls) for cls in (Metadata, Section, Question, Option, Choice, Publication)
 }
 ALLOWED_KEYS[Section] = (*ALLOWED_KEYS[Section], "questions")
 
@@ -172,7 +172,12 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(
         lambda t: t == options, _array(default, 'options such as [{ value = "yes", ... }]')
     )
-    for cls in (Option, Choice, Section, Metadata, Question):
+    names = tuple[str, ...]
+    default_names = conv.get_structure_hook(names)
+    conv.register_structure_hook_func(
+        lambda t: t == names, _array(default_names, 'strings such as ["quote_named"]')
+    )
+    for cls in (Option, Choice, Section, Metadata, Question, Publication):
         omit = {name: override(omit=True) for name in _OMITTED.get(cls, ())}
         structure = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **omit)
         conv.register_structure_hook(cls, _table(cls, structure))

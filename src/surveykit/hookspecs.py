@@ -32,5 +32,10 @@ def surveykit_register_storage(register):
 
 
 @hookspec
+def surveykit_register_aggregators(register):
+    """Register report aggregators: ``register(aggregator)``, named by ``aggregator.name``."""
+
+
+@hookspec
 def surveykit_submitted(consultation, submission):
     """Called after a submission is stored (a :class:`surveykit.storage.Submission`)."""

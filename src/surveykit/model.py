@@ -14,7 +14,15 @@ from attrs import evolve, field, frozen
 from .conditions import Condition
 from .errors import SpecProblem
 
-__all__ = ["Choice", "Consultation", "Metadata", "Option", "Question", "Section"]
+__all__ = [
+    "Choice",
+    "Consultation",
+    "Metadata",
+    "Option",
+    "Publication",
+    "Question",
+    "Section",
+]
 
 When = dt.date | dt.datetime
 
@@ -129,6 +137,25 @@ class Metadata:
 
 
 @frozen
+class Publication:
+    """What may be published from the responses: the spec's ``[publication]`` table.
+
+    ``consent_question`` is the single-choice question where respondents give or withhold
+    consent; ``quote`` lists its option values that permit quoting their free text, and
+    ``name_authority`` those that permit naming their authority.  ``identifying`` lists
+    questions whose answers are identity (an authority's name, say): they are never published
+    as free text.  ``threshold`` is the smallest count a public report shows (``k``); ``None``
+    leaves it to the report's default.  With no consent question nothing is quoted or named.
+    """
+
+    consent_question: str | None = None
+    quote: tuple[str, ...] = ()
+    name_authority: tuple[str, ...] = ()
+    identifying: tuple[str, ...] = ()
+    threshold: int | None = None
+
+
+@frozen
 class Consultation:
     """A whole consultation spec, loaded and checked.  Questions keep spec order."""
 
@@ -136,6 +163,7 @@ class Consultation:
     sections: tuple[Section, ...]
     roles: tuple[Choice, ...] = ()
     authority_types: tuple[Choice, ...] = ()
+    publication: Publication = Publication()
     source: str = "<spec>"
     warnings: tuple[SpecProblem, ...] = field(default=(), eq=False, repr=False)
 

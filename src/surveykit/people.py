@@ -35,9 +35,7 @@ def check_person(
         problems.append(("missing_authority", "the authority is missing"))
     for field_name, value in (("authority", authority), ("name", name), ("email", email)):
         if len(value) > MAX_FIELD:
-            problems.append(
-                ("too_long", f"the {field_name} is longer than {MAX_FIELD} characters")
-            )
+            problems.append(("too_long", f"the {field_name} is longer than {MAX_FIELD} characters"))
     types = tuple(c.value for c in consultation.authority_types)
     if not authority_type.strip():
         problems.append(("missing_authority_type", "the authority type is missing"))

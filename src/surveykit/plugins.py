@@ -83,6 +83,10 @@ def _renderer_name(renderer: Any) -> str:
     return getattr(renderer, "name", None)
 
 
+def _aggregator_name(aggregator: Any) -> str:
+    return getattr(aggregator, "name", None)
+
+
 class Plugins:
     """A plugin manager plus the registries its hooks fill.  Use :func:`get_plugins` normally."""
 
@@ -91,6 +95,7 @@ class Plugins:
         self._kinds: Registry[Any] | None = None
         self._storage: Registry[Any] | None = None
         self._renderers: Registry[Any] | None = None
+        self._aggregators: Registry[Any] | None = None
         self._lock = threading.Lock()
 
     def load_entry_points(self) -> None:
@@ -115,6 +120,7 @@ class Plugins:
         self._kinds = None
         self._storage = None
         self._renderers = None
+        self._aggregators = None
 
     def check(self) -> None:
         """Fail loudly on a hook implementation that matches no hook specification."""
@@ -168,6 +174,18 @@ class Plugins:
                 self.call_register_hook("surveykit_register_renderers", registry, _renderer_name)
                 self._renderers = registry
             return self._renderers
+
+    @property
+    def aggregators(self) -> Registry[Any]:
+        """Report aggregators by name, in the order they were registered."""
+        with self._lock:
+            if self._aggregators is None:
+                registry: Registry[Any] = Registry("aggregator")
+                self.call_register_hook(
+                    "surveykit_register_aggregators", registry, _aggregator_name
+                )
+                self._aggregators = registry
+            return self._aggregators
 
     def info(self) -> list[PluginInfo]:
         """Loaded plugins with their versions and the hooks each implements."""

@@ -41,7 +41,7 @@ from .conditions import (
     walk,
 )
 from .errors import ConditionSyntaxError, SpecError, SpecProblem
-from .model import Choice, Consultation, Metadata, Question, Section
+from .model import Choice, Consultation, Metadata, Publication, Question, Section
 from .plugins import Registry, get_plugins
 from .tomlpos import Locator, explain_syntax_error
 
@@ -72,6 +72,8 @@ CODES: dict[str, str] = {
     "bad_reference": "a condition refers to a later, unknown or the same question",
     "bad_comparison": "a condition compares a question in a way its kind does not allow",
     "unknown_option": "a condition uses a value that is not one of the question's options",
+    "bad_publication": "[publication] names a question or option that does not exist, or a "
+    "threshold below 1",
 }
 #: Every code a warning (``consultation.warnings``) can carry.
 WARNING_CODES: dict[str, str] = {
@@ -80,7 +82,7 @@ WARNING_CODES: dict[str, str] = {
 
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 RESERVED = frozenset({"and", "or", "not", "in", "answered"})
-TOP_LEVEL = ("consultation", "roles", "authority_types", "sections")
+TOP_LEVEL = ("consultation", "roles", "authority_types", "sections", "publication")
 #: Conditions whose referenced answers have more combinations than this are not searched for
 #: impossibility; the warning is a help, and must not make loading slow.
 MAX_COMBINATIONS = 4096
@@ -265,6 +267,7 @@ class _Checker:
         self._check_choices("roles", roles)
         self._check_choices("authority_types", authority_types)
         sections = self._check_sections(parts)
+        publication = self._publication(sections)
         if self.problems or meta is None:
             raise SpecError(sorted(self.problems, key=lambda p: p.line or 0))
         consultation = Consultation(
@@ -272,6 +275,7 @@ class _Checker:
             sections=sections,
             roles=tuple(choice for _, choice in roles),
             authority_types=tuple(choice for _, choice in authority_types),
+            publication=publication,
             source=self.source,
             warnings=(),
         )
@@ -422,6 +426,8 @@ class _Checker:
         match path:
             case ("consultation", *keys):
                 return "[consultation]", tuple(keys)
+            case ("publication", *keys):
+                return "[publication]", tuple(keys)
             case ("roles", int(i), *keys):
                 return f"role {i + 1}", tuple(keys)
             case ("authority_types", int(i), *keys):
@@ -491,6 +497,69 @@ class _Checker:
                     (key, i),
                 )
             first.setdefault(choice.value, i)
+
+    # publication ----------------------------------------------------------------------------
+
+    def _publication(self, sections: tuple[Section, ...]) -> Publication:
+        """Structure and check ``[publication]``: every id and value it names must exist."""
+        raw = self.data.get("publication")
+        if raw is None:
+            return Publication()
+        publication = self._piece(("publication",), Publication, raw)
+        if publication is None:
+            return Publication()
+        base = ("publication",)
+        by_id = {q.id: q for s in sections for q in s.questions}
+        known_ids = set(by_id) | self.unstructured
+        consent = publication.consent_question
+        if consent is not None and consent not in known_ids:
+            self.problem(
+                "bad_publication",
+                f"[publication]: consent_question {consent!r} is not a question in this spec"
+                + _did_you_mean(consent, by_id),
+                (*base, "consent_question"),
+            )
+        elif consent is not None and consent in by_id and not by_id[consent].options:
+            self.problem(
+                "bad_publication",
+                f"[publication]: consent_question {consent!r} has no options; it must be a "
+                "choice question whose options say what each answer permits",
+                (*base, "consent_question"),
+            )
+        for key in ("quote", "name_authority"):
+            values = getattr(publication, key)
+            if values and consent is None:
+                self.problem(
+                    "bad_publication",
+                    f"[publication]: {key} lists consent options but there is no "
+                    "consent_question; name the question they belong to",
+                    (*base, key),
+                )
+                continue
+            options = [o.value for o in by_id[consent].options] if consent in by_id else None
+            for i, value in enumerate(values):
+                if options and value not in options:
+                    self.problem(
+                        "bad_publication",
+                        f"[publication]: {key} lists {value!r}, which is not an option of "
+                        f"{consent!r}" + _suggest(value, options, "its options are"),
+                        (*base, key, i),
+                    )
+        for i, qid in enumerate(publication.identifying):
+            if qid not in known_ids:
+                self.problem(
+                    "bad_publication",
+                    f"[publication]: identifying lists {qid!r}, which is not a question in "
+                    "this spec" + _did_you_mean(qid, by_id),
+                    (*base, "identifying", i),
+                )
+        if publication.threshold is not None and publication.threshold < 1:
+            self.problem(
+                "bad_publication",
+                f"[publication]: threshold must be at least 1, not {publication.threshold}",
+                (*base, "threshold"),
+            )
+        return publication
 
     # sections and questions ---------------------------------------------------------------
 

@@ -10,7 +10,11 @@ in :mod:`surveykit.testing` checks:
 - submissions are append-only: each gets the next version number for its respondent, gapless even
   under concurrent writers, and the latest version is *the response*;
 - :meth:`Store.grant` is all or nothing, so a roster import never half happens;
-- :meth:`Store.iter_responses` streams in batches, never loading every row.
+- :meth:`Store.iter_responses` streams in batches, never loading every row;
+- reports read through :meth:`Store.tally`, :meth:`Store.iter_report_rows`,
+  :meth:`Store.roster_rows` and :meth:`Store.authority_consents`, which count only current
+  responses (never superseded versions).  Each has a portable default here; SQL backends
+  override them to count in the database.
 
 Every datetime handed to or returned by a store is timezone-aware and returned in UTC.
 """
@@ -19,25 +23,41 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from attrs import field, frozen, validators
 
 from .errors import StorageError
 from .identity import Respondent
+from .mailbox import MailStore
 from .plugins import Plugins, get_plugins
+from .tally import (
+    ReportRow,
+    TallyPlan,
+    TallyRow,
+    TextRow,
+    choose_texts,
+    tally_rows,
+    unit_of,
+)
 
 __all__ = [
     "CHANNELS",
     "Draft",
     "Grant",
     "NewSubmission",
+    "ReportRow",
+    "RosterRow",
     "StorageBackend",
     "Store",
     "Submission",
+    "TallyPlan",
+    "TallyRow",
+    "TextRow",
     "TokenRecord",
     "open_store",
     "scheme_of",
@@ -124,7 +144,17 @@ class Submission:
     received_at: dt.datetime
 
 
-class Store(ABC):
+class RosterRow(NamedTuple):
+    """``n`` roster respondents of one role and authority, and whether they responded."""
+
+    role: str
+    authority_type: str
+    unit: str
+    responded: bool
+    n: int
+
+
+class Store(MailStore, ABC):
     """A place to keep respondents, links, drafts and submissions.  Subclass it in a plugin.
 
     Methods may be called from several threads at once; a backend that several processes or
@@ -227,6 +257,111 @@ class Store(ABC):
     @abstractmethod
     def count_responses(self, consultation: str) -> int:
         """How many respondents of the consultation have a response."""
+
+    # Reports --------------------------------------------------------------------------------
+
+    def iter_report_rows(
+        self,
+        consultation: str,
+        *,
+        answer_in: tuple[str, Sequence[str]] | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[ReportRow]:
+        """Each current response with its respondent's role, authority and origin, streamed.
+
+        ``answer_in=(question, values)`` keeps only responses whose answer to ``question`` is
+        one of ``values`` (e.g. those consenting to quotation).  Ordered by the random
+        respondent id.  The default looks each respondent up; SQL backends join.
+        """
+        wanted = None if answer_in is None else (answer_in[0], frozenset(answer_in[1]))
+        for submission in self.iter_responses(consultation, batch_size=batch_size):
+            if wanted is not None and submission.answers.get(wanted[0]) not in wanted[1]:
+                continue
+            who = self.respondent(submission.respondent_id)
+            if who is None:  # pragma: no cover - a response always has its respondent
+                continue
+            yield _report_row(submission, who)
+
+    def tally(self, plan: TallyPlan) -> Iterator[TallyRow]:
+        """Counts of current responses at the grain of :class:`~surveykit.tally.TallyRow`.
+
+        Rows with the same key appear once; the order is unspecified.  The default streams
+        :meth:`iter_report_rows` through :func:`~surveykit.tally.tally_rows`.
+        """
+        return tally_rows(plan, self.iter_report_rows(plan.consultation))
+
+    def texts(
+        self,
+        consultation: str,
+        questions: Sequence[str],
+        *,
+        consent: str | None = None,
+        permitted: Sequence[str] = (),
+        limit: int = 200,
+    ) -> Iterator[TextRow]:
+        """Free-text answers for digests, from current responses whose answer to ``consent``
+        is one of ``permitted`` (every response when ``consent`` is ``None``).
+
+        For each question, the ``limit`` non-blank answers lowest in
+        :func:`~surveykit.tally.text_rank` order (ties by respondent id), in that order, each
+        carrying how many answers there were in all.  SQL backends choose in the database.
+        """
+        answer_in = None if consent is None else (consent, tuple(permitted))
+        rows = self.iter_report_rows(consultation, answer_in=answer_in)
+        return choose_texts(rows, questions, consent, limit)
+
+    def roster_rows(self, consultation: str) -> Iterator[RosterRow]:
+        """Roster respondents (not self-service ones) counted by role, type and authority unit,
+        split by whether they have a response: what coverage against the roster is made of."""
+        counts: Counter[tuple[str, str, str, bool]] = Counter()
+        for who in self.respondents(consultation):
+            if who.origin == "roster":
+                responded = self.response(who.id) is not None
+                counts[
+                    (who.role, who.authority_type, unit_of(who.authority, who.id), responded)
+                ] += 1
+        for key, n in counts.items():
+            yield RosterRow(*key, n)
+
+    def names(self, consultation: str) -> Iterator[tuple[str, str]]:
+        """Distinct names reports must redact: ``("authority", name)`` for every respondent's
+        authority and ``("person", name)`` for every respondent's name."""
+        seen: set[tuple[str, str]] = set()
+        for who in self.respondents(consultation):
+            for pair in (("authority", who.authority), ("person", who.name)):
+                if pair[1].strip() and pair not in seen:
+                    seen.add(pair)
+                    yield pair
+
+    def authority_consents(self, consultation: str, question: str) -> Iterator[tuple[str, Any]]:
+        """Each distinct (authority unit, answer to ``question``) among current responses.
+
+        Reports use it to name an authority only when every response from it consented.
+        """
+        seen: set[tuple[str, Any]] = set()
+        for row in self.iter_report_rows(consultation):
+            pair = (row.unit, _hashable(row.answers.get(question)))
+            if pair not in seen:
+                seen.add(pair)
+                yield pair
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _report_row(submission: Submission, who: Respondent) -> ReportRow:
+    return ReportRow(
+        respondent_id=submission.respondent_id,
+        answers=submission.answers,
+        role=who.role,
+        authority_type=who.authority_type,
+        authority=who.authority,
+        origin=who.origin,
+        channel=submission.channel,
+        received_at=submission.received_at,
+        name=who.name,
+    )
 
 
 @runtime_checkable

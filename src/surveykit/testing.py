@@ -263,8 +263,7 @@ class StoreConformance:
         ada = respondent("r1")
         self.enrol(store, ada)
         stored = [
-            store.append_submission(new_submission(ada, {"q1": str(n)}, minute=n))
-            for n in range(3)
+            store.append_submission(new_submission(ada, {"q1": str(n)}, minute=n)) for n in range(3)
         ]
         assert [s.version for s in stored] == [1, 2, 3]
         assert store.response("r1") == stored[2]
@@ -399,6 +398,145 @@ class StoreConformance:
         store.append_submission(new_submission(late))
         assert [s.respondent_id for s in stream] == ["r2", "r3", "r4", "r5", "r9"]
 
+    # Reports -------------------------------------------------------------------------------
+
+    def test_report_rows_join_current_responses_with_who_sent_them(self, store):
+        """iter_report_rows gives each latest version once, with role, authority and origin."""
+        ada = respondent("r1", role="leader", authority="Kent County Council")
+        bob = respondent("r2", role="other", origin="self_service", name="Bob Quinn")
+        self.enrol(store, ada, bob, respondent("r3"), respondent("x1", consultation="c2"))
+        store.append_submission(new_submission(ada, {"q1": "old"}))
+        store.append_submission(new_submission(ada, {"q1": "yes"}, minute=5, channel="paper"))
+        store.append_submission(new_submission(bob, {"q1": "no"}, minute=7))
+        store.append_submission(new_submission(respondent("x1", consultation="c2")))
+        for size in (1, 1000):
+            rows = list(store.iter_report_rows("c1", batch_size=size))
+            assert [(r.respondent_id, r.answers) for r in rows] == [
+                ("r1", {"q1": "yes"}),
+                ("r2", {"q1": "no"}),
+            ]
+        first, second = rows
+        assert (first.role, first.authority, first.origin, first.channel) == (
+            "leader",
+            "Kent County Council",
+            "roster",
+            "paper",
+        )
+        assert first.received_at == _at(5)
+        assert first.received_at.tzinfo is not None
+        assert (second.role, second.origin, second.name) == ("other", "self_service", "Bob Quinn")
+        kept = store.iter_report_rows("c1", answer_in=("q1", ["no", "maybe"]))
+        assert [r.respondent_id for r in kept] == ["r2"]
+
+    def test_tally_counts_current_responses_as_the_portable_count_does(self, store):
+        """tally() equals tally_rows() over the same responses: options, multi, blanks, weeks."""
+        from .storage import TallyPlan
+        from .tally import ReportRow, tally_rows
+
+        consultation = report_consultation()
+        plan = TallyPlan.of(consultation)
+        expected = []
+        for n, who in enumerate(_report_people()):
+            self.enrol(store, who)
+            answers = None
+            for version in range(1 + n % 3):
+                answers = _report_answers(consultation, n * 7 + version)
+                store.append_submission(new_submission(who, answers, minute=n * 997 + version * 13))
+            expected.append(
+                ReportRow(
+                    who.id,
+                    answers,
+                    who.role,
+                    who.authority_type,
+                    who.authority,
+                    who.origin,
+                    "web",
+                    _at(n * 997 + (n % 3) * 13),
+                )
+            )
+        got = sorted(store.tally(plan))
+        assert got == sorted(tally_rows(plan, expected))
+        units = {row.unit for row in got}
+        assert "kent county council" in units
+        assert {row.value for row in got if row.question == "q3"} >= {"a", "b", "_respondents"}
+        assert {row.value for row in got if row.question == "q2"} == {"_answered", "_shown"}
+
+    def test_texts_choose_the_same_answers_as_the_portable_choice(self, store):
+        """texts() keeps consenting, non-blank answers, the lowest-ranked few, with the count."""
+        from .tally import choose_texts, text_rank
+
+        people = [respondent(f"t{n:02d}", name=f"Person {n}") for n in range(12)]
+        self.enrol(store, *people)
+        for n, who in enumerate(people):
+            store.append_submission(new_submission(who, {"q2": "draft", "consent": "yes"}))
+            answers = {"q2": f"Answer {n % 7}", "consent": ["yes", "no", "yes"][n % 3]}
+            if n % 4 == 0:
+                answers["q5"] = "   "
+            store.append_submission(new_submission(who, answers, minute=n))
+        got = list(store.texts("c1", ["q2", "q5"], consent="consent", permitted=["yes"], limit=3))
+        rows = [r for r in store.iter_report_rows("c1") if r.answers["consent"] == "yes"]
+        expected = list(choose_texts(rows, ["q2", "q5"], "consent", 3))
+        assert len(got) == 3
+        assert [(r.text, r.respondent_id, r.consent) for r in got] == [
+            (r.text, r.respondent_id, r.consent) for r in expected
+        ]
+        assert {r.answered for r in got} == {8}
+        assert [text_rank("q2", r.text) for r in got] == sorted(
+            text_rank("q2", r.text) for r in got
+        )
+        assert got[0].name.startswith("Person")
+        everyone = list(store.texts("c1", ["q2"], limit=100))
+        assert len(everyone) == 12
+
+    def test_roster_rows_count_roster_people_by_whether_they_responded(self, store):
+        """Self-service respondents are left out; authorities are matched ignoring case."""
+        people = [
+            respondent("r1", authority="Kent County Council"),
+            respondent("r2", authority="KENT COUNTY COUNCIL ", role="chief_executive"),
+            respondent("r3", authority="Essex County Council"),
+            respondent("r4", authority="Kent County Council", origin="self_service"),
+        ]
+        self.enrol(store, *people)
+        store.append_submission(new_submission(people[0]))
+        store.append_submission(new_submission(people[3]))
+        assert sorted(store.roster_rows("c1")) == [
+            ("chief_executive", "county", "kent county council", False, 1),
+            ("leader", "county", "essex county council", False, 1),
+            ("leader", "county", "kent county council", True, 1),
+        ]
+
+    def test_names_lists_every_authority_and_every_name(self, store):
+        """names() gives what redaction needs: authorities, and everyone's names."""
+        self.enrol(
+            store,
+            respondent("r1", authority="Kent County Council", name="Ada Lovelace"),
+            respondent("r2", authority="Kent County Council", name="Bo Li", origin="self_service"),
+            respondent("r3", authority="Essex County Council", name=""),
+            respondent("x1", consultation="c2", authority="Leeds City Council"),
+        )
+        assert sorted(store.names("c1")) == [
+            ("authority", "Essex County Council"),
+            ("authority", "Kent County Council"),
+            ("person", "Ada Lovelace"),
+            ("person", "Bo Li"),
+        ]
+
+    def test_authority_consents_are_distinct_pairs_from_current_responses(self, store):
+        """Each authority unit with each consent its current responses give, once."""
+        people = [
+            respondent("r1", authority="Kent County Council"),
+            respondent("r2", authority="kent county council"),
+            respondent("r3", authority="Essex County Council"),
+        ]
+        self.enrol(store, *people)
+        store.append_submission(new_submission(people[0], {"consent": "no_quote"}))
+        store.append_submission(new_submission(people[0], {"consent": "quote_named"}))
+        store.append_submission(new_submission(people[1], {"consent": "quote_named"}))
+        store.append_submission(new_submission(people[2], {"q1": "yes"}))
+        assert sorted(store.authority_consents("c1", "consent"), key=repr) == sorted(
+            [("kent county council", "quote_named"), ("essex county council", None)], key=repr
+        )
+
     def test_closing_twice_is_harmless(self, store_factory):
         """close() may be called again."""
         store = store_factory()
@@ -489,6 +627,99 @@ kind = "multi"
 options = [{ value = "a", label = "A" }, { value = "b", label = "B" }]
 """
 
+
+REPORT_SPEC = """
+[consultation]
+id = "c1"
+title = "Reports"
+publisher = "Tests"
+closes = 2030-03-31
+timezone = "Europe/London"
+
+[publication]
+consent_question = "consent"
+quote = ["yes"]
+identifying = ["who"]
+
+[[sections]]
+id = "s"
+title = "S"
+
+[[sections.questions]]
+id = "who"
+text = "Your authority?"
+kind = "text"
+
+[[sections.questions]]
+id = "q1"
+text = "Yes or no?"
+kind = "single"
+options = [{ value = "yes", label = "Yes" }, { value = "no", label = "No" }]
+
+[[sections.questions]]
+id = "q2"
+text = "Why?"
+kind = "text"
+shown_if = 'q1 == "yes"'
+
+[[sections.questions]]
+id = "q3"
+text = "Which?"
+kind = "multi"
+options = [{ value = "a", label = "A" }, { value = "b", label = "B" }, { value = "c", label = "C" }]
+
+[[sections.questions]]
+id = "q4"
+text = "Which one?"
+kind = "single"
+shown_if = '("a" in q3 and not answered(q2)) or q1 in ["no"]'
+options = [{ value = "x", label = "X" }, { value = "y", label = "Y" }]
+
+[[sections.questions]]
+id = "consent"
+text = "Quote you?"
+kind = "single"
+options = [{ value = "yes", label = "Yes" }, { value = "no", label = "No" }]
+"""
+
+
+def report_consultation() -> Consultation:
+    """A consultation for the report conformance tests: conditions of every form, a multi."""
+    from .spec import loads_spec
+
+    return loads_spec(REPORT_SPEC, source="<reports>")
+
+
+def _report_people() -> list[Any]:
+    places = ["Kent County Council", " KENT county council", "Essex County Council", ""]
+    return [
+        respondent(
+            f"p{n:02d}",
+            authority=places[n % 4],
+            authority_type=["county", "district"][n % 2],
+            role=["leader", "chief_executive", "other"][n % 3],
+            origin="self_service" if n % 5 == 0 else "roster",
+        )
+        for n in range(18)
+    ]
+
+
+def _report_answers(consultation: Consultation, seed: int) -> dict[str, Any]:
+    """Cleaned random answers: deterministic, so every backend sees the same."""
+    import random
+
+    from .engine import Engine
+
+    rng = random.Random(seed)
+    raw: dict[str, Any] = {"who": "Kent"}
+    raw["q1"] = rng.choice(["yes", "no", None])
+    raw["q2"] = rng.choice(["Because.", "", None])
+    raw["q3"] = rng.choice([["a"], ["a", "b"], ["c"], None])
+    raw["q4"] = rng.choice(["x", "y", None])
+    raw["consent"] = rng.choice(["yes", "no"])
+    return Engine(consultation).clean({k: v for k, v in raw.items() if v is not None})
+
+
 def stateful_consultation() -> Consultation:
     """The small consultation the state machine answers: a condition, a text and a multi."""
     from .spec import loads_spec
@@ -548,9 +779,7 @@ def storage_state_machine(store: Store) -> type:
             meta = attrs.evolve(template.metadata, id=f"stateful-{new_id()}")
             self.consultation = attrs.evolve(template, metadata=meta)
             self.now = instants["open"]
-            self.service = SubmitService(
-                self.consultation, store, secret, clock=lambda: self.now
-            )
+            self.service = SubmitService(self.consultation, store, secret, clock=lambda: self.now)
             self.tokens: dict[str, Token] = {}
             self.revoked: list[Token] = []
             self.history: dict[str, list[dict[str, Any]]] = {}

@@ -85,7 +85,8 @@ def test_migrations_run_once_in_order_and_record_the_version(tmp_path, monkeypat
     """A new migration is applied on the next open, and the schema version goes up with it."""
     url = f"sqlite:///{tmp_path}/m.db"
     with open_store(url) as store:
-        assert store.schema_version() == len(schema.MIGRATIONS) == 1
+        shipped = len(schema.MIGRATIONS)
+        assert store.schema_version() == shipped
         StoreConformance.enrol(store, respondent("r1"))
     monkeypatch.setattr(
         schema,
@@ -93,12 +94,12 @@ def test_migrations_run_once_in_order_and_record_the_version(tmp_path, monkeypat
         (*schema.MIGRATIONS, "ALTER TABLE respondents ADD COLUMN phone TEXT;"),
     )
     with open_store(url) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == shipped + 1
         columns = [row[1] for row in store._read("PRAGMA table_info(respondents)")]
         assert columns[-1] == "phone"
         assert store.respondent("r1") is not None
     with open_store(url) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == shipped + 1
 
 
 def test_a_database_from_a_newer_surveykit_is_refused(tmp_path):
@@ -111,8 +112,8 @@ def test_a_database_from_a_newer_surveykit_is_refused(tmp_path):
     with pytest.raises(StorageError) as info:
         open_store(f"sqlite:///{path}")
     assert str(info.value) == (
-        f"the SQLite database {path} has schema version 99, newer than this surveykit knows (1); "
-        "upgrade surveykit"
+        f"the SQLite database {path} has schema version 99, newer than this surveykit knows "
+        f"({len(schema.MIGRATIONS)}); upgrade surveykit"
     )
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT version FROM schema_version").fetchall() == [(99,)]
@@ -137,16 +138,22 @@ def test_identity_is_kept_apart_from_answers(tmp_path):
         tables = [r[0] for r in store._read("SELECT name FROM sqlite_schema WHERE type = 'table'")]
         assert sorted(tables) == [
             "drafts",
+            "mail_messages",
+            "mail_reviews",
+            "mail_sendings",
             "meta",
             "respondents",
             "schema_version",
             "submissions",
             "tokens",
         ]
-        for table in ("submissions", "drafts"):
+        holding_answers = []
+        for table in tables:
             columns = {row[1] for row in store._read(f"PRAGMA table_info({table})")}
-            assert "answers" in columns
-            assert columns.isdisjoint({"name", "email", "authority", "hash", "token"}), table
+            if "answers" in columns:
+                holding_answers.append(table)
+                assert columns.isdisjoint({"name", "email", "authority", "hash", "token"}), table
+        assert sorted(holding_answers) == ["drafts", "submissions"]
 
 
 def test_a_closed_store_says_so(tmp_path):

@@ -1,0 +1,162 @@
+"""``surveykit inbox``: a small SMTP server (aiosmtpd) that receives replies directly.
+
+Point the consultation's reply address at it (an MX record, or your mail server forwarding to
+it).  Each message is stored before the server says it has it: if storing fails the server answers
+``451`` (a temporary failure), so the sending server keeps the message and tries again later.
+Nothing received is ever dropped.  The instant the message was stored is the one the closing
+date is judged by.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import threading
+from pathlib import Path
+
+import click
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from surveykit import SurveykitError, load_spec
+from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment
+
+from .ingest import summary
+from .intake import Intake, Outcome
+
+__all__ = ["InboxHandler", "inbox_command", "serve"]
+
+log = logging.getLogger(__name__)
+
+#: Replies are text; anything bigger than this is refused at the door (552) before it is stored.
+MAX_MESSAGE_BYTES = 10 * 1024 * 1024
+TEMPORARY_FAILURE = "451 4.3.0 The message could not be stored; please try again later"
+ACCEPTED = "250 2.0.0 Message received"
+
+
+class InboxHandler:
+    """The aiosmtpd handler: store first, then submit or queue, then (and only then) 250."""
+
+    def __init__(self, intake: Intake, *, echo=None) -> None:
+        self.intake = intake
+        self.outcomes: list[Outcome] = []
+        self._echo = echo
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or envelope.content
+        raw = raw if isinstance(raw, bytes) else str(raw).encode("utf-8", "surrogateescape")
+        peer = session.peer[0] if isinstance(session.peer, tuple) else str(session.peer)
+        loop = asyncio.get_running_loop()
+        try:
+            stored = await loop.run_in_executor(
+                None, lambda: self.intake.store_raw(raw, source=f"smtp {peer}")
+            )
+        except Exception as exc:
+            log.error("a message of %d bytes could not be stored (%s); sent 451", len(raw), exc)
+            self._say(f"A message could not be stored ({type(exc).__name__}); asked to retry.")
+            return TEMPORARY_FAILURE
+        try:
+            outcome = await loop.run_in_executor(None, self.intake.process, stored)
+        except Exception:
+            # Stored safely: it stays pending and the next run of inbox or ingest deals with it.
+            log.exception("message %d is stored but could not be dealt with", stored.id)
+            self._say(f"Message {stored.id} stored; it could not be dealt with yet.")
+            return ACCEPTED
+        with self._lock:
+            self.outcomes.append(outcome)
+        self._say(_line(outcome))
+        return ACCEPTED
+
+    def _say(self, text: str) -> None:
+        if self._echo is not None:
+            self._echo(text)
+
+
+def _line(outcome: Outcome) -> str:
+    if outcome.status == "submitted":
+        return f"Message {outcome.message}: submitted as version {outcome.version}."
+    return f"Message {outcome.message}: sent to review ({outcome.reason})."
+
+
+async def serve(
+    handler: InboxHandler,
+    host: str,
+    port: int,
+    stop: asyncio.Event,
+    *,
+    ready=None,
+) -> None:
+    """Serve SMTP on ``host:port`` until ``stop`` is set."""
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(
+            handler,
+            data_size_limit=MAX_MESSAGE_BYTES,
+            enable_SMTPUTF8=True,
+            hostname="surveykit-inbox",
+            loop=loop,
+        ),
+        host=host,
+        port=port,
+    )
+    if ready is not None:
+        ready()
+    try:
+        await stop.wait()
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@click.command("inbox")
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@DB_OPTION
+@click.option("--port", type=click.IntRange(1, 65535), required=True, help="The port to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on (0.0.0.0 for every interface).",
+)
+@SECRET_FILE_OPTION
+def inbox_command(spec: Path, db_url: str, port: int, host: str, secret_file: Path | None) -> None:
+    """Receive emailed replies over SMTP, storing each before accepting it.
+
+    A clean reply from a known respondent is submitted at once; anything else waits for
+    `surveykit review`.  If a message cannot be stored the server answers 451, so the sender
+    retries.  Messages left unread by an earlier run are dealt with first.  Ctrl-C stops.
+
+    \b
+    Example:
+      surveykit inbox specs/taking_stock.toml --db sqlite:///responses.db --port 2525
+    """
+    consultation = load_spec(spec)
+    with deployment(db_url, secret_file) as (store, secret):
+        intake = Intake(consultation, store, secret)
+        earlier = intake.process_pending()
+        if earlier:
+            click.echo(f"Dealt with {len(earlier)} left by an earlier run: {summary(earlier)}.")
+        handler = InboxHandler(intake, echo=click.echo)
+        asyncio.run(_run(handler, host, port, consultation.metadata.title))
+    click.echo(f"Stopped after {len(handler.outcomes)} messages: {summary(handler.outcomes)}.")
+
+
+async def _run(handler: InboxHandler, host: str, port: int, title: str) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+
+    def ready() -> None:
+        click.echo(f"Receiving replies to {title} on {host}:{port}; press Ctrl-C to stop.")
+
+    try:
+        await serve(handler, host, port, stop, ready=ready)
+    except OSError as exc:
+        raise SurveykitError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+COMMANDS = (inbox_command,)

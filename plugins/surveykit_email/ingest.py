@@ -1,0 +1,177 @@
+"""``surveykit ingest``: read replies from .eml files, mbox files and maildirs.
+
+Each message is stored raw before it is read (see :mod:`surveykit_email.intake`), received at the
+instant the ingest run stored it, unless the officer says otherwise: ``--received-at`` states when
+a batch actually arrived, and ``--trust-received-header`` takes each message's arrival from its
+topmost ``Received:`` line, which *our own* mail server wrote when it took the message in (every
+line below it, and the ``Date`` header, came from the sender and can say anything).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import mailbox
+from collections import Counter
+from collections.abc import Callable, Iterator
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import click
+from attrs import frozen
+
+from surveykit import SurveykitError, load_spec
+from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment, parse_instant
+from surveykit.cli.progress import track
+from surveykit.storage import utc
+
+from .intake import Intake, Outcome
+
+__all__ = ["Source", "arrival_time", "ingest_command", "sources", "summary"]
+
+
+@frozen
+class Source:
+    """One message to ingest: where it is (for the record) and how to read its bytes."""
+
+    where: str
+    read: Callable[[], bytes]
+
+
+def _is_maildir(path: Path) -> bool:
+    return (path / "cur").is_dir() and (path / "new").is_dir()
+
+
+def _is_mbox(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(5) == b"From "
+
+
+def sources(paths: list[Path]) -> list[Source]:
+    """Every message under ``paths``: a maildir, a folder of .eml files, an mbox or one .eml."""
+    found: list[Source] = []
+    for path in paths:
+        try:
+            if path.is_dir():
+                found.extend(_folder(path))
+            elif _is_mbox(path):
+                box = mailbox.mbox(path, create=False)
+                found.extend(
+                    Source(f"mbox {path} #{n}", lambda box=box, key=key: box.get_bytes(key))
+                    for n, key in enumerate(box.iterkeys(), 1)
+                )
+            else:
+                found.append(Source(f"file {path}", path.read_bytes))
+        except OSError as exc:
+            raise SurveykitError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return found
+
+
+def _folder(path: Path) -> Iterator[Source]:
+    if _is_maildir(path):
+        box = mailbox.Maildir(path, factory=None, create=False)
+        for key in sorted(box.iterkeys()):
+            yield Source(f"maildir {path} {key}", lambda box=box, key=key: box.get_bytes(key))
+        return
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".eml" and p.is_file())
+    if not files:
+        raise SurveykitError(f"{path} is neither a maildir (cur/, new/) nor a folder of .eml files")
+    for file in files:
+        yield Source(f"file {file}", file.read_bytes)
+
+
+def arrival_time(raw: bytes) -> dt.datetime | None:
+    """The instant in the topmost ``Received:`` line of ``raw``, or ``None`` if it has none."""
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+        first = headers.get("Received")
+    except Exception:
+        return None
+    if not isinstance(first, str):
+        return None
+    _, sep, stamp = " ".join(first.split()).rpartition(";")
+    if not sep:
+        return None
+    try:
+        when = parsedate_to_datetime(stamp.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo is not None else None
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """``3 submitted, 2 sent to review (1 duplicate, 1 unknown_sender)``."""
+    submitted = sum(1 for o in outcomes if o.status == "submitted")
+    reasons = Counter(o.reason for o in outcomes if o.status == "review")
+    text = f"{submitted} submitted, {sum(reasons.values())} sent to review"
+    if reasons:
+        text += " (" + ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) + ")"
+    return text
+
+
+@click.command("ingest")
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@DB_OPTION
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--received-at",
+    metavar="TIME",
+    help="When these messages reached your mailbox, if not now (2015-03-12T16:30; the "
+    "consultation's time zone unless an offset is given); the closing date is judged by it.",
+)
+@click.option(
+    "--trust-received-header",
+    is_flag=True,
+    help="Take each message's arrival from its topmost Received: line, written by your own mail "
+    "server (only for files straight from it); messages without one use --received-at or now.",
+)
+@SECRET_FILE_OPTION
+def ingest_command(
+    spec: Path,
+    db_url: str,
+    paths: tuple[Path, ...],
+    received_at: str | None,
+    trust_received_header: bool,
+    secret_file: Path | None,
+) -> None:
+    """Read emailed replies from .eml files, mbox files or maildirs, and submit or queue them.
+
+    Every message is stored as it is before it is read.  A clean reply from a known respondent
+    (by its reference line, or its sender's address on the roster) is submitted, judged against
+    the closing date by when it was received; anything else waits for `surveykit review`.
+    A message already stored is recorded as a duplicate and never submitted twice.
+
+    \b
+    Examples:
+      surveykit ingest specs/taking_stock.toml --db sqlite:///responses.db replies.mbox
+      surveykit ingest specs/taking_stock.toml --db sqlite:///responses.db ~/Maildir \\
+          --trust-received-header
+    """
+    consultation = load_spec(spec)
+    when: dt.datetime | None = None
+    if received_at is not None:
+        when = utc(parse_instant(received_at, consultation))
+        if when > dt.datetime.now(dt.UTC):
+            raise SurveykitError(f"--received-at {received_at} is in the future")
+    found = sources(list(paths))
+    outcomes: list[Outcome] = []
+    with deployment(db_url, secret_file) as (store, secret):
+        intake = Intake(consultation, store, secret)
+        earlier = intake.process_pending()
+        for source in track(found, "Reading replies"):
+            raw = source.read()
+            arrived = arrival_time(raw) if trust_received_header else None
+            if arrived is not None:
+                arrived = min(utc(arrived), dt.datetime.now(dt.UTC))
+            outcomes.append(intake.receive(raw, source=source.where, received_at=arrived or when))
+    count = len(outcomes)
+    line = f"Read {count} message{'' if count == 1 else 's'}: {summary(outcomes)}."
+    if earlier:
+        line += f" Also dealt with {len(earlier)} left by an earlier run: {summary(earlier)}."
+    if any(o.status == "review" for o in (*outcomes, *earlier)):
+        line += " See them with `surveykit review list`."
+    click.echo(line)
+
+
+COMMANDS = (ingest_command,)

@@ -1,0 +1,310 @@
+"""What happens to every reply that reaches us, however it came (file, mbox, maildir, SMTP).
+
+1. The raw bytes are **stored first**, with the instant *we* received them and where from.  If
+   storing fails, the caller is told (the SMTP inbox then answers 451 so the sender retries) and
+   nothing else happens.
+2. A copy of a message already stored (same bytes, or same ``Message-ID``) goes to review as
+   ``duplicate``: it is never submitted twice.
+3. The reply is read (:func:`surveykit_email.parse.read_reply`) and its respondent found: by its
+   reference line (compared with :func:`~surveykit_email.reference.reference_for` over the
+   consultation's respondents), or, when it has none, by its sender's address when exactly one
+   respondent has it.
+4. A clean reading from a found respondent is submitted at once, through the submit service,
+   channel ``email``, judged by the instant we received it.  Anything else goes to review with
+   its reason; nothing is guessed.
+
+The instant that counts is always the one recorded in step 1 by our own inbox or ingest run,
+never the message's ``Date`` header, which the sender writes and anyone can forge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from typing import Any
+
+from attrs import frozen
+
+from surveykit import (
+    AnswersRejected,
+    ClosedError,
+    Consultation,
+    KnownRespondent,
+    Plugins,
+    Secret,
+    SubmissionError,
+    SubmitService,
+    get_plugins,
+)
+from surveykit.mailbox import NewReview, StoredMessage, new_message
+from surveykit.storage import Store, utc
+from surveykit.submit import system_clock
+
+from .parse import IDENTITY_CODES, Reading, read_reply
+from .reference import reference_for
+
+__all__ = ["REVIEW_REASONS", "Intake", "Outcome", "Sender", "automatic"]
+
+log = logging.getLogger(__name__)
+
+#: Why a message waits for an officer (stable codes; see docs/email.md).
+REVIEW_REASONS = (
+    "duplicate",
+    "automatic",
+    "unparseable",
+    "attachments_only",
+    "no_answers",
+    "not_clean",
+    "bad_reference",
+    "conflicting_reference",
+    "unknown_reference",
+    "unknown_sender",
+    "ambiguous_sender",
+    "closed",
+    "rejected",
+)
+#: Reading problems that make the whole reply unreadable: the review reason is the code itself.
+_WHOLE = ("attachments_only", "unparseable", "no_answers")
+
+
+@frozen
+class Outcome:
+    """What became of one message: ``submitted`` (with its version) or ``review`` (why)."""
+
+    message: int
+    status: str
+    reason: str = ""
+    version: int | None = None
+    respondent_id: str | None = None
+    duplicate: bool = False
+
+
+@frozen
+class Sender:
+    """Who a reply is from, or why that is unknown (a review reason and its detail)."""
+
+    respondent_id: str | None
+    reason: str = ""
+    detail: str = ""
+
+
+class Intake:
+    """Stores, reads, matches and submits or queues replies to one consultation."""
+
+    def __init__(
+        self,
+        consultation: Consultation,
+        store: Store,
+        secret: Secret,
+        *,
+        clock: Callable[[], dt.datetime] = system_clock,
+        plugins: Plugins | None = None,
+    ) -> None:
+        self.consultation = consultation
+        self.store = store
+        self.secret = secret
+        self.clock = clock
+        self.plugins = plugins or get_plugins()
+        self.service = SubmitService(
+            consultation, store, secret, clock=clock, plugins=self.plugins
+        )
+        self._lock = threading.Lock()
+        self._references: dict[str, str] = {}
+        self._emails: dict[str, list[str]] = {}
+
+    @property
+    def consultation_id(self) -> str:
+        return self.consultation.metadata.id
+
+    # 1. Store -------------------------------------------------------------------------------
+
+    def store_raw(
+        self, raw: bytes, *, source: str, received_at: dt.datetime | None = None
+    ) -> StoredMessage:
+        """Store the raw message durably (StorageError if not: do not acknowledge it)."""
+        when = utc(received_at or self.clock())
+        return self.store.add_message(
+            new_message(self.consultation_id, raw, received_at=when, source=source)
+        )
+
+    def receive(
+        self, raw: bytes, *, source: str, received_at: dt.datetime | None = None
+    ) -> Outcome:
+        """Store, then deal with, one message."""
+        return self.process(self.store_raw(raw, source=source, received_at=received_at))
+
+    def process_pending(self) -> list[Outcome]:
+        """Deal with messages stored by an earlier run that stopped before reading them."""
+        return [self.process(m) for m in self.store.pending_messages(self.consultation_id)]
+
+    # 2-4. Read, match, submit or queue ------------------------------------------------------
+
+    def process(self, message: StoredMessage) -> Outcome:
+        """Submit ``message`` or queue it for review; it is stored already."""
+        if message.duplicate:
+            first = self.store.message(message.duplicate_of)
+            return self._review(
+                message,
+                "duplicate",
+                f"a copy of message {message.duplicate_of}, received earlier "
+                "(same content or same Message-ID); it was not submitted again",
+                None if first is None else first.respondent_id,
+            )
+        reading = read_reply(message.raw, self.consultation, kinds=self.plugins.kinds)
+        sender = self.sender_of(reading)
+        machine = automatic(message.raw)
+        if machine is not None:
+            return self._review(message, "automatic", machine, sender.respondent_id)
+        troubles = [p for p in reading.problems if p.code not in IDENTITY_CODES]
+        if troubles:
+            codes = {p.code for p in troubles}
+            whole = next((c for c in _WHOLE if c in codes), None)
+            return self._review(
+                message, whole or "not_clean", _detail(troubles), sender.respondent_id
+            )
+        if sender.respondent_id is None:
+            return self._review(message, sender.reason, sender.detail, None)
+        return self._submit(message, reading, sender.respondent_id)
+
+    def sender_of(self, reading: Reading) -> Sender:
+        """The respondent a reading comes from: its reference, else its sender's address."""
+        codes = set(reading.codes)
+        if reading.reference is not None:
+            rid = self.by_reference(reading.reference)
+            if rid is None:
+                return Sender(
+                    None, "unknown_reference", "the reference matches none of the respondents"
+                )
+            return Sender(rid)
+        for code in ("conflicting_reference", "bad_reference"):
+            if code in codes:
+                detail = next(p.message for p in reading.problems if p.code == code)
+                return Sender(None, code, detail)
+        if not reading.sender:
+            return Sender(None, "unknown_sender", "the reply has no reference and no sender")
+        matches = self.by_email(reading.sender)
+        if len(matches) == 1:
+            return Sender(matches[0])
+        if not matches:
+            return Sender(
+                None,
+                "unknown_sender",
+                "the reply has no reference and its sender is not on the roster",
+            )
+        return Sender(
+            None,
+            "ambiguous_sender",
+            f"the reply has no reference and {len(matches)} respondents share its sender's address",
+        )
+
+    def by_reference(self, reference: str) -> str | None:
+        """The id of the respondent whose reference this is, or ``None``."""
+        return self._lookup("_references", reference)
+
+    def by_email(self, address: str) -> list[str]:
+        """The ids of the respondents with this email address (any case)."""
+        return list(self._lookup("_emails", address.strip().casefold()) or ())
+
+    def _lookup(self, table: str, key: str) -> Any:
+        """An entry of a cached map, re-reading the respondents on a miss (new ones may come)."""
+        with self._lock:
+            if key not in getattr(self, table):
+                self._refresh()
+            return getattr(self, table).get(key)
+
+    def _refresh(self) -> None:
+        references: dict[str, str] = {}
+        emails: dict[str, list[str]] = {}
+        for respondent in self.store.respondents(self.consultation_id):
+            references[reference_for(self.secret, respondent.id)] = respondent.id
+            if respondent.email:
+                emails.setdefault(respondent.email.casefold(), []).append(respondent.id)
+        self._references, self._emails = references, emails
+
+    def submitted_version(self, message: StoredMessage, respondent_id: str) -> int | None:
+        """The version already submitted from ``message``, if a run stopped before recording it.
+
+        A submission from a message carries the message's received instant, which no other
+        message of the respondent shares (to the microsecond): that identifies it.
+        """
+        return next(
+            (
+                s.version
+                for s in self.store.history(respondent_id)
+                if s.channel == "email" and s.received_at == message.received_at
+            ),
+            None,
+        )
+
+    def _submit(self, message: StoredMessage, reading: Reading, respondent_id: str) -> Outcome:
+        version = self.submitted_version(message, respondent_id)
+        if version is None:
+            try:
+                receipt = self.service.submit(
+                    KnownRespondent(respondent_id),
+                    reading.answers,
+                    channel="email",
+                    received_at=message.received_at,
+                )
+            except ClosedError as exc:
+                return self._review(message, "closed", str(exc), respondent_id)
+            except (AnswersRejected, SubmissionError) as exc:
+                return self._review(message, "rejected", str(exc), respondent_id)
+            version = receipt.version
+        self.store.message_submitted(message.id, respondent_id, version)
+        log.info("message %d submitted as version %d", message.id, version)
+        return Outcome(message.id, "submitted", version=version, respondent_id=respondent_id)
+
+    def _review(
+        self, message: StoredMessage, reason: str, detail: str, respondent_id: str | None
+    ) -> Outcome:
+        item = self.store.add_review(
+            NewReview(
+                consultation=self.consultation_id,
+                message=message.id,
+                reason=reason,
+                detail=detail,
+                created_at=self.clock(),
+                respondent_id=respondent_id,
+            )
+        )
+        log.info("message %d queued for review as item %d: %s", message.id, item.id, reason)
+        return Outcome(
+            message.id,
+            "review",
+            reason=reason,
+            respondent_id=respondent_id,
+            duplicate=message.duplicate,
+        )
+
+
+def automatic(raw: bytes) -> str | None:
+    """What kind of machine-written message ``raw`` is (RFC 3834, RFC 3464), or ``None``.
+
+    Out-of-office replies and delivery failures come back to the reply address too; they are
+    never answers, and a bounce tells the officer an invitation did not arrive.
+    """
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+        auto = str(headers.get("Auto-Submitted", "no")).strip().lower()
+        kind = str(headers.get("Content-Type", "")).lower()
+        precedence = str(headers.get("Precedence", "")).strip().lower()
+        sender = str(headers.get("From", "")).lower()
+        flagged = any(headers.get(h) for h in ("X-Autoreply", "X-Autorespond"))
+    except Exception:
+        return None
+    if "multipart/report" in kind and "delivery-status" in kind:
+        return "a delivery failure report (bounce): an email we sent did not arrive"
+    if "mailer-daemon" in sender or "postmaster@" in sender:
+        return "a message from a mail server, probably about an email that did not arrive"
+    if (auto and auto != "no") or flagged or precedence in {"auto_reply", "bulk", "junk"}:
+        return "an automatic reply (out of office, say), not a response"
+    return None
+
+
+def _detail(problems) -> str:
+    return "; ".join(p.message for p in problems)

@@ -1,0 +1,300 @@
+"""``surveykit invite``: each roster respondent's own link and the plain-text form, by email.
+
+Tokens are stored only as keyed hashes, so the clear link from ``tokens issue`` no longer exists
+when invitations go out.  Each email therefore carries a *fresh* link, issued at send time through
+the same grant path as ``surveykit tokens issue``: the store records the sending, makes the new
+link live (revoking any earlier one) and hands the email to the SMTP server in **one
+transaction**, committed only once the server has accepted the message.  A run that is stopped,
+or loses its mail server, is simply run again: everyone already recorded is skipped, so nobody
+gets the same email twice, and nobody holds a link that was never made live.
+
+A reminder (``--reminder``, round ``--round N``) goes only to respondents without a response, and
+carries a new link that replaces the earlier one (the email says so).  Without ``--base-url``
+no link is issued at all: the email carries the form to reply with, and its reference line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import click
+from attrs import frozen
+
+from surveykit import Consultation, Respondent, Secret, SurveykitError, Token, load_spec
+from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment
+from surveykit.cli.progress import progress
+from surveykit.mailbox import NewSending
+from surveykit.storage import Grant, Store
+from surveykit.submit import system_clock
+
+from .outbox import (
+    Mailer,
+    MailError,
+    RecipientRefused,
+    Throttle,
+    compose,
+    parse_address,
+    parse_rate,
+    parse_server,
+)
+from .reference import reference_for
+
+__all__ = ["InvitePlan", "SendReport", "invite_command", "plan_invitations", "send_invitations"]
+
+DEFAULT_RATE = "5/s"
+
+
+@frozen
+class InvitePlan:
+    """Who gets this run's email, and why the others do not."""
+
+    kind: str
+    round: int
+    recipients: tuple[Respondent, ...]
+    already_sent: int
+    responded: int
+    no_email: int
+
+
+@frozen
+class SendReport:
+    """What a run did: sent, skipped (another run got there first, or the respondent has
+    responded meanwhile), or refused by the mail server."""
+
+    sent: int
+    skipped: int
+    refused: int
+
+
+def plan_invitations(
+    store: Store, consultation: Consultation, *, reminder_round: int | None = None
+) -> InvitePlan:
+    """The roster respondents still owed this email (an invitation, or reminder ``round``)."""
+    cid = consultation.metadata.id
+    kind, round_ = ("invitation", 0) if reminder_round is None else ("reminder", reminder_round)
+    done = {s.respondent_id for s in store.sendings(cid) if s.kind == kind and s.round == round_}
+    recipients: list[Respondent] = []
+    already = responded = no_email = 0
+    for respondent in sorted(store.respondents(cid), key=lambda r: (r.authority, r.role, r.id)):
+        if respondent.origin != "roster":
+            continue
+        if not respondent.email:
+            no_email += 1
+        elif respondent.id in done:
+            already += 1
+        elif kind == "reminder" and store.response(respondent.id) is not None:
+            responded += 1
+        else:
+            recipients.append(respondent)
+    return InvitePlan(kind, round_, tuple(recipients), already, responded, no_email)
+
+
+def send_invitations(
+    store: Store,
+    secret: Secret,
+    consultation: Consultation,
+    plan: InvitePlan,
+    mailer: Mailer,
+    *,
+    sender: str,
+    base_url: str | None,
+    throttle: Throttle,
+    clock: Callable = system_clock,
+    advance: Callable[[int], None] = lambda steps: None,
+) -> SendReport:
+    """Send the planned emails, each recorded, granted and delivered in one transaction.
+
+    A refused recipient is counted and skipped (a later run tries again); a server that cannot
+    be reached stops the run with :class:`MailError`, everything sent so far being recorded.
+    """
+    sent = skipped = refused = 0
+    reminder = plan.kind == "reminder"
+    for respondent in plan.recipients:
+        if reminder and store.response(respondent.id) is not None:
+            skipped += 1  # they responded while this run was under way
+            advance(1)
+            continue
+        now = clock()
+        token = Token.new() if base_url else None
+        grant = None if token is None else Grant(respondent, secret.hash(token), now)
+        message = compose(
+            consultation,
+            respondent,
+            sender=sender,
+            reference=reference_for(secret, respondent.id),
+            link=None if token is None else f"{base_url.rstrip('/')}/{token.value}",
+            reminder=reminder,
+            now=now,
+        )
+        sending = NewSending(
+            consultation.metadata.id,
+            respondent.id,
+            plan.kind,
+            plan.round,
+            now,
+            str(message["Message-ID"]),
+        )
+
+        throttle.wait()
+        try:
+            recorded = store.record_sending(sending, grant, lambda m=message: mailer.send(m))
+        except RecipientRefused:
+            refused += 1
+        except MailError as exc:
+            raise MailError(
+                f"{exc}; {_count(sent, 'email')} had been sent and recorded: run the same command "
+                "again to carry on (nobody is sent the same email twice)"
+            ) from None
+        else:
+            if recorded is None:
+                skipped += 1
+            else:
+                sent += 1
+        advance(1)
+    return SendReport(sent, skipped, refused)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _plan_text(plan: InvitePlan) -> Iterable[str]:
+    what = "it" if plan.kind == "invitation" else f"reminder {plan.round}"
+    if plan.already_sent:
+        yield f"{plan.already_sent} already had {what}"
+    if plan.responded:
+        yield f"{plan.responded} already responded"
+    if plan.no_email:
+        yield f"{_count(plan.no_email, 'respondent')} without an email address"
+
+
+def _emails(plan: InvitePlan, n: int) -> str:
+    """``3 invitations`` or ``2 reminders (round 1)``."""
+    counted = _count(n, plan.kind)
+    return counted if plan.kind == "invitation" else f"{counted} (round {plan.round})"
+
+
+@click.command("invite")
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@DB_OPTION
+@click.option(
+    "--smtp",
+    "server",
+    required=True,
+    metavar="HOST:PORT",
+    help="The mail server to send through; $SURVEYKIT_SMTP_USER and $SURVEYKIT_SMTP_PASSWORD "
+    "log in when set.",
+)
+@click.option(
+    "--from",
+    "sender",
+    metavar="ADDR",
+    help="The From address, where replies go (default: the spec's contact).",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Prefix for each new link, e.g. https://consult.example.org/r/ (without it no link is "
+    "issued and the email carries only the form to reply with).",
+)
+@click.option("--reminder", is_flag=True, help="Send a reminder to those who have not responded.")
+@click.option(
+    "--round",
+    "round_",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="With --reminder: which reminder this is; each respondent gets each round once.",
+)
+@click.option("--dry-run", is_flag=True, help="Say who would be sent what; send and store nothing.")
+@click.option(
+    "--rate",
+    default=DEFAULT_RATE,
+    show_default=True,
+    metavar="N/s",
+    help="At most this many emails per second (or N/min, N/h).",
+)
+@click.option("--starttls", is_flag=True, help="Switch the SMTP connection to TLS first.")
+@SECRET_FILE_OPTION
+def invite_command(
+    spec: Path,
+    db_url: str,
+    server: str,
+    sender: str | None,
+    base_url: str | None,
+    reminder: bool,
+    round_: int,
+    dry_run: bool,
+    rate: str,
+    starttls: bool,
+    secret_file: Path | None,
+) -> None:
+    """Email each roster respondent their own new link and the plain-text form.
+
+    Each email is recorded, its link made live and the message handed to the mail server in one
+    transaction, so running the command again after an interruption sends nobody the same email
+    twice.  A new link replaces the respondent's earlier one.  --reminder goes only to those who
+    have not responded.  Links, addresses and names are never printed.
+
+    \b
+    Examples:
+      surveykit invite specs/taking_stock.toml --db sqlite:///responses.db \\
+          --smtp 127.0.0.1:25 --from consult@example.org --base-url https://consult.example.org/r/
+      surveykit invite specs/taking_stock.toml --db sqlite:///responses.db \\
+          --smtp 127.0.0.1:25 --reminder --round 1 --dry-run
+    """
+    host, port = parse_server(server)
+    per_second = parse_rate(rate)
+    if base_url is not None and not base_url.startswith(("https://", "http://")):
+        raise SurveykitError(f"--base-url must start with https:// or http://, not {base_url!r}")
+    consultation = load_spec(spec)
+    meta = consultation.metadata
+    sender = parse_address(sender or meta.contact or "", "--from (or the spec's contact)")
+    with deployment(db_url, secret_file) as (store, secret):
+        plan = plan_invitations(store, consultation, reminder_round=round_ if reminder else None)
+        others = "; ".join(_plan_text(plan))
+        others = f"; {others}" if others else ""
+        if dry_run:
+            click.echo(
+                f"Dry run: would send {_emails(plan, len(plan.recipients))}{others}. "
+                "Nothing was sent or stored."
+            )
+            return
+        now = system_clock()
+        if not meta.is_open(now):
+            raise SurveykitError(
+                f"{meta.title} is not open now (it closes {meta.closing_text}, {meta.timezone}); "
+                "no email was sent"
+            )
+        with (
+            Mailer(host, port, starttls=starttls) as mailer,
+            progress(f"Sending {plan.kind}s", len(plan.recipients)) as advance,
+        ):
+            report = send_invitations(
+                store,
+                secret,
+                consultation,
+                plan,
+                mailer,
+                sender=sender,
+                base_url=base_url,
+                throttle=Throttle(per_second),
+                advance=advance,
+            )
+    parts = [f"Sent {_emails(plan, report.sent)}{others}"]
+    if report.skipped:
+        parts.append(f"{report.skipped} skipped (sent by another run, or responded meanwhile)")
+    if report.refused:
+        parts.append(
+            f"the mail server refused {_count(report.refused, 'address')}; "
+            "run the command again to retry them"
+        )
+    if plan.kind == "reminder" and not plan.recipients and plan.already_sent:
+        parts.append(f"to send another reminder, use --round {plan.round + 1}")
+    click.echo("; ".join(parts) + ".")
+    if report.refused:
+        click.get_current_context().exit(1)
+
+
+COMMANDS = (invite_command,)

@@ -1,0 +1,418 @@
+"""``surveykit review``: the officer's queue of replies that could not be submitted with certainty.
+
+Accepting re-reads the stored message, applies the officer's corrections (``--set Q=VALUE``),
+names the respondent when none was found, and submits through the submit service with channel
+``email`` and the instant the message *reached us*: a reply that arrived before the closing time
+counts even when it is accepted afterwards, and one that arrived after it is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from attrs import frozen
+
+from surveykit import (
+    Consultation,
+    KnownRespondent,
+    SurveykitError,
+    get_plugins,
+    load_spec,
+    open_store,
+)
+from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment
+from surveykit.errors import StorageError
+from surveykit.mailbox import ReviewItem
+from surveykit.storage import Store
+
+from .intake import Intake
+from .parse import read_reply
+from .reference import find_reference
+from .wording import key
+
+__all__ = ["Accepted", "accept", "parse_corrections", "review_group"]
+
+
+@frozen
+class Accepted:
+    """An accepted item and the version of the respondent's answers it produced."""
+
+    item: ReviewItem
+    version: int
+
+    @property
+    def replaced(self) -> bool:
+        return self.version > 1
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _question_id(consultation: Consultation, name: str) -> str:
+    wanted = name.strip().casefold()
+    for question in consultation.questions:
+        if wanted in {question.id.casefold(), (question.number or "").casefold()}:
+            return question.id
+        if wanted in {f"q{question.number}".casefold(), key(question).casefold()}:
+            return question.id
+    raise SurveykitError(f"--set {name}=...: there is no question {name!r} in this consultation")
+
+
+def _option(consultation: Consultation, qid: str, text: str) -> str:
+    question = consultation.question(qid)
+    wanted = _words(text)
+    for option in question.options:
+        if wanted in {_words(option.value), _words(option.label)}:
+            return option.value
+    values = ", ".join(o.value for o in question.options)
+    raise SurveykitError(f"--set {qid}: {text[:60]!r} is not one of its options ({values})")
+
+
+def parse_corrections(consultation: Consultation, settings: tuple[str, ...]) -> dict[str, Any]:
+    """``Q=VALUE`` pairs as answers; ``Q=`` removes an answer (``None``).
+
+    ``Q`` is a question's id or number; a choice is given by its value or its label, several
+    choices (a multiple-choice question) separated by commas.
+    """
+    kinds = get_plugins().kinds
+    corrections: dict[str, Any] = {}
+    for setting in settings:
+        name, sep, value = setting.partition("=")
+        if not sep:
+            raise SurveykitError(f"--set takes QUESTION=VALUE, not {setting!r}")
+        qid = _question_id(consultation, name)
+        question = consultation.question(qid)
+        if not value.strip():
+            corrections[qid] = None
+        elif not question.options:
+            corrections[qid] = value.strip()
+        elif getattr(kinds.get(question.kind), "multiple", False):
+            parts = [p for p in value.split(",") if p.strip()]
+            corrections[qid] = [_option(consultation, qid, p) for p in parts]
+        else:
+            corrections[qid] = _option(consultation, qid, value)
+    return corrections
+
+
+def _respondent_id(
+    intake: Intake,
+    item: ReviewItem,
+    email: str | None,
+    reference: str | None,
+) -> str:
+    if email is not None:
+        matches = intake.by_email(email)
+        if len(matches) != 1:
+            found = "no respondent has" if not matches else f"{len(matches)} respondents have"
+            raise SurveykitError(f"{found} that email address; check it, or use --reference")
+        return matches[0]
+    if reference is not None:
+        found = find_reference(reference)
+        if found is None:
+            raise SurveykitError(f"{reference!r} is not a valid reference (like SK-7KQ2-M9XD-4HPA)")
+        rid = intake.by_reference(found)
+        if rid is None:
+            raise SurveykitError(f"the reference {found} matches none of the respondents")
+        return rid
+    if item.respondent_id is not None:
+        return item.respondent_id
+    raise SurveykitError(
+        f"review item {item.id} has no respondent: name them with --respondent-email or --reference"
+    )
+
+
+def accept(
+    intake: Intake,
+    item_id: int,
+    corrections: dict[str, Any],
+    *,
+    email: str | None = None,
+    reference: str | None = None,
+    note: str = "",
+) -> Accepted:
+    """Submit an open item's reply, corrected, as its respondent's, received when it reached us."""
+    store = intake.store
+    item = _open_item(store, intake.consultation, item_id)
+    message = store.message(item.message)
+    if message is None:  # pragma: no cover - the schema's foreign key makes this impossible
+        raise SurveykitError(f"the message of review item {item_id} is missing")
+    rid = _respondent_id(intake, item, email, reference)
+    reading = read_reply(message.raw, intake.consultation, kinds=intake.plugins.kinds)
+    answers = {**reading.answers, **corrections}
+    answers = {qid: value for qid, value in answers.items() if value is not None}
+    changed = ", ".join(sorted(corrections))
+    record = note or (f"accepted with {changed} corrected" if changed else "accepted as read")
+    version = intake.submitted_version(message, rid)
+    if version is None:
+        receipt = intake.service.submit(
+            KnownRespondent(rid), answers, channel="email", received_at=message.received_at
+        )
+        version = receipt.version
+    else:
+        # An acceptance that stopped after submitting: finish it, never submit twice.
+        record = f"{record} (completing an acceptance that had stopped part-way)"
+    try:
+        resolved = store.resolve_review(
+            item.id,
+            status="accepted",
+            note=record,
+            resolved_at=intake.clock(),
+            respondent_id=rid,
+            version=version,
+        )
+    except StorageError as exc:
+        raise SurveykitError(
+            f"{exc} meanwhile, by someone else; this acceptance was stored as version "
+            f"{version} too, which is now the respondent's response"
+        ) from None
+    store.message_submitted(message.id, rid, version)
+    return Accepted(resolved, version)
+
+
+def _open_item(store: Store, consultation: Consultation, item_id: int) -> ReviewItem:
+    item = store.review_item(item_id)
+    if item is None or item.consultation != consultation.metadata.id:
+        raise SurveykitError(f"there is no review item {item_id} for {consultation.metadata.title}")
+    if not item.open:
+        raise SurveykitError(f"review item {item_id} was already {item.status}: {item.note}")
+    return item
+
+
+# Presentation -------------------------------------------------------------------------------
+
+
+def _local(when: dt.datetime, consultation: Consultation) -> str:
+    return f"{when.astimezone(consultation.metadata.zone):%Y-%m-%d %H:%M}"
+
+
+def _who(store: Store, consultation: Consultation, respondent_id: str | None) -> str:
+    if respondent_id is None:
+        return "no respondent found"
+    respondent = store.respondent(respondent_id)
+    if respondent is None:
+        return "an unknown respondent"
+    labels = {c.value: c.label for c in consultation.roles}
+    return f"{respondent.authority} ({labels.get(respondent.role, respondent.role).lower()})"
+
+
+def _answer_text(consultation: Consultation, qid: str, value: Any) -> str:
+    question = consultation.by_id.get(qid)
+    if question is None:
+        return str(value)
+    labels = {o.value: o.label for o in question.options}
+    if isinstance(value, list):
+        return "; ".join(labels.get(v, v) for v in value)
+    return labels.get(value, value) if isinstance(value, str) else str(value)
+
+
+SPEC = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+ITEM = click.argument("item_id", metavar="ID", type=click.IntRange(min=1))
+
+
+@click.group("review")
+def review_group() -> None:
+    """Resolve the emailed replies that could not be submitted with certainty.
+
+    \b
+    Example:
+      surveykit review list specs/taking_stock.toml --db sqlite:///responses.db
+      surveykit review accept specs/taking_stock.toml --db sqlite:///responses.db 3 --set 13=yes
+    """
+
+
+@review_group.command("list")
+@SPEC
+@DB_OPTION
+@click.option("--all", "everything", is_flag=True, help="Include accepted and rejected items.")
+def list_command(spec: Path, db_url: str, everything: bool) -> None:
+    """List the review queue: open items, oldest first (with --all, resolved ones too).
+
+    Each line gives the item's ID, when the message reached us (in the consultation's time
+    zone), the reason, and the respondent if one was found; the next line says why.
+
+    \b
+    Example:
+      surveykit review list specs/taking_stock.toml --db sqlite:///responses.db
+    """
+    consultation = load_spec(spec)
+    with open_store(db_url) as store:
+        items = store.review_items(consultation.metadata.id, None if everything else "open")
+        if not items:
+            click.echo("The review queue is empty." if not everything else "No review items.")
+            return
+        zone = consultation.metadata.timezone
+        click.echo(f"{'ID':>4}  {'received (' + zone + ')':<28}  {'status':<8}  reason")
+        for item in items:
+            message = store.message(item.message)
+            received = _local(message.received_at, consultation) if message else "?"
+            who = _who(store, consultation, item.respondent_id)
+            click.echo(f"{item.id:>4}  {received:<28}  {item.status:<8}  {item.reason}: {who}")
+            click.echo(f"      {item.detail[:200]}")
+
+
+@review_group.command("show")
+@SPEC
+@DB_OPTION
+@ITEM
+@click.option("--raw", is_flag=True, help="Print the message exactly as it was received.")
+def show_command(spec: Path, db_url: str, item_id: int, raw: bool) -> None:
+    """Show one item: why it is here, what was read with certainty, and the message itself.
+
+    This shows the sender's address and the whole message: it is for officers only.
+
+    \b
+    Example:
+      surveykit review show specs/taking_stock.toml --db sqlite:///responses.db 3
+    """
+    consultation = load_spec(spec)
+    with open_store(db_url) as store:
+        item = store.review_item(item_id)
+        if item is None or item.consultation != consultation.metadata.id:
+            raise SurveykitError(f"there is no review item {item_id}")
+        message = store.message(item.message)
+        if raw:
+            sys.stdout.buffer.write(message.raw)
+            sys.stdout.flush()
+            return
+        reading = read_reply(message.raw, consultation)
+        zone = consultation.metadata.timezone
+        lines = [
+            f"Review item {item.id} ({item.status}): {item.reason}",
+            f"  {item.detail}",
+            f"Message {message.id}, received {_local(message.received_at, consultation)} ({zone}) "
+            f"from {message.source}",
+            f"Respondent: {_who(store, consultation, item.respondent_id)}",
+            f"Sender: {reading.sender_name or ''} <{reading.sender or 'none'}>",
+            f"Subject: {reading.subject or ''}",
+        ]
+        if reading.sent_at is not None:
+            lines.append(
+                f"Date written by the sender (not trusted): {_local(reading.sent_at, consultation)}"
+            )
+        if not item.open:
+            resolved = _local(item.resolved_at, consultation) if item.resolved_at else "?"
+            version = f", version {item.version}" if item.version else ""
+            lines.append(f"Resolved {resolved}{version}: {item.note}")
+        lines += ["", "Read with certainty:"]
+        for qid, value in reading.answers.items():
+            title = key(consultation.by_id[qid]) if qid in consultation.by_id else qid
+            lines.append(f"  Question {title} ({qid}): {_answer_text(consultation, qid, value)}")
+        if not reading.answers:
+            lines.append("  nothing")
+        if reading.problems:
+            lines += ["", "Problems:", *(f"  - {p.code}: {p.message}" for p in reading.problems)]
+        lines += ["", "Message text:", *(f"  | {line}" for line in reading.text.splitlines())]
+        click.echo("\n".join(lines))
+
+
+@review_group.command("accept")
+@SPEC
+@DB_OPTION
+@ITEM
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="Q=VALUE",
+    help="Correct an answer: a question's number or id, then an option's value or label "
+    "(several separated by commas), or text; Q= removes the answer.  Repeat as needed.",
+)
+@click.option("--respondent-email", metavar="ADDR", help="Who sent it, when none was found.")
+@click.option("--reference", metavar="REF", help="Who sent it, by their reference SK-....")
+@click.option("--note", default="", help="A note for the record (default: what was corrected).")
+@SECRET_FILE_OPTION
+def accept_command(
+    spec: Path,
+    db_url: str,
+    item_id: int,
+    settings: tuple[str, ...],
+    respondent_email: str | None,
+    reference: str | None,
+    note: str,
+    secret_file: Path | None,
+) -> None:
+    """Submit an item's reply, with corrections, as its respondent's response.
+
+    It is judged against the closing date by when the message reached us, not when it is
+    accepted.  The answers go through the same checks as every channel's.
+
+    \b
+    Examples:
+      surveykit review accept specs/taking_stock.toml --db sqlite:///responses.db 3
+      surveykit review accept specs/taking_stock.toml --db sqlite:///responses.db 4 \\
+          --set 13=yes --set 14=no --respondent-email leader@kent.example
+    """
+    if respondent_email and reference:
+        raise click.UsageError("give --respondent-email or --reference, not both")
+    consultation = load_spec(spec)
+    corrections = parse_corrections(consultation, settings)
+    with deployment(db_url, secret_file) as (store, secret):
+        intake = Intake(consultation, store, secret)
+        done = accept(
+            intake, item_id, corrections, email=respondent_email, reference=reference, note=note
+        )
+        message = store.message(done.item.message)
+        who = _who(store, consultation, done.item.respondent_id)
+    replaced = " (it replaces their earlier response)" if done.replaced else ""
+    click.echo(
+        f"Accepted review item {item_id}: stored as version {done.version} for {who}, "
+        f"received {_local(message.received_at, consultation)} "
+        f"({consultation.metadata.timezone}){replaced}."
+    )
+
+
+@review_group.command("reject")
+@SPEC
+@DB_OPTION
+@click.argument("item_ids", metavar="[ID]...", nargs=-1, type=click.IntRange(min=1))
+@click.option("--why", required=True, help="Why it is rejected, for the record.")
+@click.option(
+    "--duplicates", is_flag=True, help="Reject every open item that is a duplicate message."
+)
+@click.option("--automatic", is_flag=True, help="Reject every open automatic reply and bounce.")
+def reject_command(
+    spec: Path,
+    db_url: str,
+    item_ids: tuple[int, ...],
+    why: str,
+    duplicates: bool,
+    automatic: bool,
+) -> None:
+    """Reject items: nothing is submitted, and the message stays stored with the reason.
+
+    \b
+    Examples:
+      surveykit review reject specs/taking_stock.toml --db sqlite:///responses.db 5 \\
+          --why "spam"
+      surveykit review reject specs/taking_stock.toml --db sqlite:///responses.db \\
+          --duplicates --why "already submitted"
+    """
+    if not why.strip():
+        raise click.UsageError("--why needs a reason")
+    if not item_ids and not duplicates and not automatic:
+        raise click.UsageError("give the ID of an item to reject, or --duplicates or --automatic")
+    consultation = load_spec(spec)
+    with open_store(db_url) as store:
+        ids = list(item_ids)
+        for item_id in ids:
+            _open_item(store, consultation, item_id)
+        reasons = {"duplicate"} if duplicates else set()
+        reasons |= {"automatic"} if automatic else set()
+        ids += [
+            i.id
+            for i in store.review_items(consultation.metadata.id)
+            if i.reason in reasons and i.id not in ids
+        ]
+        now = dt.datetime.now(dt.UTC)
+        for item_id in ids:
+            store.resolve_review(item_id, status="rejected", note=why.strip(), resolved_at=now)
+    count = len(ids)
+    click.echo(f"Rejected {count} review item{'' if count == 1 else 's'}.")
+
+
+COMMANDS = (review_group,)

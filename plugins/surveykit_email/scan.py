@@ -1,0 +1,404 @@
+"""Finding the answers in a reply's text: which lines belong to which question.
+
+A reply is read line by line, with quote marks (``>``) taken off, so answers typed inside the
+quoted form read the same as answers typed in a copy of it.  A line opens a question's *block*
+when it is the question's heading from the form ("13. Is there a continued need ...") or a label
+a person wrote ("13. Yes", "Q13: yes", "Question 13 - Yes", "A1) Leader").  Inside a block:
+
+- ``[x] Label`` lines are ticked boxes (``[ ]`` is not ticked; any other mark is unclear);
+- the lines after "Your answer:", or after a label of a free-text question, are the answer;
+- other lines are typed answers, unless they are the form's own text (question wording, hints,
+  notes, instructions), which is recognised and skipped.
+
+A block ends at the next heading or label, at a rule between sections, at the form's end line,
+at the reference line, at a reply header ("On ... wrote:", "-----Original Message-----", an
+Outlook From/Sent block) and at a signature ("-- ", "Kind regards,", "Sent from my iPhone").
+Text after a signature is skipped until quoted text or the form starts again.  Inside a
+free-text answer a line like "2. more money" is part of the answer, not a new label, unless it is
+written "Q2:" or "Question 2 -", or (in answers written at the top of a reply) it names a later
+question; one naming an earlier question there is *suspect*, and the answer goes to review.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from attrs import define, field
+
+from surveykit import Consultation
+
+from .form import ANSWER_MARK, END_LINE, write_form
+from .matching import normalise
+from .wording import key
+
+__all__ = ["UNPLACED_WORDS", "Block", "FormScanner", "Scan"]
+
+#: Words of text outside any question (not quoted, not a greeting or signature) above which a
+#: reply goes to review: a letter written around the form may hold views that fit no question.
+UNPLACED_WORDS = 40
+
+_QUOTE = re.compile(r"^(?:[ \t]*>)+ ?")
+_RULE = re.compile(r"^[=_\-*~#]{10,}$")
+_BOX = re.compile(
+    r"^(?P<pre>[xX\u2713\u2714*]\s*)?"
+    r"(?:\[(?P<mark>[^\]\[]{0,3})\]|(?P<glyph>[\u2610\u2611\u2612]))"
+    r"\s*(?P<label>.*?)$"
+)
+_TRAILING_MARK = re.compile(r"(?<=\s)(?:<-+|<=+|\u2190|x|X|\u2713|\u2714)$")
+_TICKS = frozenset("xX*+#vVyY\u2713\u2714\u2715\u2716\u2717\u2718\u2022\u25cf\u25a0") | {
+    "xx",
+    "XX",
+}
+_REPLY_HEADER = re.compile(
+    r"^(?:-{2,}\s*original message\s*-{2,}|-{2,}\s*forwarded message\s*-{2,}"
+    r"|begin forwarded message:|on\s.{0,200}\bwrote:|.{0,200}<[^<>\s]+@[^<>\s]+>\s*wrote:"
+    r"|le .{0,200} a \u00e9crit ?:"
+    r"|am .{0,200} schrieb .{0,200}:)$",
+    re.IGNORECASE,
+)
+_ON_LINE = re.compile(r"^On\s.{3,}", re.IGNORECASE)
+_WROTE_END = re.compile(r"wrote:$", re.IGNORECASE)
+_OUTLOOK_FROM = re.compile(r"^\*?(?:From|Von|De):\*?\s", re.IGNORECASE)
+_OUTLOOK_NEXT = re.compile(
+    r"^\*?(?:Sent|Date|To|Gesendet|Envoy\u00e9|Subject):\*?\s", re.IGNORECASE
+)
+_SIGNATURE = re.compile(
+    r"^(?:--|-- |__)$"
+    r"|^(?:(?:kind|best|warm|warmest|many)\s+)?(?:regards|wishes|thanks)[,.!]?$"
+    r"|^(?:thanks|thank you|cheers|yours(?: sincerely| faithfully| truly)?|sincerely|best)[,.!]?$"
+    r"|^(?:sent from my |sent from mail for |get outlook for |sent from yahoo|sent via )",
+    re.IGNORECASE,
+)
+_UNQUOTED = re.compile(r"^(?:[ \t]*>)*([^\n]*)", re.MULTILINE)
+_REFERENCE_LINE = re.compile(r"^reference\s*:\s*(?:sk\b|none\b)", re.IGNORECASE)
+_SEPARATOR = r"\s*[.:)\-\u2013\u2014](?=\s|$)"
+
+
+@define
+class Block:
+    """The lines read for one question in one place of a reply."""
+
+    qid: str
+    opened_by: str
+    area: bool = False
+    ticks: list[tuple[str, str]] = field(factory=list)
+    typed: list[str] = field(factory=list)
+    text: list[str] = field(factory=list)
+    last_box: int | None = None
+    suspect: list[str] = field(factory=list)
+
+    @property
+    def answer_text(self) -> str:
+        """The free text written in this block, dedented, with blank edges trimmed."""
+        lines = [line.rstrip() for line in self.text]
+        return textwrap.dedent("\n".join(lines)).strip("\n").strip()
+
+
+@define
+class Scan:
+    """Every block found, and how many words of a reply fell outside all of them."""
+
+    blocks: list[Block]
+    unplaced_words: int
+
+
+class FormScanner:
+    """Reads replies to one consultation's form; built once per consultation."""
+
+    def __init__(self, consultation: Consultation, multiple: frozenset[str]) -> None:
+        self.consultation = consultation
+        self.by_key = {key(q).casefold(): q for q in reversed(consultation.questions)}
+        self.order = {q.id: i for i, q in enumerate(consultation.questions)}
+        self.text_questions = frozenset(q.id for q in consultation.questions if not q.options)
+        self.multiple = multiple
+        self.wording = {q.id: normalise(q.text) for q in consultation.questions}
+        self.options = {
+            q.id: frozenset(f for o in q.options for f in (normalise(o.label), normalise(o.value)))
+            for q in consultation.questions
+        }
+        self.labels = {
+            q.id: frozenset(o.label.strip() for o in q.options) for q in consultation.questions
+        }
+        keys = "|".join(re.escape(k) for k in sorted(self.by_key, key=len, reverse=True))
+        bare = rf"(?P<key>{keys})(?![0-9A-Za-z_])"
+        prefixed = rf"(?:question|qu|q)\s*(?:\.\s*)?{bare}"
+        flags = re.IGNORECASE
+        # Each list is tried in order: "q1." is question "q1" when there is one, else "Q" + "1".
+        self._headings = tuple(
+            re.compile(rf"^{start}(?:{_SEPARATOR})?\s+(?P<rest>.+)$", flags)
+            for start in (bare, prefixed)
+        )
+        # "3." / "Q3:" / "Q3 yes": only the middle one may end an answer written in the form.
+        self._labels = (
+            re.compile(rf"^{bare}{_SEPARATOR}\s*(?P<rest>.*)$", flags),
+            re.compile(rf"^{prefixed}{_SEPARATOR}\s*(?P<rest>.*)$", flags),
+            re.compile(rf"^{prefixed}(?:\s+|$)\s*(?P<rest>.*)$", flags),
+        )
+        if not keys:
+            self._headings = self._labels = ()
+        self._starts = frozenset(k[0] for k in self.by_key) | {"q"}
+        self._static_raw: set[str] = set()
+        self._static: set[str] = set()
+        #: The form's own lines and what each one is: most of a reply that quotes the form is
+        #: these, recognised with one dictionary lookup.
+        self._form_lines: dict[str, tuple[str, str]] = {}
+        blobs = []
+        for intros in (False, True):
+            for line in write_form(consultation, intros=intros).splitlines():
+                stripped = line.strip()
+                if not stripped:
+                    continue
+                box = _BOX.match(stripped)
+                if box:
+                    if not box["mark"].strip() and not box["pre"] and not box["glyph"]:
+                        self._form_lines[stripped] = ("box", box["label"].strip())
+                    continue
+                self._static_raw.add(stripped)
+                self._static.add(normalise(stripped))
+                blobs.append(normalise(stripped))
+                self._form_lines.setdefault(stripped, self._role(line, stripped))
+        self._static.discard("")
+        # Every run of four words in the form: a line (rewrapped by a mail client) made only of
+        # such runs is the form's wording.
+        words = " ".join(blobs).split(" ")
+        self._shingles = {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+
+    def _role(self, line: str, stripped: str) -> tuple[str, str]:
+        if not line.startswith(" "):
+            qid = self.heading(stripped)
+            if qid is not None:
+                return "heading", qid
+        if _RULE.match(stripped) or stripped == END_LINE or _REFERENCE_LINE.match(stripped):
+            return "end", ""
+        if stripped == ANSWER_MARK:
+            return "mark", ""
+        return "static", ""
+
+    # Recognising lines ----------------------------------------------------------------------
+
+    def heading(self, line: str) -> str | None:
+        """The question whose heading (key and opening words) this line is, if any."""
+        if line[:1].casefold() not in self._starts:
+            return None
+        for pattern in self._headings:
+            match = pattern.match(line)
+            if match is None:
+                continue
+            question = self.by_key[match["key"].casefold()]
+            rest = normalise(match["rest"])
+            wording = self.wording[question.id]
+            if rest and wording:
+                if wording.startswith(rest) and len(rest) >= min(len(wording), 12):
+                    return question.id
+                if rest.startswith(wording):
+                    return question.id
+        return None
+
+    def label(self, line: str) -> tuple[str, str, int] | None:
+        """``(question id, rest of line, form)`` when the line starts with a question's label.
+
+        ``form`` is 0 for "3.", 1 for "Q3:" or "Question 3 -", 2 for "Q3 yes".
+        """
+        if line[:1].casefold() not in self._starts:
+            return None
+        for form, pattern in enumerate(self._labels):
+            match = pattern.match(line)
+            if match is not None:
+                return self.by_key[match["key"].casefold()].id, match["rest"].strip(), form
+        return None
+
+    def is_static(self, stripped: str, qid: str | None) -> bool:
+        """Whether a line is the form's own wording, not something the person wrote."""
+        if stripped in self._static_raw:
+            return True
+        norm = normalise(stripped)
+        if not norm:
+            return True
+        if qid is not None and norm in self.options[qid]:
+            return False
+        if norm in self._static:
+            return True
+        words = norm.split(" ")
+        if len(words) < 4:
+            return False
+        shingles = self._shingles
+        return all(tuple(words[i : i + 4]) in shingles for i in range(len(words) - 3))
+
+    # Reading --------------------------------------------------------------------------------
+
+    def scan(self, text: str) -> Scan:
+        """Every block in ``text`` and the count of words outside them."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+        lines = text.split("\n")
+        # Each line's text without quote marks or surrounding space, found in one pass in C.
+        stripped_lines = [line.strip() for line in _UNQUOTED.findall(text)]
+        blocks: list[Block] = []
+        current: Block | None = None
+        signature = False
+        signature_depth = 0
+        replied = False
+        unplaced = 0
+        skip = 0
+        for index, stripped in enumerate(stripped_lines):
+            if skip:
+                skip -= 1
+                continue
+            if not stripped:
+                if current is not None and current.area:
+                    current.text.append("")
+                continue
+            role = self._form_lines.get(stripped)
+            if role is not None and (current is None or not current.area or role[0] != "static"):
+                kind, detail = role
+                if kind == "heading":
+                    signature = False
+                    current = Block(detail, "heading")
+                    blocks.append(current)
+                    continue
+                if kind == "end":
+                    current = None
+                    signature = False
+                    continue
+                if signature:
+                    continue
+                if kind == "static" and current is not None and current.last_box is not None:
+                    mark, label = current.ticks[current.last_box]
+                    current.ticks[current.last_box] = (mark, f"{label} {stripped}")
+                    continue
+                if kind == "static":
+                    continue
+                if kind == "box" and current is not None and not current.area:
+                    current.ticks.append(("", detail))
+                    current.last_box = len(current.ticks) - 1
+                    continue
+                if kind == "box" and current is None:
+                    continue
+            raw = lines[index]
+            quote = _QUOTE.match(raw) if ">" in raw[:80] else None
+            depth = quote.group().count(">") if quote else 0
+            content = raw[quote.end() :] if quote else raw
+            ends = self._ends(stripped, lines, index)
+            if ends:
+                current = None
+                signature = False
+                replied = replied or ends.startswith("reply")
+                skip = 1 if ends == "reply-2" else 0
+                continue
+            if len(stripped) <= 40 and _SIGNATURE.match(stripped):
+                current = None
+                signature = True
+                signature_depth = depth
+                continue
+            qid = self.heading(stripped)
+            if signature:
+                if depth <= signature_depth and qid is None:
+                    continue
+                signature = False
+            if qid is not None:
+                current = Block(qid, "heading")
+                blocks.append(current)
+                continue
+            if current is not None and current.area:
+                found = self._area_label(current, stripped)
+                if found is None:
+                    current.text.append(content.rstrip())
+                    continue
+                current = self._open(blocks, *found)
+                continue
+            if current is not None and self._box(current, stripped):
+                continue
+            if stripped.startswith(ANSWER_MARK):
+                if current is not None and current.qid in self.text_questions:
+                    current.area = True
+                    rest = stripped[len(ANSWER_MARK) :].strip()
+                    if rest:
+                        current.text.append(rest)
+                continue
+            if self.is_static(stripped, current.qid if current else None):
+                if current is not None and current.last_box is not None:
+                    mark, label = current.ticks[current.last_box]
+                    current.ticks[current.last_box] = (mark, f"{label} {stripped}")
+                continue
+            found = self.label(stripped)
+            if found is not None and not (found[1] == "" and self._names_option(current, stripped)):
+                current = self._open(blocks, found[0], found[1])
+                continue
+            if current is not None:
+                current.last_box = None
+                if current.qid in self.text_questions:
+                    current.text.append(content.rstrip())
+                else:
+                    current.typed.append(stripped)
+            elif depth == 0 and not replied:
+                unplaced += len(stripped.split())
+        return Scan(blocks, unplaced)
+
+    def _names_option(self, block: Block | None, stripped: str) -> bool:
+        """Whether a bare "1." under a choice question is its option "1", not a label."""
+        return block is not None and normalise(stripped) in self.options[block.qid]
+
+    def _open(self, blocks: list[Block], qid: str, rest: str) -> Block:
+        block = Block(qid, "label", area=qid in self.text_questions)
+        if rest:
+            (block.text if block.area else block.typed).append(rest)
+        blocks.append(block)
+        return block
+
+    def _area_label(self, block: Block, stripped: str) -> tuple[str, str] | None:
+        """A label that ends a free-text answer: "Q3:" always; "3." only forwards, at the top."""
+        found = self.label(stripped)
+        if found is None:
+            return None
+        qid, rest, form = found
+        if block.opened_by != "label":
+            return (qid, rest) if form == 1 else None
+        if self.order[qid] > self.order[block.qid]:
+            return qid, rest
+        block.suspect.append(stripped)
+        return None
+
+    def _box(self, block: Block, stripped: str) -> bool:
+        if stripped[:1] not in "[xX\u2713\u2714*\u2610\u2611\u2612":
+            return False
+        match = _BOX.match(stripped)
+        if match is None:
+            return False
+        label = match["label"].strip()
+        glyph = match["glyph"]
+        mark = ("" if glyph == "\u2610" else "x") if glyph else match["mark"].strip()
+        if match["pre"]:
+            mark = mark or "x"
+        if not mark:
+            trailing = _TRAILING_MARK.search(label)
+            if trailing and label not in self.labels[block.qid]:
+                mark, label = "x", label[: trailing.start()].strip()
+        block.ticks.append((mark, label))
+        block.last_box = len(block.ticks) - 1
+        return True
+
+    def _ends(self, stripped: str, lines: list[str], index: int) -> str | None:
+        """Whether this line ends every block: a rule, the end line, a reply header, ..."""
+        first = stripped[:1]
+        if first in "=_-*~#" and (_RULE.match(stripped) or stripped == END_LINE):
+            return "rule"
+        if first in "Rr" and _REFERENCE_LINE.match(stripped):
+            return "reference"
+        if (stripped[-1] == ":" or first == "-") and _REPLY_HEADER.match(stripped):
+            return "reply"
+        if first in "Oo" and _ON_LINE.match(stripped) and index + 1 < len(lines):
+            following = _QUOTE.sub("", lines[index + 1]).strip()
+            if _WROTE_END.search(following):
+                return "reply-2"
+        if first in "*FfVvDd" and _OUTLOOK_FROM.match(stripped):
+            ahead = (_QUOTE.sub("", line).strip() for line in lines[index + 1 : index + 5])
+            if any(_OUTLOOK_NEXT.match(line) for line in ahead):
+                return "reply"
+        return None
+
+
+def is_tick(mark: str) -> bool | None:
+    """``True`` for a tick, ``False`` for an empty box, ``None`` for a mark that is unclear."""
+    if not mark:
+        return False
+    return True if mark in _TICKS else None

@@ -1,0 +1,292 @@
+"""The PostgreSQL store's mailbox: the ``mail_*`` tables of migration 2.
+
+Finding the first copy of a message and storing the next one run under a transaction-scoped
+advisory lock per consultation, so hosts receiving the same message at once agree on which copy
+came first.  A sending is checked, recorded, granted and delivered under an advisory lock per
+respondent, so two invitation runs at once never both send to one person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import psycopg
+
+from surveykit.errors import StorageError
+from surveykit.mailbox import (
+    REVIEW_STATUSES,
+    NewMessage,
+    NewReview,
+    NewSending,
+    ReviewItem,
+    Sending,
+    StoredMessage,
+)
+from surveykit.storage import Grant, utc
+
+_MESSAGE_COLUMNS = (
+    "id, consultation, raw, received_at, source, sha256, message_id, duplicate_of, status, "
+    "respondent_id, version"
+)
+_REVIEW_COLUMNS = (
+    "id, consultation, message, reason, detail, created_at, respondent_id, status, resolved_at, "
+    "note, version"
+)
+_SENDING_COLUMNS = "consultation, respondent_id, kind, round, sent_at, message_id"
+
+
+def _ts(when: dt.datetime | None) -> dt.datetime | None:
+    return None if when is None else when.astimezone(dt.UTC)
+
+
+def _message(row: Sequence[Any]) -> StoredMessage:
+    mid, consultation, raw, received, source, sha, message_id, first, status, rid, version = row
+    return StoredMessage(
+        id=mid,
+        consultation=consultation,
+        raw=bytes(raw),
+        received_at=_ts(received),
+        source=source,
+        sha256=sha,
+        message_id=message_id,
+        duplicate_of=first,
+        status=status,
+        respondent_id=rid,
+        version=version,
+    )
+
+
+def _review(row: Sequence[Any]) -> ReviewItem:
+    iid, consultation, message, reason, detail, created, rid, status, resolved, note, version = row
+    return ReviewItem(
+        id=iid,
+        consultation=consultation,
+        message=message,
+        reason=reason,
+        detail=detail,
+        created_at=_ts(created),
+        respondent_id=rid,
+        status=status,
+        resolved_at=_ts(resolved),
+        note=note,
+        version=version,
+    )
+
+
+def _sending(row: Sequence[Any]) -> Sending:
+    consultation, rid, kind, round_, sent, message_id = row
+    return Sending(consultation, rid, kind, round_, _ts(sent), message_id)
+
+
+class PostgresMailbox:
+    """Mixin for :class:`~surveykit_postgres.store.PostgresStore`, using its pool and retries."""
+
+    _run: Callable[..., Any]
+    _read: Callable[..., list[tuple]]
+
+    # Raw messages ---------------------------------------------------------------------------
+
+    def add_message(self, new: NewMessage) -> StoredMessage:
+        def store(conn: psycopg.Connection) -> StoredMessage:
+            conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                (f"surveykit mail {new.consultation}",),
+            )
+            row = conn.execute(
+                "WITH first AS (SELECT min(id) AS id FROM mail_messages "
+                "WHERE consultation = %(c)s AND (sha256 = %(sha)s OR message_id = %(mid)s)) "
+                "INSERT INTO mail_messages (consultation, raw, received_at, source, sha256, "
+                "message_id, duplicate_of) SELECT %(c)s, %(raw)s, %(at)s, %(source)s, %(sha)s, "
+                f"%(mid)s, first.id FROM first RETURNING {_MESSAGE_COLUMNS}",
+                {
+                    "c": new.consultation,
+                    "raw": new.raw,
+                    "at": utc(new.received_at),
+                    "source": new.source,
+                    "sha": new.sha256,
+                    "mid": new.message_id,
+                },
+            ).fetchone()
+            return _message(row)
+
+        return self._run(store)
+
+    def message(self, message_id: int) -> StoredMessage | None:
+        rows = self._read(
+            f"SELECT {_MESSAGE_COLUMNS} FROM mail_messages WHERE id = %s", (message_id,)
+        )
+        return _message(rows[0]) if rows else None
+
+    def pending_messages(self, consultation: str) -> list[StoredMessage]:
+        rows = self._read(
+            f"SELECT {_MESSAGE_COLUMNS} FROM mail_messages "
+            "WHERE consultation = %s AND status = 'pending' ORDER BY id",
+            (consultation,),
+        )
+        return [_message(row) for row in rows]
+
+    def message_submitted(self, message_id: int, respondent_id: str, version: int) -> None:
+        changed = self._run(
+            lambda conn: (
+                conn.execute(
+                    "UPDATE mail_messages SET status = 'submitted', respondent_id = %s, "
+                    "version = %s WHERE id = %s",
+                    (respondent_id, version, message_id),
+                ).rowcount
+            ),
+            respondent_id=respondent_id,
+        )
+        if not changed:
+            raise StorageError(f"no stored message {message_id}")
+
+    # Review queue ---------------------------------------------------------------------------
+
+    def add_review(self, new: NewReview) -> ReviewItem:
+        def queue(conn: psycopg.Connection) -> ReviewItem:
+            changed = conn.execute(
+                "UPDATE mail_messages SET status = 'review', respondent_id = %s WHERE id = %s",
+                (new.respondent_id, new.message),
+            ).rowcount
+            if not changed:
+                raise StorageError(f"no stored message {new.message}; nothing was queued")
+            row = conn.execute(
+                "INSERT INTO mail_reviews (consultation, message, reason, detail, created_at, "
+                f"respondent_id) VALUES (%s, %s, %s, %s, %s, %s) RETURNING {_REVIEW_COLUMNS}",
+                (
+                    new.consultation,
+                    new.message,
+                    new.reason,
+                    new.detail,
+                    utc(new.created_at),
+                    new.respondent_id,
+                ),
+            ).fetchone()
+            return _review(row)
+
+        return self._run(queue, respondent_id=new.respondent_id)
+
+    def review_item(self, item_id: int) -> ReviewItem | None:
+        rows = self._read(f"SELECT {_REVIEW_COLUMNS} FROM mail_reviews WHERE id = %s", (item_id,))
+        return _review(rows[0]) if rows else None
+
+    def review_items(self, consultation: str, status: str | None = "open") -> list[ReviewItem]:
+        rows = self._read(
+            f"SELECT {_REVIEW_COLUMNS} FROM mail_reviews "
+            "WHERE consultation = %(c)s AND (%(s)s::text IS NULL OR status = %(s)s) ORDER BY id",
+            {"c": consultation, "s": status},
+        )
+        return [_review(row) for row in rows]
+
+    def resolve_review(
+        self,
+        item_id: int,
+        *,
+        status: str,
+        note: str,
+        resolved_at: dt.datetime,
+        respondent_id: str | None = None,
+        version: int | None = None,
+    ) -> ReviewItem:
+        if status not in REVIEW_STATUSES[1:]:
+            raise StorageError(f"a review item is resolved as accepted or rejected, not {status}")
+
+        def resolve(conn: psycopg.Connection) -> ReviewItem:
+            row = conn.execute(
+                "SELECT status FROM mail_reviews WHERE id = %s FOR UPDATE", (item_id,)
+            ).fetchone()
+            if row is None:
+                raise StorageError(f"there is no review item {item_id}")
+            if row[0] != "open":
+                raise StorageError(f"review item {item_id} was already {row[0]}")
+            resolved = conn.execute(
+                "UPDATE mail_reviews SET status = %s, note = %s, resolved_at = %s, "
+                "respondent_id = coalesce(%s, respondent_id), version = %s WHERE id = %s "
+                f"RETURNING {_REVIEW_COLUMNS}",
+                (status, note, utc(resolved_at), respondent_id, version, item_id),
+            ).fetchone()
+            return _review(resolved)
+
+        return self._run(resolve, respondent_id=respondent_id)
+
+    # Sendings -------------------------------------------------------------------------------
+
+    def record_sending(
+        self, sending: NewSending, grant: Grant | None, deliver: Callable[[], None]
+    ) -> Sending | None:
+        delivered: list[bool] = []
+
+        def send(conn: psycopg.Connection) -> Sending | None:
+            if delivered:
+                # Never deliver twice, even if the store's retry loop runs this again.
+                raise StorageError("the sending was delivered but could not be recorded")
+            conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                (f"surveykit sending {sending.respondent_id}",),
+            )
+            done = conn.execute(
+                "SELECT 1 FROM mail_sendings WHERE respondent_id = %s AND kind = %s AND round = %s",
+                (sending.respondent_id, sending.kind, sending.round),
+            ).fetchone()
+            if done:
+                return None
+            if grant is not None:
+                _grant(conn, grant)
+            row = conn.execute(
+                f"INSERT INTO mail_sendings ({_SENDING_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s) "
+                f"RETURNING {_SENDING_COLUMNS}",
+                (
+                    sending.consultation,
+                    sending.respondent_id,
+                    sending.kind,
+                    sending.round,
+                    utc(sending.sent_at),
+                    sending.message_id,
+                ),
+            ).fetchone()
+            delivered.append(True)
+            deliver()
+            return _sending(row)
+
+        return self._run(send, respondent_id=sending.respondent_id)
+
+    def sendings(self, consultation: str, respondent_id: str | None = None) -> list[Sending]:
+        rows = self._read(
+            f"SELECT {_SENDING_COLUMNS} FROM mail_sendings WHERE consultation = %(c)s "
+            "AND (%(r)s::text IS NULL OR respondent_id = %(r)s) "
+            "ORDER BY sent_at, respondent_id, kind, round",
+            {"c": consultation, "r": respondent_id},
+        )
+        return [_sending(row) for row in rows]
+
+
+def _grant(conn: psycopg.Connection, grant: Grant) -> None:
+    """What :meth:`PostgresStore.grant` does for one grant, inside the caller's transaction."""
+    r = grant.respondent
+    conn.execute(
+        "INSERT INTO respondents (id, consultation, authority, authority_type, role, name, "
+        "email, consent, origin, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (id) DO NOTHING",
+        (
+            r.id,
+            r.consultation,
+            r.authority,
+            r.authority_type,
+            r.role,
+            r.name,
+            r.email,
+            r.consent,
+            r.origin,
+            utc(r.created_at),
+        ),
+    )
+    issued = utc(grant.issued_at)
+    conn.execute(
+        "UPDATE tokens SET revoked_at = %s WHERE respondent_id = %s AND revoked_at IS NULL",
+        (issued, r.id),
+    )
+    conn.execute(
+        "INSERT INTO tokens (hash, respondent_id, issued_at) VALUES (%s, %s, %s)",
+        (grant.token_hash, r.id, issued),
+    )

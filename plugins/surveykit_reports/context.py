@@ -1,0 +1,154 @@
+"""What an aggregator works from: the consultation, its store, and the counts rolled up.
+
+The store counts once (:meth:`surveykit.storage.Store.tally`, in SQL where it can) at the grain
+of question, value, role, authority type and authority; :class:`Counts` rolls that up into any
+cell a table needs, with the number of respondents *and* of distinct authorities in it, and
+derives "not answered" and "not shown" from who was shown each question.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from functools import cached_property
+from typing import Any
+
+from attrs import define
+
+from surveykit import Consultation
+from surveykit.model import Publication
+from surveykit.storage import ReportRow, Store, TallyPlan, TallyRow
+from surveykit.tally import ALL, RESPONDENTS, SHOWN, WEEK, unit_of
+
+from .disclosure import Count
+from .model import NOT_ANSWERED, NOT_SHOWN
+from .redact import Redactor
+
+__all__ = ["Context", "Counts"]
+
+Group = tuple[str, str, str]  # role, authority type, authority unit
+
+
+class Counts:
+    """Rolled-up counts of current responses, from the store's :class:`TallyRow` rows."""
+
+    def __init__(self, plan: TallyPlan, rows: Iterator[TallyRow]) -> None:
+        self.plan = plan
+        #: question -> value -> (role, type, unit) -> responses
+        self.cells: dict[str, dict[str, dict[Group, int]]] = defaultdict(lambda: defaultdict(dict))
+        for row in rows:
+            self.cells[row.question][row.value][(row.role, row.authority_type, row.unit)] = row.n
+        self._derive()
+
+    def _derive(self) -> None:
+        totals = self.cells[ALL][ALL]
+        conditional = {q for q, _ in self.plan.conditions}
+        for qid in self.plan.counted:
+            values = self.cells[qid]
+            shown = values.pop(SHOWN, {}) if qid in conditional else totals
+            if qid in self.plan.multiple:
+                answered = values.pop(RESPONDENTS, {})
+            else:
+                answered = defaultdict(int)
+                for by_group in values.values():
+                    for group, n in by_group.items():
+                        answered[group] += n
+            blank = {g: shown.get(g, 0) - answered.get(g, 0) for g in shown}
+            values[NOT_ANSWERED] = {g: n for g, n in blank.items() if n > 0}
+            if qid in conditional:
+                hidden = {g: n - shown.get(g, 0) for g, n in totals.items()}
+                values[NOT_SHOWN] = {g: n for g, n in hidden.items() if n > 0}
+
+    def values(self, question: str) -> list[str]:
+        """The values seen for a question (option values, ``_answered``, not answered...)."""
+        return list(self.cells.get(question, {}))
+
+    def count(
+        self,
+        question: str,
+        value: str,
+        role: str | None = None,
+        authority_type: str | None = None,
+    ) -> Count:
+        """Responses and distinct authorities under a question and value, for a role or type."""
+        by_group = self.cells.get(question, {}).get(value, {})
+        n = 0
+        units = set()
+        for (g_role, g_type, unit), m in by_group.items():
+            if (role is None or g_role == role) and (
+                authority_type is None or g_type == authority_type
+            ):
+                n += m
+                units.add(unit)
+        return Count(n, len(units), (question, value, role, authority_type))
+
+    def total(self, role: str | None = None, authority_type: str | None = None) -> Count:
+        """Every current response (of a role or type)."""
+        return self.count(ALL, ALL, role, authority_type)
+
+    def groups(self, dimension: str) -> list[str]:
+        """The roles (``dimension="role"``) or authority types seen among responses."""
+        index = 0 if dimension == "role" else 1
+        return sorted({g[index] for g in self.cells[ALL][ALL]})
+
+    def weeks(self) -> list[str]:
+        return sorted(self.cells.get(WEEK, {}))
+
+
+@define
+class Context:
+    """Handed to every aggregator: read what you need, cached so it is counted once."""
+
+    consultation: Consultation
+    store: Store
+    threshold: int
+    internal: bool = False
+    progress: Callable[[int, int], None] | None = None
+    #: Upper bound on quotes per question in a public digest, chosen by text hash, not time.
+    max_quotes: int = 200
+
+    @property
+    def id(self) -> str:
+        return self.consultation.metadata.id
+
+    @cached_property
+    def plan(self) -> TallyPlan:
+        return TallyPlan.of(self.consultation)
+
+    @cached_property
+    def counts(self) -> Counts:
+        return Counts(self.plan, self.store.tally(self.plan))
+
+    def rows(self, *, answer_in: tuple[str, Any] | None = None) -> Iterator[ReportRow]:
+        """Current responses with who sent them, streamed."""
+        return self.store.iter_report_rows(self.id, answer_in=answer_in)
+
+    @cached_property
+    def publication(self) -> Publication:
+        return self.consultation.publication
+
+    @cached_property
+    def naming_units(self) -> frozenset[str]:
+        """Authority units that may be named: every response from them permits it."""
+        question = self.publication.consent_question
+        if question is None or not self.publication.name_authority:
+            return frozenset()
+        permits = set(self.publication.name_authority)
+        allowed: set[str] = set()
+        refused: set[str] = set()
+        for unit, value in self.store.authority_consents(self.id, question):
+            (allowed if value in permits else refused).add(unit)
+        return frozenset(allowed - refused)
+
+    @cached_property
+    def redactor(self) -> Redactor:
+        """Redacts contact details, respondents' names, and authorities that may not be named."""
+        people: set[str] = set()
+        authorities: dict[str, str] = {}
+        for kind, name in self.store.names(self.id):
+            if kind == "person":
+                people.add(name)
+            else:
+                authorities.setdefault(unit_of(name, ""), name)
+        allowed = [name for unit, name in authorities.items() if unit in self.naming_units]
+        return Redactor.build(people, authorities.values(), allowed)

@@ -1,0 +1,186 @@
+"""The published report as data: frozen attrs classes that exporters (JSON, CSV, HTML) read.
+
+Everything in a :class:`Report` built with ``internal=False`` has already passed disclosure
+control (see docs/disclosure.md): exporters write what they are given and never need to decide
+what may be shown.  A suppressed cell has ``count=None`` and says why in ``suppressed``.
+
+Every table is additive: each row total is the sum of its row, each column total the sum of its
+column, the grand total the sum of everything.  "Not answered" (the question was shown but left
+blank) and "not shown" (routing skipped it) are rows of their own, with the values
+:data:`NOT_ANSWERED` and :data:`NOT_SHOWN`, so the totals are always every response counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Literal
+
+from attrs import field, frozen
+
+__all__ = [
+    "ANSWERED",
+    "NOT_ANSWERED",
+    "NOT_SHOWN",
+    "PRIMARY",
+    "SECONDARY",
+    "Cell",
+    "Digest",
+    "Heading",
+    "IdentifiedResponse",
+    "Quote",
+    "Report",
+    "Suppression",
+    "Table",
+]
+
+#: Row value for responses to which the question was shown but which left it blank.
+NOT_ANSWERED = "_not_answered"
+#: Row value for responses to which routing (``shown_if``) never showed the question.
+NOT_SHOWN = "_not_shown"
+#: Row value, in free-text questions' count tables, for responses that wrote something.
+ANSWERED = "_answered"
+
+#: Suppressed because the cell itself is small (fewer than ``k`` respondents or authorities).
+PRIMARY = "primary"
+#: Suppressed only so that a primary suppression cannot be worked out from the totals.
+SECONDARY = "secondary"
+Suppression = Literal["primary", "secondary"]
+
+
+@frozen
+class Heading:
+    """A row or column of a table: the stored ``value`` and the ``label`` people read."""
+
+    value: str
+    label: str
+
+
+@frozen
+class Cell:
+    """One published count.  ``count`` is ``None`` exactly when ``suppressed`` is set.
+
+    ``percent`` is the count as a percentage of its *column total* (one decimal), and ``None``
+    when either is suppressed, so a percentage never reveals a hidden figure.
+    """
+
+    count: int | None
+    suppressed: Suppression | None = None
+    percent: float | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.suppressed is None
+
+
+@frozen
+class Table:
+    """A two-way table of counts, already protected.
+
+    ``cells[i][j]`` is the count for ``rows[i]`` and ``columns[j]``.  One-way tables (counts of a
+    single question) have a single column.  ``aggregator`` names the aggregator that made it
+    (``counts``, ``crosstab``, ``coverage``, ``timeline`` or a plugin's); ``unit`` says what is
+    counted (``"responses"`` or ``"authorities"``).
+    """
+
+    id: str
+    title: str
+    aggregator: str
+    row_label: str
+    column_label: str
+    rows: tuple[Heading, ...]
+    columns: tuple[Heading, ...]
+    cells: tuple[tuple[Cell, ...], ...]
+    row_totals: tuple[Cell, ...]
+    column_totals: tuple[Cell, ...]
+    grand_total: Cell
+    question: str | None = None
+    unit: str = "responses"
+    notes: tuple[str, ...] = ()
+
+    def cell(self, row: str, column: str) -> Cell:
+        """The cell at a row value and a column value."""
+        i = next(n for n, h in enumerate(self.rows) if h.value == row)
+        j = next(n for n, h in enumerate(self.columns) if h.value == column)
+        return self.cells[i][j]
+
+    def all_cells(self) -> Iterator[Cell]:
+        """Every published figure: inner cells, row totals, column totals, grand total."""
+        for row in self.cells:
+            yield from row
+        yield from self.row_totals
+        yield from self.column_totals
+        yield self.grand_total
+
+
+@frozen
+class Quote:
+    """A free-text answer that may be published: redacted, with its authority only if allowed.
+
+    ``attribution`` is the authority's name when the respondent consented to naming it, else
+    ``None``.  In an internal report it is "authority (role)" for every answer.
+    """
+
+    text: str
+    attribution: str | None = None
+
+
+@frozen
+class Digest:
+    """The publishable free text of one question.
+
+    Quotes come only from respondents who consented to quotation, sorted by their text (an
+    order that says nothing about who answered or when).  ``withheld_count`` is how many
+    answers were left out for want of consent, made coarse: ``0`` when none were, ``None`` when
+    fewer than the threshold were, otherwise rounded down to a multiple of the threshold.
+    """
+
+    question: str
+    title: str
+    text: str
+    quotes: tuple[Quote, ...]
+    withheld_count: int | None = 0
+    notes: tuple[str, ...] = ()
+
+
+@frozen
+class IdentifiedResponse:
+    """Internal reports only: which authority and role a response came from, and its consent."""
+
+    authority: str
+    authority_type: str
+    role: str
+    name: str = field(repr=False)
+    consent: str | None
+    channel: str
+    received_on: dt.date
+
+
+@frozen
+class Report:
+    """Everything a consultation's report publishes.
+
+    ``internal=True`` reports skip suppression and name everyone; they are for the organisation
+    running the consultation, never for publication, and every exporter must say so on them.
+    ``threshold`` is the ``k`` used; ``timeline`` counts responses by week.
+    """
+
+    consultation: str
+    title: str
+    threshold: int
+    internal: bool
+    generated_on: dt.date
+    responses: Cell
+    tables: tuple[Table, ...] = ()
+    coverage: tuple[Table, ...] = ()
+    digests: tuple[Digest, ...] = ()
+    timeline: Table | None = None
+    notes: tuple[str, ...] = ()
+    identities: tuple[IdentifiedResponse, ...] = ()
+
+    def all_tables(self) -> Iterator[Table]:
+        """Every table in the report, in order: question tables, coverage, then the timeline."""
+        yield from self.tables
+        yield from self.coverage
+        if self.timeline is not None:
+            yield self.timeline

@@ -1,0 +1,302 @@
+"""Counting current responses for reports: what to count, and a portable way to count it.
+
+A report needs, for every question, how many responses gave each option (or wrote something),
+left it unanswered, or were never shown it, split by the respondent's role and authority type,
+and for every cell *which authorities* it holds (a council's leader and chief executive are one
+authority).  Stores count at one fine grain, :class:`TallyRow`: a count per question, value,
+role, authority type and authority *unit*; the report rolls those up.  The number of rows grows
+with the number of authorities and options, never with the number of responses, so a store can
+count in SQL and hand back a small result, and the portable :func:`tally_rows` streams.
+
+The values a row can carry besides an option value:
+
+- ``ANSWERED``: a question without options (free text) was answered;
+- ``RESPONDENTS``: for a question with several answers (``multi``), one per responding answer
+  set, since option counts then add up to more than the respondents;
+- ``SHOWN``: for a question with a ``shown_if``, one per response that was shown it;
+- ``ALL`` under question ``ALL``: one per response; ``WEEK`` rows count responses by the
+  Monday (in the consultation's time zone) of the week they were received.
+
+Stored answers are always cleaned, so a question's condition evaluated on them says whether it
+was shown, and an absent answer to a shown question is "not answered".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from attrs import field, frozen
+
+from .conditions import Condition, compile_condition, references
+from .model import Consultation
+from .plugins import Registry, get_plugins
+
+__all__ = [
+    "ALL",
+    "ANSWERED",
+    "RESPONDENTS",
+    "SHOWN",
+    "WEEK",
+    "ReportRow",
+    "TallyPlan",
+    "TallyRow",
+    "TextRow",
+    "choose_texts",
+    "tally_rows",
+    "text_rank",
+    "unit_of",
+    "week_of",
+]
+
+ANSWERED = "_answered"
+RESPONDENTS = "_respondents"
+SHOWN = "_shown"
+ALL = "_all"
+WEEK = "_week"
+
+
+def unit_of(authority: str, respondent_id: str) -> str:
+    """The authority a response counts towards: its name, trimmed and lower-cased.
+
+    A respondent with no authority is a unit of their own.  The SQL backends compute the same
+    thing as ``lower(trim(authority))``.
+    """
+    name = authority.strip(" ").lower()
+    return name if name else f"id:{respondent_id}"
+
+
+def week_of(when: dt.datetime, zone: Any) -> str:
+    """The ISO date of the Monday starting the week ``when`` falls in, in time zone ``zone``."""
+    day = when.astimezone(zone).date()
+    return (day - dt.timedelta(days=day.weekday())).isoformat()
+
+
+@frozen
+class ReportRow:
+    """One current response with what reports need to know about who sent it.
+
+    Only ever read inside report building: ``name`` is used to redact the respondent's own name
+    from their words, never published.
+    """
+
+    respondent_id: str
+    answers: dict[str, Any]
+    role: str
+    authority_type: str
+    authority: str
+    origin: str
+    channel: str
+    received_at: dt.datetime
+    name: str = field(default="", repr=False)
+
+    @property
+    def unit(self) -> str:
+        return unit_of(self.authority, self.respondent_id)
+
+
+class TextRow(NamedTuple):
+    """A free-text answer chosen for a digest, with who wrote it and how many could have been.
+
+    ``answered`` is how many responses passing the filter answered ``question`` at all.
+    """
+
+    question: str
+    text: str
+    respondent_id: str
+    name: str
+    authority: str
+    consent: Any
+    answered: int
+
+
+def text_rank(question: str, text: str) -> str:
+    """The order in which free-text answers are chosen: a hash of the text, never time or
+    author, so a selection says nothing about who answered or when.  SQL backends compute the
+    same ``md5`` hex."""
+    return hashlib.md5(f"{question}:{text}".encode()).hexdigest()
+
+
+def choose_texts(
+    rows: Iterable[ReportRow], questions: Iterable[str], consent: str | None, limit: int
+) -> Iterator[TextRow]:
+    """The ``limit`` lowest-ranked non-blank answers to each question: the portable way."""
+    chosen: dict[str, list[tuple[str, str, ReportRow, str]]] = {q: [] for q in questions}
+    answered = dict.fromkeys(chosen, 0)
+    prefixes = {qid: f"{qid}:".encode() for qid in chosen}
+    md5 = hashlib.md5
+    for row in rows:
+        for qid, heap in chosen.items():
+            text = row.answers.get(qid)
+            if text.__class__ is not str or not text.strip():
+                continue
+            answered[qid] += 1
+            rank = md5(prefixes[qid] + text.encode()).hexdigest()  # text_rank, inlined
+            item = (rank, row.respondent_id, row, text)
+            if len(heap) < limit:
+                heapq.heappush(heap, _Largest(item))
+            elif item < heap[0].item:
+                heapq.heapreplace(heap, _Largest(item))
+    for qid, heap in chosen.items():
+        for entry in sorted(heap, key=lambda e: e.item[:2]):
+            _, rid, row, text = entry.item
+            value = row.answers.get(consent) if consent else None
+            yield TextRow(qid, text, rid, row.name, row.authority, value, answered[qid])
+
+
+class _Largest:
+    """Inverts the order so ``heapq`` (a min-heap) keeps the largest kept item on top."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, item: tuple) -> None:
+        self.item = item
+
+    def __lt__(self, other: _Largest) -> bool:
+        return self.item[:2] > other.item[:2]
+
+
+class TallyRow(NamedTuple):
+    """``n`` responses counted under ``question`` and ``value`` for one role, type and unit."""
+
+    question: str
+    value: str
+    role: str
+    authority_type: str
+    unit: str
+    n: int
+
+
+@frozen
+class TallyPlan:
+    """What to count for a consultation: derived from its spec, shared by every backend.
+
+    ``counted`` are question ids in spec order (identifying questions left out);
+    ``options`` those whose answers are option values; ``multiple`` those whose answers are
+    lists of them; ``conditions`` the ``shown_if`` of each conditional counted question.
+    """
+
+    consultation: str
+    counted: tuple[str, ...]
+    options: frozenset[str]
+    multiple: frozenset[str]
+    conditions: tuple[tuple[str, Condition], ...]
+    timezone: str
+
+    @classmethod
+    def of(cls, consultation: Consultation, kinds: Registry[Any] | None = None) -> TallyPlan:
+        kinds = kinds if kinds is not None else get_plugins().kinds
+        skip = set(consultation.publication.identifying)
+        counted = tuple(q for q in consultation.questions if q.id not in skip)
+        multiple = frozenset(
+            q.id for q in counted if q.options and getattr(kinds.get(q.kind), "multiple", False)
+        )
+        return cls(
+            consultation=consultation.metadata.id,
+            counted=tuple(q.id for q in counted),
+            options=frozenset(q.id for q in counted if q.options),
+            multiple=multiple,
+            conditions=tuple((q.id, q.condition) for q in counted if q.condition is not None),
+            timezone=consultation.metadata.timezone,
+        )
+
+
+def tally_rows(plan: TallyPlan, rows: Iterable[ReportRow]) -> Iterator[TallyRow]:
+    """Count ``rows`` (current responses) in one streaming pass: the portable implementation.
+
+    Per response the work is a handful of C-level calls: a :class:`~collections.Counter` per
+    (role, type, authority) is updated with the response's (question, option) pairs and the
+    free texts it answered; which conditional questions it was shown is looked up by the
+    answers those conditions read, evaluated once per distinct combination.  Memory grows with
+    the number of groups, options and combinations, never with the number of responses.
+    """
+    zone = ZoneInfo(plan.timezone)
+    singles = tuple(q for q in plan.counted if q in plan.options and q not in plan.multiple)
+    multiple = tuple(q for q in plan.counted if q in plan.multiple)
+    texts = frozenset(plan.counted) - plan.options
+    compiled = [(q, compile_condition(c)) for q, c in plan.conditions]
+    read = tuple(sorted({ref for _, c in plan.conditions for ref in references(c)}))
+    shown_by: dict[tuple, tuple[str, ...]] = {}
+    weeks: dict[int, str] = {}
+    groups: dict[tuple[str, str, str], Counter] = {}
+    for row in rows:
+        answers = row.answers
+        group = (row.role, row.authority_type, row.unit)
+        counter = groups.get(group)
+        if counter is None:
+            counter = groups[group] = Counter()
+        minute = int(row.received_at.timestamp()) // 60
+        week = weeks.get(minute)
+        if week is None:
+            if len(weeks) > _CACHE_LIMIT:
+                weeks.clear()
+            week = weeks[minute] = week_of(row.received_at, zone)
+        counter[week] += 1
+        values = tuple(map(answers.get, singles))
+        try:
+            hash(values)
+        except TypeError:  # a list where one answer was expected: count it as its text
+            values = tuple(map(_hashable, values))
+        counter.update(zip(singles, values, strict=True))
+        counter.update(answers.keys() & texts)
+        for qid in multiple:
+            value = answers.get(qid)
+            if value.__class__ is list:
+                counter[(qid, RESPONDENTS)] += 1
+                counter.update((qid, str(item)) for item in value)
+            elif value is not None:
+                counter[(qid, str(value))] += 1
+        if compiled:
+            key = tuple(
+                _hashable(answers.get(q, _ABSENT)) if q in plan.options else q in answers
+                for q in read
+            )
+            shown = shown_by.get(key)
+            if shown is None:
+                if len(shown_by) > _CACHE_LIMIT:
+                    shown_by.clear()
+                seen = {
+                    q: (_thaw(v) if q in plan.options else "")
+                    for q, v in zip(read, key, strict=True)
+                    if v is not _ABSENT and v is not False
+                }
+                shown = shown_by[key] = tuple(
+                    (qid, SHOWN) for qid, condition in compiled if condition(seen)
+                )
+            counter.update(shown)
+    for (role, kind, unit), counter in groups.items():
+        for item, n in counter.items():
+            if item.__class__ is str:
+                if item in texts:
+                    yield TallyRow(item, ANSWERED, role, kind, unit, n)
+                else:  # a week
+                    yield TallyRow(WEEK, item, role, kind, unit, n)
+                    continue
+            else:
+                qid, value = item
+                if value is None:
+                    continue
+                if value.__class__ is not str:
+                    value = str(_thaw(value))
+                yield TallyRow(qid, value, role, kind, unit, n)
+        total = sum(n for item, n in counter.items() if item.__class__ is str and item not in texts)
+        yield TallyRow(ALL, ALL, role, kind, unit, total)
+
+
+#: Lookups kept at most this long, so memory stays flat over any number of responses.
+_CACHE_LIMIT = 100_000
+#: Marks an unanswered question in a condition's lookup key (``None`` could be an answer).
+_ABSENT = object()
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if value.__class__ is list else value
+
+
+def _thaw(value: Any) -> Any:
+    return list(value) if value.__class__ is tuple else value

@@ -1,0 +1,216 @@
+"""`surveykit report`: the command a consultation officer runs, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from exporttools import Deployment, parse_html, populate, sqlite_deployment
+
+from surveykit.cli import main
+from surveykit.storage import open_store
+from surveykit_reports.export import INTERNAL_MARK
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> Iterator[Deployment]:
+    deployment = sqlite_deployment(tmp_path_factory.mktemp("command"))
+    yield deployment
+    deployment.store.close()
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    status = main(["report", "specs/taking_stock.toml", *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch):
+    from exporttools import ROOT
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("SURVEYKIT_PROGRESS", raising=False)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "html"])
+def test_report_writes_each_format(capsys, made, tmp_path, fmt):
+    """Each format is written where --out says, with one line saying what was written."""
+    out = tmp_path / ("report" if fmt == "csv" else f"report.{fmt}")
+    status, stdout, stderr = _run(
+        capsys, "--db", made.store.url, "--format", fmt, "--out", str(out)
+    )
+    assert status == 0, stderr
+    assert stderr == ""
+    assert stdout.splitlines() == [stdout.strip()]
+    assert stdout.startswith("Wrote the public report on 'Taking stock' (48 responses, k = 5)")
+    assert out.is_dir() if fmt == "csv" else out.is_file()
+
+
+def test_an_existing_out_is_kept_without_force(capsys, made, tmp_path):
+    """An existing --out is refused in one line and left as it was; --force replaces it."""
+    out = tmp_path / "report.json"
+    out.write_text("precious")
+    status, stdout, stderr = _run(
+        capsys, "--db", made.store.url, "--format", "json", "--out", str(out)
+    )
+    assert status == 1
+    assert stdout == ""
+    assert stderr == f"Error: {out} already exists; choose another --out or add --force\n"
+    assert out.read_text() == "precious"
+    args = ("--db", made.store.url, "--format", "json", "--out", str(out), "--force")
+    status, _stdout, stderr = _run(capsys, *args)
+    assert status == 0, stderr
+    assert json.loads(out.read_text())["public"] is True
+
+
+def test_force_replaces_a_csv_folder(capsys, made, tmp_path):
+    """--force replaces a whole CSV folder, leaving no stray file from before."""
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "stale.csv").write_text("old")
+    args = ("--db", made.store.url, "--format", "csv", "--out", str(out), "--force")
+    status, _stdout, stderr = _run(capsys, *args)
+    assert status == 0, stderr
+    assert not (out / "stale.csv").exists()
+    assert (out / "tables.csv").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_internal_warns_and_suggests_a_name(capsys, made, tmp_path):
+    """--internal says INTERNAL on stderr and, for a name that does not, suggests one."""
+    out = tmp_path / "report.json"
+    args = ("--db", made.store.url, "--format", "json", "--out", str(out), "--internal")
+    status, stdout, stderr = _run(capsys, *args)
+    assert status == 0
+    assert f"Warning: {INTERNAL_MARK}." in stderr
+    assert "INTERNAL-report.json" in stderr
+    assert stdout.startswith("Wrote the INTERNAL report")
+    assert json.loads(out.read_text())["marking"] == INTERNAL_MARK
+    named = tmp_path / "INTERNAL-report.json"
+    args = ("--db", made.store.url, "--format", "json", "--out", str(named), "--internal")
+    status, _stdout, stderr = _run(capsys, *args)
+    assert status == 0
+    assert stderr == f"Warning: {INTERNAL_MARK}.\n"
+
+
+def test_threshold_is_used(capsys, made, tmp_path):
+    """--threshold sets k: a larger k never publishes more cells."""
+    suppressed = {}
+    for k in (5, 12):
+        out = tmp_path / f"k{k}.json"
+        args = (
+            "--db",
+            made.store.url,
+            "--format",
+            "json",
+            "--out",
+            str(out),
+            "--threshold",
+            str(k),
+        )
+        assert _run(capsys, *args)[0] == 0
+        data = json.loads(out.read_text())
+        assert data["threshold"] == k
+        suppressed[k] = sum(c["suppressed"] for t in data["tables"] for c in t["cells"])
+    assert suppressed[12] > suppressed[5]
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (("--db", "nosuch://x", "--format", "json"), 1, "Error: no storage backend for nosuch://"),
+        (("--format", "json", "--threshold", "0"), 2, "Error: Invalid value for '--threshold'"),
+        (("--format", "pdf"), 2, "Error: Invalid value for '--format'"),
+    ],
+)
+def test_mistakes_are_one_line(capsys, made, tmp_path, args, status, message):
+    """Bad input gives one line on stderr and a non-zero status, never a traceback."""
+    if "--db" not in args:
+        args = ("--db", made.store.url, *args)
+    code, _stdout, stderr = _run(capsys, *args, "--out", str(tmp_path / "r"))
+    assert code == status
+    assert message in stderr
+    assert "Traceback" not in stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_csv_wants_a_folder_name(capsys, made, tmp_path):
+    """--format csv with an --out ending in .csv is refused: it writes a folder, not a file."""
+    out = tmp_path / "report.csv"
+    status, _stdout, stderr = _run(
+        capsys, "--db", made.store.url, "--format", "csv", "--out", str(out)
+    )
+    assert status == 1
+    assert (
+        stderr
+        == "Error: --format csv writes a folder of CSV files: give --out a folder, such as report\n"
+    )
+    assert not out.exists()
+
+
+def test_missing_folder_is_one_line(capsys, made, tmp_path):
+    """An --out in a folder that does not exist is refused clearly."""
+    out = tmp_path / "no" / "such" / "report.html"
+    status, _stdout, stderr = _run(
+        capsys, "--db", made.store.url, "--format", "html", "--out", str(out)
+    )
+    assert status == 1
+    assert stderr.startswith("Error: cannot write")
+    assert len(stderr.splitlines()) == 1
+
+
+def test_progress_bar_is_drawn_when_asked(capsys, made, tmp_path, monkeypatch):
+    """With SURVEYKIT_PROGRESS=1 the bar is drawn on stderr; stdout stays the one result line."""
+    monkeypatch.setenv("SURVEYKIT_PROGRESS", "1")
+    out = tmp_path / "report.html"
+    status, stdout, stderr = _run(
+        capsys, "--db", made.store.url, "--format", "html", "--out", str(out)
+    )
+    assert status == 0
+    assert "Building the report" in stderr
+    assert len(stdout.splitlines()) == 1
+
+
+def test_postgresql_gives_the_same_report_as_sqlite(capsys, made, postgres_factory, tmp_path):
+    """The same deployment stored in PostgreSQL exports byte for byte the same JSON."""
+    with postgres_factory() as store:
+        populate(store)
+        for name, url in (("pg", store.url), ("sqlite", made.store.url)):
+            args = ("--db", url, "--format", "json", "--out", str(tmp_path / f"{name}.json"))
+            assert _run(capsys, *args)[0] == 0
+    assert (tmp_path / "pg.json").read_text() == (tmp_path / "sqlite.json").read_text()
+
+
+def test_a_failed_write_leaves_nothing_behind(capsys, made, tmp_path, monkeypatch):
+    """A disk error half-way through is one line; neither --out nor a temporary file is left."""
+    from surveykit_reports import export
+
+    def half_then_fail(report, path):
+        path.write_text("{ half a report")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(export.FORMATS, "json", half_then_fail)
+    out = tmp_path / "report.json"
+    status, _stdout, stderr = _run(
+        capsys, "--db", made.store.url, "--format", "json", "--out", str(out)
+    )
+    assert status == 1
+    assert stderr == f"Error: cannot write {out}: No space left on device\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_too_few_responses_publish_no_total(capsys, tmp_path):
+    """With fewer responses than k, even the number of responses is not published."""
+    with open_store(f"sqlite:///{tmp_path}/few.db?synchronous=normal") as store:
+        populate(store, people=3)
+        out = tmp_path / "few.html"
+        status, stdout, stderr = _run(
+            capsys, "--db", store.url, "--format", "html", "--out", str(out)
+        )
+    assert status == 0, stderr
+    assert "(too few responses to publish, k = 5)" in stdout
+    tree = parse_html(out.read_text(encoding="utf-8"))
+    assert tree.find("header").text().startswith("Consultation report Taking stock [c] responses")
+    assert "3" not in tree.find("header").text()
