@@ -49,6 +49,8 @@ bench: $(STAMP) $(ASSETS_STAMP)
 	$(PY) benchmarks/engine.py
 	$(PY) benchmarks/http.py
 	$(PY) benchmarks/storage.py
+	$(PY) benchmarks/email.py
+	$(PY) benchmarks/report.py
 
 clean:
 	rm -rf $(VENV) site build plugins/surveykit_html/static $(ASSETS)/node_modules

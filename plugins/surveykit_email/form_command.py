@@ -19,9 +19,11 @@ __all__ = ["COMMANDS", "email_form_command"]
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--token",
+    envvar="SURVEYKIT_TOKEN",
     metavar="TOKEN",
-    help="A respondent's token or link: the form then carries their reference (needs --db). "
-    "The token itself is never written, except inside the link when --base-url is given.",
+    help="A respondent's token or link: the form then carries their reference (needs --db; "
+    "default: $SURVEYKIT_TOKEN, which keeps it out of your shell history).  The token itself "
+    "is never written, except inside the link when --base-url is given.",
 )
 @click.option(
     "--db",

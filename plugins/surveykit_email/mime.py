@@ -93,12 +93,14 @@ def _decoded(part: Message) -> str:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
-    charset = _charset(part.get_param("charset") if part.get_params() else None)
+    params = {str(k).lower(): v for k, v in part.get_params() or []}
+    charset = _charset(
+        email.utils.collapse_rfc2231_value(params["charset"]) if "charset" in params else None
+    )
     try:
         text = payload.decode(charset, "replace")
     except (LookupError, UnicodeError, ValueError):
         text = payload.decode("utf-8", "replace")
-    params = dict(part.get_params() or [])
     if part.get_content_subtype() == "plain" and str(params.get("format", "")).lower() == "flowed":
         text = unflow(text, str(params.get("delsp", "")).lower() == "yes")
     return text

@@ -204,7 +204,7 @@ def compose(
         lines += ["", f"    {link}", "", "Or reply to this email with the form below filled in."]
     else:
         lines += ["", "Please reply to this email with the form below filled in."]
-    lines += ["", write_form(consultation, reference=reference, link=link)]
+    lines += ["", write_form(consultation, reference=reference)]
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((respondent.name, respondent.email))

@@ -229,12 +229,14 @@ class ReplyReader:
         if qid not in self.matchers:
             if block.suspect:
                 message = (
-                    f"{self._title(qid)}: the answer has a line {block.suspect[0][:60]!r} that may "
-                    "be the answer to an earlier question"
+                    f"{self._title(qid)}: the answer runs into a line {block.suspect[0][:60]!r} "
+                    "that may belong to another question or to the form"
                 )
                 return None, [ReplyProblem("unclear_text", message, qid)]
             text = block.answer_text
             return (text or None), []
+        if not block.typed and not any(mark for mark, _ in block.ticks):
+            return None, []  # the form's own empty boxes: nothing chosen here
         matcher = self.matchers[qid]
         troubles: list[ReplyProblem] = []
         chosen: list[str] = []

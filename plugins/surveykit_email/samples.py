@@ -96,7 +96,8 @@ class Style:
     ``variant`` indexing :func:`typed_variants`; ``same_line``: free-text answers started on
     the "Your answer:" line itself.  For hostile tests: ``comments`` adds a line of comment
     after a choice answer, ``typos`` puts one wrong character into a typed option (question,
-    position, character), ``unclear`` ticks boxes with "[?]".
+    position, character), ``unclear`` ticks boxes with "[?]".  ``intros``: the form quoted is
+    the long one, with each section's introduction.
     """
 
     form: str = "quoted"
@@ -118,6 +119,7 @@ class Style:
     comments: tuple[tuple[str, str], ...] = ()
     typos: tuple[tuple[str, int, str], ...] = ()
     unclear: frozenset[str] = frozenset()
+    intros: bool = False
 
 
 def _answer_lines(question: Question, value: Any, style: Style) -> list[str]:
@@ -171,7 +173,14 @@ def _fill(
     lines = form.split("\n")
     for index, line in enumerate(lines):
         if line and not line.startswith(" "):
-            current = next((q for h, q in by_heading.items() if line.startswith(h)), current)
+            current = next(
+                (
+                    q
+                    for h, q in by_heading.items()
+                    if line.startswith(h) and line[len(h) :].startswith(q.text[:12])
+                ),
+                current,
+            )
         answering = current is not None and current.id in style.inline and current.id in answers
         if not answering or current is None:
             out.append((False, line))
@@ -241,7 +250,7 @@ def write_body(
     if closing:
         parts += ["", closing]
     if style.form != "none":
-        form = write_form(consultation, reference=reference)
+        form = write_form(consultation, reference=reference, intros=style.intros)
         filled = _fill(consultation, form, answers, style)
         parts.append("")
         if style.form == "outlook":

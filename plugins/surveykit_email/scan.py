@@ -16,7 +16,9 @@ Outlook From/Sent block) and at a signature ("-- ", "Kind regards,", "Sent from 
 Text after a signature is skipped until quoted text or the form starts again.  Inside a
 free-text answer a line like "2. more money" is part of the answer, not a new label, unless it is
 written "Q2:" or "Question 2 -", or (in answers written at the top of a reply) it names a later
-question; one naming an earlier question there is *suspect*, and the answer goes to review.
+question; one naming an earlier question there is *suspect*, and the answer goes to review.  So
+is an answer that runs into the form's own wording (a line of it, "Your answer:", a box): a
+heading was missed, or the form was pasted below the answers without a reply header.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ _TICKS = frozenset("xX*+#vVyY\u2713\u2714\u2715\u2716\u2717\u2718\u2022\u25cf\u2
 }
 _REPLY_HEADER = re.compile(
     r"^(?:-{2,}\s*original message\s*-{2,}|-{2,}\s*forwarded message\s*-{2,}"
-    r"|begin forwarded message:|on\s.{0,200}\bwrote:|.{0,200}<[^<>\s]+@[^<>\s]+>\s*wrote:"
+    r"|begin forwarded message:|on\s.{0,200}\bwrote:"
+    r"|.{0,200}<[^<>\s]{1,254}@[^<>\s]{1,254}>\s*wrote:"
     r"|le .{0,200} a \u00e9crit ?:"
     r"|am .{0,200} schrieb .{0,200}:)$",
     re.IGNORECASE,
@@ -91,6 +94,8 @@ class Block:
     @property
     def answer_text(self) -> str:
         """The free text written in this block, dedented, with blank edges trimmed."""
+        if not self.text:
+            return ""
         lines = [line.rstrip() for line in self.text]
         return textwrap.dedent("\n".join(lines)).strip("\n").strip()
 
@@ -249,6 +254,17 @@ class FormScanner:
                     current.text.append("")
                 continue
             role = self._form_lines.get(stripped)
+            if (
+                role is not None
+                and current is not None
+                and current.area
+                and _runs_into_form(role, stripped)
+            ):
+                # A free-text answer has run into the form's own wording: a heading was missed,
+                # or the form was pasted below without a reply header.
+                current.suspect.append(stripped)
+                current = None
+                continue
             if role is not None and (current is None or not current.area or role[0] != "static"):
                 kind, detail = role
                 if kind == "heading":
@@ -395,6 +411,17 @@ class FormScanner:
             if any(_OUTLOOK_NEXT.match(line) for line in ahead):
                 return "reply"
         return None
+
+
+def _runs_into_form(role: tuple[str, str], stripped: str) -> bool:
+    """Whether a form line inside a free-text answer cannot be the person's own words.
+
+    "Your answer:" and the option boxes never are; other form lines are when they have three
+    words or more (a short one, like "Tick one box.", could be typed in an answer).
+    """
+    if role[0] in ("heading", "end"):
+        return False
+    return role[0] in ("mark", "box") or stripped.count(" ") >= 2
 
 
 def is_tick(mark: str) -> bool | None:

@@ -7,6 +7,7 @@ grouped rows, a few per authority and option, come back to Python.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,45 +51,80 @@ def condition_sql(condition: Condition, params: list[Any]) -> str:
     raise TypeError(f"not a condition: {condition!r}")  # pragma: no cover
 
 
-def tally_query(plan: TallyPlan) -> tuple[str, list[Any], list[tuple[str, str]]]:
+#: A 64-bit hash of (role, authority type, unit): grouping on one bigint instead of three texts
+#: halves the time of the grouping sets.  :func:`groups_query` maps it back, and the store
+#: falls back to grouping on the texts if two groups ever share a hash.
+GROUP_HASH = f"hashtextextended(r.role || chr(31) || r.authority_type || chr(31) || ({UNIT}), 0)"
+
+
+def groups_query(consultation: str) -> tuple[str, list[Any]]:
+    """Each (role, type, unit) group of current responses with its :data:`GROUP_HASH`."""
+    sql = (
+        f"SELECT {GROUP_HASH}, r.role, r.authority_type, {UNIT} {CURRENT}"
+        "WHERE p.consultation = %s GROUP BY 2, 3, 4"
+    )
+    return sql, [consultation]
+
+
+#: Yes/no facts per response (a free text answered, a question shown) are packed into bits of
+#: one bigint column, so they cost one grouping set instead of one each.
+MASK_BITS = 62
+
+
+def tally_query(
+    plan: TallyPlan, *, hashed: bool = True
+) -> tuple[str, list[Any], list[tuple[Any, str]]]:
     """The grouped query for a plan, its parameters, and what each counted column means.
 
-    One scan computes, per response, a column per counted question (its option value, or
-    whether a free text was answered), per conditional question (whether it was shown) and the
-    week; ``GROUPING SETS`` then counts every column by role, type and authority in one pass
-    (hash tables side by side).  Each result row belongs to one grouping set; the columns list
-    ``(question, kind)`` in order, ``kind`` one of ``option``, ``text``, ``shown``, ``week``.
+    One scan computes, per response, a column per option question (its value), bit masks of
+    the yes/no facts (which free texts it answered, which conditional questions it was shown)
+    and its week; ``GROUPING SETS`` then counts every column by group (role, type and
+    authority) in one pass.  Each result row belongs to one grouping set; ``columns`` lists
+    ``(question, "option")``, ``(WEEK, "week")`` or ``(facts, "mask")`` with ``facts`` the
+    ``(question, value)`` each bit stands for.
     """
     params: list[Any] = []
-    columns: list[tuple[str, str]] = []
+    columns: list[tuple[Any, str]] = []
     exprs: list[str] = []
+    facts: list[tuple[tuple[str, str], str, list[Any]]] = []
     for qid in plan.counted:
         if qid in plan.multiple:
             continue  # counted by multiple_query: a list expands to several values
         if qid in plan.options:
             exprs.append("s.answers->>%s")
+            params.append(qid)
             columns.append((qid, "option"))
         else:
-            exprs.append("(s.answers ? %s AND s.answers->%s <> 'null'::jsonb)")
-            params.append(qid)
-            columns.append((qid, "text"))
-        params.append(qid)
+            facts.append(
+                ((qid, ANSWERED), "(s.answers ? %s AND s.answers->%s <> 'null'::jsonb)", [qid, qid])
+            )
     for qid, condition in plan.conditions:
-        exprs.append(condition_sql(condition, params))
-        columns.append((qid, "shown"))
+        own: list[Any] = []
+        facts.append(((qid, SHOWN), condition_sql(condition, own), own))
+    for start in range(0, len(facts), MASK_BITS):
+        chunk = facts[start : start + MASK_BITS]
+        parts = []
+        for bit, (_, sql, own) in enumerate(chunk):
+            parts.append(f"(CASE WHEN {sql} THEN {1 << bit}::bigint ELSE 0 END)")
+            params.extend(own)
+        exprs.append(" | ".join(parts))
+        columns.append((tuple(fact for fact, _, _ in chunk), "mask"))
     exprs.append("to_char(date_trunc('week', s.received_at AT TIME ZONE %s), 'YYYY-MM-DD')")
     params.append(plan.timezone)
     columns.append((WEEK, "week"))
     params.append(plan.consultation)
     names = [f"c{i}" for i in range(len(exprs))]
     inner = ", ".join(f"{e} AS {n}" for e, n in zip(exprs, names, strict=True))
-    sets = ", ".join(f"(role, kind, unit, {n})" for n in names)
     flags = ", ".join(f"GROUPING({n})" for n in names)
+    if hashed:
+        who = f"{GROUP_HASH} AS g"
+    else:
+        who = f"r.role || chr(31) || r.authority_type || chr(31) || ({UNIT}) AS g"
+    sets = ", ".join(f"(g, {n})" for n in names)
     sql = (
-        f"SELECT role, kind, unit, count(*), {', '.join(names)}, {flags} FROM ("
-        f"SELECT r.role AS role, r.authority_type AS kind, {UNIT} AS unit, {inner} "
-        f"{CURRENT}WHERE p.consultation = %s) t "
-        f"GROUP BY GROUPING SETS ((role, kind, unit), {sets})"
+        f"SELECT g, count(*), {', '.join(names)}, {flags} FROM ("
+        f"SELECT {who}, {inner} {CURRENT}WHERE p.consultation = %s) t "
+        f"GROUP BY GROUPING SETS ((g), {sets})"
     )
     return sql, params, columns
 
@@ -107,23 +143,35 @@ def multiple_query(plan: TallyPlan) -> tuple[str, list[Any]]:
     return sql, [plan.consultation, multiple]
 
 
-def tally_rows(plan: TallyPlan, rows: list[tuple], columns: list[tuple[str, str]]) -> Iterator:
-    """Turn the grouping-set rows of :func:`tally_query` into tally rows."""
+def tally_rows(
+    rows: list[tuple],
+    columns: list[tuple[Any, str]],
+    groups: dict[Any, tuple[str, str, str]] | None = None,
+) -> Iterator[TallyRow]:
+    """Turn the grouping-set rows of :func:`tally_query` into tally rows.
+
+    ``groups`` maps group hashes back to (role, type, unit); without it each group key is the
+    three joined by a unit separator (which no role, type or name contains).
+    """
     width = len(columns)
+    facts: Counter[tuple[str, str, str, str, str]] = Counter()
     for row in rows:
-        role, kind, unit, n = row[:4]
-        values, flags = row[4 : 4 + width], row[4 + width :]
+        g, n = row[:2]
+        role, kind, unit = groups[g] if groups is not None else g.split("\x1f", 2)
+        values, flags = row[2 : 2 + width], row[2 + width :]
         if all(flags):
             yield TallyRow(ALL, ALL, role, kind, unit, n)
             continue
         i = flags.index(0)
-        qid, what = columns[i]
+        what, how = columns[i]
         value = values[i]
-        if what == "option" and value is not None:
-            yield TallyRow(qid, value, role, kind, unit, n)
-        elif what == "text" and value:
-            yield TallyRow(qid, ANSWERED, role, kind, unit, n)
-        elif what == "shown" and value:
-            yield TallyRow(qid, SHOWN, role, kind, unit, n)
-        elif what == "week":
+        if how == "option" and value is not None:
+            yield TallyRow(what, value, role, kind, unit, n)
+        elif how == "mask":  # many masks add to one fact: summed below
+            for bit, (qid, fact) in enumerate(what):
+                if value >> bit & 1:
+                    facts[(qid, fact, role, kind, unit)] += n
+        elif how == "week":
             yield TallyRow(WEEK, value, role, kind, unit, n)
+    for key, n in facts.items():
+        yield TallyRow(*key, n)

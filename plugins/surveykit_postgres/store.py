@@ -475,16 +475,20 @@ class PostgresStore(PostgresMailbox, Store):
             raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
 
     def tally(self, plan: TallyPlan) -> Iterator[TallyRow]:
-        sql, params, columns = reports.tally_query(plan)
-
-        def count(conn: psycopg.Connection) -> list[tuple]:
-            # Room for every grouping set's hash table at once: one pass, no sorting.
+        def count(conn: psycopg.Connection) -> list[TallyRow]:
+            # Room for every grouping set's hash table at once: one pass, little sorting.
             conn.execute("SET LOCAL work_mem = '256MB'")
+            found = conn.execute(*reports.groups_query(plan.consultation)).fetchall()
+            groups = {g: (role, kind, unit) for g, role, kind, unit in found}
+            sql, params, columns = reports.tally_query(plan)
             rows = conn.execute(sql, params).fetchall()
+            if len(groups) < len(found) or any(row[0] not in groups for row in rows):
+                sql, params, columns = reports.tally_query(plan, hashed=False)
+                rows, groups = conn.execute(sql, params).fetchall(), None
+            tallied = list(reports.tally_rows(rows, columns, groups))
             if plan.multiple:
-                rows_multi = conn.execute(*reports.multiple_query(plan)).fetchall()
-                return [*reports.tally_rows(plan, rows, columns), *map(_tally, rows_multi)]
-            return list(reports.tally_rows(plan, rows, columns))
+                tallied += map(_tally, conn.execute(*reports.multiple_query(plan)).fetchall())
+            return tallied
 
         return iter(self._run(count))
 
@@ -497,27 +501,38 @@ class PostgresStore(PostgresMailbox, Store):
         permitted: Sequence[str] = (),
         limit: int = 200,
     ) -> Iterator[TextRow]:
-        """Chosen in SQL: only the answers a digest shows come back."""
+        """Chosen in SQL: answers are ranked on narrow rows, and only those a digest shows are
+        read in full."""
         where = "" if consent is None else "AND s.answers->>%(consent)s = ANY(%(permitted)s) "
-        rows = self._read(
-            "SELECT q, text, rid, name, authority, consent, n FROM ("
-            "SELECT e.key AS q, e.value #>> '{}' AS text, s.respondent_id AS rid, r.name, "
-            "r.authority, s.answers->%(consent)s AS consent, "
+        sql = (
+            "WITH ranked AS (SELECT e.key AS q, s.respondent_id AS rid, "
             "row_number() OVER (PARTITION BY e.key ORDER BY "
             "md5(e.key || ':' || (e.value #>> '{}')) COLLATE \"C\", s.respondent_id) AS rank, "
             f"count(*) OVER (PARTITION BY e.key) AS n {CURRENT}"
             "CROSS JOIN LATERAL jsonb_each(s.answers) e "
             "WHERE p.consultation = %(c)s AND e.key = ANY(%(questions)s) "
             "AND jsonb_typeof(e.value) = 'string' AND (e.value #>> '{}') ~ '[^[:space:]]' "
-            f"{where}) t WHERE rank <= %(limit)s ORDER BY q, rank",
-            {
-                "c": consultation,
-                "questions": list(questions),
-                "consent": consent or "",
-                "permitted": list(permitted),
-                "limit": limit,
-            },
+            f"{where}) "
+            "SELECT k.q, s.answers->>k.q, k.rid, r.name, r.authority, "
+            "s.answers->%(consent)s, k.n FROM ranked k "
+            "JOIN responses p ON p.respondent_id = k.rid "
+            "JOIN submissions s ON s.respondent_id = p.respondent_id AND s.version = p.version "
+            "JOIN respondents r ON r.id = p.respondent_id "
+            "WHERE k.rank <= %(limit)s ORDER BY k.q, k.rank"
         )
+        params = {
+            "c": consultation,
+            "questions": list(questions),
+            "consent": consent or "",
+            "permitted": list(permitted),
+            "limit": limit,
+        }
+
+        def choose(conn: psycopg.Connection) -> list[tuple]:
+            conn.execute("SET LOCAL work_mem = '256MB'")  # rank in memory, not on disk
+            return conn.execute(sql, params).fetchall()
+
+        rows = self._run(choose)
         return (TextRow(*row) for row in rows)
 
     def roster_rows(self, consultation: str) -> Iterator[RosterRow]:

@@ -137,6 +137,7 @@ def styles(draw: st.DrawFn, answers: dict[str, Any], hostile: bool = False) -> S
         charset=draw(st.sampled_from(CHARSETS)),
         subject_reference=draw(st.booleans()),
         order=order,
+        intros=draw(st.booleans()),
     )
 
 
@@ -349,3 +350,24 @@ def _standard_parse():
         yield
     finally:
         mime._message = quick
+
+
+@given(st.data())
+def test_an_answer_to_a_hidden_question_goes_to_review(data):
+    """Answering a question the other answers hide is reported, never stored or dropped quietly."""
+    consultation = data.draw(st.sampled_from((TAKING_STOCK, data.draw(specs()))))
+    engine = Engine(consultation)
+    answers = data.draw(valid_answers(consultation, engine))
+    hidden = [q for q in consultation.questions if q.id not in engine.visible(answers)]
+    assume(hidden)
+    question = data.draw(st.sampled_from(hidden))
+    extra = {**answers, question.id: data.draw(_answer(question, engine))}
+    ordered = {q.id: extra[q.id] for q in consultation.questions if q.id in extra}
+    style = data.draw(styles(ordered))
+    assume(_safe_q_labels(consultation, style))
+    raw = write_reply(consultation, ordered, style, reference=reference_for(SECRET, "r"))
+    reading = read_reply(raw, consultation)
+    note(repr(reading.problems))
+    assert question.id not in reading.answers
+    assert any(p.code == "invalid_answer" and p.question == question.id for p in reading.problems)
+    assert reading.answers == answers

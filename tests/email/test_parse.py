@@ -463,3 +463,65 @@ def test_hostile_shapes_are_read_in_linear_time(body, html):
     raw = f"From: a@example.org\r\nContent-Type: text/{kind}\r\n\r\n{body}".encode()
     reading = read_reply(raw, TAKING_STOCK)
     assert reading.problems
+
+
+def test_a_form_with_introductions_and_a_link_reads_the_same():
+    """Numbered lists in section introductions and the link line are the form's, not answers."""
+    form = write_form(
+        TAKING_STOCK, reference=REFERENCE, link="https://consult.example.org/r/abc", intros=True
+    )
+    assert "\n1. Understanding of local context" in form
+    filled = form.replace("    [ ] Leader", "    [x] Leader").replace(
+        "    [ ] District council", "    [x] District council"
+    )
+    quoted = "\n".join(f"> {line}".rstrip() for line in filled.splitlines())
+    reading = _read(
+        "A3. Hart\nB1. Do not quote my response; count it only in totals\n\n"
+        "On Thu, Kate wrote:\n" + quoted
+    )
+    assert reading.answers == {**HART, "authority": "Hart"}
+    assert reading.clean
+
+
+@pytest.mark.parametrize(
+    ("line", "answer"),
+    [
+        ("[x] No", "no"),
+        ("[ X ] No", "no"),
+        ("[\u2714] No", "no"),
+        ("\u2612 No", "no"),
+        ("x [ ] No", "no"),
+        ("[ ] No <--", "no"),
+        ("[ ] No", None),
+        ("\u2610 No", None),
+    ],
+)
+def test_tick_styles(line, answer):
+    """Every common way of ticking a box is a tick; an empty box is not."""
+    form = write_form(TAKING_STOCK, reference=REFERENCE).replace(
+        "    [ ] No\n    [ ] Don't know\n\n14.", f"    {line}\n    [ ] Don't know\n\n14."
+    )
+    reading = _read(ABOUT + "\n" + form)
+    assert reading.answers.get("q13") == answer
+    assert reading.clean
+
+
+def test_only_doubts_about_the_sender_leave_the_answers_clean():
+    """No reference: not clean, but the answers themselves are certain."""
+    reading = _read(ABOUT)
+    assert not reading.clean
+    assert reading.answers_clean
+    assert not _read(ABOUT + "13. Maybe\n").answers_clean
+
+
+def test_an_answer_running_into_the_form_goes_to_review():
+    """A form pasted below the answers without a reply header is not read as part of one."""
+    reading = _read(ABOUT + "21. No more comments.\n\n" + write_form(TAKING_STOCK))
+    assert "q21" not in reading.answers
+    assert "unclear_text" in reading.codes
+
+
+def test_a_long_line_of_angle_brackets_is_read_in_linear_time():
+    """A header-like line built to make the "<address> wrote:" pattern backtrack is cheap."""
+    raw = ("From: a@example.org\r\n\r\n" + "<" * 300 + "a" * N + ":").encode()
+    assert read_reply(raw, TAKING_STOCK).codes == ("no_reference", "no_answers")

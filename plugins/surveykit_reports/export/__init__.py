@@ -31,8 +31,8 @@ __all__ = [
 
 #: Printed on every internal report, in every format.
 INTERNAL_MARK = "INTERNAL — contains identities, do not publish"
-#: What a suppressed count shows in CSV-readable and human formats ("c" for confidential, as in
-#: the UK Government Statistical Service's guidance on symbols in tables).
+#: What a suppressed count shows in the HTML page and the notes of every format ("c" for
+#: confidential, as in the UK Government Statistical Service's guidance on symbols in tables).
 SUPPRESSED_MARKER = "[c]"
 
 
