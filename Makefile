@@ -49,7 +49,7 @@ bench: $(STAMP) $(ASSETS_STAMP)
 	$(PY) benchmarks/engine.py
 	$(PY) benchmarks/http.py
 	$(PY) benchmarks/storage.py
-	$(PY) benchmarks/email.py
+	$(PY) benchmarks/email_replies.py
 	$(PY) benchmarks/report.py
 
 clean:

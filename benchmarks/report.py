@@ -50,7 +50,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-# Benchmarks are named after what they measure (http.py, email.py), which are also standard
+# Benchmarks are named after what they measure (http.py), which are also standard
 # library names: look in this folder last, so only _common comes from here.
 HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]

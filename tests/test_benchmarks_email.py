@@ -14,7 +14,7 @@ FIGURE = re.compile(r"^(?P<name>.+?)\s+(?P<value>[\d,]+\.\d)\s+(?P<unit>\S+)", r
 def test_email_benchmark_prints_figures_and_baseline():
     """Replies read per second, the standard library's parse of the same mbox, and the checks."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "email.py"), "--smoke"],
+        [sys.executable, str(ROOT / "benchmarks" / "email_replies.py"), "--smoke"],
         capture_output=True,
         text=True,
         timeout=300,

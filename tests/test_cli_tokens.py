@@ -259,6 +259,7 @@ def test_a_failed_commit_leaves_no_links_file(spec, db, roster, tmp_path, capsys
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "responses.db",
         "responses.db.secret",
+        "responses.db.writelock",
         "roster.csv",
         "stock.toml",
     ]

@@ -15,28 +15,21 @@ The two take turns over chunks of the same messages, so both get the same share 
 else the machine is doing.  Target: ours at least 1,000 messages/s.  The run also checks what
 it read: every reply read as clean must hold exactly the answers it was written from.
 
-Run: ``python benchmarks/email.py`` (10,000 replies) or ``--smoke`` (about 300).
+Run: ``python benchmarks/email_replies.py`` (10,000 replies) or ``--smoke`` (about 300).
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# This file is called email.py: its folder (first on the path when run as a script) must not
-# hide the standard library's email package.
-sys.path.pop(0)
 
 import email
 import gc
 import mailbox
 import random
+import sys
 import tempfile
 import time
 from email import policy
+from pathlib import Path
 from typing import Any
-
-sys.path.append(str(Path(__file__).resolve().parent))
 
 from _common import parser, report
 from surveykit import Consultation, Engine, Secret, load_spec
