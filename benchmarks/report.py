@@ -50,8 +50,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-# Benchmarks are named after what they measure (http.py), which are also standard
-# library names: look in this folder last, so only _common comes from here.
+# Benchmarks are named after what they measure, and some of those names (http.py) are also
+# standard library modules: look in this folder last, so only _common comes from here.
 HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
 

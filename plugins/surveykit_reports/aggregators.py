@@ -342,11 +342,13 @@ class FreeText:
                 permitted=list(publication.quote),
                 limit=context.max_quotes,
             )
-            for row in chosen:
+            rows = list(chosen)  # at most max_quotes per question
+            redact = context.redactor_for(row.text for row in rows)
+            for row in rows:
                 quoted[row.question] = row.answered
                 unit = unit_of(row.authority, row.respondent_id)
                 named = row.consent in naming and unit in context.naming_units
-                text = context.redactor(row.text, own_name=row.name)
+                text = redact(row.text, own_name=row.name)
                 kept[row.question].append(Quote(text, row.authority if named else None))
         digests = []
         for q in questions:

@@ -16,6 +16,7 @@ from .aggregators import FreeText
 from .context import Context
 from .disclosure import RawTable, protect_all, unprotected
 from .model import PRIMARY, Cell, Digest, IdentifiedResponse, Quote, Report, Table
+from .redact import Redactor
 
 __all__ = ["DEFAULT_THRESHOLD", "ReportError", "build_report"]
 
@@ -75,7 +76,11 @@ def build_report(
             elif isinstance(item, Digest):
                 # The built-in digest redacts as it chooses; any other is redacted again here.
                 trusted = internal or isinstance(aggregator, FreeText)
-                digests.append(item if trusted else _redacted(item, context))
+                digests.append(
+                    item
+                    if trusted
+                    else _redacted(item, context.redactor_for(q.text for q in item.quotes))
+                )
             else:
                 msg = f"aggregator {name!r} produced {type(item).__name__}, not a table or digest"
                 raise ReportError(msg)
@@ -90,11 +95,12 @@ def build_report(
     timeline = placed.pop("timeline")
     coverage = [t for section in placed.values() for t in section]
     notes = [INTERNAL_NOTE] if internal else []
-    notes.append(
-        f"Figures of fewer than {k} respondents or authorities are suppressed, with further "
-        "figures suppressed so that none can be worked out from the totals; see the notes on "
-        "disclosure control."
-    )
+    if not internal:
+        notes.append(
+            f"Figures of fewer than {k} respondents or authorities are suppressed, with further "
+            "figures suppressed so that none can be worked out from the totals; see the notes on "
+            "disclosure control."
+        )
     return Report(
         consultation=consultation.metadata.id,
         title=consultation.metadata.title,
@@ -124,10 +130,10 @@ def _responses(context: Context, tables: list[Table]) -> Cell:
     return Cell(total.n)
 
 
-def _redacted(digest: Digest, context: Context) -> Digest:
+def _redacted(digest: Digest, redact: Redactor) -> Digest:
     """Every quote through the redactor again, whichever aggregator made it."""
-    quotes = tuple(Quote(context.redactor(q.text), q.attribution) for q in digest.quotes)
-    allowed = context.redactor.allowed
+    quotes = tuple(Quote(redact(q.text), q.attribution) for q in digest.quotes)
+    allowed = redact.allowed
     quotes = tuple(
         q
         if q.attribution is None or q.attribution.strip().lower() in allowed

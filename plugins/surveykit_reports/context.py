@@ -9,7 +9,7 @@ derives "not answered" and "not shown" from who was shown each question.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import Any
 
@@ -22,7 +22,7 @@ from surveykit.tally import ALL, RESPONDENTS, SHOWN, WEEK, unit_of
 
 from .disclosure import Count
 from .model import NOT_ANSWERED, NOT_SHOWN
-from .redact import Redactor
+from .redact import Redactor, could_occur, words_of
 
 __all__ = ["Context", "Counts"]
 
@@ -140,15 +140,27 @@ class Context:
             (allowed if value in permits else refused).add(unit)
         return frozenset(allowed - refused)
 
-    @cached_property
-    def redactor(self) -> Redactor:
-        """Redacts contact details, respondents' names, and authorities that may not be named."""
+    def redactor_for(self, texts: Iterable[str]) -> Redactor:
+        """Redacts contact details, respondents' names, and authorities that may not be named,
+        from ``texts`` (the quotes about to be published).
+
+        Every respondent's name is checked, streamed from the store, but only names whose words
+        all occur in ``texts`` go into the patterns: the few hundred quotes stay cheap to
+        redact, and memory stays flat, however many respondents there are.  Every authority
+        that may be named is still known, so attributions can be checked.
+        """
+        words = words_of(texts)
         people: set[str] = set()
-        authorities: dict[str, str] = {}
+        blocked: dict[str, str] = {}
+        allowed: list[str] = []
         for kind, name in self.store.names(self.id):
             if kind == "person":
-                people.add(name)
-            else:
-                authorities.setdefault(unit_of(name, ""), name)
-        allowed = [name for unit, name in authorities.items() if unit in self.naming_units]
-        return Redactor.build(people, authorities.values(), allowed)
+                if could_occur(name, words):
+                    people.add(name)
+                continue
+            unit = unit_of(name, "")
+            if unit in self.naming_units:
+                allowed.append(name)
+            elif could_occur(name, words):
+                blocked.setdefault(unit, name)
+        return Redactor.build(people, [*blocked.values(), *allowed], allowed)

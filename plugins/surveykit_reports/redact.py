@@ -14,7 +14,18 @@ from collections.abc import Iterable
 
 from attrs import frozen
 
-__all__ = ["AUTHORITY", "EMAIL", "LINK", "NAME", "PHONE", "SECRET", "Redactor", "name_parts"]
+__all__ = [
+    "AUTHORITY",
+    "EMAIL",
+    "LINK",
+    "NAME",
+    "PHONE",
+    "SECRET",
+    "Redactor",
+    "could_occur",
+    "name_parts",
+    "words_of",
+]
 
 EMAIL = "[email removed]"
 LINK = "[link removed]"
@@ -73,6 +84,24 @@ def name_parts(name: str) -> list[str]:
     parts = [" ".join(words)] if words else []
     parts += [w for w in words if len(w) >= _MIN_PART and w.lower() not in _GENERIC]
     return parts
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words_of(texts: Iterable[str]) -> frozenset[str]:
+    """Every run of word characters in ``texts``, lower-cased."""
+    return frozenset(w.lower() for text in texts for w in _WORD.findall(text))
+
+
+def could_occur(name: str, words: frozenset[str]) -> bool:
+    """Whether any part of ``name`` could be found in a text made of ``words``.
+
+    A name part matches as whole words between non-word characters, so each run of word
+    characters in it is a whole run in the text: a part whose runs are not all among ``words``
+    cannot match.  This only rules names out; the patterns decide.
+    """
+    return any(all(w.lower() in words for w in _WORD.findall(part)) for part in name_parts(name))
 
 
 def _pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
