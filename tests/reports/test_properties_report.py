@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import attrs
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import surveykit
@@ -111,6 +111,9 @@ def _fill(store, people):
     return stored
 
 
+# Each example builds and audits a whole report (about a second), so this property runs fewer
+# examples than the profile's default; the cheaper properties above cover the parts thoroughly.
+@settings(max_examples=min(settings().max_examples, 40))
 @given(populations())
 def test_every_public_promise_holds(case):
     """Auditor, thresholds by people and authorities, consent, redaction, no identities."""
