@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import orjson
 import psycopg
 import psycopg_pool
 from psycopg import errors as pg_errors
+from psycopg.types.json import set_json_loads
 
 from surveykit.errors import StorageError
 from surveykit.identity import Respondent
@@ -172,6 +174,11 @@ def _reason(exc: psycopg.Error) -> str:
     return text.splitlines()[-1] if text else type(exc).__name__
 
 
+def _configure(conn: psycopg.Connection) -> None:
+    """Decode jsonb with orjson: a report reads a million answer sets, and it is twice as fast."""
+    set_json_loads(orjson.loads, conn)
+
+
 class PostgresStore(PostgresMailbox, Store):
     """A store in a PostgreSQL database (optionally one schema of it), shared by many hosts."""
 
@@ -199,6 +206,7 @@ class PostgresStore(PostgresMailbox, Store):
             kwargs=kwargs,
             open=False,
             name="surveykit",
+            configure=_configure,
         )
         try:
             self._pool.open(wait=True, timeout=CONNECT_TIMEOUT)
@@ -239,6 +247,23 @@ class PostgresStore(PostgresMailbox, Store):
 
     def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
         return self._run(lambda conn: conn.execute(sql, params).fetchall(), transaction=False)
+
+    def _stream(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Iterator[tuple]:
+        """The rows of a query that may return one per respondent, through a server-side
+        cursor a batch at a time, so memory does not grow with the number of respondents."""
+        try:
+            with (
+                self._pool.connection() as conn,
+                conn.transaction(),
+                conn.cursor(name="surveykit_stream") as cursor,
+            ):
+                cursor.execute(sql, params)
+                while rows := cursor.fetchmany(DEFAULT_BATCH_SIZE):
+                    yield from rows
+        except psycopg_pool.PoolClosed:
+            raise StorageError(f"the store {self.url} is closed") from None
+        except psycopg.Error as exc:
+            raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
 
     def _migrate(self, conn: psycopg.Connection) -> None:
         conn.execute(
@@ -545,7 +570,7 @@ class PostgresStore(PostgresMailbox, Store):
         return (RosterRow(*row) for row in rows)
 
     def names(self, consultation: str) -> Iterator[tuple[str, str]]:
-        rows = self._read(
+        rows = self._stream(
             "SELECT DISTINCT 'authority', authority FROM respondents "
             "WHERE consultation = %(c)s AND btrim(authority) <> '' "
             "UNION SELECT DISTINCT 'person', name FROM respondents "

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import orjson
+
 from surveykit.errors import StorageError
 from surveykit.identity import Respondent
 from surveykit.storage import (
@@ -168,7 +170,7 @@ def _submission(row: tuple) -> Submission:
         consultation=consultation,
         respondent_id=respondent_id,
         version=version,
-        answers=json.loads(answers),
+        answers=orjson.loads(answers),
         channel=channel,
         submitted_at=_dt(submitted),
         received_at=_dt(received),
@@ -263,6 +265,15 @@ class SqliteStore(SqliteMailbox, Store):
         conn = self._connection()
         with self._errors():
             return conn.execute(sql, params).fetchall()
+
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
+        """The rows of a query that may return one per respondent, a batch at a time, so
+        memory does not grow with the number of respondents."""
+        conn = self._connection()
+        with self._errors():
+            cursor = conn.execute(sql, params)
+            while batch := cursor.fetchmany(DEFAULT_BATCH_SIZE):
+                yield from batch
 
     def _migrate(self) -> None:
         with self._write() as conn:
@@ -390,7 +401,7 @@ class SqliteStore(SqliteMailbox, Store):
         )
         if not rows:
             return None
-        return Draft(respondent_id, json.loads(rows[0][0]), _dt(rows[0][1]))
+        return Draft(respondent_id, orjson.loads(rows[0][0]), _dt(rows[0][1]))
 
     def discard_draft(self, respondent_id: str) -> bool:
         with self._write() as conn:
@@ -432,7 +443,7 @@ class SqliteStore(SqliteMailbox, Store):
             consultation=new.consultation,
             respondent_id=new.respondent_id,
             version=version,
-            answers=json.loads(answers),
+            answers=orjson.loads(answers),
             channel=new.channel,
             submitted_at=_dt(submitted),
             received_at=_dt(received),
@@ -496,7 +507,7 @@ class SqliteStore(SqliteMailbox, Store):
             f"{where}ORDER BY s.respondent_id LIMIT ?"
         )
         after = ""
-        loads, parse = json.loads, dt.datetime.fromisoformat
+        loads, parse = orjson.loads, dt.datetime.fromisoformat
         while True:
             rows = self._read(sql, (after, consultation, *extra, batch_size))
             for rid, answers, role, kind, authority, origin, channel, received, name in rows:
@@ -517,7 +528,7 @@ class SqliteStore(SqliteMailbox, Store):
             rows = None  # let this batch go before the next one is read
 
     def roster_rows(self, consultation: str) -> Iterator[RosterRow]:
-        rows = self._read(
+        rows = self._stream(
             "SELECT r.role, r.authority_type, r.authority, r.id, "
             "EXISTS (SELECT 1 FROM submissions s WHERE s.respondent_id = r.id) "
             "FROM respondents r WHERE r.consultation = ? AND r.origin = 'roster'",
@@ -529,7 +540,7 @@ class SqliteStore(SqliteMailbox, Store):
         return (RosterRow(*key, n) for key, n in counts.items())
 
     def names(self, consultation: str) -> Iterator[tuple[str, str]]:
-        rows = self._read(
+        rows = self._stream(
             "SELECT DISTINCT 'authority', authority FROM respondents "
             "WHERE consultation = ?1 AND trim(authority) <> '' "
             "UNION SELECT DISTINCT 'person', name FROM respondents "
@@ -539,7 +550,7 @@ class SqliteStore(SqliteMailbox, Store):
         return (tuple(row) for row in rows)
 
     def authority_consents(self, consultation: str, question: str) -> Iterator[tuple[str, Any]]:
-        rows = self._read(
+        rows = self._stream(
             "SELECT DISTINCT r.authority, CASE WHEN trim(r.authority, ' ') = '' THEN r.id "
             "ELSE '' END, json_extract(s.answers, '$.' || ?), "
             "json_type(s.answers, '$.' || ?) "
@@ -551,7 +562,7 @@ class SqliteStore(SqliteMailbox, Store):
         seen = set()
         for authority, rid, value, kind in rows:
             if kind == "array":
-                value = tuple(json.loads(value))
+                value = tuple(orjson.loads(value))
             pair = (unit_of(authority, rid), value)
             if pair not in seen:
                 seen.add(pair)
