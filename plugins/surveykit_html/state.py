@@ -94,13 +94,17 @@ class WebState:
         return await blocking(serialised)
 
     async def save_draft(self, key: SessionKey, answers: dict[str, Any]) -> Draft:
-        """Save a page's answers: on SQLite, right here, since a draft's commit does not wait for
-        the disk and costs less than handing it to a thread; elsewhere in a worker thread."""
+        """Save a page's answers: on SQLite, right here when no other write of this process is
+        under way, since a draft's commit does not wait for the disk and costs less than a
+        hand-off to a thread; otherwise queued in a worker thread like every other write, so
+        the event loop never waits behind a durable submission."""
         lock = self.write_lock
-        if lock is None:
-            return await blocking(self.service.save_draft, key, answers)
-        with lock:
+        if lock is None or not lock.acquire(blocking=False):
+            return await self.write(self.service.save_draft, key, answers)
+        try:
             return self.service.save_draft(key, answers)
+        finally:
+            lock.release()
 
     def opening(self) -> Opening:
         """Whether the consultation takes answers now, by the service's (injectable) clock."""
