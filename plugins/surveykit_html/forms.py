@@ -80,7 +80,7 @@ def _urlencoded(body: bytes, limits: Limits) -> FormData:
     """
     try:
         pairs = parse_qsl(
-            body.decode("ascii"),
+            body.decode("utf-8"),
             keep_blank_values=True,
             strict_parsing=False,
             encoding="utf-8",
