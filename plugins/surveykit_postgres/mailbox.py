@@ -26,6 +26,8 @@ from surveykit.mailbox import (
 )
 from surveykit.storage import Grant, utc
 
+from .rows import as_utc, grant_one
+
 _MESSAGE_COLUMNS = (
     "id, consultation, raw, received_at, source, sha256, message_id, duplicate_of, status, "
     "respondent_id, version"
@@ -37,17 +39,13 @@ _REVIEW_COLUMNS = (
 _SENDING_COLUMNS = "consultation, respondent_id, kind, round, sent_at, message_id"
 
 
-def _ts(when: dt.datetime | None) -> dt.datetime | None:
-    return None if when is None else when.astimezone(dt.UTC)
-
-
 def _message(row: Sequence[Any]) -> StoredMessage:
     mid, consultation, raw, received, source, sha, message_id, first, status, rid, version = row
     return StoredMessage(
         id=mid,
         consultation=consultation,
         raw=bytes(raw),
-        received_at=_ts(received),
+        received_at=as_utc(received),
         source=source,
         sha256=sha,
         message_id=message_id,
@@ -66,10 +64,10 @@ def _review(row: Sequence[Any]) -> ReviewItem:
         message=message,
         reason=reason,
         detail=detail,
-        created_at=_ts(created),
+        created_at=as_utc(created),
         respondent_id=rid,
         status=status,
-        resolved_at=_ts(resolved),
+        resolved_at=as_utc(resolved),
         note=note,
         version=version,
     )
@@ -77,7 +75,7 @@ def _review(row: Sequence[Any]) -> ReviewItem:
 
 def _sending(row: Sequence[Any]) -> Sending:
     consultation, rid, kind, round_, sent, message_id = row
-    return Sending(consultation, rid, kind, round_, _ts(sent), message_id)
+    return Sending(consultation, rid, kind, round_, as_utc(sent), message_id)
 
 
 class PostgresMailbox:
@@ -232,7 +230,7 @@ class PostgresMailbox:
             if done:
                 return None
             if grant is not None:
-                _grant(conn, grant)
+                grant_one(conn, grant)
             row = conn.execute(
                 f"INSERT INTO mail_sendings ({_SENDING_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s) "
                 f"RETURNING {_SENDING_COLUMNS}",
@@ -259,34 +257,3 @@ class PostgresMailbox:
             {"c": consultation, "r": respondent_id},
         )
         return [_sending(row) for row in rows]
-
-
-def _grant(conn: psycopg.Connection, grant: Grant) -> None:
-    """What :meth:`PostgresStore.grant` does for one grant, inside the caller's transaction."""
-    r = grant.respondent
-    conn.execute(
-        "INSERT INTO respondents (id, consultation, authority, authority_type, role, name, "
-        "email, consent, origin, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (id) DO NOTHING",
-        (
-            r.id,
-            r.consultation,
-            r.authority,
-            r.authority_type,
-            r.role,
-            r.name,
-            r.email,
-            r.consent,
-            r.origin,
-            utc(r.created_at),
-        ),
-    )
-    issued = utc(grant.issued_at)
-    conn.execute(
-        "UPDATE tokens SET revoked_at = %s WHERE respondent_id = %s AND revoked_at IS NULL",
-        (issued, r.id),
-    )
-    conn.execute(
-        "INSERT INTO tokens (hash, respondent_id, issued_at) VALUES (%s, %s, %s)",
-        (grant.token_hash, r.id, issued),
-    )

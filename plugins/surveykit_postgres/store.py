@@ -8,7 +8,6 @@ one's version, so versions are gapless however many hosts write at once.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -42,6 +41,7 @@ from surveykit.storage import (
 from . import reports, schema
 from .mailbox import PostgresMailbox
 from .reports import CURRENT, UNIT
+from .rows import as_utc, grant_one
 
 T = TypeVar("T")
 DEFAULT_POOL_SIZE = 10
@@ -125,10 +125,6 @@ def parse_url(url: str) -> tuple[str, str | None, int]:
     return conninfo, schema_name, pool_size
 
 
-def _ts(when: dt.datetime | None) -> dt.datetime | None:
-    return None if when is None else when.astimezone(dt.UTC)
-
-
 def _dump(answers: dict[str, Any]) -> str:
     try:
         return json.dumps(answers, ensure_ascii=False, separators=(",", ":"))
@@ -148,7 +144,7 @@ def _respondent(row: Sequence[Any]) -> Respondent:
         consent=consent,
         origin=origin,
         id=rid,
-        created_at=_ts(created),
+        created_at=as_utc(created),
     )
 
 
@@ -160,8 +156,8 @@ def _submission(row: Sequence[Any]) -> Submission:
         version=version,
         answers=answers,
         channel=channel,
-        submitted_at=_ts(submitted),
-        received_at=_ts(received),
+        submitted_at=as_utc(submitted),
+        received_at=as_utc(received),
     )
 
 
@@ -313,35 +309,8 @@ class PostgresStore(PostgresMailbox, Store):
 
     def grant(self, grants: Sequence[Grant]) -> None:
         def grant_all(conn: psycopg.Connection) -> None:
-            with conn.cursor() as cur:
-                for g in grants:
-                    r = g.respondent
-                    cur.execute(
-                        f"INSERT INTO respondents ({_RESPONDENT_COLUMNS}) "
-                        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                        "ON CONFLICT (id) DO NOTHING",
-                        (
-                            r.id,
-                            r.consultation,
-                            r.authority,
-                            r.authority_type,
-                            r.role,
-                            r.name,
-                            r.email,
-                            r.consent,
-                            r.origin,
-                            utc(r.created_at),
-                        ),
-                    )
-                    cur.execute(
-                        "UPDATE tokens SET revoked_at = %s "
-                        "WHERE respondent_id = %s AND revoked_at IS NULL",
-                        (utc(g.issued_at), r.id),
-                    )
-                    cur.execute(
-                        "INSERT INTO tokens (hash, respondent_id, issued_at) VALUES (%s, %s, %s)",
-                        (g.token_hash, r.id, utc(g.issued_at)),
-                    )
+            for g in grants:
+                grant_one(conn, g)
 
         try:
             self._run(grant_all)
@@ -356,7 +325,7 @@ class PostgresStore(PostgresMailbox, Store):
         if not rows:
             return None
         row = rows[0]
-        return TokenRecord(_respondent(row[:10]), row[12], _ts(row[10]), _ts(row[11]))
+        return TokenRecord(_respondent(row[:10]), row[12], as_utc(row[10]), as_utc(row[11]))
 
     def respondent(self, respondent_id: str) -> Respondent | None:
         rows = self._read(
@@ -390,7 +359,7 @@ class PostgresStore(PostgresMailbox, Store):
         rows = self._read(
             "SELECT answers, saved_at FROM drafts WHERE respondent_id = %s", (respondent_id,)
         )
-        return Draft(respondent_id, rows[0][0], _ts(rows[0][1])) if rows else None
+        return Draft(respondent_id, rows[0][0], as_utc(rows[0][1])) if rows else None
 
     def discard_draft(self, respondent_id: str) -> bool:
         return self._run(

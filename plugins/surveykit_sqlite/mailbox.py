@@ -25,6 +25,8 @@ from surveykit.mailbox import (
 )
 from surveykit.storage import Grant, utc
 
+from .rows import from_text, grant_one, to_text
+
 _MESSAGE_COLUMNS = (
     "id, consultation, raw, received_at, source, sha256, message_id, duplicate_of, status, "
     "respondent_id, version"
@@ -36,21 +38,13 @@ _REVIEW_COLUMNS = (
 _SENDING_COLUMNS = "consultation, respondent_id, kind, round, sent_at, message_id"
 
 
-def _ts(when: dt.datetime) -> str:
-    return utc(when).isoformat()
-
-
-def _dt(text: str | None) -> dt.datetime | None:
-    return None if text is None else dt.datetime.fromisoformat(text)
-
-
 def _message(row: Sequence[Any]) -> StoredMessage:
     mid, consultation, raw, received, source, sha, message_id, first, status, rid, version = row
     return StoredMessage(
         id=mid,
         consultation=consultation,
         raw=bytes(raw),
-        received_at=_dt(received),
+        received_at=from_text(received),
         source=source,
         sha256=sha,
         message_id=message_id,
@@ -69,10 +63,10 @@ def _review(row: Sequence[Any]) -> ReviewItem:
         message=message,
         reason=reason,
         detail=detail,
-        created_at=_dt(created),
+        created_at=from_text(created),
         respondent_id=rid,
         status=status,
-        resolved_at=_dt(resolved),
+        resolved_at=from_text(resolved),
         note=note,
         version=version,
     )
@@ -80,7 +74,7 @@ def _review(row: Sequence[Any]) -> ReviewItem:
 
 def _sending(row: Sequence[Any]) -> Sending:
     consultation, rid, kind, round_, sent, message_id = row
-    return Sending(consultation, rid, kind, round_, _dt(sent), message_id)
+    return Sending(consultation, rid, kind, round_, from_text(sent), message_id)
 
 
 class SqliteMailbox:
@@ -104,7 +98,7 @@ class SqliteMailbox:
                 (
                     new.consultation,
                     new.raw,
-                    _ts(new.received_at),
+                    to_text(new.received_at),
                     new.source,
                     new.sha256,
                     new.message_id,
@@ -149,7 +143,7 @@ class SqliteMailbox:
     # Review queue ---------------------------------------------------------------------------
 
     def add_review(self, new: NewReview) -> ReviewItem:
-        created = _ts(new.created_at)
+        created = to_text(new.created_at)
         with self._write() as conn:
             changed = conn.execute(
                 "UPDATE mail_messages SET status = 'review', respondent_id = ? WHERE id = ?",
@@ -168,7 +162,7 @@ class SqliteMailbox:
             message=new.message,
             reason=new.reason,
             detail=new.detail,
-            created_at=_dt(created),
+            created_at=from_text(created),
             respondent_id=new.respondent_id,
         )
 
@@ -207,7 +201,7 @@ class SqliteMailbox:
             conn.execute(
                 "UPDATE mail_reviews SET status = ?, note = ?, resolved_at = ?, "
                 "respondent_id = coalesce(?, respondent_id), version = ? WHERE id = ?",
-                (status, note, _ts(resolved_at), respondent_id, version, item_id),
+                (status, note, to_text(resolved_at), respondent_id, version, item_id),
             )
             resolved = conn.execute(
                 f"SELECT {_REVIEW_COLUMNS} FROM mail_reviews WHERE id = ?", (item_id,)
@@ -219,7 +213,7 @@ class SqliteMailbox:
     def record_sending(
         self, sending: NewSending, grant: Grant | None, deliver: Callable[[], None]
     ) -> Sending | None:
-        sent = _ts(sending.sent_at)
+        sent = to_text(sending.sent_at)
         with self._write() as conn:
             done = conn.execute(
                 "SELECT 1 FROM mail_sendings WHERE respondent_id = ? AND kind = ? AND round = ?",
@@ -228,7 +222,7 @@ class SqliteMailbox:
             if done:
                 return None
             if grant is not None:
-                _grant(conn, grant)
+                grant_one(conn, grant)
             conn.execute(
                 f"INSERT INTO mail_sendings ({_SENDING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -246,7 +240,7 @@ class SqliteMailbox:
             sending.respondent_id,
             sending.kind,
             sending.round,
-            _dt(sent),
+            from_text(sent),
             sending.message_id,
         )
 
@@ -257,34 +251,3 @@ class SqliteMailbox:
             (consultation, respondent_id, respondent_id),
         )
         return [_sending(row) for row in rows]
-
-
-def _grant(conn: sqlite3.Connection, grant: Grant) -> None:
-    """What :meth:`SqliteStore.grant` does for one grant, inside the caller's transaction."""
-    r = grant.respondent
-    conn.execute(
-        "INSERT INTO respondents (id, consultation, authority, authority_type, role, name, "
-        "email, consent, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (id) DO NOTHING",
-        (
-            r.id,
-            r.consultation,
-            r.authority,
-            r.authority_type,
-            r.role,
-            r.name,
-            r.email,
-            r.consent,
-            r.origin,
-            _ts(r.created_at),
-        ),
-    )
-    issued = _ts(grant.issued_at)
-    conn.execute(
-        "UPDATE tokens SET revoked_at = ? WHERE respondent_id = ? AND revoked_at IS NULL",
-        (issued, r.id),
-    )
-    conn.execute(
-        "INSERT INTO tokens (hash, respondent_id, issued_at) VALUES (?, ?, ?)",
-        (grant.token_hash, r.id, issued),
-    )

@@ -44,12 +44,12 @@ from surveykit.storage import (
     Store,
     Submission,
     TokenRecord,
-    utc,
 )
 from surveykit.tally import unit_of
 
 from . import schema
 from .mailbox import SqliteMailbox
+from .rows import from_text, grant_one, to_text
 
 SYNCHRONOUS = ("full", "normal")
 #: How long a writer waits for another to finish before giving up.
@@ -133,14 +133,6 @@ def _statements(script: str) -> Iterator[str]:
         raise ValueError(f"incomplete SQL statement in a migration: {buffer.strip()[:60]}")
 
 
-def _ts(when: dt.datetime) -> str:
-    return utc(when).isoformat()
-
-
-def _dt(text: str | None) -> dt.datetime | None:
-    return None if text is None else dt.datetime.fromisoformat(text)
-
-
 def _dump(answers: dict[str, Any]) -> str:
     try:
         return json.dumps(answers, ensure_ascii=False, separators=(",", ":"))
@@ -160,7 +152,7 @@ def _respondent(row: sqlite3.Row | tuple) -> Respondent:
         consent=consent,
         origin=origin,
         id=rid,
-        created_at=_dt(created),
+        created_at=from_text(created),
     )
 
 
@@ -172,8 +164,8 @@ def _submission(row: tuple) -> Submission:
         version=version,
         answers=orjson.loads(answers),
         channel=channel,
-        submitted_at=_dt(submitted),
-        received_at=_dt(received),
+        submitted_at=from_text(submitted),
+        received_at=from_text(received),
     )
 
 
@@ -327,33 +319,7 @@ class SqliteStore(SqliteMailbox, Store):
         try:
             with self._write() as conn:
                 for g in grants:
-                    r = g.respondent
-                    conn.execute(
-                        f"INSERT INTO respondents ({_RESPONDENT_COLUMNS}) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-                        (
-                            r.id,
-                            r.consultation,
-                            r.authority,
-                            r.authority_type,
-                            r.role,
-                            r.name,
-                            r.email,
-                            r.consent,
-                            r.origin,
-                            _ts(r.created_at),
-                        ),
-                    )
-                    issued = _ts(g.issued_at)
-                    conn.execute(
-                        "UPDATE tokens SET revoked_at = ? "
-                        "WHERE respondent_id = ? AND revoked_at IS NULL",
-                        (issued, r.id),
-                    )
-                    conn.execute(
-                        "INSERT INTO tokens (hash, respondent_id, issued_at) VALUES (?, ?, ?)",
-                        (g.token_hash, r.id, issued),
-                    )
+                    grant_one(conn, g)
         except StorageError as exc:
             raise StorageError(f"nothing was granted: {exc}") from exc
 
@@ -365,7 +331,7 @@ class SqliteStore(SqliteMailbox, Store):
         if not rows:
             return None
         row = rows[0]
-        return TokenRecord(_respondent(row[:10]), row[12], _dt(row[10]), _dt(row[11]))
+        return TokenRecord(_respondent(row[:10]), row[12], from_text(row[10]), from_text(row[11]))
 
     def respondent(self, respondent_id: str) -> Respondent | None:
         rows = self._read(
@@ -390,7 +356,7 @@ class SqliteStore(SqliteMailbox, Store):
                     "INSERT INTO drafts (respondent_id, answers, saved_at) VALUES (?, ?, ?) "
                     "ON CONFLICT (respondent_id) DO UPDATE "
                     "SET answers = excluded.answers, saved_at = excluded.saved_at",
-                    (draft.respondent_id, answers, _ts(draft.saved_at)),
+                    (draft.respondent_id, answers, to_text(draft.saved_at)),
                 )
         except StorageError as exc:
             raise self._unknown(draft.respondent_id, exc) from exc
@@ -401,7 +367,7 @@ class SqliteStore(SqliteMailbox, Store):
         )
         if not rows:
             return None
-        return Draft(respondent_id, orjson.loads(rows[0][0]), _dt(rows[0][1]))
+        return Draft(respondent_id, orjson.loads(rows[0][0]), from_text(rows[0][1]))
 
     def discard_draft(self, respondent_id: str) -> bool:
         with self._write() as conn:
@@ -416,7 +382,7 @@ class SqliteStore(SqliteMailbox, Store):
 
     def append_submission(self, new: NewSubmission) -> Submission:
         answers = _dump(new.answers)
-        submitted, received = _ts(new.submitted_at), _ts(new.received_at)
+        submitted, received = to_text(new.submitted_at), to_text(new.received_at)
         try:
             with self._write() as conn:
                 version = conn.execute(
@@ -445,8 +411,8 @@ class SqliteStore(SqliteMailbox, Store):
             version=version,
             answers=orjson.loads(answers),
             channel=new.channel,
-            submitted_at=_dt(submitted),
-            received_at=_dt(received),
+            submitted_at=from_text(submitted),
+            received_at=from_text(received),
         )
 
     def response(self, respondent_id: str) -> Submission | None:
