@@ -18,7 +18,6 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -31,6 +30,7 @@ from surveykit.storage import Store, open_store, scheme_of
 from surveykit.submit import Clock, system_clock
 
 from .config import Limits, reopen_until
+from .cookies import SessionCookie
 from .flow import Flow
 from .forms import FormRefused
 from .links import enter, get_link
@@ -141,12 +141,11 @@ def create_app(
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, max_bytes=limits.max_body_bytes),
             Middleware(
-                SessionMiddleware,
-                secret_key=keys.cookie_key,
-                session_cookie=cookie_name,
+                SessionCookie,
+                key=keys.cookie_key,
+                cookie_name=cookie_name,
                 max_age=limits.session_max_age,
                 path=cookie_path,
-                same_site="lax",
                 https_only=https_only,
             ),
         ],

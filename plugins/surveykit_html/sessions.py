@@ -35,7 +35,7 @@ class WebKeys:
     """The web form's keys, derived from the deployment secret."""
 
     def __init__(self, secret: Secret) -> None:
-        self.cookie_key = _derive(secret, b"surveykit web session cookie v1").hex()
+        self.cookie_key = _derive(secret, b"surveykit web session cookie v2")
         self._csrf_key = _derive(secret, b"surveykit web csrf v1")
 
     def csrf_token(self, session: MutableMapping[str, Any]) -> str:

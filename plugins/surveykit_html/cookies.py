@@ -1,0 +1,168 @@
+"""The signed session cookie: what a browser holds instead of its unique link.
+
+Starlette's ``SessionMiddleware`` (itsdangerous under the hood) did this job first.  It
+re-derives its signing key, base64-decodes twice and parses the cookie header with the general
+parser on every request, which made it one of the dearest steps of a question page.  This
+middleware does the same job with the same guarantees, keyed once:
+
+* the cookie is ``BODY.ISSUED.SIGNATURE``: ``BODY`` is the session as base64url JSON, ``ISSUED``
+  the Unix time it was set and ``SIGNATURE`` the base64url HMAC-SHA256 of ``BODY.ISSUED`` under
+  a key derived from the deployment secret (see :class:`~surveykit_html.sessions.WebKeys`);
+* a cookie with a wrong signature, a malformed body or an ``ISSUED`` older than ``max_age`` is
+  ignored, exactly as if none had been sent (the session starts empty);
+* the cookie is set again only when a page changed the session, and it is always ``HttpOnly``,
+  ``SameSite=Lax``, scoped to ``path`` and ``Secure`` when asked.
+
+``request.session`` works as with Starlette's middleware: the app sees a dict.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import time
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["Session", "SessionCookie"]
+
+
+class Session(dict[str, Any]):
+    """A session's data, remembering whether a page read or changed it."""
+
+    accessed: bool = False
+    modified: bool = False
+
+    def mark_accessed(self) -> None:
+        """Called by Starlette's ``request.session``: the response then varies by cookie."""
+        self.accessed = True
+
+    def _changed(self) -> None:
+        self.accessed = self.modified = True
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._changed()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._changed()
+        super().__delitem__(key)
+
+    def clear(self) -> None:
+        self._changed()
+        super().clear()
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._changed()
+        return super().pop(key, *default)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self._changed()
+        return super().setdefault(key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._changed()
+        super().update(*args, **kwargs)
+
+
+def _b64(raw: bytes) -> bytes:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=")
+
+
+def _unb64(text: bytes) -> bytes:
+    return base64.urlsafe_b64decode(text + b"=" * (-len(text) % 4))
+
+
+class SessionCookie:
+    """ASGI middleware that keeps ``scope["session"]`` in an HMAC-signed cookie."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        key: bytes,
+        *,
+        cookie_name: str,
+        max_age: int,
+        path: str = "/",
+        https_only: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.app = app
+        self._key = key
+        self._name = cookie_name.encode("latin-1")
+        self._prefix = self._name + b"="
+        self.max_age = max_age
+        self._clock = clock
+        flags = "; HttpOnly; SameSite=Lax" + ("; Secure" if https_only else "")
+        self._set_tail = f"; Path={path}; Max-Age={max_age}{flags}".encode("latin-1")
+        self._clear_tail = f"; Path={path}; Max-Age=0{flags}".encode("latin-1")
+
+    def _sign(self, signed: bytes) -> bytes:
+        return _b64(hmac.digest(self._key, signed, hashlib.sha256))
+
+    def encode(self, data: dict[str, Any]) -> bytes:
+        """The cookie value holding ``data``, issued now."""
+        signed = _b64(orjson.dumps(data)) + b"." + str(int(self._clock())).encode()
+        return signed + b"." + self._sign(signed)
+
+    def decode(self, value: bytes) -> dict[str, Any] | None:
+        """The session in a cookie value, or ``None`` if it is forged, damaged or expired."""
+        signed, dot, signature = value.rpartition(b".")
+        if not dot or not hmac.compare_digest(self._sign(signed), signature):
+            return None
+        body, _, issued = signed.partition(b".")
+        try:
+            age = self._clock() - int(issued)
+            data = orjson.loads(_unb64(body))
+        except (ValueError, binascii.Error, orjson.JSONDecodeError):
+            return None
+        if not 0 <= age <= self.max_age or not isinstance(data, dict):
+            return None
+        return data
+
+    def _cookie_value(self, scope: Scope) -> bytes | None:
+        for name, value in scope["headers"]:
+            if name == b"cookie":
+                for part in value.split(b";"):
+                    part = part.strip()
+                    if part.startswith(self._prefix):
+                        return part[len(self._prefix) :]
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = self._cookie_value(scope)
+        data = self.decode(sent) if sent else None
+        session = Session(data) if data else Session()
+        scope["session"] = session
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                extra = self._headers(session, had_cookie=sent is not None)
+                if extra:
+                    message["headers"] = [*message.get("headers", ()), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    def _headers(self, session: Session, *, had_cookie: bool) -> list[tuple[bytes, bytes]]:
+        headers = []
+        if session.accessed:
+            headers.append((b"vary", b"Cookie"))
+        if session.modified:
+            if session:
+                value = self._prefix + self.encode(session) + self._set_tail
+            elif had_cookie:
+                value = self._prefix + self._clear_tail
+            else:
+                return headers
+            headers.append((b"set-cookie", value))
+        return headers
