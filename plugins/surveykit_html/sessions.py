@@ -20,6 +20,7 @@ from typing import Any
 
 from surveykit.errors import LinkError
 from surveykit.identity import Respondent, Secret, Token
+from surveykit.storage import TokenRecord, Visit
 from surveykit.submit import SubmitService
 
 __all__ = ["SessionKey", "SessionSubmitService", "WebKeys", "start_session"]
@@ -104,13 +105,22 @@ class SessionSubmitService(SubmitService):
             return super().authenticate(token)
         if token.respondent is not None:
             return token.respondent
-        record = self.store.lookup_token(token.token_hash)
+        return self._recognise(token, self.store.lookup_token(token.token_hash))
+
+    def visit(self, key: SessionKey) -> Visit:
+        """The session's live link with the draft and response, in one read of the store."""
+        visit = self.store.visit(key.token_hash)
+        self._recognise(key, None if visit is None else visit.token)
+        assert visit is not None
+        return visit
+
+    def _recognise(self, key: SessionKey, record: TokenRecord | None) -> Respondent:
         if (
             record is None
             or not record.live
-            or record.respondent.id != token.respondent_id
+            or record.respondent.id != key.respondent_id
             or record.respondent.consultation != self.consultation_id
         ):
             raise LinkError(_NOT_RECOGNISED)
-        token.respondent = record.respondent
+        key.respondent = record.respondent
         return record.respondent

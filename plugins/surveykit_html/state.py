@@ -145,13 +145,10 @@ class WebState:
     def visitor_sync(self, key: SessionKey) -> Visitor | None:
         """The session's respondent and their draft and response, or ``None`` if not live."""
         try:
-            respondent = self.service.authenticate(key)
+            visit = self.service.visit(key)
         except LinkError:
             return None
-        store = self.service.store
-        return Visitor(
-            key, respondent, store.load_draft(respondent.id), store.response(respondent.id)
-        )
+        return Visitor(key, visit.token.respondent, visit.draft, visit.response)
 
     async def visitor(self, request: Request) -> Visitor | None:
         key = SessionKey.from_session(request.session)

@@ -35,6 +35,7 @@ from surveykit.storage import (
     TallyRow,
     TextRow,
     TokenRecord,
+    Visit,
     utc,
 )
 
@@ -71,6 +72,16 @@ _TOKEN_QUERY = (
 _SUBMISSION_COLUMNS = (
     "s.consultation, s.respondent_id, s.version, s.answers, s.channel, s.submitted_at, "
     "s.received_at"
+)
+# A form page's one read: the link, its respondent, their draft and their current response.
+_VISIT_QUERY = (
+    f"SELECT {', '.join('r.' + c for c in _RESPONDENT_FIELDS)}, "
+    f"t.issued_at, t.revoked_at, t.hash, d.answers, d.saved_at, {_SUBMISSION_COLUMNS} "
+    "FROM tokens t JOIN respondents r ON r.id = t.respondent_id "
+    "LEFT JOIN drafts d ON d.respondent_id = r.id "
+    "LEFT JOIN responses c ON c.respondent_id = r.id "
+    "LEFT JOIN submissions s ON s.respondent_id = c.respondent_id AND s.version = c.version "
+    "WHERE t.hash = %s"
 )
 # Both sides start at the last batch's end: with the bound on ``r`` alone, a merge join would
 # read every earlier submission again for each batch.
@@ -326,6 +337,17 @@ class PostgresStore(PostgresMailbox, Store):
             return None
         row = rows[0]
         return TokenRecord(_respondent(row[:10]), row[12], as_utc(row[10]), as_utc(row[11]))
+
+    def visit(self, token_hash: str) -> Visit | None:
+        rows = self._read(_VISIT_QUERY, (token_hash,))
+        if not rows:
+            return None
+        row = rows[0]
+        respondent = _respondent(row[:10])
+        record = TokenRecord(respondent, row[12], as_utc(row[10]), as_utc(row[11]))
+        draft = Draft(respondent.id, row[13], as_utc(row[14])) if row[14] is not None else None
+        response = _submission(row[15:]) if row[15] is not None else None
+        return Visit(record, draft, response)
 
     def respondent(self, respondent_id: str) -> Respondent | None:
         rows = self._read(

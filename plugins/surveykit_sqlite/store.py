@@ -44,6 +44,7 @@ from surveykit.storage import (
     Store,
     Submission,
     TokenRecord,
+    Visit,
 )
 from surveykit.tally import unit_of
 
@@ -76,6 +77,16 @@ _TOKEN_QUERY = (
 _SUBMISSION_COLUMNS = (
     "s.consultation, s.respondent_id, s.version, s.answers, s.channel, s.submitted_at, "
     "s.received_at"
+)
+# A form page's one read: the link, its respondent, their draft and their latest submission.
+_VISIT_QUERY = (
+    f"SELECT {', '.join('r.' + c for c in _RESPONDENT_FIELDS)}, "
+    f"t.issued_at, t.revoked_at, t.hash, d.answers, d.saved_at, {_SUBMISSION_COLUMNS} "
+    "FROM tokens t JOIN respondents r ON r.id = t.respondent_id "
+    "LEFT JOIN drafts d ON d.respondent_id = r.id "
+    "LEFT JOIN submissions s ON s.respondent_id = r.id AND s.version = "
+    "(SELECT max(version) FROM submissions WHERE respondent_id = r.id) "
+    "WHERE t.hash = ?"
 )
 # Walks the submissions key in order from where the last batch ended, keeping each respondent's
 # highest version: no second table or index to write on every submission.
@@ -332,6 +343,19 @@ class SqliteStore(SqliteMailbox, Store):
             return None
         row = rows[0]
         return TokenRecord(_respondent(row[:10]), row[12], from_text(row[10]), from_text(row[11]))
+
+    def visit(self, token_hash: str) -> Visit | None:
+        rows = self._read(_VISIT_QUERY, (token_hash,))
+        if not rows:
+            return None
+        row = rows[0]
+        respondent = _respondent(row[:10])
+        record = TokenRecord(respondent, row[12], from_text(row[10]), from_text(row[11]))
+        draft = None
+        if row[13] is not None:
+            draft = Draft(respondent.id, orjson.loads(row[13]), from_text(row[14]))
+        response = _submission(row[15:]) if row[15] is not None else None
+        return Visit(record, draft, response)
 
     def respondent(self, respondent_id: str) -> Respondent | None:
         rows = self._read(

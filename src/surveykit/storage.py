@@ -59,6 +59,7 @@ __all__ = [
     "TallyRow",
     "TextRow",
     "TokenRecord",
+    "Visit",
     "open_store",
     "scheme_of",
     "utc",
@@ -144,6 +145,18 @@ class Submission:
     received_at: dt.datetime
 
 
+@frozen
+class Visit:
+    """A link's record with its respondent's draft and current response.
+
+    Every page of a form needs all three, so :meth:`Store.visit` reads them together.
+    """
+
+    token: TokenRecord
+    draft: Draft | None
+    response: Submission | None
+
+
 class RosterRow(NamedTuple):
     """``n`` roster respondents of one role and authority, and whether they responded."""
 
@@ -201,6 +214,18 @@ class Store(MailStore, ABC):
     @abstractmethod
     def lookup_token(self, token_hash: str) -> TokenRecord | None:
         """The respondent a token hash was issued to (live or revoked), or ``None``."""
+
+    def visit(self, token_hash: str) -> Visit | None:
+        """What a form page needs for a token hash (live or revoked), or ``None`` if unknown.
+
+        The default makes the three reads; SQL backends answer in one query, since a web form
+        asks on every page.
+        """
+        record = self.lookup_token(token_hash)
+        if record is None:
+            return None
+        respondent_id = record.respondent.id
+        return Visit(record, self.load_draft(respondent_id), self.response(respondent_id))
 
     @abstractmethod
     def respondent(self, respondent_id: str) -> Respondent | None:

@@ -138,6 +138,36 @@ class StoreConformance:
         assert record.revoked_at is None
         assert store.respondent("r1") == ada
 
+    def test_a_visit_reads_the_link_the_draft_and_the_response_together(self, store):
+        """A visit by a token hash finds what the three separate reads find, in every state."""
+        from .storage import Draft
+
+        ada, bob = respondent("r1"), respondent("r2")
+        first_ada, first_bob = self.enrol(store, ada, bob)
+
+        def same_as_three_reads(token_hash: str) -> None:
+            visit = store.visit(token_hash)
+            record = store.lookup_token(token_hash)
+            rid = record.respondent.id
+            assert visit.token == record
+            assert (visit.draft, visit.response) == (store.load_draft(rid), store.response(rid))
+
+        same_as_three_reads(first_ada)
+        store.save_draft(Draft("r1", {"q1": "yes"}, _at(1)))
+        same_as_three_reads(first_ada)
+        store.append_submission(new_submission(ada, {"q1": "no"}, minute=2))
+        store.append_submission(new_submission(ada, {"q1": "yes"}, minute=3))
+        store.save_draft(Draft("r1", {"q1": "no"}, _at(4)))
+        same_as_three_reads(first_ada)
+        assert store.visit(first_ada).response.version == 2
+        [second_ada] = self.enrol(store, ada, minute=5)
+        same_as_three_reads(first_ada)
+        assert store.visit(first_ada).token.live is False
+        same_as_three_reads(second_ada)
+        visit_bob = store.visit(first_bob)
+        assert (visit_bob.token.respondent, visit_bob.draft, visit_bob.response) == (bob, None, None)
+        assert store.visit("hash-nobody") is None
+
     def test_an_unknown_token_hash_finds_nobody(self, store):
         """A hash never granted finds nothing, and an unknown id no respondent."""
         self.enrol(store, respondent("r1"))
@@ -892,12 +922,16 @@ def storage_state_machine(store: Store) -> type:
                 self.service.submit(token, {"q1": "yes"})
 
         def check(self, rid: str) -> None:
-            """The respondent's draft and response are exactly what the model says."""
+            """The respondent's draft and response are exactly what the model says, and a visit
+            through their live link reads the same."""
             draft = store.load_draft(rid)
             assert (draft.answers if draft else None) == self.drafts.get(rid)
             response = store.response(rid)
             expected = self.history[rid][-1] if self.history[rid] else None
             assert (response.answers if response else None) == expected
+            visit = store.visit(secret.hash(self.tokens[rid]))
+            assert (visit.token.respondent.id, visit.token.live) == (rid, True)
+            assert (visit.draft, visit.response) == (draft, response)
 
         def check_everything(self) -> None:
             cid = self.consultation.metadata.id
