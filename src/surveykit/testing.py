@@ -164,8 +164,8 @@ class StoreConformance:
         same_as_three_reads(first_ada)
         assert store.visit(first_ada).token.live is False
         same_as_three_reads(second_ada)
-        visit_bob = store.visit(first_bob)
-        assert (visit_bob.token.respondent, visit_bob.draft, visit_bob.response) == (bob, None, None)
+        bobs = store.visit(first_bob)
+        assert (bobs.token.respondent, bobs.draft, bobs.response) == (bob, None, None)
         assert store.visit("hash-nobody") is None
 
     def test_an_unknown_token_hash_finds_nobody(self, store):
