@@ -168,11 +168,12 @@ def _routes() -> list[Route | Mount]:
     both = ["GET", "POST"]
     static = StaticFiles(packages=[("surveykit_html", "static")])
     return [
+        # The busiest first: routes are tried in order.
+        Route("/questions/{question_id}", question_page, methods=both, name="question"),
         Route("/", start, name="start"),
         Route("/r/{token}", enter, name="enter"),
         Route("/get-a-link", get_link, methods=both, name="get_link"),
         Route("/your-response", overview, name="overview"),
-        Route("/questions/{question_id}", question_page, methods=both, name="question"),
         Route("/check-answers", check, methods=both, name="check"),
         Route("/confirmation", confirmation, name="confirmation"),
         Route("/saved", saved, name="saved"),

@@ -112,10 +112,6 @@ async def overview(request: Request) -> Response:
     )
 
 
-def _section(web: WebState, question: Question):
-    return next(s for s in web.consultation.sections if question in s.questions)
-
-
 def _render_question(
     request: Request,
     question: Question,
@@ -134,7 +130,7 @@ def _render_question(
     action_url = web.question_url(request, question) + ("?change=1" if change else "")
     context = {
         "question": question,
-        "section": _section(web, question),
+        "section": web.sections[question.id],
         "control": web.control(question),
         "max_length": web.max_length(question),
         "value": value,
@@ -175,7 +171,7 @@ async def question_page(request: Request) -> Response:
     if isinstance(visitor, Response):
         return visitor
     answers = visitor.answers
-    change = request.query_params.get("change") == "1"
+    change = bool(request.scope["query_string"]) and request.query_params.get("change") == "1"
     if request.method == "POST":
         return await _answer(request, visitor, question, answers, change)
     if not web.engine.is_visible(question.id, answers):

@@ -76,7 +76,8 @@ class Pages:
         self.env.filters["prose"] = render_prose
         self.env.filters["when"] = self.when
         self.env.globals.update(meta=consultation.metadata, demo=demo)
-        self._shared: dict[Hashable, str] = {}
+        # Kept encoded and split where the CSRF token goes, so a request only joins bytes.
+        self._shared: dict[Hashable, tuple[bytes, ...]] = {}
         # Stands in for the CSRF token in shared pages: random, so no answer or spec text can
         # contain it by accident or design.
         self._csrf_hole = f"csrf-hole-{secrets.token_hex(16)}"
@@ -116,14 +117,15 @@ class Pages:
         nearly every view.
         """
         full_key = (template, request.scope.get("root_path", ""), key)
-        html = self._shared.get(full_key)
-        if html is None:
+        parts = self._shared.get(full_key)
+        if parts is None:
             html = self._html(request, template, {**context, "csrf_token": self._csrf_hole})
+            parts = tuple(piece.encode() for piece in html.split(self._csrf_hole))
             if len(self._shared) >= SHARED_PAGES_MAX:
                 self._shared.clear()
-            self._shared[full_key] = html
-        token = self.keys.csrf_token(request.session)
-        return HTMLResponse(html.replace(self._csrf_hole, token), status_code=status)
+            self._shared[full_key] = parts
+        token = self.keys.csrf_token(request.session).encode()
+        return HTMLResponse(token.join(parts), status_code=status)
 
     def _html(self, request: Request, template: str, context: dict[str, Any]) -> str:
         paths = self.paths

@@ -44,15 +44,17 @@ class WebKeys:
         nonce = session.get("csrf")
         if not isinstance(nonce, str):
             nonce = session["csrf"] = secrets.token_urlsafe(16)
-        return hmac.new(self._csrf_key, nonce.encode(), hashlib.sha256).hexdigest()
+        return self._csrf_for(nonce)
+
+    def _csrf_for(self, nonce: str) -> str:
+        return hmac.digest(self._csrf_key, nonce.encode(), hashlib.sha256).hex()
 
     def csrf_ok(self, session: MutableMapping[str, Any], sent: object) -> bool:
         """Whether ``sent`` is this session's CSRF token, compared in constant time."""
         nonce = session.get("csrf")
         if not isinstance(nonce, str) or not isinstance(sent, str):
             return False
-        wanted = hmac.new(self._csrf_key, nonce.encode(), hashlib.sha256).hexdigest()
-        return hmac.compare_digest(wanted, sent)
+        return hmac.compare_digest(self._csrf_for(nonce), sent)
 
 
 class SessionKey:

@@ -9,17 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
-from attrs import frozen
+from attrs import Factory, field, frozen
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from surveykit import Consultation, Engine, Question, Registry
+from surveykit import Consultation, Engine, Question, Registry, Section
 from surveykit.errors import LinkError
 from surveykit.identity import Respondent
 from surveykit.storage import Draft, Submission
+from surveykit.submit import Opening
 
 from .config import Demonstration, Limits
 from .flow import Flow
@@ -30,7 +31,6 @@ from .sessions import SessionKey, SessionSubmitService, WebKeys
 __all__ = ["Visitor", "WebState", "blocking", "redirect"]
 
 T = TypeVar("T")
-Opening = Literal["open", "not_yet", "closed"]
 
 
 async def blocking(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -80,6 +80,14 @@ class WebState:
     #: Held around writes when the store takes one writer at a time (SQLite): writers then
     #: queue here in turn instead of polling the database's lock with growing sleeps.
     write_lock: threading.Lock | None = None
+    #: Each question's section, by question id, for page captions.
+    sections: dict[str, Section] = field(
+        init=False,
+        default=Factory(
+            lambda self: {q.id: s for s in self.consultation.sections for q in s.questions},
+            takes_self=True,
+        ),
+    )
 
     async def write(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a call that writes to the store, in a worker thread, one at a time if need be."""
@@ -108,12 +116,7 @@ class WebState:
 
     def opening(self) -> Opening:
         """Whether the consultation takes answers now, by the service's (injectable) clock."""
-        meta = self.consultation.metadata
-        now = self.service.now()
-        if meta.is_open(now):
-            return "open"
-        opens_at = meta.opens_at
-        return "not_yet" if opens_at is not None and now < opens_at else "closed"
+        return self.service.opening()
 
     def opens_text(self) -> str:
         opens_at = self.consultation.metadata.opens_at

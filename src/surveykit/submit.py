@@ -16,7 +16,7 @@ import datetime as dt
 import hmac
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from attrs import frozen
 
@@ -33,6 +33,7 @@ __all__ = [
     "Clock",
     "IssuedLink",
     "KnownRespondent",
+    "Opening",
     "Receipt",
     "SubmitService",
     "system_clock",
@@ -41,6 +42,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
+#: Where an instant falls against a consultation's window.
+Opening = Literal["open", "not_yet", "closed"]
 #: Channels whose answers may arrive some time before they are entered: judged by ``received_at``.
 RECEIVED_CHANNELS = ("paper", "email")
 SELF_SERVICE_ROLE = "other"
@@ -125,6 +128,10 @@ class SubmitService:
         self.clock = clock
         self.plugins = plugins or get_plugins()
         self.engine = engine or Engine(consultation, kinds=self.plugins.kinds)
+        # The window in UTC, worked out once: every draft and page asks whether it is open.
+        meta = consultation.metadata
+        self._opens_at = None if meta.opens_at is None else utc(meta.opens_at)
+        self._closes_at = utc(meta.closes_at)
 
     @property
     def consultation_id(self) -> str:
@@ -132,6 +139,13 @@ class SubmitService:
 
     def now(self) -> dt.datetime:
         return utc(self.clock())
+
+    def opening(self, instant: dt.datetime | None = None) -> Opening:
+        """Whether the consultation takes answers at ``instant`` (default: now, by the clock)."""
+        instant = self.now() if instant is None else instant
+        if self._opens_at is not None and instant < self._opens_at:
+            return "not_yet"
+        return "open" if instant < self._closes_at else "closed"
 
     # Links ----------------------------------------------------------------------------------
 
@@ -283,9 +297,9 @@ class SubmitService:
         return received
 
     def _require_open(self, instant: dt.datetime, outcome: str, received: bool = False) -> None:
-        meta = self.consultation.metadata
-        if meta.is_open(instant):
+        if self.opening(instant) == "open":
             return
+        meta = self.consultation.metadata
         when = f"; it was received {_local(instant, self.consultation)}" if received else ""
         if meta.opens_at is not None and instant < meta.opens_at:
             msg = (
