@@ -165,9 +165,10 @@ def test_reissuing_revokes_the_old_links(spec, db, roster, tmp_path, capsys):
     """--reissue gives everyone a new link and the old ones stop working."""
     _issue(spec, db, roster, tmp_path / "first.csv")
     assert _issue(spec, db, roster, tmp_path / "second.csv", "--reissue") == 0
-    assert capsys.readouterr().out.splitlines()[-1] == (
-        f"Issued 3 links (0 new, 3 reissued); they are in {tmp_path / 'second.csv'}.\n"
-    ).strip()
+    assert (
+        capsys.readouterr().out.splitlines()[-1]
+        == (f"Issued 3 links (0 new, 3 reissued); they are in {tmp_path / 'second.csv'}.\n").strip()
+    )
     secret = load_secret(tmp_path / "responses.db.secret", environ={})
     with open_store(db) as store:
         old, new = (
@@ -324,8 +325,11 @@ def test_submit_judges_paper_by_when_it_was_received(roster, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("{", "is not valid JSON: Expecting property name enclosed in double quotes at line 1 "
-         "column 2"),
+        (
+            "{",
+            "is not valid JSON: Expecting property name enclosed in double quotes at line 1 "
+            "column 2",
+        ),
         ("[1, 2]", "must hold a JSON object of answers by question id"),
     ],
 )
@@ -359,9 +363,7 @@ def test_submit_with_an_unknown_token_stores_nothing(spec, db, roster, tmp_path,
         assert store.count_responses("stock") == 0
 
 
-@pytest.mark.parametrize(
-    "command", [["tokens"], ["tokens", "issue"], ["submit"]], ids=" ".join
-)
+@pytest.mark.parametrize("command", [["tokens"], ["tokens", "issue"], ["submit"]], ids=" ".join)
 def test_every_command_help_has_an_example(command, capsys):
     """--help shows at least one example command line."""
     assert main([*command, "--help"]) == 0

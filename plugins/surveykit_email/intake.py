@@ -109,9 +109,7 @@ class Intake:
         self.secret = secret
         self.clock = clock
         self.plugins = plugins or get_plugins()
-        self.service = SubmitService(
-            consultation, store, secret, clock=clock, plugins=self.plugins
-        )
+        self.service = SubmitService(consultation, store, secret, clock=clock, plugins=self.plugins)
         self._lock = threading.Lock()
         self._references: dict[str, str] = {}
         self._emails: dict[str, list[str]] = {}

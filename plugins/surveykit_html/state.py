@@ -23,6 +23,7 @@ from surveykit.storage import Draft, Submission
 from surveykit.submit import Opening
 
 from .config import Demonstration, Limits
+from .drafts import DraftWriter
 from .flow import Flow
 from .ratelimit import SlidingWindow
 from .rendering import Pages
@@ -80,6 +81,14 @@ class WebState:
     #: Held around writes when the store takes one writer at a time (SQLite): writers then
     #: queue here in turn instead of polling the database's lock with growing sleeps.
     write_lock: threading.Lock | None = None
+    #: Stores drafts a group at a time.
+    drafts: DraftWriter = field(
+        init=False,
+        default=Factory(
+            lambda self: DraftWriter(self.service.store, self.write_lock, self.write),
+            takes_self=True,
+        ),
+    )
     #: Each question's section, by question id, for page captions.
     sections: dict[str, Section] = field(
         init=False,
@@ -102,17 +111,11 @@ class WebState:
         return await blocking(serialised)
 
     async def save_draft(self, key: SessionKey, answers: dict[str, Any]) -> Draft:
-        """Save a page's answers: on SQLite, right here when no other write of this process is
-        under way, since a draft's commit does not wait for the disk and costs less than a
-        hand-off to a thread; otherwise queued in a worker thread like every other write, so
-        the event loop never waits behind a durable submission."""
-        lock = self.write_lock
-        if lock is None or not lock.acquire(blocking=False):
-            return await self.write(self.service.save_draft, key, answers)
-        try:
-            return self.service.save_draft(key, answers)
-        finally:
-            lock.release()
+        """Save a page's answers: checked here, then stored with the other drafts posted at
+        the same moment (see :mod:`.drafts`)."""
+        draft = self.service.draft(key, answers)
+        await self.drafts.save(draft)
+        return draft
 
     def opening(self) -> Opening:
         """Whether the consultation takes answers now, by the service's (injectable) clock."""

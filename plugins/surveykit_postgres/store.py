@@ -73,6 +73,11 @@ _SUBMISSION_COLUMNS = (
     "s.consultation, s.respondent_id, s.version, s.answers, s.channel, s.submitted_at, "
     "s.received_at"
 )
+_SAVE_DRAFT = (
+    "INSERT INTO drafts (respondent_id, answers, saved_at) VALUES (%s, %s::jsonb, %s) "
+    "ON CONFLICT (respondent_id) DO UPDATE "
+    "SET answers = excluded.answers, saved_at = excluded.saved_at"
+)
 # A form page's one read: the link, its respondent, their draft and their current response.
 _VISIT_QUERY = (
     f"SELECT {', '.join('r.' + c for c in _RESPONDENT_FIELDS)}, "
@@ -368,14 +373,18 @@ class PostgresStore(PostgresMailbox, Store):
         answers = _dump(draft.answers)
         self._run(
             lambda conn: conn.execute(
-                "INSERT INTO drafts (respondent_id, answers, saved_at) VALUES (%s, %s::jsonb, %s) "
-                "ON CONFLICT (respondent_id) DO UPDATE "
-                "SET answers = excluded.answers, saved_at = excluded.saved_at",
-                (draft.respondent_id, answers, utc(draft.saved_at)),
+                _SAVE_DRAFT, (draft.respondent_id, answers, utc(draft.saved_at))
             ),
             transaction=False,
             respondent_id=draft.respondent_id,
         )
+
+    def save_drafts(self, drafts: Sequence[Draft]) -> None:
+        if len(drafts) == 1:
+            self.save_draft(drafts[0])
+            return
+        rows = [(d.respondent_id, _dump(d.answers), utc(d.saved_at)) for d in drafts]
+        self._run(lambda conn: conn.cursor().executemany(_SAVE_DRAFT, rows))
 
     def load_draft(self, respondent_id: str) -> Draft | None:
         rows = self._read(

@@ -78,6 +78,11 @@ _SUBMISSION_COLUMNS = (
     "s.consultation, s.respondent_id, s.version, s.answers, s.channel, s.submitted_at, "
     "s.received_at"
 )
+_SAVE_DRAFT = (
+    "INSERT INTO drafts (respondent_id, answers, saved_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (respondent_id) DO UPDATE "
+    "SET answers = excluded.answers, saved_at = excluded.saved_at"
+)
 # A form page's one read: the link, its respondent, their draft and their latest submission.
 _VISIT_QUERY = (
     f"SELECT {', '.join('r.' + c for c in _RESPONDENT_FIELDS)}, "
@@ -373,17 +378,17 @@ class SqliteStore(SqliteMailbox, Store):
     # Drafts ---------------------------------------------------------------------------------
 
     def save_draft(self, draft: Draft) -> None:
-        answers = _dump(draft.answers)
+        self.save_drafts([draft])
+
+    def save_drafts(self, drafts: Sequence[Draft]) -> None:
+        rows = [(d.respondent_id, _dump(d.answers), to_text(d.saved_at)) for d in drafts]
         try:
             with self._write(durable=False) as conn:
-                conn.execute(
-                    "INSERT INTO drafts (respondent_id, answers, saved_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (respondent_id) DO UPDATE "
-                    "SET answers = excluded.answers, saved_at = excluded.saved_at",
-                    (draft.respondent_id, answers, to_text(draft.saved_at)),
-                )
+                conn.executemany(_SAVE_DRAFT, rows)
         except StorageError as exc:
-            raise self._unknown(draft.respondent_id, exc) from exc
+            if len(drafts) == 1:
+                raise self._unknown(drafts[0].respondent_id, exc) from exc
+            raise
 
     def load_draft(self, respondent_id: str) -> Draft | None:
         rows = self._read(

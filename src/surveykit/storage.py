@@ -241,6 +241,17 @@ class Store(MailStore, ABC):
     def save_draft(self, draft: Draft) -> None:
         """Keep ``draft`` as the respondent's only draft, replacing any earlier one."""
 
+    def save_drafts(self, drafts: Sequence[Draft]) -> None:
+        """Keep several drafts, as :meth:`save_draft` would one by one (the last of a respondent
+        wins), for callers that gather them: the web form commits a group at a time.
+
+        The default saves them in turn; SQL backends write them in one transaction.  If
+        :class:`~surveykit.errors.StorageError` is raised, some may have been kept: a draft
+        is replaced whole, so saving them again is safe.
+        """
+        for draft in drafts:
+            self.save_draft(draft)
+
     @abstractmethod
     def load_draft(self, respondent_id: str) -> Draft | None:
         """The respondent's draft, or ``None``."""

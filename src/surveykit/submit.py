@@ -222,12 +222,18 @@ class SubmitService:
 
     def save_draft(self, token: Credential, answers: Mapping[str, Any]) -> Draft:
         """Keep answers for later ("save and come back"); hidden and unknown answers are dropped."""
+        draft = self.draft(token, answers)
+        self.store.save_draft(draft)
+        return draft
+
+    def draft(self, token: Credential, answers: Mapping[str, Any]) -> Draft:
+        """The draft :meth:`save_draft` would keep, checked but not stored: for a caller that
+        stores drafts in groups with :meth:`Store.save_drafts <surveykit.storage.Store.save_drafts>`.
+        """
         respondent = self.authenticate(token)
         now = self.now()
         self._require_open(now, "the draft was not saved")
-        draft = Draft(respondent.id, self.engine.clean(answers), now)
-        self.store.save_draft(draft)
-        return draft
+        return Draft(respondent.id, self.engine.clean(answers), now)
 
     def load_draft(self, token: Credential) -> Draft | None:
         """The respondent's saved draft, or ``None``; refused once the consultation has closed."""

@@ -39,7 +39,7 @@ def test_the_url_options_are_surveykits_and_the_rest_go_to_libpq():
     [
         (
             "postgresql:///x?schema=Robert'); DROP",
-            "schema must be a lower-case SQL name (letters, digits, _), not \"Robert'); DROP\"",
+            'schema must be a lower-case SQL name (letters, digits, _), not "Robert\'); DROP"',
         ),
         ("postgresql:///x?pool_size=0", "pool_size must be a positive whole number, not '0'"),
     ],

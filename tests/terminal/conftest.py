@@ -34,9 +34,7 @@ def person(db):
         entry = RosterEntry(2, authority, kind, role, "", email)
         with open_store(db) as store:
             secret = load_secret(None)
-            plan = plan_links(
-                store, secret, consultation, [entry], now=dt.datetime.now(dt.UTC)
-            )
+            plan = plan_links(store, secret, consultation, [entry], now=dt.datetime.now(dt.UTC))
             plan.commit(store)
         link = plan.links[0]
         return link.respondent, link.token.value
@@ -50,4 +48,3 @@ def pets(tmp_path):
     path = tmp_path / "pets.toml"
     path.write_text(PETS, encoding="utf-8")
     return path
-

@@ -99,16 +99,12 @@ def test_a_closed_consultation_is_refused_before_any_question(db, person, monkey
     assert ("Question" in out, sys.stdin.tell()) == (False, 0)
 
 
-def test_answering_again_warns_and_replaces_the_earlier_response(
-    db, person, monkeypatch, capsys
-):
+def test_answering_again_warns_and_replaces_the_earlier_response(db, person, monkeypatch, capsys):
     """A second go starts from the earlier answers and asks before replacing them."""
     respondent, token = person()
     consultation = load_spec(SPEC).reopened_until(dt.date(2099, 12, 31))
     with open_store(db) as store:
-        SubmitService(consultation, store, load_secret(None)).submit(
-            token, EARLIER, channel="web"
-        )
+        SubmitService(consultation, store, load_secret(None)).submit(token, EARLIER, channel="web")
     argv = ["answer", str(SPEC), "--db", db, "--token", token, "--open-until", OPEN_UNTIL]
     code, out, _err = run(argv, ["submit", "n", "B1", "2", "submit", "y"], monkeypatch, capsys)
     assert code == 0

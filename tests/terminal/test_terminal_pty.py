@@ -92,8 +92,10 @@ def test_whole_of_taking_stock_in_a_terminal(db, person, tmp_path):
     term.keys("Question 15", CTRL_B)
     term.choose("Question 14", 5)  # "Go back"
     term.choose("Question 13", 2)
-    assert term.expect("Question 15 (").strip().endswith(
-        "Your answer to Question 14 was removed: that question no longer applies."
+    assert (
+        term.expect("Question 15 (")
+        .strip()
+        .endswith("Your answer to Question 14 was removed: that question no longer applies.")
     )
     term.type("2\r")
     term.choose("Question 17", 3)
