@@ -65,7 +65,7 @@ class DraftWriter:
     async def _write_in_thread(self, group: list[tuple[Draft, asyncio.Future[None]]]) -> None:
         try:
             outcomes = await self._in_thread(self._write, group)
-        except Exception as exc:  # noqa: BLE001 - each waiting page reports it
+        except Exception as exc:  # each waiting page reports it
             outcomes = [exc] * len(group)
         _settle(group, outcomes)
 
@@ -78,7 +78,7 @@ class DraftWriter:
         except StorageError as exc:
             if len(drafts) == 1:
                 return [exc]
-        except Exception as exc:  # noqa: BLE001 - each waiting page reports it
+        except Exception as exc:  # each waiting page reports it
             return [exc] * len(drafts)
         else:
             return [None] * len(drafts)
@@ -86,7 +86,7 @@ class DraftWriter:
         for draft in drafts:
             try:
                 self._store.save_draft(draft)
-            except Exception as exc:  # noqa: BLE001 - this draft's page reports it
+            except Exception as exc:  # this draft's page reports it
                 outcomes.append(exc)
             else:
                 outcomes.append(None)

@@ -228,8 +228,7 @@ class SubmitService:
 
     def draft(self, token: Credential, answers: Mapping[str, Any]) -> Draft:
         """The draft :meth:`save_draft` would keep, checked but not stored: for a caller that
-        stores drafts in groups with :meth:`Store.save_drafts <surveykit.storage.Store.save_drafts>`.
-        """
+        stores drafts in groups (``Store.save_drafts``)."""
         respondent = self.authenticate(token)
         now = self.now()
         self._require_open(now, "the draft was not saved")
