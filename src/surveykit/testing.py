@@ -254,6 +254,32 @@ class StoreConformance:
         assert store.discard_draft("r1") is False
         assert store.load_draft("r1") is None
 
+    def test_drafts_saved_together_are_each_kept_and_the_last_wins(self, store):
+        """A group of drafts keeps each respondent's last one; an empty group changes nothing."""
+        from .storage import Draft
+
+        self.enrol(store, respondent("r1"), respondent("r2"))
+        store.save_drafts([])
+        store.save_drafts(
+            [
+                Draft("r1", {"q1": "yes"}, _at(1)),
+                Draft("r2", {"q1": "no"}, _at(1)),
+                Draft("r1", {"q1": "no", "q3": ["a"]}, _at(2)),
+            ]
+        )
+        assert store.load_draft("r1") == Draft("r1", {"q1": "no", "q3": ["a"]}, _at(2))
+        assert store.load_draft("r2") == Draft("r2", {"q1": "no"}, _at(1))
+
+    def test_a_group_of_drafts_with_an_unknown_respondent_is_refused(self, store):
+        """A group naming nobody raises StorageError and keeps no draft for nobody."""
+        from .errors import StorageError
+        from .storage import Draft
+
+        self.enrol(store, respondent("r1"))
+        with pytest.raises(StorageError):
+            store.save_drafts([Draft("r1", {"q1": "yes"}, T0), Draft("ghost", {}, T0)])
+        assert store.load_draft("ghost") is None
+
     def test_a_draft_is_never_a_response(self, store):
         """A saved draft adds no response and no history."""
         from .storage import Draft
