@@ -125,14 +125,35 @@ async def sessions(port: int, tokens: list[str]) -> list[tuple[str, str]]:
     return out
 
 
+async def connect(port: int, requests: list[bytes]) -> list[Connection]:
+    """One kept-alive connection per request, opened one at a time, each answered once before
+    the next is opened.
+
+    The server's workers share one listening socket and race to accept: connections opened all
+    at once can pile onto one worker and leave the other idle, which makes a run measure the
+    luck of the draw.  Opened in turn, each is accepted by whichever worker wins a fresh race.
+    """
+    connections = []
+    for raw in requests:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(raw)
+        await writer.drain()
+        await read_response(reader)
+        connections.append((reader, writer))
+    return connections
+
+
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
 async def drive(port: int, requests: list[bytes], seconds: float) -> tuple[list[float], Counter]:
     """Each request in ``requests`` is one client's, sent again and again on a kept-alive link."""
     latencies: list[float] = []
     statuses: Counter = Counter()
+    connections = await connect(port, requests)
     deadline = time.perf_counter() + seconds
 
-    async def client(raw: bytes) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    async def client(raw: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         try:
             while time.perf_counter() < deadline:
                 begun = time.perf_counter()
@@ -144,7 +165,9 @@ async def drive(port: int, requests: list[bytes], seconds: float) -> tuple[list[
         finally:
             writer.close()
 
-    await asyncio.gather(*(client(raw) for raw in requests))
+    await asyncio.gather(
+        *(client(raw, *connection) for raw, connection in zip(requests, connections, strict=True))
+    )
     return latencies, statuses
 
 

@@ -13,7 +13,9 @@ middleware does the same job with the same guarantees, keyed once:
 * the cookie is set again only when a page changed the session, and it is always ``HttpOnly``,
   ``SameSite=Lax``, scoped to ``path`` and ``Secure`` when asked.
 
-``request.session`` works as with Starlette's middleware: the app sees a dict.
+``request.session`` works as with Starlette's middleware: the app sees a dict.  A browser sends
+the same cookie value on every request, so a verified value is remembered (up to
+:data:`VERIFIED_MAX` of them) and later checked only for its age.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["Session", "SessionCookie"]
+
+#: How many verified cookie values are remembered before the memory starts over.
+VERIFIED_MAX = 8192
 
 
 class Session(dict[str, Any]):
@@ -99,6 +104,9 @@ class SessionCookie:
         self._prefix = self._name + b"="
         self.max_age = max_age
         self._clock = clock
+        # Cookie values already verified, with what they hold: a browser sends the same value
+        # on every request, so each is checked once.  Only an exact value can hit.
+        self._verified: dict[bytes, tuple[int, dict[str, Any]]] = {}
         flags = "; HttpOnly; SameSite=Lax" + ("; Secure" if https_only else "")
         self._set_tail = f"; Path={path}; Max-Age={max_age}{flags}".encode("latin-1")
         self._clear_tail = f"; Path={path}; Max-Age=0{flags}".encode("latin-1")
@@ -113,18 +121,29 @@ class SessionCookie:
 
     def decode(self, value: bytes) -> dict[str, Any] | None:
         """The session in a cookie value, or ``None`` if it is forged, damaged or expired."""
+        verified = self._verified.get(value)
+        if verified is None:
+            verified = self._verify(value)
+            if verified is None:
+                return None
+            if len(self._verified) >= VERIFIED_MAX:
+                self._verified.clear()
+            self._verified[value] = verified
+        issued, data = verified
+        if not 0 <= self._clock() - issued <= self.max_age:
+            return None
+        return dict(data)
+
+    def _verify(self, value: bytes) -> tuple[int, dict[str, Any]] | None:
         signed, dot, signature = value.rpartition(b".")
         if not dot or not hmac.compare_digest(self._sign(signed), signature):
             return None
         body, _, issued = signed.partition(b".")
         try:
-            age = self._clock() - int(issued)
             data = orjson.loads(_unb64(body))
+            return (int(issued), data) if isinstance(data, dict) else None
         except (ValueError, binascii.Error, orjson.JSONDecodeError):
             return None
-        if not 0 <= age <= self.max_age or not isinstance(data, dict):
-            return None
-        return data
 
     def _cookie_value(self, scope: Scope) -> bytes | None:
         for name, value in scope["headers"]:

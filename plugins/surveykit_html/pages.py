@@ -36,7 +36,12 @@ _NO_FIELDS: frozenset[str] = frozenset()
 
 
 def web_state(request: Request) -> WebState:
-    return request.app.state.web
+    """The app's shared state, kept on the request's scope after the first look-up."""
+    scope = request.scope
+    web = scope.get("surveykit.web")
+    if web is None:
+        web = scope["surveykit.web"] = request.app.state.web
+    return web
 
 
 def message(request: Request, status: int, heading: str, *paragraphs: str) -> Response:

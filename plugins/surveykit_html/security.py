@@ -51,6 +51,7 @@ class SecurityHeaders:
         plain = {**_HEADERS, "cache-control": "no-store"}
         self._plain = [(k.encode(), v.encode()) for k, v in plain.items()]
         self._https = [*self._plain, (b"strict-transport-security", _HSTS.encode())]
+        self._names = frozenset(name for name, _ in self._https)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,8 +62,11 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                present = {name.lower() for name, _ in headers}
-                headers.extend(h for h in extra if h[0] not in present)
+                if any(name.lower() in self._names for name, _ in headers):
+                    present = {name.lower() for name, _ in headers}
+                    headers.extend(h for h in extra if h[0] not in present)
+                else:
+                    headers.extend(extra)
                 message["headers"] = headers
             await send(message)
 
@@ -80,8 +84,17 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", ())).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+        declared = None
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                declared = value
+            elif name == b"transfer-encoding":
+                declared = b""
+        if declared is None and scope.get("method") in ("GET", "HEAD"):
+            # Nothing declared, so no body: the page reads none.
+            await self.app(scope, receive, send)
+            return
+        if declared and (not declared.isdigit() or int(declared) > self.max_bytes):
             scope["surveykit.too_large"] = True
         seen = 0
 

@@ -25,6 +25,8 @@ from surveykit.submit import SubmitService
 
 __all__ = ["SessionKey", "SessionSubmitService", "WebKeys", "start_session"]
 
+#: How many sessions' CSRF tokens are remembered before the memory starts over.
+CSRF_TOKENS_MAX = 8192
 _NOT_RECOGNISED = "this session's link is no longer live: open your most recent link again"
 
 
@@ -38,6 +40,8 @@ class WebKeys:
     def __init__(self, secret: Secret) -> None:
         self.cookie_key = _derive(secret, b"surveykit web session cookie v2")
         self._csrf_key = _derive(secret, b"surveykit web csrf v1")
+        # Each session asks for its token on every page: made once per nonce, then remembered.
+        self._csrf_tokens: dict[str, str] = {}
 
     def csrf_token(self, session: MutableMapping[str, Any]) -> str:
         """The token every form on this session must send back (made on first use)."""
@@ -47,7 +51,13 @@ class WebKeys:
         return self._csrf_for(nonce)
 
     def _csrf_for(self, nonce: str) -> str:
-        return hmac.digest(self._csrf_key, nonce.encode(), hashlib.sha256).hex()
+        token = self._csrf_tokens.get(nonce)
+        if token is None:
+            token = hmac.digest(self._csrf_key, nonce.encode(), hashlib.sha256).hex()
+            if len(self._csrf_tokens) >= CSRF_TOKENS_MAX:
+                self._csrf_tokens.clear()
+            self._csrf_tokens[nonce] = token
+        return token
 
     def csrf_ok(self, session: MutableMapping[str, Any], sent: object) -> bool:
         """Whether ``sent`` is this session's CSRF token, compared in constant time."""

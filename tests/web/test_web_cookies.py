@@ -136,3 +136,21 @@ def test_other_scopes_pass_through():
 
     asyncio.run(middleware(app)({"type": "lifespan"}, None, None))
     assert seen == [False]
+
+
+def test_a_remembered_cookie_still_expires():
+    """A value verified once is remembered, yet refused once it is older than max_age."""
+    now = [NOW]
+    cookies = SessionCookie(None, KEY, cookie_name="sk", max_age=MAX_AGE, clock=lambda: now[0])
+    value = cookies.encode({"rid": "a"})
+    assert cookies.decode(value) == {"rid": "a"}
+    now[0] += MAX_AGE + 1
+    assert cookies.decode(value) is None
+
+
+def test_a_session_cannot_change_what_is_remembered():
+    """Each request gets its own copy of a remembered session."""
+    cookies = middleware()
+    value = cookies.encode({"rid": "a"})
+    cookies.decode(value)["rid"] = "changed"
+    assert cookies.decode(value) == {"rid": "a"}
