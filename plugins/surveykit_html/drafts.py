@@ -27,9 +27,11 @@ Outcome = BaseException | None
 class DraftWriter:
     """Gathers the drafts asked for in one turn of the event loop and stores them together.
 
-    ``lock`` is the app's in-process write lock (SQLite); while it is free, a group is written
-    right on the event loop, since a draft's commit does not wait for the disk.  Otherwise, and
-    for stores without one, the group goes to a worker thread through ``in_thread``.
+    ``lock`` is the app's in-process write lock (SQLite).  While it is free and the store can
+    write without waiting for another process's writer (``Store.try_save_drafts``), a group is
+    written right on the event loop, since a draft's commit does not wait for the disk.
+    Otherwise, and for stores without the lock, the group goes to a worker thread through
+    ``in_thread``, so the event loop never waits for another writer.
     """
 
     def __init__(self, store: Store, lock: threading.Lock | None, in_thread: ThreadWrite) -> None:
@@ -50,17 +52,25 @@ class DraftWriter:
 
     def _flush(self) -> None:
         group, self._pending = self._pending, []
-        lock = self._lock
-        if lock is not None and lock.acquire(blocking=False):
-            try:
-                outcomes = self._write(group)
-            finally:
-                lock.release()
-            _settle(group, outcomes)
+        if self._write_now(group):
+            _settle(group, [None] * len(group))
             return
         task = asyncio.get_running_loop().create_task(self._write_in_thread(group))
         self._writing.add(task)
         task.add_done_callback(self._writing.discard)
+
+    def _write_now(self, group: list[tuple[Draft, asyncio.Future[None]]]) -> bool:
+        """Store the group right here if no writer, in this process or another, must be waited
+        for; whether it was stored.  Anything that goes wrong is left to the thread's retry."""
+        lock = self._lock
+        if lock is None or not lock.acquire(blocking=False):
+            return False
+        try:
+            return self._store.try_save_drafts([draft for draft, _ in group])
+        except Exception:  # the thread path retries each draft and reports its own outcome
+            return False
+        finally:
+            lock.release()
 
     async def _write_in_thread(self, group: list[tuple[Draft, asyncio.Future[None]]]) -> None:
         try:

@@ -103,6 +103,10 @@ _LATEST_QUERY = (
 )
 
 
+class _Busy(Exception):
+    """Another writer holds the database, and the caller asked not to wait."""
+
+
 def parse_url(url: str) -> tuple[Path, str]:
     """The database path and the ``synchronous`` setting of a ``sqlite:///path`` URL."""
     parts = urlsplit(url)
@@ -228,9 +232,14 @@ class SqliteStore(SqliteMailbox, Store):
             raise StorageError(f"the SQLite database {self.path} failed: {exc}") from exc
 
     @contextmanager
-    def _writer_turn(self) -> Iterator[None]:
-        """Wait, without polling, until no other surveykit writer on this file is writing."""
-        with self._writer:
+    def _writer_turn(self, *, wait: bool = True) -> Iterator[None]:
+        """Wait, without polling, until no other surveykit writer on this file is writing.
+
+        With ``wait=False``, raise :class:`_Busy` at once instead of waiting.
+        """
+        if not self._writer.acquire(blocking=wait):
+            raise _Busy
+        try:
             fd = self._writer_fd
             if fd is None:
                 lock_path = self.path.with_name(self.path.name + ".writelock")
@@ -239,21 +248,27 @@ class SqliteStore(SqliteMailbox, Store):
                 except OSError:
                     yield  # a read-only folder: fall back on SQLite's own busy handler
                     return
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise _Busy from None
             try:
                 yield
             finally:
                 fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            self._writer.release()
 
     @contextmanager
-    def _write(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+    def _write(self, *, durable: bool = True, wait: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction, holding the database's write lock from its first statement.
 
-        ``durable=False`` commits without waiting for the disk (``synchronous=NORMAL``).
+        ``durable=False`` commits without waiting for the disk (``synchronous=NORMAL``);
+        ``wait=False`` raises :class:`_Busy` rather than wait for another writer.
         """
         conn = self._connection()
         relaxed = not durable and self.synchronous == "full"
-        with self._writer_turn(), self._errors():
+        with self._writer_turn(wait=wait), self._errors():
             if relaxed:
                 conn.execute("PRAGMA synchronous = NORMAL")
             try:
@@ -383,9 +398,19 @@ class SqliteStore(SqliteMailbox, Store):
         self.save_drafts([draft])
 
     def save_drafts(self, drafts: Sequence[Draft]) -> None:
+        self._save_drafts(drafts, wait=True)
+
+    def try_save_drafts(self, drafts: Sequence[Draft]) -> bool:
+        try:
+            self._save_drafts(drafts, wait=False)
+        except _Busy:
+            return False
+        return True
+
+    def _save_drafts(self, drafts: Sequence[Draft], *, wait: bool) -> None:
         rows = [(d.respondent_id, _dump(d.answers), to_text(d.saved_at)) for d in drafts]
         try:
-            with self._write(durable=False) as conn:
+            with self._write(durable=False, wait=wait) as conn:
                 conn.executemany(_SAVE_DRAFT, rows)
         except StorageError as exc:
             if len(drafts) == 1:

@@ -252,6 +252,16 @@ class Store(MailStore, ABC):
         for draft in drafts:
             self.save_draft(draft)
 
+    def try_save_drafts(self, drafts: Sequence[Draft]) -> bool:
+        """:meth:`save_drafts` if that needs no wait for another writer, else ``False`` (and
+        nothing is saved).
+
+        For a caller that must not block, such as an event loop: it writes at once when this
+        says ``True`` and hands the drafts to a thread when it says ``False``.  The default
+        never tries; a store whose writers queue (SQLite) answers from its lock.
+        """
+        return False
+
     @abstractmethod
     def load_draft(self, respondent_id: str) -> Draft | None:
         """The respondent's draft, or ``None``."""

@@ -270,6 +270,17 @@ class StoreConformance:
         assert store.load_draft("r1") == Draft("r1", {"q1": "no", "q3": ["a"]}, _at(2))
         assert store.load_draft("r2") == Draft("r2", {"q1": "no"}, _at(1))
 
+    def test_trying_to_save_drafts_saves_them_all_or_says_no(self, store):
+        """try_save_drafts either saves the whole group and says True, or saves none."""
+        from .storage import Draft
+
+        self.enrol(store, respondent("r1"), respondent("r2"))
+        group = [Draft("r1", {"q1": "yes"}, _at(1)), Draft("r2", {"q1": "no"}, _at(1))]
+        saved = store.try_save_drafts(group)
+        assert [store.load_draft(d.respondent_id) for d in group] == (
+            group if saved else [None, None]
+        )
+
     def test_a_group_of_drafts_with_an_unknown_respondent_is_refused(self, store):
         """A group naming nobody raises StorageError and keeps no draft for nobody."""
         from .errors import StorageError

@@ -193,3 +193,25 @@ def test_drafts_commit_relaxed_and_the_connection_returns_to_full(tmp_path):
         level = store._connection().execute("PRAGMA synchronous").fetchone()[0]
         assert level == 2  # FULL
         assert store.load_draft(respondent.id).answers == {"q": "a"}
+
+
+def test_try_save_drafts_does_not_wait_for_another_writer(tmp_path):
+    """While another process's writer holds the lock file, try_save_drafts saves nothing and
+    says so at once; afterwards it saves."""
+    import fcntl
+    import os
+
+    with open_store(f"sqlite:///{tmp_path}/busy.db") as store:
+        respondent = Respondent("c", "Kent", "county", "leader")
+        store.grant([Grant(respondent, "h" * 64, dt.datetime.now(dt.UTC))])
+        draft = Draft(respondent.id, {"q": "a"}, dt.datetime.now(dt.UTC))
+        other = os.open(tmp_path / "busy.db.writelock", os.O_RDWR)  # as another process would
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX)
+            assert store.try_save_drafts([draft]) is False
+            assert store.load_draft(respondent.id) is None
+            fcntl.flock(other, fcntl.LOCK_UN)
+            assert store.try_save_drafts([draft]) is True
+        finally:
+            os.close(other)
+        assert store.load_draft(respondent.id) == draft

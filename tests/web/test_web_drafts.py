@@ -27,13 +27,20 @@ def store(sqlite_factory):
     with sqlite_factory() as store:
         store.grant([Grant(respondent(rid), f"hash-{rid}", T0) for rid in PEOPLE])
         groups: list[int] = []
-        save_drafts = store.save_drafts
+        save_drafts, try_save_drafts = store.save_drafts, store.try_save_drafts
 
         def counted(drafts):
             groups.append(len(drafts))
             return save_drafts(drafts)
 
-        store.save_drafts = counted  # the real write, with its group sizes recorded
+        def counted_try(drafts):
+            saved = try_save_drafts(drafts)
+            if saved:
+                groups.append(len(drafts))
+            return saved
+
+        # The real writes, with the size of each group stored recorded.
+        store.save_drafts, store.try_save_drafts = counted, counted_try
         store.groups = groups
         yield store
 
@@ -150,3 +157,32 @@ def test_the_last_draft_posted_is_the_one_kept(store, groups):
         stored = store.load_draft(rid)
         if rid in last:
             assert stored.answers == last[rid]
+
+
+def test_the_event_loop_never_waits_for_another_process_writer(store, tmp_path):
+    """With another process writing, the group goes to a thread: the loop keeps running, and
+    the drafts are stored once the other writer is done."""
+    import fcntl
+    import os
+
+    drafts = writer(store)
+    lock_file = os.open(str(store.path) + ".writelock", os.O_RDWR)
+    ticks = 0
+
+    async def post_while_another_process_writes() -> None:
+        nonlocal ticks
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        posts = asyncio.gather(*(drafts.save(draft(rid, "waited")) for rid in PEOPLE))
+        for _ in range(5):
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert not posts.done()
+        fcntl.flock(lock_file, fcntl.LOCK_UN)
+        await posts
+
+    try:
+        asyncio.run(post_while_another_process_writes())
+    finally:
+        os.close(lock_file)
+    assert ticks == 5
+    assert all(store.load_draft(rid).answers == {"q1": "waited"} for rid in PEOPLE)
