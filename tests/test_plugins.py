@@ -138,14 +138,25 @@ def test_hook_register_commands(surveykit_plugins):
 
 
 def test_plugins_command_lists_builtin_kinds():
-    """`surveykit plugins --json` lists the built-in kinds plugin with its hook."""
+    """`surveykit plugins --json` lists the built-in kinds plugin with its hook and kinds."""
     result = CliRunner().invoke(cli, ["plugins", "--json"])
-    rows = json.loads(result.output)
-    assert {
-        "name": "kinds",
-        "version": surveykit.__version__,
-        "hooks": ["surveykit_register_question_kinds"],
-    } in rows
+    rows = {row["name"]: row for row in json.loads(result.output)}
+    kinds = rows["kinds"]
+    assert (kinds["version"], kinds["hooks"]) == (
+        surveykit.__version__,
+        ["surveykit_register_question_kinds"],
+    )
+    assert {"single", "multi", "text"} <= set(
+        kinds["registered"]["surveykit_register_question_kinds"]
+    )
+
+
+def test_plugins_command_says_what_each_plugin_registers():
+    """The table names each registry hook's entries: the report formats, for one."""
+    output = CliRunner().invoke(cli, ["plugins"]).output
+    assert "  surveykit_register_exporters: json, csv, html\n" in output
+    assert "  surveykit_register_storage: sqlite\n" in output
+    assert "  surveykit_register_commands\n" in output
 
 
 def test_main_turns_errors_into_one_line(capsys, tmp_path):

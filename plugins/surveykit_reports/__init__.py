@@ -17,3 +17,11 @@ def surveykit_register_aggregators(register):
 
     for aggregator in BUILT_IN:
         register(aggregator)
+
+
+@hookimpl
+def surveykit_register_exporters(register):
+    from .export import BUILT_IN
+
+    for exporter in BUILT_IN:
+        register(exporter)

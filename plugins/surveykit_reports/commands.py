@@ -12,11 +12,18 @@ from surveykit.cli.progress import progress
 from surveykit.storage import open_store
 
 from .build import build_report
-from .export import FORMATS, INTERNAL_MARK, ExportError, check_target, write_report
+from .export import INTERNAL_MARK, ExportError, check_target, exporter_for, write_report
 
 __all__ = ["COMMANDS", "report_command"]
 
-DESCRIPTIONS = {"json": "JSON", "csv": "CSV files", "html": "a self-contained HTML page"}
+
+def _known_format(_ctx: click.Context, _param: click.Parameter, fmt: str) -> str:
+    """A usage error, like any other bad option, when no exporter has the format."""
+    try:
+        exporter_for(fmt)
+    except ExportError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return fmt
 
 
 @click.command("report")
@@ -25,9 +32,11 @@ DESCRIPTIONS = {"json": "JSON", "csv": "CSV files", "html": "a self-contained HT
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(sorted(FORMATS)),
+    metavar="FORMAT",
     required=True,
-    help="json: one document; csv: a folder of tidy CSV files; html: one page with charts.",
+    callback=_known_format,
+    help="json: one document; csv: a folder of tidy CSV files; html: one page with charts; "
+    "or a format a plugin adds (surveykit plugins lists them).",
 )
 @click.option(
     "--out",
@@ -74,8 +83,13 @@ def report_command(
       surveykit report specs/taking_stock.toml --db sqlite:///responses.db \\
           --format json --out INTERNAL-taking-stock.json --internal
     """
-    if fmt == "csv" and out.suffix.lower() == ".csv":
-        msg = f"--format csv writes a folder of CSV files: give --out a folder, such as {out.stem}"
+    plugins = get_plugins()
+    exporter = exporter_for(fmt, plugins)
+    if exporter.folder and out.suffix.lower() == f".{fmt}":
+        msg = (
+            f"--format {fmt} writes a folder of {fmt.upper()} files: give --out a folder, "
+            f"such as {out.stem}"
+        )
         raise ExportError(msg)
     consultation = load_spec(spec)
     check_target(out, force=force)
@@ -87,7 +101,6 @@ def report_command(
                 f"INTERNAL-{out.name} keeps it from being mistaken for the public report.",
                 err=True,
             )
-    plugins = get_plugins()
     # build_report reports progress once per aggregator it has run.
     with (
         open_store(db_url, plugins=plugins) as store,
@@ -108,13 +121,13 @@ def report_command(
             progress=step,
             plugins=plugins,
         )
-    write_report(built, fmt, out, force=force)
+    write_report(built, fmt, out, force=force, plugins=plugins)
     kind = "INTERNAL" if built.internal else "public"
     count = built.responses.count
     responses = "too few responses to publish" if count is None else f"{count:,} responses"
     click.echo(
         f"Wrote the {kind} report on {built.title!r} ({responses}, k = {built.threshold}) "
-        f"as {DESCRIPTIONS[fmt]} to {out}."
+        f"as {exporter.description} to {out}."
     )
 
 

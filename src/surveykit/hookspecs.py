@@ -37,5 +37,11 @@ def surveykit_register_aggregators(register):
 
 
 @hookspec
+def surveykit_register_exporters(register):
+    """Register report exporters: ``register(exporter)``, named by ``exporter.name`` (the value
+    of ``surveykit report --format``)."""
+
+
+@hookspec
 def surveykit_submitted(consultation, submission):
     """Called after a submission is stored (a :class:`surveykit.storage.Submission`)."""

@@ -69,22 +69,16 @@ class PluginInfo:
     name: str
     version: str | None
     hooks: tuple[str, ...]
-
-
-def _kind_name(kind: Any) -> str:
-    return getattr(kind, "name", None)
+    #: For each registry hook it implements, the names it registered there.
+    registered: dict[str, tuple[str, ...]] = field(factory=dict, hash=False)
 
 
 def _scheme_name(backend: Any) -> str:
     return getattr(backend, "scheme", None)
 
 
-def _renderer_name(renderer: Any) -> str:
-    return getattr(renderer, "name", None)
-
-
-def _aggregator_name(aggregator: Any) -> str:
-    return getattr(aggregator, "name", None)
+def _name(item: Any) -> str:
+    return getattr(item, "name", None)
 
 
 class Plugins:
@@ -96,6 +90,7 @@ class Plugins:
         self._storage: Registry[Any] | None = None
         self._renderers: Registry[Any] | None = None
         self._aggregators: Registry[Any] | None = None
+        self._exporters: Registry[Any] | None = None
         self._lock = threading.Lock()
 
     def load_entry_points(self) -> None:
@@ -121,6 +116,7 @@ class Plugins:
         self._storage = None
         self._renderers = None
         self._aggregators = None
+        self._exporters = None
 
     def check(self) -> None:
         """Fail loudly on a hook implementation that matches no hook specification."""
@@ -151,7 +147,7 @@ class Plugins:
         with self._lock:
             if self._kinds is None:
                 registry: Registry[Any] = Registry("question kind")
-                self.call_register_hook("surveykit_register_question_kinds", registry, _kind_name)
+                self.call_register_hook("surveykit_register_question_kinds", registry, _name)
                 self._kinds = registry
             return self._kinds
 
@@ -171,7 +167,7 @@ class Plugins:
         with self._lock:
             if self._renderers is None:
                 registry: Registry[Any] = Registry("renderer")
-                self.call_register_hook("surveykit_register_renderers", registry, _renderer_name)
+                self.call_register_hook("surveykit_register_renderers", registry, _name)
                 self._renderers = registry
             return self._renderers
 
@@ -181,11 +177,19 @@ class Plugins:
         with self._lock:
             if self._aggregators is None:
                 registry: Registry[Any] = Registry("aggregator")
-                self.call_register_hook(
-                    "surveykit_register_aggregators", registry, _aggregator_name
-                )
+                self.call_register_hook("surveykit_register_aggregators", registry, _name)
                 self._aggregators = registry
             return self._aggregators
+
+    @property
+    def exporters(self) -> Registry[Any]:
+        """Report exporters by format name (``surveykit report --format``)."""
+        with self._lock:
+            if self._exporters is None:
+                registry: Registry[Any] = Registry("report format")
+                self.call_register_hook("surveykit_register_exporters", registry, _name)
+                self._exporters = registry
+            return self._exporters
 
     def info(self) -> list[PluginInfo]:
         """Loaded plugins with their versions and the hooks each implements."""
@@ -193,10 +197,22 @@ class Plugins:
             self.pm.get_name(plugin): dist.version
             for plugin, dist in self.pm.list_plugin_distinfo()
         }
+        registries = {
+            "surveykit_register_question_kinds": self.kinds,
+            "surveykit_register_storage": self.storage,
+            "surveykit_register_renderers": self.renderers,
+            "surveykit_register_aggregators": self.aggregators,
+            "surveykit_register_exporters": self.exporters,
+        }
         rows = []
         for name, plugin in sorted(self.pm.list_name_plugin(), key=lambda pair: str(pair[0])):
             hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or ()))
-            rows.append(PluginInfo(str(name), versions.get(name), hooks))
+            registered = {
+                hook: tuple(item for item, by in registries[hook].owners.items() if by == name)
+                for hook in hooks
+                if hook in registries
+            }
+            rows.append(PluginInfo(str(name), versions.get(name), hooks, registered))
         return rows
 
 

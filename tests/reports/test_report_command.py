@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from exporttools import Deployment, parse_html, populate, sqlite_deployment
 
+from surveykit import get_plugins, hookimpl
 from surveykit.cli import main
 from surveykit.storage import open_store
 from surveykit_reports.export import INTERNAL_MARK
@@ -191,7 +192,8 @@ def test_a_failed_write_leaves_nothing_behind(capsys, made, tmp_path, monkeypatc
         path.write_text("{ half a report")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setitem(export.FORMATS, "json", half_then_fail)
+    exporters = get_plugins().exporters
+    monkeypatch.setitem(exporters.items, "json", export.Exporter("json", "JSON", half_then_fail))
     out = tmp_path / "report.json"
     status, _stdout, stderr = _run(
         capsys, "--db", made.store.url, "--format", "json", "--out", str(out)
@@ -214,3 +216,83 @@ def test_too_few_responses_publish_no_total(capsys, tmp_path):
     tree = parse_html(out.read_text(encoding="utf-8"))
     assert tree.find("header").text().startswith("Consultation report Taking stock [c] responses")
     assert "3" not in tree.find("header").text()
+
+
+class MarkdownTables:
+    """A third-party exporter, registered through the hook as a plugin would."""
+
+    name = "md"
+    description = "Markdown tables"
+    folder = False
+
+    @staticmethod
+    def write(report, path):
+        lines = [f"# {report.title}", ""]
+        for table in report.tables:
+            lines.append(f"## {table.title}")
+            for row, cells in zip(table.rows, table.cells, strict=True):
+                shown = ["[c]" if cell.count is None else str(cell.count) for cell in cells]
+                lines.append(f"| {row.label} | " + " | ".join(shown) + " |")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def markdown_plugin(monkeypatch):
+    """The process-wide plugins, plus a module registering the Markdown exporter."""
+    import types
+
+    import surveykit.plugins
+
+    @hookimpl
+    def surveykit_register_exporters(register):
+        register(MarkdownTables())
+
+    plugins = surveykit.plugins.Plugins()
+    plugins.load_entry_points()
+    module = types.ModuleType("markdown_exporter")
+    module.surveykit_register_exporters = surveykit_register_exporters
+    plugins.register(module)
+    monkeypatch.setattr(surveykit.plugins, "_default", plugins)
+    return plugins
+
+
+def test_a_plugin_adds_a_report_format(capsys, made, tmp_path, markdown_plugin):
+    """An exporter registered by a plugin is a --format like the built-in ones, and writes the
+    same disclosure-controlled report."""
+    assert markdown_plugin.exporters.owners["json"] == "reports"
+    assert markdown_plugin.exporters.owners["md"] == "markdown_exporter"
+    out = tmp_path / "report.md"
+    status, stdout, stderr = _run(
+        capsys, "--db", made.store.url, "--format", "md", "--out", str(out)
+    )
+    assert status == 0, stderr
+    assert stdout.endswith(f"as Markdown tables to {out}.\n")
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Taking stock\n")
+    assert "[c]" in text  # the same suppression as every other format
+
+
+def test_an_unknown_format_names_the_known_ones(capsys, made, tmp_path):
+    out = tmp_path / "report.pdf"
+    args = ("--db", made.store.url, "--format", "pdf", "--out", str(out))
+    status, _stdout, stderr = _run(capsys, *args)
+    assert status == 2
+    assert "unknown report format 'pdf'; choose one of csv, html, json" in stderr
+    assert not out.exists()
+
+
+def test_two_plugins_claiming_one_format_are_named(markdown_plugin):
+    """A second plugin registering `md` fails with both plugins' names."""
+    import types
+
+    from surveykit.errors import PluginError
+
+    @hookimpl
+    def surveykit_register_exporters(register):
+        register(MarkdownTables())
+
+    module = types.ModuleType("another_markdown")
+    module.surveykit_register_exporters = surveykit_register_exporters
+    markdown_plugin.register(module)
+    with pytest.raises(PluginError, match="'md' is registered by both plugin"):
+        markdown_plugin.exporters  # noqa: B018

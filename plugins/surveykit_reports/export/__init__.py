@@ -1,4 +1,5 @@
-"""Writing a built :class:`~surveykit_reports.model.Report` to files: JSON, CSV and HTML.
+"""Writing a built :class:`~surveykit_reports.model.Report` to files: JSON, CSV, HTML, or any
+format a plugin registers with ``surveykit_register_exporters``.
 
 Exporters write exactly what the report holds: disclosure control has already happened in
 :func:`~surveykit_reports.build.build_report`.  What they add is presentation, the suppression
@@ -15,16 +16,20 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from surveykit import SurveykitError
+from attrs import frozen
+
+from surveykit import Plugins, SurveykitError, get_plugins
 
 from ..model import Report
 
 __all__ = [
-    "FORMATS",
+    "BUILT_IN",
     "INTERNAL_MARK",
     "SUPPRESSED_MARKER",
     "ExportError",
+    "Exporter",
     "check_target",
+    "exporter_for",
     "suppression_note",
     "write_report",
 ]
@@ -49,6 +54,20 @@ def suppression_note(threshold: int) -> str:
     )
 
 
+@frozen
+class Exporter:
+    """One report format, as ``surveykit_register_exporters`` registers it.
+
+    ``write(report, path)`` writes the finished :class:`~surveykit_reports.model.Report` to
+    ``path`` (a temporary name that :func:`write_report` then moves into place): a file, or with
+    ``folder`` a folder of files.  ``description`` finishes "Wrote the report ... as ..."."""
+
+    name: str
+    description: str
+    write: Callable[[Report, Path], None]
+    folder: bool = False
+
+
 def _json(report: Report, path: Path) -> None:
     from .as_json import write_json
 
@@ -67,8 +86,22 @@ def _html(report: Report, path: Path) -> None:
     write_html(report, path)
 
 
-#: Format name -> writer.  ``csv`` writes a folder of CSV files; the others one file.
-FORMATS: dict[str, Callable[[Report, Path], None]] = {"json": _json, "csv": _csv, "html": _html}
+#: The built-in formats; they register through the hook like any plugin's.
+BUILT_IN = (
+    Exporter("json", "JSON", _json),
+    Exporter("csv", "CSV files", _csv, folder=True),
+    Exporter("html", "a self-contained HTML page", _html),
+)
+
+
+def exporter_for(fmt: str, plugins: Plugins | None = None) -> Exporter:
+    """The registered exporter for format ``fmt``, or :class:`ExportError` naming the known ones."""
+    exporters = (plugins or get_plugins()).exporters
+    exporter = exporters.get(fmt)
+    if exporter is None:
+        known = ", ".join(sorted(exporters))
+        raise ExportError(f"unknown report format {fmt!r}; choose one of {known}")
+    return exporter
 
 
 def check_target(out: Path, *, force: bool = False) -> Path:
@@ -84,14 +117,15 @@ def check_target(out: Path, *, force: bool = False) -> Path:
     return parent
 
 
-def write_report(report: Report, fmt: str, out: Path, *, force: bool = False) -> Path:
+def write_report(
+    report: Report, fmt: str, out: Path, *, force: bool = False, plugins: Plugins | None = None
+) -> Path:
     """Write ``report`` as ``fmt`` to ``out``; an existing ``out`` is replaced only with ``force``.
 
-    The report is written beside ``out`` under a temporary name and moved into place at the end.
+    ``fmt`` names a registered exporter (``json``, ``csv``, ``html`` or a plugin's).  The report
+    is written beside ``out`` under a temporary name and moved into place at the end.
     """
-    if fmt not in FORMATS:
-        known = ", ".join(sorted(FORMATS))
-        raise ExportError(f"unknown report format {fmt!r}; choose one of {known}")
+    exporter = exporter_for(fmt, plugins)
     out = Path(out)
     parent = check_target(out, force=force)
     try:
@@ -100,7 +134,7 @@ def write_report(report: Report, fmt: str, out: Path, *, force: bool = False) ->
         raise ExportError(f"cannot write in {parent}: {exc.strerror}") from None
     try:
         staged = scratch / out.name
-        FORMATS[fmt](report, staged)
+        exporter.write(report, staged)
         _replace(staged, out)
     except OSError as exc:
         raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None

@@ -1,4 +1,4 @@
-"""``surveykit plugins``: what is installed, with versions and hooks."""
+"""``surveykit plugins``: what is installed, with versions, hooks and what each registers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from ..plugins import get_plugins
 @click.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def plugins_command(as_json: bool) -> None:
-    """List installed plugins, their versions and the hooks they implement.
+    """List installed plugins, their versions, the hooks they implement and what each
+    registers (question kinds, storage schemes, renderers, aggregators, report formats).
 
     \b
     Example:
@@ -22,7 +23,15 @@ def plugins_command(as_json: bool) -> None:
     if as_json:
         click.echo(
             json.dumps(
-                [{"name": r.name, "version": r.version, "hooks": list(r.hooks)} for r in rows],
+                [
+                    {
+                        "name": r.name,
+                        "version": r.version,
+                        "hooks": list(r.hooks),
+                        "registered": {hook: list(names) for hook, names in r.registered.items()},
+                    }
+                    for r in rows
+                ],
                 indent=2,
             )
         )
@@ -32,7 +41,8 @@ def plugins_command(as_json: bool) -> None:
     for row in rows:
         click.echo(f"{row.name} {row.version or ''}".rstrip())
         for hook in row.hooks:
-            click.echo(f"  {hook}")
+            names = row.registered.get(hook)
+            click.echo(f"  {hook}: {', '.join(names)}" if names else f"  {hook}")
 
 
 COMMANDS = (plugins_command,)
