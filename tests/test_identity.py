@@ -10,6 +10,8 @@ import stat
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from surveykit.errors import LinkError, SecretError
 from surveykit.identity import (
@@ -20,6 +22,7 @@ from surveykit.identity import (
     Token,
     bind_secret,
     load_secret,
+    redact_tokens,
 )
 from surveykit.storage import open_store
 
@@ -175,3 +178,21 @@ def test_a_store_remembers_its_secret(tmp_path):
         bind_secret(store, mine)
         with pytest.raises(SecretError, match="set up with a different deployment secret"):
             bind_secret(store, Secret(b"o" * 40, "other"))
+
+
+def test_tokens_are_redacted_from_quoted_text():
+    """A link's token, or a bare token, is replaced; prose and short codes are left alone."""
+    token = Token.new().value
+    text = f"My link https://x.example/r/{token}?a=1 and ({token}). Ref SK-2TX4-64WF-G91Z."
+    assert redact_tokens(text) == (
+        "My link https://x.example/r/<redacted>?a=1 and (<redacted>). Ref SK-2TX4-64WF-G91Z."
+    )
+    assert redact_tokens("Sector-led improvement works well for councils") == (
+        "Sector-led improvement works well for councils"
+    )
+
+
+@given(st.builds(Token.new))
+def test_every_token_is_redacted_wherever_it_is_quoted(token):
+    for template in ("{}", "x /r/{} y", "> https://a.example/r/{}", "({})", "{}."):
+        assert token.value not in redact_tokens(template.format(token.value))

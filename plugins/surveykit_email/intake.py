@@ -1,8 +1,8 @@
 """What happens to every reply that reaches us, however it came (file, mbox, maildir, SMTP).
 
-1. The raw bytes are **stored first**, with the instant *we* received them and where from.  If
-   storing fails, the caller is told (the SMTP inbox then answers 451 so the sender retries) and
-   nothing else happens.
+1. The raw bytes are **stored first**, sealed (:mod:`.sealing`), with the instant *we* received
+   them and where from.  If storing fails, the caller is told (the SMTP inbox then answers 451 so
+   the sender retries) and nothing else happens.
 2. A copy of a message already stored (same bytes, or same ``Message-ID``) goes to review as
    ``duplicate``: it is never submitted twice.
 3. The reply is read (:func:`surveykit_email.parse.read_reply`) and its respondent found: by its
@@ -27,6 +27,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import Any
 
+import attrs
 from attrs import frozen
 
 from surveykit import (
@@ -40,12 +41,14 @@ from surveykit import (
     SubmitService,
     get_plugins,
 )
+from surveykit.identity import redact_tokens
 from surveykit.mailbox import NewReview, StoredMessage, new_message
 from surveykit.storage import Store, utc
 from surveykit.submit import system_clock
 
 from .parse import IDENTITY_CODES, Reading, read_reply
 from .reference import reference_for
+from .sealing import Seal
 
 __all__ = ["REVIEW_REASONS", "Intake", "Outcome", "Sender", "automatic"]
 
@@ -110,6 +113,7 @@ class Intake:
         self.clock = clock
         self.plugins = plugins or get_plugins()
         self.service = SubmitService(consultation, store, secret, clock=clock, plugins=self.plugins)
+        self.seal = Seal(secret, consultation.metadata.id)
         self._lock = threading.Lock()
         self._references: dict[str, str] = {}
         self._emails: dict[str, list[str]] = {}
@@ -125,9 +129,12 @@ class Intake:
     ) -> StoredMessage:
         """Store the raw message durably (StorageError if not: do not acknowledge it)."""
         when = utc(received_at or self.clock())
-        return self.store.add_message(
-            new_message(self.consultation_id, raw, received_at=when, source=source)
-        )
+        new = new_message(self.consultation_id, raw, received_at=when, source=source)
+        return self.store.add_message(attrs.evolve(new, raw=self.seal.seal(raw)))
+
+    def raw_of(self, message: StoredMessage) -> bytes:
+        """The bytes ``message`` was received as (it is stored sealed; see :mod:`.sealing`)."""
+        return self.seal.open(message.raw, message_id=message.id)
 
     def receive(
         self, raw: bytes, *, source: str, received_at: dt.datetime | None = None
@@ -152,9 +159,10 @@ class Intake:
                 "(same content or same Message-ID); it was not submitted again",
                 None if first is None else first.respondent_id,
             )
-        reading = read_reply(message.raw, self.consultation, kinds=self.plugins.kinds)
+        raw = self.raw_of(message)
+        reading = read_reply(raw, self.consultation, kinds=self.plugins.kinds)
         sender = self.sender_of(reading)
-        machine = automatic(message.raw)
+        machine = automatic(raw)
         if machine is not None:
             return self._review(message, "automatic", machine, sender.respondent_id)
         troubles = [p for p in reading.problems if p.code not in IDENTITY_CODES]
@@ -265,7 +273,8 @@ class Intake:
                 consultation=self.consultation_id,
                 message=message.id,
                 reason=reason,
-                detail=detail,
+                # A detail may quote the reply, and a reply may quote its invitation's link.
+                detail=redact_tokens(detail),
                 created_at=self.clock(),
                 respondent_id=respondent_id,
             )

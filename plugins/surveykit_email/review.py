@@ -32,6 +32,7 @@ from surveykit.storage import Store
 from .intake import Intake
 from .parse import read_reply
 from .reference import find_reference
+from .sealing import Seal
 from .wording import key
 
 __all__ = ["Accepted", "accept", "parse_corrections", "review_group"]
@@ -142,7 +143,7 @@ def accept(
     if message is None:  # pragma: no cover - the schema's foreign key makes this impossible
         raise SurveykitError(f"the message of review item {item_id} is missing")
     rid = _respondent_id(intake, item, email, reference)
-    reading = read_reply(message.raw, intake.consultation, kinds=intake.plugins.kinds)
+    reading = read_reply(intake.raw_of(message), intake.consultation, kinds=intake.plugins.kinds)
     answers = {**reading.answers, **corrections}
     answers = {qid: value for qid, value in answers.items() if value is not None}
     changed = ", ".join(sorted(corrections))
@@ -260,7 +261,10 @@ def list_command(spec: Path, db_url: str, everything: bool) -> None:
 @DB_OPTION
 @ITEM
 @click.option("--raw", is_flag=True, help="Print the message exactly as it was received.")
-def show_command(spec: Path, db_url: str, item_id: int, raw: bool) -> None:
+@SECRET_FILE_OPTION
+def show_command(
+    spec: Path, db_url: str, item_id: int, raw: bool, secret_file: Path | None
+) -> None:
     """Show one item: why it is here, what was read with certainty, and the message itself.
 
     This shows the sender's address and the whole message: it is for officers only.
@@ -270,16 +274,17 @@ def show_command(spec: Path, db_url: str, item_id: int, raw: bool) -> None:
       surveykit review show specs/taking_stock.toml --db sqlite:///responses.db 3
     """
     consultation = load_spec(spec)
-    with open_store(db_url) as store:
+    with deployment(db_url, secret_file) as (store, secret):
         item = store.review_item(item_id)
         if item is None or item.consultation != consultation.metadata.id:
             raise SurveykitError(f"there is no review item {item_id}")
         message = store.message(item.message)
+        received = Seal(secret, consultation.metadata.id).open(message.raw, message_id=message.id)
         if raw:
-            sys.stdout.buffer.write(message.raw)
+            sys.stdout.buffer.write(received)
             sys.stdout.flush()
             return
-        reading = read_reply(message.raw, consultation)
+        reading = read_reply(received, consultation)
         zone = consultation.metadata.timezone
         lines = [
             f"Review item {item.id} ({item.status}): {item.reason}",

@@ -39,6 +39,7 @@ __all__ = [
     "bind_secret",
     "load_secret",
     "new_id",
+    "redact_tokens",
 ]
 
 #: 24 random bytes: 192 bits, comfortably above the 128 the design asks for, in 32 characters.
@@ -105,6 +106,18 @@ class Token:
         return "Token(<hidden>)"
 
     __str__ = __repr__
+
+
+# A token after a link's /r/, or a bare run of exactly a token's length and alphabet.
+_TOKEN_IN_TEXT = re.compile(
+    r"(?<=/r/)[A-Za-z0-9_-]{22,128}|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])"
+)
+
+
+def redact_tokens(text: str) -> str:
+    """``text`` with every unique link's token, and every bare run shaped like one, replaced by
+    ``<redacted>``: for anything kept or shown that quotes what people sent us."""
+    return _TOKEN_IN_TEXT.sub("<redacted>", text)
 
 
 @frozen(repr=False)

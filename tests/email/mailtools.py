@@ -210,3 +210,11 @@ class Inbox:
         assert self.child.returncode == 0, err
         self.lines += out.splitlines()
         return out
+
+
+def received(store, message_id: int, secret) -> bytes:
+    """What stored message ``message_id`` was received as: it is stored sealed."""
+    from surveykit_email.sealing import Seal
+
+    message = store.message(message_id)
+    return Seal(secret, message.consultation).open(message.raw, message_id=message_id)

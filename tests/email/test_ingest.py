@@ -16,6 +16,7 @@ from mailtools import (
     attachment_only,
     enrol,
     open_spec,
+    received,
     reply,
     respondent_by_email,
 )
@@ -61,7 +62,7 @@ def test_a_clean_reply_with_its_reference_is_submitted(deployment, tmp_path, cap
         assert submission.channel == "email"
         assert submission.answers["q13"] == "yes"
         [message] = [store.message(1)]
-        assert message.raw == raw
+        assert received(store, 1, secret) == raw
         assert (message.status, message.respondent_id, message.version) == ("submitted", ada.id, 1)
         assert message.source == f"file {tmp_path / 'ada.eml'}"
         # The instant that counts is ours, not the sender's Date header (12 March 2015).
@@ -106,7 +107,7 @@ def test_what_cannot_be_read_with_certainty_goes_to_review(deployment, tmp_path,
         assert reasons[4][0] in {"bad_reference", "unknown_reference"}
         assert reasons[5][0] in {"unparseable", "no_answers"}
         assert "Question 13: 'Perhaps' is not one of the options" in items[0].detail
-        assert store.message(5).raw == b"\x00\x01 not an email at all \xff"
+        assert received(store, 5, secret) == b"\x00\x01 not an email at all \xff"
         assert store.response(ada.id) is None
 
 

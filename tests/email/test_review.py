@@ -8,6 +8,7 @@ from mailtools import (
     SPEC,
     enrol,
     open_spec,
+    received,
     reply,
     respondent_by_email,
 )
@@ -136,7 +137,7 @@ def test_corrections_are_checked_like_any_answer(queued, capsys):
 
 def test_rejecting_records_why(queued, capsys):
     """A rejected item keeps its message and the officer's reason, and leaves the queue."""
-    spec, db, _ = queued
+    spec, db, secret = queued
     assert review(spec, db, "reject", "3", "--why", "spam") == 0
     assert capsys.readouterr().out == "Rejected 1 review item.\n"
     assert review(spec, db, "reject", "3", "--why", "again") == 1
@@ -146,7 +147,7 @@ def test_rejecting_records_why(queued, capsys):
     assert "rejected" in out
     with open_store(db) as store:
         assert [i.id for i in store.review_items("taking-stock")] == [1, 2]
-        assert store.message(3).raw.endswith(b"Buy now\r\n")
+        assert received(store, 3, secret).endswith(b"Buy now\r\n")
 
 
 def test_duplicates_can_be_rejected_together(queued, tmp_path, capsys):
@@ -207,7 +208,7 @@ def test_an_acceptance_that_stopped_part_way_is_finished_not_repeated(queued, ca
     with open_store(db) as store:
         intake = Intake(consultation, store, secret)
         message = store.message(store.review_item(1).message)
-        answers = {**read_reply(message.raw, consultation).answers, "q13": "no"}
+        answers = {**read_reply(intake.raw_of(message), consultation).answers, "q13": "no"}
         intake.service.submit(
             KnownRespondent(ada.id), answers, channel="email", received_at=message.received_at
         )
