@@ -72,6 +72,7 @@ CODES: dict[str, str] = {
     "bad_reference": "a condition refers to a later, unknown or the same question",
     "bad_comparison": "a condition compares a question in a way its kind does not allow",
     "unknown_option": "a condition uses a value that is not one of the question's options",
+    "empty_list": "a condition tests a question against an empty list of values",
     "bad_publication": "[publication] names a question or option that does not exist, or a "
     "threshold below 1",
 }
@@ -729,6 +730,8 @@ class _Checker:
             if not isinstance(node, Equals | OneOf | Contains | Answered):
                 continue
             ref = node.question
+            if isinstance(node, OneOf) and not node.values:
+                found[("empty_list", _empty_list_message(ref))] = None
             if ref in earlier:
                 found.update(dict.fromkeys(self._comparison_problems(node, earlier[ref][0])))
             elif ref in self.unstructured:
@@ -932,3 +935,12 @@ def _rename_or_drop(table: dict[str, Any], leaf: _structure.Leaf) -> None:
     value = parent.pop(key)
     if guess is not None and guess not in parent:
         parent[guess] = value
+
+
+def _empty_list_message(ref: str) -> str:
+    """Why ``q in []`` is refused: no answer is in it, so it never holds (and ``not in []``
+    always does): a slip, never an intention."""
+    return (
+        f"shown_if tests {ref} against an empty list []; list the values that should show "
+        f'this question, e.g. {ref} in ["yes", "no"]'
+    )

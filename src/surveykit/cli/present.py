@@ -5,46 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..conditions import All, Answered, Any_, Condition, Contains, Equals, Not, OneOf, render
+from ..conditions import Condition, render
 from ..model import Consultation
+from ..wording import Phrasebook, describe
 
-
-def _label(c: Consultation, question: str, value: str) -> str:
-    q = c.by_id.get(question)
-    option = q.option(value) if q else None
-    return f"“{option.label}”" if option else repr(value)
-
-
-def _name(c: Consultation, question: str) -> str:
-    q = c.by_id.get(question)
-    return q.title if q else question
+#: The officers' voice: question titles, option labels in curly quotes, raw values as reprs so
+#: a value the spec does not offer stands out.
+OFFICER = Phrasebook(
+    name=lambda question, qid: question.title if question else qid,
+    label=lambda option, value: f"“{option.label}”" if option else repr(value),
+    join=" or ".join,
+    equals="{name} is answered {label}",
+    one_of="{name} is answered {labels}",
+    contains="{name} includes {label}",
+    answered="{name} is answered",
+    not_equals="{name} is not answered {label}",
+    negation="not ({operand})",
+)
 
 
 def describe_condition(condition: Condition, c: Consultation) -> str:
-    """A condition in words, e.g. 'Question 13 is answered “Yes”'."""
-    match condition:
-        case Equals(question=q, value=v):
-            return f"{_name(c, q)} is answered {_label(c, q, v)}"
-        case OneOf(question=q, values=values):
-            return f"{_name(c, q)} is answered " + " or ".join(_label(c, q, v) for v in values)
-        case Contains(question=q, value=v):
-            return f"{_name(c, q)} includes {_label(c, q, v)}"
-        case Answered(question=q):
-            return f"{_name(c, q)} is answered"
-        case Not(operand=Equals(question=q, value=v)):
-            return f"{_name(c, q)} is not answered {_label(c, q, v)}"
-        case Not(operand=operand):
-            return f"not ({describe_condition(operand, c)})"
-        case All(operands=operands):
-            return " and ".join(_wrap(o, c) for o in operands)
-        case Any_(operands=operands):
-            return " or ".join(_wrap(o, c) for o in operands)
-    return render(condition)  # pragma: no cover
-
-
-def _wrap(condition: Condition, c: Consultation) -> str:
-    text = describe_condition(condition, c)
-    return f"({text})" if isinstance(condition, All | Any_) else text
+    """A condition in words for officers, e.g. 'Question 13 is answered “Yes”'."""
+    return describe(condition, c, OFFICER)
 
 
 def _when(value: Any) -> Any:
