@@ -22,6 +22,8 @@ __all__ = ["DraftWriter"]
 #: What a write in a worker thread looks like: ``WebState.write``.
 ThreadWrite = Callable[..., Awaitable[Any]]
 Outcome = BaseException | None
+#: A draft and the future its page waits on.
+Waiting = tuple[Draft, "asyncio.Future[None]"]
 
 
 class DraftWriter:
@@ -38,20 +40,22 @@ class DraftWriter:
         self._store = store
         self._lock = lock
         self._in_thread = in_thread
-        self._pending: list[tuple[Draft, asyncio.Future[None]]] = []
+        # Groups gather per event loop: a server may run several, one per thread.
+        self._pending: dict[asyncio.AbstractEventLoop, list[Waiting]] = {}
         self._writing: set[asyncio.Task[None]] = set()
 
     async def save(self, draft: Draft) -> None:
         """Store ``draft``; returns once it is committed, raises what storing it raised."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        self._pending.append((draft, future))
-        if len(self._pending) == 1:
-            loop.call_soon(self._flush)
+        group = self._pending.setdefault(loop, [])
+        group.append((draft, future))
+        if len(group) == 1:
+            loop.call_soon(self._flush, loop)
         await future
 
-    def _flush(self) -> None:
-        group, self._pending = self._pending, []
+    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        group = self._pending.pop(loop, [])
         if self._write_now(group):
             _settle(group, [None] * len(group))
             return
@@ -59,7 +63,7 @@ class DraftWriter:
         self._writing.add(task)
         task.add_done_callback(self._writing.discard)
 
-    def _write_now(self, group: list[tuple[Draft, asyncio.Future[None]]]) -> bool:
+    def _write_now(self, group: list[Waiting]) -> bool:
         """Store the group right here if no writer, in this process or another, must be waited
         for; whether it was stored.  Anything that goes wrong is left to the thread's retry."""
         lock = self._lock
@@ -72,14 +76,14 @@ class DraftWriter:
         finally:
             lock.release()
 
-    async def _write_in_thread(self, group: list[tuple[Draft, asyncio.Future[None]]]) -> None:
+    async def _write_in_thread(self, group: list[Waiting]) -> None:
         try:
             outcomes = await self._in_thread(self._write, group)
         except Exception as exc:  # each waiting page reports it
             outcomes = [exc] * len(group)
         _settle(group, outcomes)
 
-    def _write(self, group: list[tuple[Draft, asyncio.Future[None]]]) -> list[Outcome]:
+    def _write(self, group: list[Waiting]) -> list[Outcome]:
         """Store the group in one go; if that fails, each draft alone, so one bad draft cannot
         refuse the others.  Never raises: each draft's outcome is returned."""
         drafts = [draft for draft, _ in group]
@@ -103,7 +107,7 @@ class DraftWriter:
         return outcomes
 
 
-def _settle(group: list[tuple[Draft, asyncio.Future[None]]], outcomes: list[Outcome]) -> None:
+def _settle(group: list[Waiting], outcomes: list[Outcome]) -> None:
     for (_, future), outcome in zip(group, outcomes, strict=True):
         if future.done():  # the page gave up waiting (the browser went away)
             continue

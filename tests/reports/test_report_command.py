@@ -256,7 +256,7 @@ def markdown_plugin(monkeypatch):
     return plugins
 
 
-def test_a_plugin_adds_a_report_format(capsys, made, tmp_path, markdown_plugin):
+def test_hook_register_exporters(capsys, made, tmp_path, markdown_plugin):
     """An exporter registered by a plugin is a --format like the built-in ones, and writes the
     same disclosure-controlled report."""
     assert markdown_plugin.exporters.owners["json"] == "reports"

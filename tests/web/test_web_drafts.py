@@ -186,3 +186,34 @@ def test_the_event_loop_never_waits_for_another_process_writer(store, tmp_path):
         os.close(lock_file)
     assert ticks == 5
     assert all(store.load_draft(rid).answers == {"q1": "waited"} for rid in PEOPLE)
+
+
+def test_drafts_from_two_event_loops_are_kept_apart(store):
+    """A server running one event loop per thread: each loop's pages get their own groups."""
+    drafts = writer(store)
+    errors: list[BaseException] = []
+
+    def one_loop(rids: list[str], answer: str) -> None:
+        async def post_all() -> None:
+            await asyncio.gather(*(drafts.save(draft(rid, answer)) for rid in rids))
+
+        try:
+            asyncio.run(post_all())
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=one_loop, args=(PEOPLE[:2], "left")),
+        threading.Thread(target=one_loop, args=(PEOPLE[2:], "right")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert [store.load_draft(rid).answers["q1"] for rid in PEOPLE] == [
+        "left",
+        "left",
+        "right",
+        "right",
+    ]
