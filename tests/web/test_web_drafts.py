@@ -217,3 +217,20 @@ def test_drafts_from_two_event_loops_are_kept_apart(store):
         "right",
         "right",
     ]
+
+
+def test_groups_are_stored_in_one_transaction_on_postgresql(postgres_factory):
+    """On the real PostgreSQL server (no in-process write lock) groups go through a worker
+    thread, and each respondent's last draft is kept."""
+    with postgres_factory() as pg:
+        pg.grant([Grant(respondent(rid), f"hash-{rid}", T0) for rid in PEOPLE])
+        drafts = DraftWriter(pg, None, lambda function, *args: blocking(function, *args))
+
+        async def post_all() -> None:
+            posts = [drafts.save(draft(rid, "first")) for rid in PEOPLE]
+            posts += [drafts.save(draft(rid, "second", 1)) for rid in PEOPLE[:2]]
+            await asyncio.gather(*posts)
+
+        asyncio.run(post_all())
+        kept = [pg.load_draft(rid).answers["q1"] for rid in PEOPLE]
+        assert kept == ["second", "second", "first", "first"]
