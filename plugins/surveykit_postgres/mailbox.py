@@ -9,7 +9,7 @@ respondent, so two invitation runs at once never both send to one person.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -24,58 +24,10 @@ from surveykit.mailbox import (
     Sending,
     StoredMessage,
 )
+from surveykit.sql import MESSAGE_COLUMNS, REVIEW_COLUMNS, SENDING_COLUMNS
 from surveykit.storage import Grant, utc
 
-from .rows import as_utc, grant_one
-
-_MESSAGE_COLUMNS = (
-    "id, consultation, raw, received_at, source, sha256, message_id, duplicate_of, status, "
-    "respondent_id, version"
-)
-_REVIEW_COLUMNS = (
-    "id, consultation, message, reason, detail, created_at, respondent_id, status, resolved_at, "
-    "note, version"
-)
-_SENDING_COLUMNS = "consultation, respondent_id, kind, round, sent_at, message_id"
-
-
-def _message(row: Sequence[Any]) -> StoredMessage:
-    mid, consultation, raw, received, source, sha, message_id, first, status, rid, version = row
-    return StoredMessage(
-        id=mid,
-        consultation=consultation,
-        raw=bytes(raw),
-        received_at=as_utc(received),
-        source=source,
-        sha256=sha,
-        message_id=message_id,
-        duplicate_of=first,
-        status=status,
-        respondent_id=rid,
-        version=version,
-    )
-
-
-def _review(row: Sequence[Any]) -> ReviewItem:
-    iid, consultation, message, reason, detail, created, rid, status, resolved, note, version = row
-    return ReviewItem(
-        id=iid,
-        consultation=consultation,
-        message=message,
-        reason=reason,
-        detail=detail,
-        created_at=as_utc(created),
-        respondent_id=rid,
-        status=status,
-        resolved_at=as_utc(resolved),
-        note=note,
-        version=version,
-    )
-
-
-def _sending(row: Sequence[Any]) -> Sending:
-    consultation, rid, kind, round_, sent, message_id = row
-    return Sending(consultation, rid, kind, round_, as_utc(sent), message_id)
+from .rows import DIALECT, grant_one
 
 
 class PostgresMailbox:
@@ -97,7 +49,7 @@ class PostgresMailbox:
                 "WHERE consultation = %(c)s AND (sha256 = %(sha)s OR message_id = %(mid)s)) "
                 "INSERT INTO mail_messages (consultation, raw, received_at, source, sha256, "
                 "message_id, duplicate_of) SELECT %(c)s, %(raw)s, %(at)s, %(source)s, %(sha)s, "
-                f"%(mid)s, first.id FROM first RETURNING {_MESSAGE_COLUMNS}",
+                f"%(mid)s, first.id FROM first RETURNING {MESSAGE_COLUMNS}",
                 {
                     "c": new.consultation,
                     "raw": new.raw,
@@ -107,23 +59,23 @@ class PostgresMailbox:
                     "mid": new.message_id,
                 },
             ).fetchone()
-            return _message(row)
+            return DIALECT.message(row)
 
         return self._run(store)
 
     def message(self, message_id: int) -> StoredMessage | None:
         rows = self._read(
-            f"SELECT {_MESSAGE_COLUMNS} FROM mail_messages WHERE id = %s", (message_id,)
+            f"SELECT {MESSAGE_COLUMNS} FROM mail_messages WHERE id = %s", (message_id,)
         )
-        return _message(rows[0]) if rows else None
+        return DIALECT.message(rows[0]) if rows else None
 
     def pending_messages(self, consultation: str) -> list[StoredMessage]:
         rows = self._read(
-            f"SELECT {_MESSAGE_COLUMNS} FROM mail_messages "
+            f"SELECT {MESSAGE_COLUMNS} FROM mail_messages "
             "WHERE consultation = %s AND status = 'pending' ORDER BY id",
             (consultation,),
         )
-        return [_message(row) for row in rows]
+        return [DIALECT.message(row) for row in rows]
 
     def message_submitted(self, message_id: int, respondent_id: str, version: int) -> None:
         changed = self._run(
@@ -151,7 +103,7 @@ class PostgresMailbox:
                 raise StorageError(f"no stored message {new.message}; nothing was queued")
             row = conn.execute(
                 "INSERT INTO mail_reviews (consultation, message, reason, detail, created_at, "
-                f"respondent_id) VALUES (%s, %s, %s, %s, %s, %s) RETURNING {_REVIEW_COLUMNS}",
+                f"respondent_id) VALUES (%s, %s, %s, %s, %s, %s) RETURNING {REVIEW_COLUMNS}",
                 (
                     new.consultation,
                     new.message,
@@ -161,21 +113,21 @@ class PostgresMailbox:
                     new.respondent_id,
                 ),
             ).fetchone()
-            return _review(row)
+            return DIALECT.review(row)
 
         return self._run(queue, respondent_id=new.respondent_id)
 
     def review_item(self, item_id: int) -> ReviewItem | None:
-        rows = self._read(f"SELECT {_REVIEW_COLUMNS} FROM mail_reviews WHERE id = %s", (item_id,))
-        return _review(rows[0]) if rows else None
+        rows = self._read(f"SELECT {REVIEW_COLUMNS} FROM mail_reviews WHERE id = %s", (item_id,))
+        return DIALECT.review(rows[0]) if rows else None
 
     def review_items(self, consultation: str, status: str | None = "open") -> list[ReviewItem]:
         rows = self._read(
-            f"SELECT {_REVIEW_COLUMNS} FROM mail_reviews "
+            f"SELECT {REVIEW_COLUMNS} FROM mail_reviews "
             "WHERE consultation = %(c)s AND (%(s)s::text IS NULL OR status = %(s)s) ORDER BY id",
             {"c": consultation, "s": status},
         )
-        return [_review(row) for row in rows]
+        return [DIALECT.review(row) for row in rows]
 
     def resolve_review(
         self,
@@ -201,10 +153,10 @@ class PostgresMailbox:
             resolved = conn.execute(
                 "UPDATE mail_reviews SET status = %s, note = %s, resolved_at = %s, "
                 "respondent_id = coalesce(%s, respondent_id), version = %s WHERE id = %s "
-                f"RETURNING {_REVIEW_COLUMNS}",
+                f"RETURNING {REVIEW_COLUMNS}",
                 (status, note, utc(resolved_at), respondent_id, version, item_id),
             ).fetchone()
-            return _review(resolved)
+            return DIALECT.review(resolved)
 
         return self._run(resolve, respondent_id=respondent_id)
 
@@ -232,8 +184,8 @@ class PostgresMailbox:
             if grant is not None:
                 grant_one(conn, grant)
             row = conn.execute(
-                f"INSERT INTO mail_sendings ({_SENDING_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s) "
-                f"RETURNING {_SENDING_COLUMNS}",
+                f"INSERT INTO mail_sendings ({SENDING_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s) "
+                f"RETURNING {SENDING_COLUMNS}",
                 (
                     sending.consultation,
                     sending.respondent_id,
@@ -245,15 +197,15 @@ class PostgresMailbox:
             ).fetchone()
             delivered.append(True)
             deliver()
-            return _sending(row)
+            return DIALECT.sending(row)
 
         return self._run(send, respondent_id=sending.respondent_id)
 
     def sendings(self, consultation: str, respondent_id: str | None = None) -> list[Sending]:
         rows = self._read(
-            f"SELECT {_SENDING_COLUMNS} FROM mail_sendings WHERE consultation = %(c)s "
+            f"SELECT {SENDING_COLUMNS} FROM mail_sendings WHERE consultation = %(c)s "
             "AND (%(r)s::text IS NULL OR respondent_id = %(r)s) "
             "ORDER BY sent_at, respondent_id, kind, round",
             {"c": consultation, "r": respondent_id},
         )
-        return [_sending(row) for row in rows]
+        return [DIALECT.sending(row) for row in rows]

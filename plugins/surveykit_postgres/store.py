@@ -22,6 +22,14 @@ from psycopg.types.json import set_json_loads
 
 from surveykit.errors import StorageError
 from surveykit.identity import Respondent
+from surveykit.sql import (
+    RESPONDENT_FIELDS,
+    SUBMISSION_FIELDS,
+    TOKEN_COLUMNS,
+    VISIT_COLUMNS,
+    columns,
+    dump_answers,
+)
 from surveykit.storage import (
     DEFAULT_BATCH_SIZE,
     Draft,
@@ -42,7 +50,7 @@ from surveykit.storage import (
 from . import reports, schema
 from .mailbox import PostgresMailbox
 from .reports import CURRENT, UNIT
-from .rows import as_utc, grant_one
+from .rows import DIALECT, grant_one
 
 T = TypeVar("T")
 DEFAULT_POOL_SIZE = 10
@@ -51,28 +59,12 @@ CONNECT_TIMEOUT = 10
 RETRIES = 3
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}\Z")
 
-_RESPONDENT_FIELDS = (
-    "id",
-    "consultation",
-    "authority",
-    "authority_type",
-    "role",
-    "name",
-    "email",
-    "consent",
-    "origin",
-    "created_at",
-)
-_RESPONDENT_COLUMNS = ", ".join(_RESPONDENT_FIELDS)
+_RESPONDENT_COLUMNS = columns(RESPONDENT_FIELDS)
 _TOKEN_QUERY = (
-    f"SELECT {', '.join('r.' + c for c in _RESPONDENT_FIELDS)}, "
-    "t.issued_at, t.revoked_at, t.hash "
-    "FROM tokens t JOIN respondents r ON r.id = t.respondent_id WHERE t.hash = %s"
+    f"SELECT {TOKEN_COLUMNS} FROM tokens t JOIN respondents r ON r.id = t.respondent_id "
+    "WHERE t.hash = %s"
 )
-_SUBMISSION_COLUMNS = (
-    "s.consultation, s.respondent_id, s.version, s.answers, s.channel, s.submitted_at, "
-    "s.received_at"
-)
+_SUBMISSION_COLUMNS = columns(SUBMISSION_FIELDS, "s")
 _SAVE_DRAFT = (
     "INSERT INTO drafts (respondent_id, answers, saved_at) VALUES (%s, %s::jsonb, %s) "
     "ON CONFLICT (respondent_id) DO UPDATE "
@@ -80,9 +72,7 @@ _SAVE_DRAFT = (
 )
 # A form page's one read: the link, its respondent, their draft and their current response.
 _VISIT_QUERY = (
-    f"SELECT {', '.join('r.' + c for c in _RESPONDENT_FIELDS)}, "
-    f"t.issued_at, t.revoked_at, t.hash, d.answers, d.saved_at, {_SUBMISSION_COLUMNS} "
-    "FROM tokens t JOIN respondents r ON r.id = t.respondent_id "
+    f"SELECT {VISIT_COLUMNS} FROM tokens t JOIN respondents r ON r.id = t.respondent_id "
     "LEFT JOIN drafts d ON d.respondent_id = r.id "
     "LEFT JOIN responses c ON c.respondent_id = r.id "
     "LEFT JOIN submissions s ON s.respondent_id = c.respondent_id AND s.version = c.version "
@@ -139,42 +129,6 @@ def parse_url(url: str) -> tuple[str, str | None, int]:
             query.append((key, value))
     conninfo = urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))
     return conninfo, schema_name, pool_size
-
-
-def _dump(answers: dict[str, Any]) -> str:
-    try:
-        return json.dumps(answers, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError) as exc:
-        raise StorageError(f"answers cannot be stored: {exc}") from None
-
-
-def _respondent(row: Sequence[Any]) -> Respondent:
-    rid, consultation, authority, kind, role, name, email, consent, origin, created = row
-    return Respondent(
-        consultation=consultation,
-        authority=authority,
-        authority_type=kind,
-        role=role,
-        name=name,
-        email=email,
-        consent=consent,
-        origin=origin,
-        id=rid,
-        created_at=as_utc(created),
-    )
-
-
-def _submission(row: Sequence[Any]) -> Submission:
-    consultation, respondent_id, version, answers, channel, submitted, received = row
-    return Submission(
-        consultation=consultation,
-        respondent_id=respondent_id,
-        version=version,
-        answers=answers,
-        channel=channel,
-        submitted_at=as_utc(submitted),
-        received_at=as_utc(received),
-    )
 
 
 def _tally(row: Sequence[Any]) -> TallyRow:
@@ -340,37 +294,29 @@ class PostgresStore(PostgresMailbox, Store):
         )
         if not rows:
             return None
-        row = rows[0]
-        return TokenRecord(_respondent(row[:10]), row[12], as_utc(row[10]), as_utc(row[11]))
+        return DIALECT.token_record(rows[0])
 
     def visit(self, token_hash: str) -> Visit | None:
         rows = self._read(_VISIT_QUERY, (token_hash,))
-        if not rows:
-            return None
-        row = rows[0]
-        respondent = _respondent(row[:10])
-        record = TokenRecord(respondent, row[12], as_utc(row[10]), as_utc(row[11]))
-        draft = Draft(respondent.id, row[13], as_utc(row[14])) if row[14] is not None else None
-        response = _submission(row[15:]) if row[15] is not None else None
-        return Visit(record, draft, response)
+        return DIALECT.visit(rows[0]) if rows else None
 
     def respondent(self, respondent_id: str) -> Respondent | None:
         rows = self._read(
             f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE id = %s", (respondent_id,)
         )
-        return _respondent(rows[0]) if rows else None
+        return DIALECT.respondent(rows[0]) if rows else None
 
     def respondents(self, consultation: str) -> Iterator[Respondent]:
         rows = self._read(
             f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE consultation = %s ORDER BY id",
             (consultation,),
         )
-        return (_respondent(row) for row in rows)
+        return (DIALECT.respondent(row) for row in rows)
 
     # Drafts ---------------------------------------------------------------------------------
 
     def save_draft(self, draft: Draft) -> None:
-        answers = _dump(draft.answers)
+        answers = dump_answers(draft.answers)
         self._run(
             lambda conn: conn.execute(
                 _SAVE_DRAFT, (draft.respondent_id, answers, utc(draft.saved_at))
@@ -383,14 +329,14 @@ class PostgresStore(PostgresMailbox, Store):
         if len(drafts) == 1:
             self.save_draft(drafts[0])
             return
-        rows = [(d.respondent_id, _dump(d.answers), utc(d.saved_at)) for d in drafts]
+        rows = [(d.respondent_id, dump_answers(d.answers), utc(d.saved_at)) for d in drafts]
         self._run(lambda conn: conn.cursor().executemany(_SAVE_DRAFT, rows))
 
     def load_draft(self, respondent_id: str) -> Draft | None:
         rows = self._read(
             "SELECT answers, saved_at FROM drafts WHERE respondent_id = %s", (respondent_id,)
         )
-        return Draft(respondent_id, rows[0][0], as_utc(rows[0][1])) if rows else None
+        return DIALECT.draft(respondent_id, *rows[0]) if rows else None
 
     def discard_draft(self, respondent_id: str) -> bool:
         return self._run(
@@ -412,7 +358,7 @@ class PostgresStore(PostgresMailbox, Store):
             "channel": new.channel,
             "submitted": utc(new.submitted_at),
             "received": utc(new.received_at),
-            "answers": _dump(new.answers),
+            "answers": dump_answers(new.answers),
         }
         version = self._run(
             lambda conn: conn.execute(_APPEND, params).fetchone()[0],
@@ -436,7 +382,7 @@ class PostgresStore(PostgresMailbox, Store):
             "WHERE r.respondent_id = %s",
             (respondent_id,),
         )
-        return _submission(rows[0]) if rows else None
+        return DIALECT.submission(rows[0]) if rows else None
 
     def history(self, respondent_id: str) -> list[Submission]:
         rows = self._read(
@@ -444,7 +390,7 @@ class PostgresStore(PostgresMailbox, Store):
             "WHERE s.respondent_id = %s ORDER BY s.version",
             (respondent_id,),
         )
-        return [_submission(row) for row in rows]
+        return [DIALECT.submission(row) for row in rows]
 
     def iter_responses(
         self, consultation: str, *, batch_size: int = DEFAULT_BATCH_SIZE
@@ -453,7 +399,7 @@ class PostgresStore(PostgresMailbox, Store):
         while True:
             rows = self._read(_LATEST_QUERY, {"c": consultation, "after": after, "n": batch_size})
             for row in rows:
-                yield _submission(row)
+                yield DIALECT.submission(row)
             if len(rows) < batch_size:
                 return
             after = rows[-1][1]

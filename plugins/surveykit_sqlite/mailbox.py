@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
 
 from surveykit.errors import StorageError
 from surveykit.mailbox import (
@@ -23,58 +22,10 @@ from surveykit.mailbox import (
     Sending,
     StoredMessage,
 )
+from surveykit.sql import MESSAGE_COLUMNS, REVIEW_COLUMNS, SENDING_COLUMNS
 from surveykit.storage import Grant, utc
 
-from .rows import from_text, grant_one, to_text
-
-_MESSAGE_COLUMNS = (
-    "id, consultation, raw, received_at, source, sha256, message_id, duplicate_of, status, "
-    "respondent_id, version"
-)
-_REVIEW_COLUMNS = (
-    "id, consultation, message, reason, detail, created_at, respondent_id, status, resolved_at, "
-    "note, version"
-)
-_SENDING_COLUMNS = "consultation, respondent_id, kind, round, sent_at, message_id"
-
-
-def _message(row: Sequence[Any]) -> StoredMessage:
-    mid, consultation, raw, received, source, sha, message_id, first, status, rid, version = row
-    return StoredMessage(
-        id=mid,
-        consultation=consultation,
-        raw=bytes(raw),
-        received_at=from_text(received),
-        source=source,
-        sha256=sha,
-        message_id=message_id,
-        duplicate_of=first,
-        status=status,
-        respondent_id=rid,
-        version=version,
-    )
-
-
-def _review(row: Sequence[Any]) -> ReviewItem:
-    iid, consultation, message, reason, detail, created, rid, status, resolved, note, version = row
-    return ReviewItem(
-        id=iid,
-        consultation=consultation,
-        message=message,
-        reason=reason,
-        detail=detail,
-        created_at=from_text(created),
-        respondent_id=rid,
-        status=status,
-        resolved_at=from_text(resolved),
-        note=note,
-        version=version,
-    )
-
-
-def _sending(row: Sequence[Any]) -> Sending:
-    consultation, rid, kind, round_, sent, message_id = row
-    return Sending(consultation, rid, kind, round_, from_text(sent), message_id)
+from .rows import DIALECT, from_text, grant_one, to_text
 
 
 class SqliteMailbox:
@@ -118,17 +69,17 @@ class SqliteMailbox:
 
     def message(self, message_id: int) -> StoredMessage | None:
         rows = self._read(
-            f"SELECT {_MESSAGE_COLUMNS} FROM mail_messages WHERE id = ?", (message_id,)
+            f"SELECT {MESSAGE_COLUMNS} FROM mail_messages WHERE id = ?", (message_id,)
         )
-        return _message(rows[0]) if rows else None
+        return DIALECT.message(rows[0]) if rows else None
 
     def pending_messages(self, consultation: str) -> list[StoredMessage]:
         rows = self._read(
-            f"SELECT {_MESSAGE_COLUMNS} FROM mail_messages "
+            f"SELECT {MESSAGE_COLUMNS} FROM mail_messages "
             "WHERE consultation = ? AND status = 'pending' ORDER BY id",
             (consultation,),
         )
-        return [_message(row) for row in rows]
+        return [DIALECT.message(row) for row in rows]
 
     def message_submitted(self, message_id: int, respondent_id: str, version: int) -> None:
         with self._write() as conn:
@@ -167,16 +118,16 @@ class SqliteMailbox:
         )
 
     def review_item(self, item_id: int) -> ReviewItem | None:
-        rows = self._read(f"SELECT {_REVIEW_COLUMNS} FROM mail_reviews WHERE id = ?", (item_id,))
-        return _review(rows[0]) if rows else None
+        rows = self._read(f"SELECT {REVIEW_COLUMNS} FROM mail_reviews WHERE id = ?", (item_id,))
+        return DIALECT.review(rows[0]) if rows else None
 
     def review_items(self, consultation: str, status: str | None = "open") -> list[ReviewItem]:
         rows = self._read(
-            f"SELECT {_REVIEW_COLUMNS} FROM mail_reviews "
+            f"SELECT {REVIEW_COLUMNS} FROM mail_reviews "
             "WHERE consultation = ? AND (? IS NULL OR status = ?) ORDER BY id",
             (consultation, status, status),
         )
-        return [_review(row) for row in rows]
+        return [DIALECT.review(row) for row in rows]
 
     def resolve_review(
         self,
@@ -204,9 +155,9 @@ class SqliteMailbox:
                 (status, note, to_text(resolved_at), respondent_id, version, item_id),
             )
             resolved = conn.execute(
-                f"SELECT {_REVIEW_COLUMNS} FROM mail_reviews WHERE id = ?", (item_id,)
+                f"SELECT {REVIEW_COLUMNS} FROM mail_reviews WHERE id = ?", (item_id,)
             ).fetchone()
-        return _review(resolved)
+        return DIALECT.review(resolved)
 
     # Sendings -------------------------------------------------------------------------------
 
@@ -224,7 +175,7 @@ class SqliteMailbox:
             if grant is not None:
                 grant_one(conn, grant)
             conn.execute(
-                f"INSERT INTO mail_sendings ({_SENDING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO mail_sendings ({SENDING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     sending.consultation,
                     sending.respondent_id,
@@ -246,8 +197,8 @@ class SqliteMailbox:
 
     def sendings(self, consultation: str, respondent_id: str | None = None) -> list[Sending]:
         rows = self._read(
-            f"SELECT {_SENDING_COLUMNS} FROM mail_sendings WHERE consultation = ? "
+            f"SELECT {SENDING_COLUMNS} FROM mail_sendings WHERE consultation = ? "
             "AND (? IS NULL OR respondent_id = ?) ORDER BY sent_at, respondent_id, kind, round",
             (consultation, respondent_id, respondent_id),
         )
-        return [_sending(row) for row in rows]
+        return [DIALECT.sending(row) for row in rows]

@@ -34,6 +34,14 @@ import orjson
 
 from surveykit.errors import StorageError
 from surveykit.identity import Respondent
+from surveykit.sql import (
+    RESPONDENT_FIELDS,
+    SUBMISSION_FIELDS,
+    TOKEN_COLUMNS,
+    VISIT_COLUMNS,
+    columns,
+    dump_answers,
+)
 from surveykit.storage import (
     DEFAULT_BATCH_SIZE,
     Draft,
@@ -50,34 +58,18 @@ from surveykit.tally import unit_of
 
 from . import schema
 from .mailbox import SqliteMailbox
-from .rows import from_text, grant_one, to_text
+from .rows import DIALECT, from_text, grant_one, to_text
 
 SYNCHRONOUS = ("full", "normal")
 #: How long a writer waits for another to finish before giving up.
 BUSY_TIMEOUT_MS = 30_000
 
-_RESPONDENT_FIELDS = (
-    "id",
-    "consultation",
-    "authority",
-    "authority_type",
-    "role",
-    "name",
-    "email",
-    "consent",
-    "origin",
-    "created_at",
-)
-_RESPONDENT_COLUMNS = ", ".join(_RESPONDENT_FIELDS)
+_RESPONDENT_COLUMNS = columns(RESPONDENT_FIELDS)
 _TOKEN_QUERY = (
-    f"SELECT {', '.join('r.' + c for c in _RESPONDENT_FIELDS)}, "
-    "t.issued_at, t.revoked_at, t.hash "
-    "FROM tokens t JOIN respondents r ON r.id = t.respondent_id WHERE t.hash = ?"
+    f"SELECT {TOKEN_COLUMNS} FROM tokens t JOIN respondents r ON r.id = t.respondent_id "
+    "WHERE t.hash = ?"
 )
-_SUBMISSION_COLUMNS = (
-    "s.consultation, s.respondent_id, s.version, s.answers, s.channel, s.submitted_at, "
-    "s.received_at"
-)
+_SUBMISSION_COLUMNS = columns(SUBMISSION_FIELDS, "s")
 _SAVE_DRAFT = (
     "INSERT INTO drafts (respondent_id, answers, saved_at) VALUES (?, ?, ?) "
     "ON CONFLICT (respondent_id) DO UPDATE "
@@ -85,9 +77,7 @@ _SAVE_DRAFT = (
 )
 # A form page's one read: the link, its respondent, their draft and their latest submission.
 _VISIT_QUERY = (
-    f"SELECT {', '.join('r.' + c for c in _RESPONDENT_FIELDS)}, "
-    f"t.issued_at, t.revoked_at, t.hash, d.answers, d.saved_at, {_SUBMISSION_COLUMNS} "
-    "FROM tokens t JOIN respondents r ON r.id = t.respondent_id "
+    f"SELECT {VISIT_COLUMNS} FROM tokens t JOIN respondents r ON r.id = t.respondent_id "
     "LEFT JOIN drafts d ON d.respondent_id = r.id "
     "LEFT JOIN submissions s ON s.respondent_id = r.id AND s.version = "
     "(SELECT max(version) FROM submissions WHERE respondent_id = r.id) "
@@ -151,42 +141,6 @@ def _statements(script: str) -> Iterator[str]:
             buffer = ""
     if buffer.strip():
         raise ValueError(f"incomplete SQL statement in a migration: {buffer.strip()[:60]}")
-
-
-def _dump(answers: dict[str, Any]) -> str:
-    try:
-        return json.dumps(answers, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError) as exc:
-        raise StorageError(f"answers cannot be stored: {exc}") from None
-
-
-def _respondent(row: sqlite3.Row | tuple) -> Respondent:
-    rid, consultation, authority, kind, role, name, email, consent, origin, created = row
-    return Respondent(
-        consultation=consultation,
-        authority=authority,
-        authority_type=kind,
-        role=role,
-        name=name,
-        email=email,
-        consent=consent,
-        origin=origin,
-        id=rid,
-        created_at=from_text(created),
-    )
-
-
-def _submission(row: tuple) -> Submission:
-    consultation, respondent_id, version, answers, channel, submitted, received = row
-    return Submission(
-        consultation=consultation,
-        respondent_id=respondent_id,
-        version=version,
-        answers=orjson.loads(answers),
-        channel=channel,
-        submitted_at=from_text(submitted),
-        received_at=from_text(received),
-    )
 
 
 class SqliteStore(SqliteMailbox, Store):
@@ -363,34 +317,24 @@ class SqliteStore(SqliteMailbox, Store):
         )
         if not rows:
             return None
-        row = rows[0]
-        return TokenRecord(_respondent(row[:10]), row[12], from_text(row[10]), from_text(row[11]))
+        return DIALECT.token_record(rows[0])
 
     def visit(self, token_hash: str) -> Visit | None:
         rows = self._read(_VISIT_QUERY, (token_hash,))
-        if not rows:
-            return None
-        row = rows[0]
-        respondent = _respondent(row[:10])
-        record = TokenRecord(respondent, row[12], from_text(row[10]), from_text(row[11]))
-        draft = None
-        if row[13] is not None:
-            draft = Draft(respondent.id, orjson.loads(row[13]), from_text(row[14]))
-        response = _submission(row[15:]) if row[15] is not None else None
-        return Visit(record, draft, response)
+        return DIALECT.visit(rows[0]) if rows else None
 
     def respondent(self, respondent_id: str) -> Respondent | None:
         rows = self._read(
             f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE id = ?", (respondent_id,)
         )
-        return _respondent(rows[0]) if rows else None
+        return DIALECT.respondent(rows[0]) if rows else None
 
     def respondents(self, consultation: str) -> Iterator[Respondent]:
         rows = self._read(
             f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE consultation = ? ORDER BY id",
             (consultation,),
         )
-        return (_respondent(row) for row in rows)
+        return (DIALECT.respondent(row) for row in rows)
 
     # Drafts ---------------------------------------------------------------------------------
 
@@ -408,7 +352,7 @@ class SqliteStore(SqliteMailbox, Store):
         return True
 
     def _save_drafts(self, drafts: Sequence[Draft], *, wait: bool) -> None:
-        rows = [(d.respondent_id, _dump(d.answers), to_text(d.saved_at)) for d in drafts]
+        rows = [(d.respondent_id, dump_answers(d.answers), to_text(d.saved_at)) for d in drafts]
         try:
             with self._write(durable=False, wait=wait) as conn:
                 conn.executemany(_SAVE_DRAFT, rows)
@@ -423,7 +367,7 @@ class SqliteStore(SqliteMailbox, Store):
         )
         if not rows:
             return None
-        return Draft(respondent_id, orjson.loads(rows[0][0]), from_text(rows[0][1]))
+        return DIALECT.draft(respondent_id, *rows[0])
 
     def discard_draft(self, respondent_id: str) -> bool:
         with self._write() as conn:
@@ -437,7 +381,7 @@ class SqliteStore(SqliteMailbox, Store):
     # Submissions ----------------------------------------------------------------------------
 
     def append_submission(self, new: NewSubmission) -> Submission:
-        answers = _dump(new.answers)
+        answers = dump_answers(new.answers)
         submitted, received = to_text(new.submitted_at), to_text(new.received_at)
         try:
             with self._write() as conn:
@@ -477,7 +421,7 @@ class SqliteStore(SqliteMailbox, Store):
             "WHERE s.respondent_id = ? ORDER BY s.version DESC LIMIT 1",
             (respondent_id,),
         )
-        return _submission(rows[0]) if rows else None
+        return DIALECT.submission(rows[0]) if rows else None
 
     def history(self, respondent_id: str) -> list[Submission]:
         rows = self._read(
@@ -485,7 +429,7 @@ class SqliteStore(SqliteMailbox, Store):
             "WHERE s.respondent_id = ? ORDER BY s.version",
             (respondent_id,),
         )
-        return [_submission(row) for row in rows]
+        return [DIALECT.submission(row) for row in rows]
 
     def iter_responses(
         self, consultation: str, *, batch_size: int = DEFAULT_BATCH_SIZE
@@ -494,7 +438,7 @@ class SqliteStore(SqliteMailbox, Store):
         while True:
             rows = self._read(_LATEST_QUERY, (after, consultation, batch_size))
             for row in rows:
-                yield _submission(row)
+                yield DIALECT.submission(row)
             if len(rows) < batch_size:
                 return
             after = rows[-1][1]

@@ -1,0 +1,237 @@
+"""What SQL storage plugins share: the columns they select and the records they build from rows.
+
+The SQLite and PostgreSQL stores keep the same tables and read the same columns.  What differs is
+how a value travels through the driver: sqlite3 takes ``?`` placeholders and gives back instants
+as ISO text and answers as JSON text, psycopg takes ``%s`` and gives back aware datetimes and
+decoded ``jsonb``.  A :class:`Dialect` holds exactly those differences, so the mapping between
+records and rows is written once here; a third-party SQL backend can use it too.  Nothing here
+opens a connection: each store runs the statements in its own transactions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from attrs import frozen
+
+from .errors import StorageError
+from .identity import Respondent
+from .mailbox import ReviewItem, Sending, StoredMessage
+from .storage import Draft, Grant, Submission, TokenRecord, Visit
+
+__all__ = [
+    "MESSAGE_COLUMNS",
+    "RESPONDENT_FIELDS",
+    "REVIEW_COLUMNS",
+    "SENDING_COLUMNS",
+    "SUBMISSION_FIELDS",
+    "TOKEN_COLUMNS",
+    "VISIT_COLUMNS",
+    "Dialect",
+    "columns",
+    "dump_answers",
+]
+
+RESPONDENT_FIELDS = (
+    "id",
+    "consultation",
+    "authority",
+    "authority_type",
+    "role",
+    "name",
+    "email",
+    "consent",
+    "origin",
+    "created_at",
+)
+SUBMISSION_FIELDS = (
+    "consultation",
+    "respondent_id",
+    "version",
+    "answers",
+    "channel",
+    "submitted_at",
+    "received_at",
+)
+_R = len(RESPONDENT_FIELDS)
+
+
+def columns(fields: Sequence[str], alias: str = "") -> str:
+    """A select list: ``r.id, r.consultation, ...`` for ``alias="r"``."""
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + name for name in fields)
+
+
+#: The select list :meth:`Dialect.token_record` reads (tokens ``t`` joined to respondents ``r``).
+TOKEN_COLUMNS = f"{columns(RESPONDENT_FIELDS, 'r')}, t.issued_at, t.revoked_at, t.hash"
+#: The select list :meth:`Dialect.visit` reads: a token's, then the draft ``d`` and the current
+#: submission ``s`` (both outer-joined).
+VISIT_COLUMNS = f"{TOKEN_COLUMNS}, d.answers, d.saved_at, {columns(SUBMISSION_FIELDS, 's')}"
+
+
+#: The mailbox tables' select lists, in the order the :class:`Dialect` reads them.
+MESSAGE_COLUMNS = (
+    "id, consultation, raw, received_at, source, sha256, message_id, duplicate_of, status, "
+    "respondent_id, version"
+)
+REVIEW_COLUMNS = (
+    "id, consultation, message, reason, detail, created_at, respondent_id, status, resolved_at, "
+    "note, version"
+)
+SENDING_COLUMNS = "consultation, respondent_id, kind, round, sent_at, message_id"
+
+
+def dump_answers(answers: dict[str, Any]) -> str:
+    """Answers as the JSON text every SQL store keeps; :class:`StorageError` if they are not
+    JSON data."""
+    try:
+        return json.dumps(answers, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise StorageError(f"answers cannot be stored: {exc}") from None
+
+
+@frozen
+class Dialect:
+    """How one driver writes and reads surveykit's values.
+
+    ``placeholder`` is the driver's parameter marker; ``time_in`` turns an aware instant into
+    what the driver stores, ``time_out`` turns what it gives back into an aware UTC datetime,
+    and ``answers_out`` turns a stored answers document back into a dict.
+    """
+
+    placeholder: str
+    time_in: Callable[[dt.datetime], Any]
+    time_out: Callable[[Any], dt.datetime]
+    answers_out: Callable[[Any], dict[str, Any]]
+
+    def _time(self, value: Any) -> dt.datetime | None:
+        return None if value is None else self.time_out(value)
+
+    def respondent(self, row: Sequence[Any]) -> Respondent:
+        """A respondent from :data:`RESPONDENT_FIELDS` in that order."""
+        rid, consultation, authority, kind, role, name, email, consent, origin, created = row
+        return Respondent(
+            consultation=consultation,
+            authority=authority,
+            authority_type=kind,
+            role=role,
+            name=name,
+            email=email,
+            consent=consent,
+            origin=origin,
+            id=rid,
+            created_at=self.time_out(created),
+        )
+
+    def submission(self, row: Sequence[Any]) -> Submission:
+        """A submission from :data:`SUBMISSION_FIELDS` in that order."""
+        consultation, respondent_id, version, answers, channel, submitted, received = row
+        return Submission(
+            consultation=consultation,
+            respondent_id=respondent_id,
+            version=version,
+            answers=self.answers_out(answers),
+            channel=channel,
+            submitted_at=self.time_out(submitted),
+            received_at=self.time_out(received),
+        )
+
+    def draft(self, respondent_id: str, answers: Any, saved_at: Any) -> Draft:
+        return Draft(respondent_id, self.answers_out(answers), self.time_out(saved_at))
+
+    def token_record(self, row: Sequence[Any]) -> TokenRecord:
+        """A token's record from :data:`TOKEN_COLUMNS`."""
+        issued, revoked, token_hash = row[_R : _R + 3]
+        return TokenRecord(
+            self.respondent(row[:_R]), token_hash, self.time_out(issued), self._time(revoked)
+        )
+
+    def visit(self, row: Sequence[Any]) -> Visit:
+        """A visit from :data:`VISIT_COLUMNS` (draft and submission ``NULL`` when absent)."""
+        record = self.token_record(row[: _R + 3])
+        answers, saved_at = row[_R + 3 : _R + 5]
+        submission = row[_R + 5 :]
+        return Visit(
+            record,
+            None if saved_at is None else self.draft(record.respondent.id, answers, saved_at),
+            None if submission[0] is None else self.submission(submission),
+        )
+
+    def message(self, row: Sequence[Any]) -> StoredMessage:
+        """A stored raw message from :data:`MESSAGE_COLUMNS`."""
+        mid, consultation, raw, received, source, sha, message_id, first, status, rid, version = row
+        return StoredMessage(
+            id=mid,
+            consultation=consultation,
+            raw=bytes(raw),
+            received_at=self.time_out(received),
+            source=source,
+            sha256=sha,
+            message_id=message_id,
+            duplicate_of=first,
+            status=status,
+            respondent_id=rid,
+            version=version,
+        )
+
+    def review(self, row: Sequence[Any]) -> ReviewItem:
+        """A review item from :data:`REVIEW_COLUMNS`."""
+        (
+            iid,
+            consultation,
+            message,
+            reason,
+            detail,
+            created,
+            rid,
+            status,
+            resolved,
+            note,
+            version,
+        ) = row
+        return ReviewItem(
+            id=iid,
+            consultation=consultation,
+            message=message,
+            reason=reason,
+            detail=detail,
+            created_at=self.time_out(created),
+            respondent_id=rid,
+            status=status,
+            resolved_at=self._time(resolved),
+            note=note,
+            version=version,
+        )
+
+    def sending(self, row: Sequence[Any]) -> Sending:
+        """A recorded sending from :data:`SENDING_COLUMNS`."""
+        consultation, rid, kind, round_, sent, message_id = row
+        return Sending(consultation, rid, kind, round_, self.time_out(sent), message_id)
+
+    def grant_statements(self, grant: Grant) -> list[tuple[str, tuple[Any, ...]]]:
+        """The statements that store a grant, to run in order inside the caller's transaction:
+        the respondent if new, every live link of theirs revoked, the new hash made live."""
+        p, r = self.placeholder, grant.respondent
+        issued = self.time_in(grant.issued_at)
+        values = (r.id, r.consultation, r.authority, r.authority_type, r.role, r.name, r.email)
+        values += (r.consent, r.origin, self.time_in(r.created_at))
+        marks = ", ".join([p] * len(values))
+        return [
+            (
+                f"INSERT INTO respondents ({columns(RESPONDENT_FIELDS)}) VALUES ({marks}) "
+                "ON CONFLICT (id) DO NOTHING",
+                values,
+            ),
+            (
+                f"UPDATE tokens SET revoked_at = {p} WHERE respondent_id = {p} "
+                "AND revoked_at IS NULL",
+                (issued, r.id),
+            ),
+            (
+                f"INSERT INTO tokens (hash, respondent_id, issued_at) VALUES ({p}, {p}, {p})",
+                (grant.token_hash, r.id, issued),
+            ),
+        ]
