@@ -1,7 +1,9 @@
 """Everything one mounted web form shares between requests, and the helpers pages use with it.
 
-The store is synchronous, so every call that reaches it runs in a worker thread
-(:func:`blocking`), keeping the event loop free for other respondents.
+The store is synchronous, so a call that could wait runs in a worker thread (:func:`blocking`),
+keeping the event loop free for other respondents.  Two calls on a local SQLite file stay on the
+loop because they never wait: a page's one read (WAL readers never wait for writers) and a group
+of drafts when no writer holds the database (see :mod:`.drafts`).
 """
 
 from __future__ import annotations
