@@ -21,12 +21,10 @@ from psycopg import errors as pg_errors
 from psycopg.types.json import set_json_loads
 
 from surveykit.errors import StorageError
-from surveykit.identity import Respondent
 from surveykit.sql import (
-    RESPONDENT_FIELDS,
     SUBMISSION_FIELDS,
-    TOKEN_COLUMNS,
     VISIT_COLUMNS,
+    SqlReads,
     columns,
     dump_answers,
 )
@@ -42,7 +40,6 @@ from surveykit.storage import (
     TallyPlan,
     TallyRow,
     TextRow,
-    TokenRecord,
     Visit,
     utc,
 )
@@ -59,11 +56,6 @@ CONNECT_TIMEOUT = 10
 RETRIES = 3
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}\Z")
 
-_RESPONDENT_COLUMNS = columns(RESPONDENT_FIELDS)
-_TOKEN_QUERY = (
-    f"SELECT {TOKEN_COLUMNS} FROM tokens t JOIN respondents r ON r.id = t.respondent_id "
-    "WHERE t.hash = %s"
-)
 _SUBMISSION_COLUMNS = columns(SUBMISSION_FIELDS, "s")
 _SAVE_DRAFT = (
     "INSERT INTO drafts (respondent_id, answers, saved_at) VALUES (%s, %s::jsonb, %s) "
@@ -145,8 +137,10 @@ def _configure(conn: psycopg.Connection) -> None:
     set_json_loads(orjson.loads, conn)
 
 
-class PostgresStore(PostgresMailbox, Store):
+class PostgresStore(SqlReads, PostgresMailbox, Store):
     """A store in a PostgreSQL database (optionally one schema of it), shared by many hosts."""
+
+    dialect = DIALECT
 
     def __init__(self, url: str) -> None:
         self.url = safe_url(url)
@@ -287,31 +281,9 @@ class PostgresStore(PostgresMailbox, Store):
         except StorageError as exc:
             raise StorageError(f"nothing was granted: {exc}") from exc
 
-    def lookup_token(self, token_hash: str) -> TokenRecord | None:
-        rows = self._read(
-            _TOKEN_QUERY,
-            (token_hash,),
-        )
-        if not rows:
-            return None
-        return DIALECT.token_record(rows[0])
-
     def visit(self, token_hash: str) -> Visit | None:
         rows = self._read(_VISIT_QUERY, (token_hash,))
         return DIALECT.visit(rows[0]) if rows else None
-
-    def respondent(self, respondent_id: str) -> Respondent | None:
-        rows = self._read(
-            f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE id = %s", (respondent_id,)
-        )
-        return DIALECT.respondent(rows[0]) if rows else None
-
-    def respondents(self, consultation: str) -> Iterator[Respondent]:
-        rows = self._read(
-            f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE consultation = %s ORDER BY id",
-            (consultation,),
-        )
-        return (DIALECT.respondent(row) for row in rows)
 
     # Drafts ---------------------------------------------------------------------------------
 
@@ -331,12 +303,6 @@ class PostgresStore(PostgresMailbox, Store):
             return
         rows = [(d.respondent_id, dump_answers(d.answers), utc(d.saved_at)) for d in drafts]
         self._run(lambda conn: conn.cursor().executemany(_SAVE_DRAFT, rows))
-
-    def load_draft(self, respondent_id: str) -> Draft | None:
-        rows = self._read(
-            "SELECT answers, saved_at FROM drafts WHERE respondent_id = %s", (respondent_id,)
-        )
-        return DIALECT.draft(respondent_id, *rows[0]) if rows else None
 
     def discard_draft(self, respondent_id: str) -> bool:
         return self._run(
@@ -383,14 +349,6 @@ class PostgresStore(PostgresMailbox, Store):
             (respondent_id,),
         )
         return DIALECT.submission(rows[0]) if rows else None
-
-    def history(self, respondent_id: str) -> list[Submission]:
-        rows = self._read(
-            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions s "
-            "WHERE s.respondent_id = %s ORDER BY s.version",
-            (respondent_id,),
-        )
-        return [DIALECT.submission(row) for row in rows]
 
     def iter_responses(
         self, consultation: str, *, batch_size: int = DEFAULT_BATCH_SIZE

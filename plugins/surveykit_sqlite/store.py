@@ -33,12 +33,10 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 
 from surveykit.errors import StorageError
-from surveykit.identity import Respondent
 from surveykit.sql import (
-    RESPONDENT_FIELDS,
     SUBMISSION_FIELDS,
-    TOKEN_COLUMNS,
     VISIT_COLUMNS,
+    SqlReads,
     columns,
     dump_answers,
 )
@@ -51,7 +49,6 @@ from surveykit.storage import (
     RosterRow,
     Store,
     Submission,
-    TokenRecord,
     Visit,
 )
 from surveykit.tally import unit_of
@@ -64,11 +61,6 @@ SYNCHRONOUS = ("full", "normal")
 #: How long a writer waits for another to finish before giving up.
 BUSY_TIMEOUT_MS = 30_000
 
-_RESPONDENT_COLUMNS = columns(RESPONDENT_FIELDS)
-_TOKEN_QUERY = (
-    f"SELECT {TOKEN_COLUMNS} FROM tokens t JOIN respondents r ON r.id = t.respondent_id "
-    "WHERE t.hash = ?"
-)
 _SUBMISSION_COLUMNS = columns(SUBMISSION_FIELDS, "s")
 _SAVE_DRAFT = (
     "INSERT INTO drafts (respondent_id, answers, saved_at) VALUES (?, ?, ?) "
@@ -143,8 +135,10 @@ def _statements(script: str) -> Iterator[str]:
         raise ValueError(f"incomplete SQL statement in a migration: {buffer.strip()[:60]}")
 
 
-class SqliteStore(SqliteMailbox, Store):
+class SqliteStore(SqlReads, SqliteMailbox, Store):
     """A store in one SQLite file, safe to share between threads and processes."""
+
+    dialect = DIALECT
 
     def __init__(self, path: str | Path, *, synchronous: str = "full", url: str | None = None):
         self.path = Path(path)
@@ -310,31 +304,9 @@ class SqliteStore(SqliteMailbox, Store):
         except StorageError as exc:
             raise StorageError(f"nothing was granted: {exc}") from exc
 
-    def lookup_token(self, token_hash: str) -> TokenRecord | None:
-        rows = self._read(
-            _TOKEN_QUERY,
-            (token_hash,),
-        )
-        if not rows:
-            return None
-        return DIALECT.token_record(rows[0])
-
     def visit(self, token_hash: str) -> Visit | None:
         rows = self._read(_VISIT_QUERY, (token_hash,))
         return DIALECT.visit(rows[0]) if rows else None
-
-    def respondent(self, respondent_id: str) -> Respondent | None:
-        rows = self._read(
-            f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE id = ?", (respondent_id,)
-        )
-        return DIALECT.respondent(rows[0]) if rows else None
-
-    def respondents(self, consultation: str) -> Iterator[Respondent]:
-        rows = self._read(
-            f"SELECT {_RESPONDENT_COLUMNS} FROM respondents WHERE consultation = ? ORDER BY id",
-            (consultation,),
-        )
-        return (DIALECT.respondent(row) for row in rows)
 
     # Drafts ---------------------------------------------------------------------------------
 
@@ -360,14 +332,6 @@ class SqliteStore(SqliteMailbox, Store):
             if len(drafts) == 1:
                 raise self._unknown(drafts[0].respondent_id, exc) from exc
             raise
-
-    def load_draft(self, respondent_id: str) -> Draft | None:
-        rows = self._read(
-            "SELECT answers, saved_at FROM drafts WHERE respondent_id = ?", (respondent_id,)
-        )
-        if not rows:
-            return None
-        return DIALECT.draft(respondent_id, *rows[0])
 
     def discard_draft(self, respondent_id: str) -> bool:
         with self._write() as conn:
@@ -422,14 +386,6 @@ class SqliteStore(SqliteMailbox, Store):
             (respondent_id,),
         )
         return DIALECT.submission(rows[0]) if rows else None
-
-    def history(self, respondent_id: str) -> list[Submission]:
-        rows = self._read(
-            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions s "
-            "WHERE s.respondent_id = ? ORDER BY s.version",
-            (respondent_id,),
-        )
-        return [DIALECT.submission(row) for row in rows]
 
     def iter_responses(
         self, consultation: str, *, batch_size: int = DEFAULT_BATCH_SIZE

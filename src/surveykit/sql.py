@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from attrs import frozen
+from attrs import Factory, field, frozen
 
 from .errors import StorageError
 from .identity import Respondent
@@ -31,6 +31,7 @@ __all__ = [
     "TOKEN_COLUMNS",
     "VISIT_COLUMNS",
     "Dialect",
+    "SqlReads",
     "columns",
     "dump_answers",
 ]
@@ -84,6 +85,19 @@ REVIEW_COLUMNS = (
 SENDING_COLUMNS = "consultation, respondent_id, kind, round, sent_at, message_id"
 
 
+# The reads every SQL store makes the same way, ``{p}`` standing for the driver's placeholder.
+_QUERIES = {
+    "token": f"SELECT {TOKEN_COLUMNS} FROM tokens t JOIN respondents r ON r.id = t.respondent_id "
+    "WHERE t.hash = {p}",
+    "respondent": f"SELECT {columns(RESPONDENT_FIELDS)} FROM respondents WHERE id = {{p}}",
+    "respondents": f"SELECT {columns(RESPONDENT_FIELDS)} FROM respondents "
+    "WHERE consultation = {p} ORDER BY id",
+    "draft": "SELECT answers, saved_at FROM drafts WHERE respondent_id = {p}",
+    "history": f"SELECT {columns(SUBMISSION_FIELDS, 's')} FROM submissions s "
+    "WHERE s.respondent_id = {p} ORDER BY s.version",
+}
+
+
 def dump_answers(answers: dict[str, Any]) -> str:
     """Answers as the JSON text every SQL store keeps; :class:`StorageError` if they are not
     JSON data."""
@@ -106,6 +120,19 @@ class Dialect:
     time_in: Callable[[dt.datetime], Any]
     time_out: Callable[[Any], dt.datetime]
     answers_out: Callable[[Any], dict[str, Any]]
+    _queries: dict[str, str] = field(
+        init=False,
+        repr=False,
+        eq=False,
+        default=Factory(
+            lambda self: {name: sql.format(p=self.placeholder) for name, sql in _QUERIES.items()},
+            takes_self=True,
+        ),
+    )
+
+    def query(self, name: str) -> str:
+        """One of the shared reads (``token``, ``respondent``, ...) in this driver's SQL."""
+        return self._queries[name]
 
     def _time(self, value: Any) -> dt.datetime | None:
         return None if value is None else self.time_out(value)
@@ -235,3 +262,37 @@ class Dialect:
                 (grant.token_hash, r.id, issued),
             ),
         ]
+
+
+class SqlReads:
+    """The store reads whose SQL is the same on every database but for the placeholder.
+
+    A SQL store inherits them by putting this class before :class:`~surveykit.storage.Store`
+    among its bases, and provides ``dialect`` and ``_read(sql, params)`` (the rows of one
+    query).
+    """
+
+    dialect: Dialect
+
+    def _read(self, sql: str, params: Sequence[Any]) -> list[tuple]:  # pragma: no cover
+        raise NotImplementedError
+
+    def lookup_token(self, token_hash: str) -> TokenRecord | None:
+        rows = self._read(self.dialect.query("token"), (token_hash,))
+        return self.dialect.token_record(rows[0]) if rows else None
+
+    def respondent(self, respondent_id: str) -> Respondent | None:
+        rows = self._read(self.dialect.query("respondent"), (respondent_id,))
+        return self.dialect.respondent(rows[0]) if rows else None
+
+    def respondents(self, consultation: str) -> Iterator[Respondent]:
+        rows = self._read(self.dialect.query("respondents"), (consultation,))
+        return (self.dialect.respondent(row) for row in rows)
+
+    def load_draft(self, respondent_id: str) -> Draft | None:
+        rows = self._read(self.dialect.query("draft"), (respondent_id,))
+        return self.dialect.draft(respondent_id, *rows[0]) if rows else None
+
+    def history(self, respondent_id: str) -> list[Submission]:
+        rows = self._read(self.dialect.query("history"), (respondent_id,))
+        return [self.dialect.submission(row) for row in rows]
