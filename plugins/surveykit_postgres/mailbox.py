@@ -24,13 +24,13 @@ from surveykit.mailbox import (
     Sending,
     StoredMessage,
 )
-from surveykit.sql import MESSAGE_COLUMNS, REVIEW_COLUMNS, SENDING_COLUMNS
+from surveykit.sql import MESSAGE_COLUMNS, REVIEW_COLUMNS, SENDING_COLUMNS, SqlMailReads
 from surveykit.storage import Grant, utc
 
 from .rows import DIALECT, grant_one
 
 
-class PostgresMailbox:
+class PostgresMailbox(SqlMailReads):
     """Mixin for :class:`~surveykit_postgres.store.PostgresStore`, using its pool and retries."""
 
     _run: Callable[..., Any]
@@ -62,20 +62,6 @@ class PostgresMailbox:
             return DIALECT.message(row)
 
         return self._run(store)
-
-    def message(self, message_id: int) -> StoredMessage | None:
-        rows = self._read(
-            f"SELECT {MESSAGE_COLUMNS} FROM mail_messages WHERE id = %s", (message_id,)
-        )
-        return DIALECT.message(rows[0]) if rows else None
-
-    def pending_messages(self, consultation: str) -> list[StoredMessage]:
-        rows = self._read(
-            f"SELECT {MESSAGE_COLUMNS} FROM mail_messages "
-            "WHERE consultation = %s AND status = 'pending' ORDER BY id",
-            (consultation,),
-        )
-        return [DIALECT.message(row) for row in rows]
 
     def message_submitted(self, message_id: int, respondent_id: str, version: int) -> None:
         changed = self._run(
@@ -116,10 +102,6 @@ class PostgresMailbox:
             return DIALECT.review(row)
 
         return self._run(queue, respondent_id=new.respondent_id)
-
-    def review_item(self, item_id: int) -> ReviewItem | None:
-        rows = self._read(f"SELECT {REVIEW_COLUMNS} FROM mail_reviews WHERE id = %s", (item_id,))
-        return DIALECT.review(rows[0]) if rows else None
 
     def review_items(self, consultation: str, status: str | None = "open") -> list[ReviewItem]:
         rows = self._read(

@@ -22,13 +22,13 @@ from surveykit.mailbox import (
     Sending,
     StoredMessage,
 )
-from surveykit.sql import MESSAGE_COLUMNS, REVIEW_COLUMNS, SENDING_COLUMNS
+from surveykit.sql import REVIEW_COLUMNS, SENDING_COLUMNS, SqlMailReads
 from surveykit.storage import Grant, utc
 
 from .rows import DIALECT, from_text, grant_one, to_text
 
 
-class SqliteMailbox:
+class SqliteMailbox(SqlMailReads):
     """Mixin for :class:`~surveykit_sqlite.store.SqliteStore`, using its transactions."""
 
     _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
@@ -67,20 +67,6 @@ class SqliteMailbox:
             duplicate_of=first,
         )
 
-    def message(self, message_id: int) -> StoredMessage | None:
-        rows = self._read(
-            f"SELECT {MESSAGE_COLUMNS} FROM mail_messages WHERE id = ?", (message_id,)
-        )
-        return DIALECT.message(rows[0]) if rows else None
-
-    def pending_messages(self, consultation: str) -> list[StoredMessage]:
-        rows = self._read(
-            f"SELECT {MESSAGE_COLUMNS} FROM mail_messages "
-            "WHERE consultation = ? AND status = 'pending' ORDER BY id",
-            (consultation,),
-        )
-        return [DIALECT.message(row) for row in rows]
-
     def message_submitted(self, message_id: int, respondent_id: str, version: int) -> None:
         with self._write() as conn:
             changed = conn.execute(
@@ -116,10 +102,6 @@ class SqliteMailbox:
             created_at=from_text(created),
             respondent_id=new.respondent_id,
         )
-
-    def review_item(self, item_id: int) -> ReviewItem | None:
-        rows = self._read(f"SELECT {REVIEW_COLUMNS} FROM mail_reviews WHERE id = ?", (item_id,))
-        return DIALECT.review(rows[0]) if rows else None
 
     def review_items(self, consultation: str, status: str | None = "open") -> list[ReviewItem]:
         rows = self._read(

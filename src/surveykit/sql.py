@@ -31,6 +31,7 @@ __all__ = [
     "TOKEN_COLUMNS",
     "VISIT_COLUMNS",
     "Dialect",
+    "SqlMailReads",
     "SqlReads",
     "columns",
     "dump_answers",
@@ -95,6 +96,10 @@ _QUERIES = {
     "draft": "SELECT answers, saved_at FROM drafts WHERE respondent_id = {p}",
     "history": f"SELECT {columns(SUBMISSION_FIELDS, 's')} FROM submissions s "
     "WHERE s.respondent_id = {p} ORDER BY s.version",
+    "message": f"SELECT {MESSAGE_COLUMNS} FROM mail_messages WHERE id = {{p}}",
+    "pending_messages": f"SELECT {MESSAGE_COLUMNS} FROM mail_messages "
+    "WHERE consultation = {p} AND status = 'pending' ORDER BY id",
+    "review_item": f"SELECT {REVIEW_COLUMNS} FROM mail_reviews WHERE id = {{p}}",
 }
 
 
@@ -296,3 +301,25 @@ class SqlReads:
     def history(self, respondent_id: str) -> list[Submission]:
         rows = self._read(self.dialect.query("history"), (respondent_id,))
         return [self.dialect.submission(row) for row in rows]
+
+
+class SqlMailReads:
+    """The mailbox reads whose SQL is the same on every database but for the placeholder; a SQL
+    store's mailbox inherits them as its store does :class:`SqlReads`."""
+
+    dialect: Dialect
+
+    def _read(self, sql: str, params: Sequence[Any]) -> list[tuple]:  # pragma: no cover
+        raise NotImplementedError
+
+    def message(self, message_id: int) -> StoredMessage | None:
+        rows = self._read(self.dialect.query("message"), (message_id,))
+        return self.dialect.message(rows[0]) if rows else None
+
+    def pending_messages(self, consultation: str) -> list[StoredMessage]:
+        rows = self._read(self.dialect.query("pending_messages"), (consultation,))
+        return [self.dialect.message(row) for row in rows]
+
+    def review_item(self, item_id: int) -> ReviewItem | None:
+        rows = self._read(self.dialect.query("review_item"), (item_id,))
+        return self.dialect.review(rows[0]) if rows else None
