@@ -335,14 +335,8 @@ class FreeText:
         quoted = dict.fromkeys(kept, 0)
         if consent is not None and publication.quote:
             naming = set(publication.name_authority)
-            chosen = context.store.texts(
-                context.id,
-                list(kept),
-                consent=consent,
-                permitted=list(publication.quote),
-                limit=context.max_quotes,
-            )
-            rows = list(chosen)  # at most max_quotes per question
+            # At most max_quotes per question, chosen alongside the counts where possible.
+            rows = [row for row in context.quotable_texts() if row.question in kept]
             redact = context.redactor_for(row.text for row in rows)
             for row in rows:
                 quoted[row.question] = row.answered

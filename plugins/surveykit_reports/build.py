@@ -64,7 +64,9 @@ def build_report(
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise ReportError(f"the threshold must be a whole number of at least 1, not {k!r}")
     registry = (plugins or get_plugins()).aggregators
-    context = Context(consultation, store, k, internal, progress)
+    # The built-in free-text digest quotes in public reports: choose its quotes while counting.
+    wants_quotes = not internal and any(isinstance(registry[n], FreeText) for n in registry)
+    context = Context(consultation, store, k, internal, progress, wants_quotes=wants_quotes)
     raws: list[RawTable] = []
     digests: list[Digest] = []
     names = list(registry)

@@ -17,7 +17,7 @@ from attrs import define
 
 from surveykit import Consultation
 from surveykit.model import Publication
-from surveykit.storage import ReportRow, Store, TallyPlan, TallyRow
+from surveykit.storage import ReportRow, Store, TallyPlan, TallyRow, TextRequest, TextRow
 from surveykit.tally import ALL, RESPONDENTS, SHOWN, WEEK, unit_of
 
 from .disclosure import Count
@@ -106,6 +106,9 @@ class Context:
     progress: Callable[[int, int], None] | None = None
     #: Upper bound on quotes per question in a public digest, chosen by text hash, not time.
     max_quotes: int = 200
+    #: Whether an aggregator will ask for :meth:`quotable_texts`; they are then chosen in the
+    #: same pass over the responses as the counts, where the store counts in Python.
+    wants_quotes: bool = False
 
     @property
     def id(self) -> str:
@@ -117,7 +120,44 @@ class Context:
 
     @cached_property
     def counts(self) -> Counts:
-        return Counts(self.plan, self.store.tally(self.plan))
+        return Counts(self.plan, iter(self._tallied[0]))
+
+    @cached_property
+    def quote_request(self) -> TextRequest | None:
+        """The free text a public digest may quote: every counted text question's answers from
+        respondents whose consent permits quoting; ``None`` when nothing may be quoted."""
+        publication = self.publication
+        if publication.consent_question is None or not publication.quote:
+            return None
+        questions = tuple(q for q in self.plan.counted if q not in self.plan.options)
+        return TextRequest(
+            questions, publication.consent_question, tuple(publication.quote), self.max_quotes
+        )
+
+    def quotable_texts(self) -> list[TextRow]:
+        """The answers :attr:`quote_request` chooses (``Store.texts``), at most ``max_quotes``
+        per question, in rank order."""
+        request = self.quote_request
+        if request is None:
+            return []
+        if self.wants_quotes:
+            return self._tallied[1]
+        return list(
+            self.store.texts(
+                self.id,
+                request.questions,
+                consent=request.consent,
+                permitted=request.permitted,
+                limit=request.limit,
+            )
+        )
+
+    @cached_property
+    def _tallied(self) -> tuple[list[TallyRow], list[TextRow]]:
+        request = self.quote_request
+        if self.wants_quotes and request is not None:
+            return self.store.tally_and_texts(self.plan, request)
+        return list(self.store.tally(self.plan)), []
 
     def rows(self, *, answer_in: tuple[str, Any] | None = None) -> Iterator[ReportRow]:
         """Current responses with who sent them, streamed."""

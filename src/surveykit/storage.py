@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 from urllib.parse import urlsplit
@@ -39,6 +39,8 @@ from .tally import (
     ReportRow,
     TallyPlan,
     TallyRow,
+    TextChooser,
+    TextRequest,
     TextRow,
     choose_texts,
     tally_rows,
@@ -57,6 +59,7 @@ __all__ = [
     "Submission",
     "TallyPlan",
     "TallyRow",
+    "TextRequest",
     "TextRow",
     "TokenRecord",
     "Visit",
@@ -355,6 +358,34 @@ class Store(MailStore, ABC):
         answer_in = None if consent is None else (consent, tuple(permitted))
         rows = self.iter_report_rows(consultation, answer_in=answer_in)
         return choose_texts(rows, questions, consent, limit)
+
+    def tally_and_texts(
+        self, plan: TallyPlan, request: TextRequest
+    ) -> tuple[list[TallyRow], list[TextRow]]:
+        """What :meth:`tally` and :meth:`texts` give for one report, together.
+
+        When a store overrides neither (it counts in Python, from :meth:`iter_report_rows`),
+        the responses are read once for both instead of twice; otherwise each is asked.
+        """
+        if type(self).tally is Store.tally and type(self).texts is Store.texts:
+            chooser = TextChooser(request.questions, request.consent, request.limit)
+
+            def tapped(rows: Iterable[ReportRow]) -> Iterator[ReportRow]:
+                for row in rows:
+                    if request.admits(row):
+                        chooser.add(row)
+                    yield row
+
+            counts = list(tally_rows(plan, tapped(self.iter_report_rows(plan.consultation))))
+            return counts, list(chooser.chosen())
+        texts = self.texts(
+            plan.consultation,
+            request.questions,
+            consent=request.consent,
+            permitted=request.permitted,
+            limit=request.limit,
+        )
+        return list(self.tally(plan)), list(texts)
 
     def roster_rows(self, consultation: str) -> Iterator[RosterRow]:
         """Roster respondents (not self-service ones) counted by role, type and authority unit,

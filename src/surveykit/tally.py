@@ -46,6 +46,8 @@ __all__ = [
     "ReportRow",
     "TallyPlan",
     "TallyRow",
+    "TextChooser",
+    "TextRequest",
     "TextRow",
     "choose_texts",
     "tally_rows",
@@ -122,16 +124,34 @@ def text_rank(question: str, text: str) -> str:
     return hashlib.md5(f"{question}:{text}".encode()).hexdigest()
 
 
-def choose_texts(
-    rows: Iterable[ReportRow], questions: Iterable[str], consent: str | None, limit: int
-) -> Iterator[TextRow]:
-    """The ``limit`` lowest-ranked non-blank answers to each question: the portable way."""
-    chosen: dict[str, list[tuple[str, str, ReportRow, str]]] = {q: [] for q in questions}
-    answered = dict.fromkeys(chosen, 0)
-    prefixes = {qid: f"{qid}:".encode() for qid in chosen}
-    md5 = hashlib.md5
-    for row in rows:
-        for qid, heap in chosen.items():
+@frozen
+class TextRequest:
+    """Which free-text answers a digest asks for (see :meth:`surveykit.storage.Store.texts`)."""
+
+    questions: tuple[str, ...]
+    consent: str | None = None
+    permitted: tuple[str, ...] = ()
+    limit: int = 200
+
+    def admits(self, row: ReportRow) -> bool:
+        """Whether ``row``'s answers may be quoted: its consent answer is a permitted one."""
+        return self.consent is None or row.answers.get(self.consent) in self.permitted
+
+
+class TextChooser:
+    """Keeps the ``limit`` lowest-ranked non-blank answers to each question of the rows it is
+    given, one row at a time, so choosing can ride along any pass over the responses."""
+
+    def __init__(self, questions: Iterable[str], consent: str | None, limit: int) -> None:
+        self._consent = consent
+        self._limit = limit
+        self._chosen: dict[str, list[_Largest]] = {q: [] for q in questions}
+        self._answered = dict.fromkeys(self._chosen, 0)
+        self._prefixes = {qid: f"{qid}:".encode() for qid in self._chosen}
+
+    def add(self, row: ReportRow) -> None:
+        md5, limit, answered, prefixes = hashlib.md5, self._limit, self._answered, self._prefixes
+        for qid, heap in self._chosen.items():
             text = row.answers.get(qid)
             if text.__class__ is not str or not text.strip():
                 continue
@@ -142,11 +162,25 @@ def choose_texts(
                 heapq.heappush(heap, _Largest(item))
             elif item < heap[0].item:
                 heapq.heapreplace(heap, _Largest(item))
-    for qid, heap in chosen.items():
-        for entry in sorted(heap, key=lambda e: e.item[:2]):
-            _, rid, row, text = entry.item
-            value = row.answers.get(consent) if consent else None
-            yield TextRow(qid, text, rid, row.name, row.authority, value, answered[qid])
+
+    def chosen(self) -> Iterator[TextRow]:
+        """Each question's kept answers in rank order (ties by respondent id)."""
+        consent = self._consent
+        for qid, heap in self._chosen.items():
+            for entry in sorted(heap, key=lambda e: e.item[:2]):
+                _, rid, row, text = entry.item
+                value = row.answers.get(consent) if consent else None
+                yield TextRow(qid, text, rid, row.name, row.authority, value, self._answered[qid])
+
+
+def choose_texts(
+    rows: Iterable[ReportRow], questions: Iterable[str], consent: str | None, limit: int
+) -> Iterator[TextRow]:
+    """The ``limit`` lowest-ranked non-blank answers to each question: the portable way."""
+    chooser = TextChooser(questions, consent, limit)
+    for row in rows:
+        chooser.add(row)
+    return chooser.chosen()
 
 
 class _Largest:

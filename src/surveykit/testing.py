@@ -555,6 +555,31 @@ class StoreConformance:
         everyone = list(store.texts("c1", ["q2"], limit=100))
         assert len(everyone) == 12
 
+    def test_counts_and_texts_together_equal_each_asked_alone(self, store):
+        """tally_and_texts() gives exactly what tally() and texts() give, whichever way the
+        store answers it (one pass, or each asked)."""
+        from .storage import TallyPlan, TextRequest
+
+        consultation = report_consultation()
+        plan = TallyPlan.of(consultation)
+        for n, who in enumerate(_report_people()):
+            self.enrol(store, who)
+            for version in range(1 + n % 3):
+                answers = _report_answers(consultation, n * 7 + version)
+                store.append_submission(new_submission(who, answers, minute=n * 997 + version))
+        request = TextRequest(("q2",), "consent", ("yes",), limit=3)
+        counts, texts = store.tally_and_texts(plan, request)
+        alone = store.texts(
+            plan.consultation, ["q2"], consent="consent", permitted=["yes"], limit=3
+        )
+        assert sorted(counts) == sorted(store.tally(plan))
+        assert texts == list(alone)
+        assert counts  # something was counted...
+        assert texts  # ...and chosen
+        everyone = TextRequest(("q2",), limit=100)
+        all_texts = list(store.texts(plan.consultation, ["q2"], limit=100))
+        assert store.tally_and_texts(plan, everyone)[1] == all_texts
+
     def test_roster_rows_count_roster_people_by_whether_they_responded(self, store):
         """Self-service respondents are left out; authorities are matched ignoring case."""
         people = [

@@ -288,3 +288,27 @@ def test_withheld_answers_are_counted_coarsely():
     from surveykit_reports.aggregators import coarse
 
     assert [coarse(n, 5) for n in (0, 1, 4, 5, 9, 10, 23)] == [0, None, None, 5, 5, 10, 20]
+
+
+def test_a_public_report_reads_the_responses_once_for_counts_and_quotes(sqlite_factory):
+    """On a store that counts in Python (SQLite), counting and choosing quotes share one pass,
+    and the quotes and counts are those tally() and texts() give when asked apart."""
+    from surveykit_reports.context import Context
+
+    with sqlite_factory() as store:
+        populate(store, seed=7, count=120, silent=15)
+        passes = []
+        streamed = store.iter_report_rows
+
+        def counted(consultation, **options):
+            passes.append(options.get("answer_in"))
+            return streamed(consultation, **options)
+
+        store.iter_report_rows = counted
+        build_report(SPEC, store)
+        assert passes == [None]  # one pass over every current response, no second one
+        together = Context(SPEC, store, DEFAULT_THRESHOLD, wants_quotes=True)
+        apart = Context(SPEC, store, DEFAULT_THRESHOLD, wants_quotes=False)
+        assert together.quotable_texts()
+        assert together.quotable_texts() == apart.quotable_texts()
+        assert together.counts.cells == apart.counts.cells
