@@ -196,3 +196,12 @@ def test_tokens_are_redacted_from_quoted_text():
 def test_every_token_is_redacted_wherever_it_is_quoted(token):
     for template in ("{}", "x /r/{} y", "> https://a.example/r/{}", "({})", "{}."):
         assert token.value not in redact_tokens(template.format(token.value))
+
+
+def test_keys_derived_for_different_purposes_differ_and_are_stable():
+    """derive() is a pure function of the secret and the purpose, distinct per purpose."""
+    secret = Secret(b"k" * 32, "test")
+    cookie, csrf = secret.derive(b"cookie v1"), secret.derive(b"csrf v1")
+    assert cookie == Secret(b"k" * 32, "elsewhere").derive(b"cookie v1")
+    assert cookie != csrf
+    assert cookie == hmac.new(b"k" * 32, b"cookie v1", hashlib.sha256).digest()

@@ -16,8 +16,6 @@ and are read as they are.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -40,8 +38,7 @@ class Seal:
     """Seals and opens one consultation's raw messages with the deployment's secret."""
 
     def __init__(self, secret: Secret, consultation_id: str) -> None:
-        key = hmac.new(secret.key, b"surveykit raw mail v1", hashlib.sha256).digest()
-        self._aead = AESGCM(key)
+        self._aead = AESGCM(secret.derive(b"surveykit raw mail v1"))
         self._context = consultation_id.encode()
 
     def seal(self, raw: bytes) -> bytes:

@@ -30,16 +30,12 @@ CSRF_TOKENS_MAX = 8192
 _NOT_RECOGNISED = "this session's link is no longer live: open your most recent link again"
 
 
-def _derive(secret: Secret, label: bytes) -> bytes:
-    return hmac.new(secret.key, label, hashlib.sha256).digest()
-
-
 class WebKeys:
     """The web form's keys, derived from the deployment secret."""
 
     def __init__(self, secret: Secret) -> None:
-        self.cookie_key = _derive(secret, b"surveykit web session cookie v2")
-        self._csrf_key = _derive(secret, b"surveykit web csrf v1")
+        self.cookie_key = secret.derive(b"surveykit web session cookie v2")
+        self._csrf_key = secret.derive(b"surveykit web csrf v1")
         # Each session asks for its token on every page: made once per nonce, then remembered.
         self._csrf_tokens: dict[str, str] = {}
 

@@ -10,13 +10,14 @@ import attrs
 
 from surveykit.errors import StorageError
 from surveykit.mailbox import (
-    REVIEW_STATUSES,
     NewMessage,
     NewReview,
     NewSending,
     ReviewItem,
     Sending,
     StoredMessage,
+    check_resolution,
+    require_open,
 )
 from surveykit.storage import Grant, utc
 
@@ -135,14 +136,10 @@ class MemoryMailbox:
         respondent_id: str | None = None,
         version: int | None = None,
     ) -> ReviewItem:
-        if status not in REVIEW_STATUSES[1:]:
-            raise StorageError(f"a review item is resolved as accepted or rejected, not {status}")
+        check_resolution(status)
         with self._lock:
             item = self.review_item(item_id)
-            if item is None:
-                raise StorageError(f"there is no review item {item_id}")
-            if not item.open:
-                raise StorageError(f"review item {item_id} was already {item.status}")
+            require_open(item_id, None if item is None else item.status)
             resolved = attrs.evolve(
                 item,
                 status=status,

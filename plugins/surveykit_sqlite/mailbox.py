@@ -14,13 +14,14 @@ from contextlib import AbstractContextManager
 
 from surveykit.errors import StorageError
 from surveykit.mailbox import (
-    REVIEW_STATUSES,
     NewMessage,
     NewReview,
     NewSending,
     ReviewItem,
     Sending,
     StoredMessage,
+    check_resolution,
+    require_open,
 )
 from surveykit.sql import REVIEW_COLUMNS, SENDING_COLUMNS, SqlMailReads
 from surveykit.storage import Grant, utc
@@ -121,16 +122,12 @@ class SqliteMailbox(SqlMailReads):
         respondent_id: str | None = None,
         version: int | None = None,
     ) -> ReviewItem:
-        if status not in REVIEW_STATUSES[1:]:
-            raise StorageError(f"a review item is resolved as accepted or rejected, not {status}")
+        check_resolution(status)
         with self._write() as conn:
             row = conn.execute(
                 "SELECT status FROM mail_reviews WHERE id = ?", (item_id,)
             ).fetchone()
-            if row is None:
-                raise StorageError(f"there is no review item {item_id}")
-            if row[0] != "open":
-                raise StorageError(f"review item {item_id} was already {row[0]}")
+            require_open(item_id, None if row is None else row[0])
             conn.execute(
                 "UPDATE mail_reviews SET status = ?, note = ?, resolved_at = ?, "
                 "respondent_id = coalesce(?, respondent_id), version = ? WHERE id = ?",

@@ -139,6 +139,11 @@ class Secret:
         """Whether ``token`` hashes to ``stored_hash``, compared in constant time."""
         return hmac.compare_digest(self.hash(token), stored_hash)
 
+    def derive(self, purpose: bytes) -> bytes:
+        """A key for one purpose (``b"surveykit web csrf v1"``), derived from the secret (HMAC-
+        SHA256), so no plugin's key can stand in for another's or for the token hashes."""
+        return hmac.new(self.key, purpose, hashlib.sha256).digest()
+
     @property
     def fingerprint(self) -> str:
         """Identifies the secret without revealing it; a store remembers the first it sees."""

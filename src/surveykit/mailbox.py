@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen, validators
 
+from .errors import StorageError
+
 if TYPE_CHECKING:
     from .storage import Grant
 
@@ -45,8 +47,10 @@ __all__ = [
     "ReviewItem",
     "Sending",
     "StoredMessage",
+    "check_resolution",
     "message_id_of",
     "new_message",
+    "require_open",
 ]
 
 #: A stored message is ``pending`` until it is submitted or sent to review.
@@ -55,6 +59,23 @@ MESSAGE_STATUSES = ("pending", "submitted", "review")
 REVIEW_STATUSES = ("open", "accepted", "rejected")
 SENDING_KINDS = ("invitation", "reminder")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+
+
+def check_resolution(status: str) -> None:
+    """Refuse a resolution other than accepted or rejected: the first check of every store's
+    ``resolve_review``, before its transaction."""
+    if status not in REVIEW_STATUSES[1:]:
+        raise StorageError(f"a review item is resolved as accepted or rejected, not {status}")
+
+
+def require_open(item_id: int, status: str | None) -> None:
+    """Refuse to resolve an item that does not exist (``status`` of ``None``) or is no longer
+    open: the check every store makes inside its transaction, so two officers cannot both
+    resolve one item."""
+    if status is None:
+        raise StorageError(f"there is no review item {item_id}")
+    if status != "open":
+        raise StorageError(f"review item {item_id} was already {status}")
 
 
 def _aware(_instance: object, attribute: Any, value: dt.datetime) -> None:
