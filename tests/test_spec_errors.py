@@ -376,3 +376,37 @@ def test_a_problem_repeated_in_one_condition_is_reported_once():
     with pytest.raises(SpecError) as info:
         loads_spec(text, source="spec.toml")
     assert [p.code for p in info.value.problems] == ["bad_reference"]
+
+
+# empty lists ----------------------------------------------------------------------------------
+
+_VALID_LEAVES = st.sampled_from(["answered(q1)", 'q1 == "yes"', 'q1 != "no"', 'q1 in ["yes"]'])
+_VALID_CONDITIONS = st.recursive(
+    _VALID_LEAVES,
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["and", "or"]), inner).map(
+            lambda t: f"({t[0]}) {t[1]} ({t[2]})"
+        ),
+        inner.map(lambda c: f"not ({c})"),
+    ),
+    max_leaves=4,
+)
+
+
+@given(_VALID_CONDITIONS, st.sampled_from(["q1 in []", "q1 not in []"]), st.booleans())
+def test_an_empty_list_anywhere_in_a_condition_is_refused(condition, empty, first):
+    """Whatever a condition is built of, a test against an empty list refuses the spec with
+    empty_list (and nothing else), naming the question; the same condition without it loads."""
+    spec = (
+        '[consultation]\nid = "c"\ntitle = "T"\npublisher = "P"\ncloses = 2030-01-01\n\n'
+        '[[sections]]\nid = "s"\ntitle = "S"\n\n'
+        '[[sections.questions]]\nid = "q1"\ntext = "Yes?"\nkind = "single"\n'
+        'options = [{ value = "yes", label = "Yes" }, { value = "no", label = "No" }]\n\n'
+        '[[sections.questions]]\nid = "q2"\ntext = "Why?"\nkind = "text"\n'
+        "shown_if = 'CONDITION'\n"
+    )
+    parts = [f"({condition})", empty] if first else [empty, f"({condition})"]
+    loads_spec(spec.replace("CONDITION", condition), source="spec.toml")
+    with pytest.raises(SpecError) as info:
+        loads_spec(spec.replace("CONDITION", " and ".join(parts)), source="spec.toml")
+    assert [(p.code, p.question) for p in info.value.problems] == [("empty_list", "q2")]

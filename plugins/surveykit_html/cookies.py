@@ -38,7 +38,11 @@ VERIFIED_MAX = 8192
 
 
 class Session(dict[str, Any]):
-    """A session's data, remembering whether a page read or changed it."""
+    """A session's data, remembering whether a page read or changed it.
+
+    Starlette's own ``Session`` does the same, but its module imports itsdangerous, which
+    surveykit no longer needs.
+    """
 
     accessed: bool = False
     modified: bool = False
