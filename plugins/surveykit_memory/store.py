@@ -7,6 +7,7 @@ not hold are refused here too.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Iterator, Sequence
@@ -22,6 +23,7 @@ from surveykit.storage import (
     Draft,
     Grant,
     NewSubmission,
+    Release,
     ReportRow,
     Store,
     Submission,
@@ -59,6 +61,7 @@ class MemoryStore(MemoryMailbox, Store):
         self._tokens: dict[str, _Token] = {}
         self._drafts: dict[str, Draft] = {}
         self._submissions: dict[str, list[Submission]] = {}
+        self._releases: dict[str, list[Release]] = {}
 
     def close(self) -> None:
         pass
@@ -172,6 +175,29 @@ class MemoryStore(MemoryMailbox, Store):
                 for versions in self._submissions.values()
                 if versions and versions[-1].consultation == consultation
             )
+
+    def record_release(
+        self,
+        consultation: str,
+        *,
+        published_at: dt.datetime,
+        format: str,
+        threshold: int,
+        public: str,
+        audit: str,
+    ) -> Release:
+        published = utc(published_at)
+        with self._lock:
+            kept = self._releases.setdefault(consultation, [])
+            release = Release(
+                consultation, len(kept) + 1, published, format, threshold, public, audit
+            )
+            kept.append(release)
+        return release
+
+    def releases(self, consultation: str) -> list[Release]:
+        with self._lock:
+            return list(self._releases.get(consultation, ()))
 
     def iter_report_rows(
         self,

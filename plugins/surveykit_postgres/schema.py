@@ -3,7 +3,9 @@
 The same shape as the SQLite schema: identity in ``respondents`` and ``tokens``, answers in
 ``submissions`` (append-only, enforced by a trigger) under the random respondent id, and
 ``responses`` pointing at each respondent's latest version.  Migration 2 adds the email
-channel's mailbox (``mail_*`` tables), apart from answers.  Never edit a shipped migration.
+channel's mailbox (``mail_*`` tables), apart from answers.  Migration 3 adds ``releases``,
+every public report as published, numbered per consultation and append-only.  Never edit a
+shipped migration.
 """
 
 from __future__ import annotations
@@ -127,5 +129,28 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (respondent_id, kind, round)
     );
     CREATE INDEX mail_sendings_by_consultation ON mail_sendings (consultation, sent_at);
+    """,
+    # 3: the public reports published, so each new one is audited jointly with the earlier
+    # ones.  The texts are kept as given (text, not jsonb, which would reorder and respace).
+    """
+    CREATE TABLE releases (
+        consultation text NOT NULL,
+        number integer NOT NULL CHECK (number >= 1),
+        published_at timestamptz NOT NULL,
+        format text NOT NULL,
+        threshold integer NOT NULL,
+        public text NOT NULL,
+        audit text NOT NULL,
+        PRIMARY KEY (consultation, number)
+    );
+    CREATE FUNCTION releases_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'releases are append-only';
+    END
+    $$;
+    CREATE TRIGGER releases_no_change BEFORE UPDATE OR DELETE ON releases
+        FOR EACH ROW EXECUTE FUNCTION releases_append_only();
+    CREATE TRIGGER releases_no_truncate BEFORE TRUNCATE ON releases
+        FOR EACH STATEMENT EXECUTE FUNCTION releases_append_only();
     """,
 )

@@ -8,6 +8,7 @@ one's version, so versions are gapless however many hosts write at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +34,7 @@ from surveykit.storage import (
     Draft,
     Grant,
     NewSubmission,
+    Release,
     ReportRow,
     RosterRow,
     Store,
@@ -367,6 +369,32 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
         return self._read(
             "SELECT count(*) FROM responses WHERE consultation = %s", (consultation,)
         )[0][0]
+
+    # Releases -------------------------------------------------------------------------------
+
+    def record_release(
+        self,
+        consultation: str,
+        *,
+        published_at: dt.datetime,
+        format: str,
+        threshold: int,
+        public: str,
+        audit: str,
+    ) -> Release:
+        """One transaction holding an advisory lock on the consultation's releases from before
+        the highest number is read until the new one is committed: recorders on any host take
+        turns, and numbers stay gapless."""
+        published = utc(published_at)
+        key = f"surveykit releases {self.schema or ''} {consultation}"
+
+        def record(conn: psycopg.Connection) -> Release:
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+            return DIALECT.add_release(
+                conn, consultation, published, format, threshold, public, audit
+            )
+
+        return self._run(record)
 
     # Reports --------------------------------------------------------------------------------
 

@@ -5,7 +5,9 @@ under the random respondent id only.  A submission writes one row to one table: 
 is read from the ``submissions`` key itself, which ``BEGIN IMMEDIATE`` makes safe, and the latest
 version per respondent is found through the same key.  Triggers make ``submissions``
 append-only.  Migration 2 adds the email channel's mailbox (``mail_*`` tables), apart from
-answers.  Never edit a migration that has shipped: add one.
+answers.  Migration 3 adds ``releases``, every public report as published, numbered per
+consultation (the next number is read under ``BEGIN IMMEDIATE``, as versions are) and
+append-only.  Never edit a migration that has shipped: add one.
 """
 
 from __future__ import annotations
@@ -109,5 +111,23 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (respondent_id, kind, round)
     ) WITHOUT ROWID;
     CREATE INDEX mail_sendings_by_consultation ON mail_sendings (consultation, sent_at);
+    """,
+    # 3: the public reports published, so each new one is audited jointly with the earlier
+    # ones.  A rowid table (not WITHOUT ROWID): a report's texts may run to megabytes.
+    """
+    CREATE TABLE releases (
+        consultation TEXT NOT NULL,
+        number INTEGER NOT NULL CHECK (number >= 1),
+        published_at TEXT NOT NULL,
+        format TEXT NOT NULL,
+        threshold INTEGER NOT NULL,
+        public TEXT NOT NULL,
+        audit TEXT NOT NULL,
+        PRIMARY KEY (consultation, number)
+    );
+    CREATE TRIGGER releases_no_update BEFORE UPDATE ON releases
+    BEGIN SELECT RAISE(ABORT, 'releases are append-only'); END;
+    CREATE TRIGGER releases_no_delete BEFORE DELETE ON releases
+    BEGIN SELECT RAISE(ABORT, 'releases are append-only'); END;
     """,
 )

@@ -45,11 +45,13 @@ from surveykit.storage import (
     Draft,
     Grant,
     NewSubmission,
+    Release,
     ReportRow,
     RosterRow,
     Store,
     Submission,
     Visit,
+    utc,
 )
 from surveykit.tally import unit_of
 
@@ -405,6 +407,25 @@ class SqliteStore(SqlReads, SqliteMailbox, Store):
             "SELECT count(DISTINCT respondent_id) FROM submissions WHERE consultation = ?",
             (consultation,),
         )[0][0]
+
+    # Releases -------------------------------------------------------------------------------
+
+    def record_release(
+        self,
+        consultation: str,
+        *,
+        published_at: dt.datetime,
+        format: str,
+        threshold: int,
+        public: str,
+        audit: str,
+    ) -> Release:
+        """Numbered under ``BEGIN IMMEDIATE`` behind the writers' lock, as versions are."""
+        published = utc(published_at)
+        with self._write() as conn:
+            return DIALECT.add_release(
+                conn, consultation, published, format, threshold, public, audit
+            )
 
     # Reports --------------------------------------------------------------------------------
     # Authority units are computed in Python (unit_of): SQLite's lower() folds only ASCII.

@@ -20,10 +20,11 @@ from attrs import Factory, field, frozen
 from .errors import StorageError
 from .identity import Respondent
 from .mailbox import ReviewItem, Sending, StoredMessage
-from .storage import Draft, Grant, Submission, TokenRecord, Visit
+from .storage import Draft, Grant, Release, Submission, TokenRecord, Visit
 
 __all__ = [
     "MESSAGE_COLUMNS",
+    "RELEASE_FIELDS",
     "RESPONDENT_FIELDS",
     "REVIEW_COLUMNS",
     "SENDING_COLUMNS",
@@ -57,6 +58,16 @@ SUBMISSION_FIELDS = (
     "channel",
     "submitted_at",
     "received_at",
+)
+#: The ``releases`` table's columns, in the order of :class:`~surveykit.storage.Release`.
+RELEASE_FIELDS = (
+    "consultation",
+    "number",
+    "published_at",
+    "format",
+    "threshold",
+    "public",
+    "audit",
 )
 _R = len(RESPONDENT_FIELDS)
 
@@ -100,6 +111,11 @@ _QUERIES = {
     "pending_messages": f"SELECT {MESSAGE_COLUMNS} FROM mail_messages "
     "WHERE consultation = {p} AND status = 'pending' ORDER BY id",
     "review_item": f"SELECT {REVIEW_COLUMNS} FROM mail_reviews WHERE id = {{p}}",
+    "releases": f"SELECT {columns(RELEASE_FIELDS)} FROM releases WHERE consultation = {{p}} "
+    "ORDER BY number",
+    "next_release": "SELECT coalesce(max(number), 0) + 1 FROM releases WHERE consultation = {p}",
+    "add_release": f"INSERT INTO releases ({columns(RELEASE_FIELDS)}) "
+    f"VALUES ({', '.join(['{p}'] * len(RELEASE_FIELDS))})",
 }
 
 
@@ -243,6 +259,35 @@ class Dialect:
         consultation, rid, kind, round_, sent, message_id = row
         return Sending(consultation, rid, kind, round_, self.time_out(sent), message_id)
 
+    def release(self, row: Sequence[Any]) -> Release:
+        """A release from :data:`RELEASE_FIELDS` in that order."""
+        consultation, number, published, format_, threshold, public, audit = row
+        return Release(
+            consultation, number, self.time_out(published), format_, threshold, public, audit
+        )
+
+    def add_release(
+        self,
+        conn: Any,
+        consultation: str,
+        published_at: dt.datetime,
+        format_: str,
+        threshold: int,
+        public: str,
+        audit: str,
+    ) -> Release:
+        """Store a release under the consultation's next number on ``conn`` (a sqlite3 or psycopg
+        connection), inside the caller's transaction, and return it.
+
+        The caller must keep other recorders of the consultation out from before this reads the
+        highest number until it commits, or two could take the same one.
+        """
+        number = conn.execute(self.query("next_release"), (consultation,)).fetchone()[0]
+        release = Release(consultation, number, published_at, format_, threshold, public, audit)
+        values = (consultation, number, self.time_in(published_at), format_, threshold)
+        conn.execute(self.query("add_release"), (*values, public, audit))
+        return release
+
     def grant_statements(self, grant: Grant) -> list[tuple[str, tuple[Any, ...]]]:
         """The statements that store a grant, to run in order inside the caller's transaction:
         the respondent if new, every live link of theirs revoked, the new hash made live."""
@@ -301,6 +346,10 @@ class SqlReads:
     def history(self, respondent_id: str) -> list[Submission]:
         rows = self._read(self.dialect.query("history"), (respondent_id,))
         return [self.dialect.submission(row) for row in rows]
+
+    def releases(self, consultation: str) -> list[Release]:
+        rows = self._read(self.dialect.query("releases"), (consultation,))
+        return [self.dialect.release(row) for row in rows]
 
 
 class SqlMailReads:

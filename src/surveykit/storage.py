@@ -14,7 +14,10 @@ in :mod:`surveykit.testing` checks:
 - reports read through :meth:`Store.tally`, :meth:`Store.iter_report_rows`,
   :meth:`Store.roster_rows` and :meth:`Store.authority_consents`, which count only current
   responses (never superseded versions).  Each has a portable default here; SQL backends
-  override them to count in the database.
+  override them to count in the database;
+- every public report published is recorded as a :class:`Release`, numbered per consultation
+  (gapless even under concurrent recorders), so that each new report can be audited jointly
+  with the earlier ones: comparing two reports must not reveal the respondents between them.
 
 Every datetime handed to or returned by a store is timezone-aware and returned in UTC.
 """
@@ -52,6 +55,7 @@ __all__ = [
     "Draft",
     "Grant",
     "NewSubmission",
+    "Release",
     "ReportRow",
     "RosterRow",
     "StorageBackend",
@@ -149,6 +153,28 @@ class Submission:
 
 
 @frozen
+class Release:
+    """A public report as it was published, kept so later reports are audited with it.
+
+    An attacker who compares two published reports (an interim and a final one) can work out the
+    answers of the respondents added between them, so every report written is recorded and a new
+    one is checked against all earlier ones.  ``public`` is what any reader saw; ``audit`` is
+    confidential: the counts behind it, for that joint audit.  Both are JSON text.
+    """
+
+    consultation: str
+    #: 1, 2, 3... per consultation, assigned by the store in recording order.
+    number: int
+    published_at: dt.datetime = field(validator=_aware)
+    #: The exporter used: ``"json"``, ``"csv"``, ``"html"`` or a plugin's.
+    format: str
+    #: The disclosure threshold (k) the report was built with.
+    threshold: int
+    public: str = field(repr=False)
+    audit: str = field(repr=False)
+
+
+@frozen
 class Visit:
     """A link's record with its respondent's draft and current response.
 
@@ -171,7 +197,8 @@ class RosterRow(NamedTuple):
 
 
 class Store(MailStore, ABC):
-    """A place to keep respondents, links, drafts and submissions.  Subclass it in a plugin.
+    """A place to keep respondents, links, drafts, submissions and the reports published.
+    Subclass it in a plugin.
 
     Methods may be called from several threads at once; a backend that several processes or
     hosts share (SQLite, PostgreSQL) must also stay correct when they write concurrently.
@@ -306,6 +333,33 @@ class Store(MailStore, ABC):
     @abstractmethod
     def count_responses(self, consultation: str) -> int:
         """How many respondents of the consultation have a response."""
+
+    # Releases -------------------------------------------------------------------------------
+
+    @abstractmethod
+    def record_release(
+        self,
+        consultation: str,
+        *,
+        published_at: dt.datetime,
+        format: str,
+        threshold: int,
+        public: str,
+        audit: str,
+    ) -> Release:
+        """Record a public report as published, under the consultation's next number, and
+        return it.
+
+        A report can only be audited against the earlier ones if none is ever missing, so
+        numbers start at 1 and are gapless per consultation even when several writers record at
+        once: they are serialised, and each gets its own number.  A naive ``published_at``
+        raises :class:`ValueError` and records nothing; it is returned in UTC.
+        """
+
+    @abstractmethod
+    def releases(self, consultation: str) -> list[Release]:
+        """Every release of the consultation, lowest number first (empty if none): what a new
+        report must be audited jointly with."""
 
     # Reports --------------------------------------------------------------------------------
 

@@ -21,10 +21,11 @@ The suite closes every store it opens.  Its stateful test needs Hypothesis.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -35,11 +36,13 @@ if TYPE_CHECKING:
 __all__ = [
     "PersistentStoreConformance",
     "StoreConformance",
+    "release_fields",
     "storage_state_machine",
     "surveykit_plugins",
 ]
 
 StoreFactory = Callable[[], "Store"]
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -102,6 +105,44 @@ def new_submission(who, answers: dict[str, Any] | None = None, minute: int = 0, 
         **kw,
     }
     return NewSubmission(**fields)
+
+
+def release_fields(n: int = 0, **kw: Any) -> dict[str, Any]:
+    """The keywords of :meth:`~surveykit.storage.Store.record_release` for a small report,
+    the ``n``-th: its texts say which it is, so every release of a test is told apart."""
+    fields: dict[str, Any] = {
+        "published_at": _at(n),
+        "format": ("json", "csv", "html")[n % 3],
+        "threshold": 5 + n % 3,
+        "public": json.dumps({"report": n, "respondents": 10 + n}),
+        "audit": json.dumps({"report": n, "cells": [[n, 10 + n]]}),
+        **kw,
+    }
+    return fields
+
+
+def at_once(work: Callable[[int], T], count: int = 4) -> list[T]:
+    """``work(0)`` to ``work(count - 1)``, run in threads released together; their results in
+    that order.  The first exception any of them raised is raised here, once all have ended."""
+    results: list[Any] = [None] * count
+    errors: list[BaseException] = []
+    start = threading.Barrier(count)
+
+    def run(n: int) -> None:
+        try:
+            start.wait()
+            results[n] = work(n)
+        except BaseException as exc:  # pragma: no cover - raised below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
 
 
 class StoreConformance:
@@ -409,23 +450,12 @@ class StoreConformance:
         """Threads submitting under one respondent each get their own version, none lost."""
         ada = respondent("r1")
         self.enrol(store, ada)
-        versions: list[int] = []
-        errors: list[BaseException] = []
 
-        def submit(n: int) -> None:
-            try:
-                for i in range(5):
-                    got = store.append_submission(new_submission(ada, {"q1": f"{n}-{i}"}))
-                    versions.append(got.version)
-            except BaseException as exc:  # pragma: no cover - reported below
-                errors.append(exc)
+        def submit(n: int) -> list[int]:
+            answers = ({"q1": f"{n}-{i}"} for i in range(5))
+            return [store.append_submission(new_submission(ada, a)).version for a in answers]
 
-        threads = [threading.Thread(target=submit, args=(n,)) for n in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        versions = [v for got in at_once(submit) for v in got]
         assert sorted(versions) == list(range(1, 21))
         history = store.history("r1")
         assert [s.version for s in history] == list(range(1, 21))
@@ -433,6 +463,95 @@ class StoreConformance:
             f"{n}-{i}" for n in range(4) for i in range(5)
         )
         assert store.response("r1") == history[-1]
+
+    # Releases ---------------------------------------------------------------------------------
+
+    def test_releases_are_numbered_from_one_without_gaps_in_recording_order(self, store):
+        """Three reports recorded get numbers 1, 2, 3 and are listed in that order; a
+        consultation with none has an empty list."""
+        assert store.releases("c1") == []
+        recorded = [store.record_release("c1", **release_fields(n)) for n in range(3)]
+        assert [r.number for r in recorded] == [1, 2, 3]
+        assert store.releases("c1") == recorded
+        assert [r.public for r in store.releases("c1")] == [
+            release_fields(n)["public"] for n in range(3)
+        ]
+
+    def test_releases_are_kept_per_consultation(self, store):
+        """Each consultation numbers its releases from 1 and lists only its own."""
+        first = store.record_release("c1", **release_fields(0))
+        other = store.record_release("c2", **release_fields(1))
+        second = store.record_release("c1", **release_fields(2))
+        assert [first.number, other.number, second.number] == [1, 1, 2]
+        assert store.releases("c1") == [first, second]
+        assert store.releases("c2") == [other]
+        assert store.releases("c3") == []
+
+    def test_a_recorded_release_keeps_every_field(self, store):
+        """Texts of megabytes, non-ASCII and not in any normal form of JSON, come back as given;
+        the instant comes back in UTC to the microsecond."""
+        from .storage import Release
+
+        line = "Kent: “quoted”, ünïcode ✓, 日本語, 🙂, O'Brien \\ \u2028 \u2013\t"
+        public = json.dumps(
+            {"title": "Interim report", "rows": [f"{n} {line}" for n in range(40_000)]},
+            ensure_ascii=False,
+            indent=1,
+        )
+        audit = ' {"z": 1,  "a": [3, 1]}\n' + json.dumps({"cells": list(range(200_000))})
+        assert len(public.encode()) > 2_000_000
+        paris = dt.timezone(dt.timedelta(hours=1))
+        got = store.record_release(
+            "c1",
+            published_at=dt.datetime(2030, 1, 5, 9, 30, 0, 1, tzinfo=paris),
+            format="html",
+            threshold=10,
+            public=public,
+            audit=audit,
+        )
+        expected = Release(
+            consultation="c1",
+            number=1,
+            published_at=dt.datetime(2030, 1, 5, 8, 30, 0, 1, tzinfo=dt.UTC),
+            format="html",
+            threshold=10,
+            public=public,
+            audit=audit,
+        )
+        assert got == expected
+        [stored] = store.releases("c1")
+        assert stored == expected
+        assert (stored.public, stored.audit) == (public, audit)
+        assert stored.published_at.utcoffset() == dt.timedelta(0)
+
+    def test_a_release_without_a_time_zone_is_refused(self, store):
+        """A naive publication time raises ValueError and records nothing, so the next release
+        is still number 1."""
+        from .storage import Release
+
+        with pytest.raises(ValueError, match="naive"):
+            store.record_release("c1", **release_fields(published_at=dt.datetime(2030, 1, 1)))
+        assert store.releases("c1") == []
+        assert store.record_release("c1", **release_fields()).number == 1
+        with pytest.raises(ValueError, match="timezone-aware"):
+            Release("c1", 1, dt.datetime(2030, 1, 1), "json", 5, "{}", "{}")
+
+    def test_concurrent_releases_get_gapless_numbers(self, store):
+        """Threads recording reports of one consultation at once each get their own number,
+        none lost and none skipped."""
+
+        def record(writer: int) -> list[int]:
+            fields = (release_fields(writer * 5 + i) for i in range(5))
+            return [store.record_release("c1", **f).number for f in fields]
+
+        recorded = at_once(record)
+        assert all(numbers == sorted(numbers) for numbers in recorded)
+        assert sorted(n for numbers in recorded for n in numbers) == list(range(1, 21))
+        stored = store.releases("c1")
+        assert [r.number for r in stored] == list(range(1, 21))
+        for writer, numbers in enumerate(recorded):
+            for i, number in enumerate(numbers):
+                assert stored[number - 1].public == release_fields(writer * 5 + i)["public"]
 
     # Streaming --------------------------------------------------------------------------------
 
@@ -638,7 +757,8 @@ class StoreConformance:
     # The whole service, driven by Hypothesis ----------------------------------------------------
 
     def test_stateful_submit_service(self, store):
-        """Random drafts, submissions, overwrites, reissues and clock moves match a simple model."""
+        """Random drafts, submissions, overwrites, reissues, clock moves and published reports
+        match a simple model."""
         from hypothesis.stateful import run_state_machine_as_test
 
         run_state_machine_as_test(storage_state_machine(store))
@@ -674,6 +794,14 @@ class PersistentStoreConformance(StoreConformance):
             assert again.load_draft("r2") == Draft("r2", {"q1": "draft"}, T0)
             assert again.secret_fingerprint("other") == "fp"
             assert [s.respondent_id for s in again.iter_responses("c1")] == ["r1"]
+
+    def test_releases_survive_reopening(self, store):
+        """Recorded releases are there after reopening, and numbering carries on from them."""
+        recorded = [store.record_release("c1", **release_fields(n)) for n in range(2)]
+        store.close()
+        with self.reopen(store) as again:
+            assert again.releases("c1") == recorded
+            assert again.record_release("c1", **release_fields(2)).number == 3
 
 
 # The state machine ----------------------------------------------------------------------------
@@ -833,9 +961,10 @@ def storage_state_machine(store: Store) -> type:
     """A Hypothesis state machine checking a :class:`SubmitService` over ``store``.
 
     It drives self-service links, reissued links, drafts, submissions on every channel,
-    overwrites and a clock that moves before, into and after the consultation's window, and
-    compares every outcome with a plain model.  Each example answers a consultation with a new
-    id in the same store, so examples are independent without a new store each time.
+    overwrites, a clock that moves before, into and after the consultation's window, and reports
+    published along the way, and compares every outcome with a plain model.  Each example
+    answers a consultation with a new id in the same store, so examples are independent without
+    a new store each time.
     """
     import attrs
     from hypothesis import strategies as st
@@ -876,6 +1005,7 @@ def storage_state_machine(store: Store) -> type:
             self.revoked: list[Token] = []
             self.history: dict[str, list[dict[str, Any]]] = {}
             self.drafts: dict[str, dict[str, Any]] = {}
+            self.releases: list[tuple[Any, ...]] = []
 
         def teardown(self) -> None:
             if hasattr(self, "service"):
@@ -983,6 +1113,36 @@ def storage_state_machine(store: Store) -> type:
             with pytest.raises(LinkError, match="replaced by a newer one"):
                 self.service.submit(token, {"q1": "yes"})
 
+        @rule(
+            format=st.sampled_from(["json", "csv", "html", "odt"]),
+            threshold=st.integers(min_value=1, max_value=20),
+            public=st.dictionaries(st.text(max_size=6), st.integers(), max_size=3),
+            audit=st.lists(st.text(max_size=6), max_size=3),
+        )
+        def publish(self, format: str, threshold: int, public: Any, audit: Any) -> None:
+            cid = self.consultation.metadata.id
+            texts = json.dumps(public, ensure_ascii=False), json.dumps(audit, ensure_ascii=False)
+            got = store.record_release(
+                cid,
+                published_at=self.now,
+                format=format,
+                threshold=threshold,
+                public=texts[0],
+                audit=texts[1],
+            )
+            self.releases.append((self.now.astimezone(dt.UTC), format, threshold, *texts))
+            assert got.number == len(self.releases)
+            self.check_releases()
+
+        def check_releases(self) -> None:
+            """The consultation's releases are the model's, numbered from 1; other examples'
+            consultations, in the same store, never appear."""
+            stored = store.releases(self.consultation.metadata.id)
+            assert [r.number for r in stored] == list(range(1, len(self.releases) + 1))
+            assert {r.consultation for r in stored} <= {self.consultation.metadata.id}
+            kept = [(r.published_at, r.format, r.threshold, r.public, r.audit) for r in stored]
+            assert kept == self.releases
+
         def check(self, rid: str) -> None:
             """The respondent's draft and response are exactly what the model says, and a visit
             through their live link reads the same."""
@@ -1005,6 +1165,7 @@ def storage_state_machine(store: Store) -> type:
             streamed = {s.respondent_id: s.answers for s in store.iter_responses(cid)}
             assert streamed == {rid: h[-1] for rid, h in self.history.items() if h}
             assert store.count_responses(cid) == len(streamed)
+            self.check_releases()
 
     StorageMachine.__name__ = StorageMachine.__qualname__ = "StorageMachine"
     return StorageMachine

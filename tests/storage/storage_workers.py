@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from surveykit.storage import NewSubmission, open_store
+from surveykit.testing import release_fields
 
 #: Long enough that a torn write would show; short enough to keep the tests quick.
 BLOB = "x" * 500
@@ -45,6 +46,16 @@ def submit_many(
             stored = store.append_submission(submission(consultation, rid, writer, n))
             acknowledged.append((rid, stored.version, n))
     return acknowledged
+
+
+def record_releases(url: str, consultation: str, writer: int, count: int) -> list[int]:
+    """Record ``count`` releases, each saying which writer made it and when; returns the
+    numbers the store gave them, in order."""
+    with open_store(url) as store:
+        return [
+            store.record_release(consultation, **release_fields(writer * count + n)).number
+            for n in range(count)
+        ]
 
 
 def submit_until_killed(url: str, consultation: str, respondent_ids: list[str], pipe: Any) -> None:

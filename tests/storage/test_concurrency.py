@@ -9,7 +9,7 @@ import pytest
 import storage_workers
 
 from surveykit.storage import open_store
-from surveykit.testing import StoreConformance, respondent
+from surveykit.testing import StoreConformance, release_fields, respondent
 
 WRITERS = 4
 EACH = 30
@@ -56,3 +56,27 @@ def test_processes_submitting_at_once_lose_and_tear_nothing(url):
         assert store.count_responses("c1") == WRITERS + 1
         latest = {s.respondent_id: s.version for s in store.iter_responses("c1")}
         assert latest == {rid: len(v) for rid, v in acknowledged.items()}
+
+
+def test_processes_recording_releases_at_once_get_gapless_numbers(url):
+    """Four processes recording reports of one consultation: every number from 1 once, each
+    process's in increasing order, and each release as its writer recorded it."""
+    count = 10
+    with open_store(url):
+        pass  # migrate once, before the children race to
+    context = multiprocessing.get_context("fork")
+    with context.Pool(WRITERS) as pool:
+        results = pool.starmap(
+            storage_workers.record_releases, [(url, "c1", w, count) for w in range(WRITERS)]
+        )
+    for numbers in results:
+        assert numbers == sorted(numbers)
+    assert sorted(n for numbers in results for n in numbers) == list(range(1, WRITERS * count + 1))
+    with open_store(url) as store:
+        stored = store.releases("c1")
+        assert [r.number for r in stored] == list(range(1, WRITERS * count + 1))
+        for writer, numbers in enumerate(results):
+            for n, number in enumerate(numbers):
+                expected = release_fields(writer * count + n)
+                assert stored[number - 1].public == expected["public"]
+                assert stored[number - 1].audit == expected["audit"]

@@ -142,6 +142,7 @@ def test_identity_is_kept_apart_from_answers(tmp_path):
             "mail_reviews",
             "mail_sendings",
             "meta",
+            "releases",
             "respondents",
             "schema_version",
             "submissions",
