@@ -19,8 +19,8 @@ from surveykit.model import Choice, Question
 from surveykit.tally import ALL, ANSWERED, WEEK, unit_of
 
 from .context import Context, Counts
-from .disclosure import Count, RawTable
-from .model import NOT_ANSWERED, NOT_SHOWN, Digest, Heading, Quote
+from .disclosure import Count, RawTable, Relation
+from .model import NOT_ANSWERED, NOT_QUOTABLE, NOT_SHOWN, QUOTABLE, Digest, Heading, Quote
 
 __all__ = ["BUILT_IN", "Counting", "Coverage", "CrossTab", "FreeText", "Timeline"]
 
@@ -46,62 +46,72 @@ def question_rows(question: Question, counts: Counts) -> tuple[Heading, ...]:
     return tuple(rows)
 
 
-def _columns(choices: tuple[Choice, ...], seen: list[str]) -> tuple[Heading, ...]:
-    columns = [Heading(c.value, c.label) for c in choices]
-    known = {c.value for c in choices}
-    return tuple(columns + [Heading(v, v) for v in seen if v not in known])
+def _key(column: Heading) -> str:
+    """How a column's group is named in statistic keys: a combined column by its members, so
+    the same statistic has the same key in every release."""
+    return "+".join(column.members) if column.members else column.value
 
 
-def _total_key(question: str, n: int, total: Count, column: tuple) -> Count:
-    """A column or grand total: the shared "all responses" figure when it is that, else its
-    own statistic (multi-answer questions count choices, not responses)."""
-    if n == total.n:
-        return Count(n, total.authorities, total.key)
-    return Count(n, total.authorities, (question, "_sum", *column))
+def _members(column: Heading) -> tuple[str, ...]:
+    return column.members or (column.value,)
 
 
 def question_table(
     context: Context,
     question: Question,
     dimension: str | None,
-) -> RawTable | None:
-    """Counts of one question, as one column or by ``role`` / ``authority_type``."""
+) -> Iterator[RawTable | Relation | Count]:
+    """Counts of one question, as one column or by ``role`` / ``authority_type``, with the
+    facts an attacker knows about them (combined columns are sums of their groups; a
+    multi-answer question's option is chosen by at most everyone in the group)."""
     counts = context.counts
     rows = question_rows(question, counts)
-    if dimension is None:
-        columns: tuple[Heading, ...] = (TOTAL,)
-    elif dimension == "role":
-        columns = _columns(context.consultation.roles, counts.groups("role"))
-    else:
-        columns = _columns(context.consultation.authority_types, counts.groups("authority_type"))
+    dim = dimension or ""
+    columns = (TOTAL,) if dimension is None else context.columns(dimension)
     if not columns:
-        return None
+        return
+    multi = question.id in context.plan.multiple
 
-    def where(column: Heading) -> tuple[str | None, str | None]:
-        if dimension is None:
-            return None, None
-        return (column.value, None) if dimension == "role" else (None, column.value)
+    def figure(value: str, column: Heading) -> Count:
+        if dimension is None or column is TOTAL:
+            n, units = counts.in_groups(question.id, value, None, ())
+            return Count(n, units, (question.id, value, "", ""))
+        n, units = counts.in_groups(question.id, value, dimension, _members(column))
+        return Count(n, units, (question.id, value, dim, _key(column)))
 
-    cells = tuple(
-        tuple(counts.count(question.id, row.value, *where(col)) for col in columns) for row in rows
-    )
+    def size(column: Heading) -> Count:
+        if dimension is None or column is TOTAL:
+            n, units = counts.in_groups(ALL, ALL, None, ())
+            return Count(n, units, (ALL, ALL, "", ""), fixed=True)
+        n, units = counts.in_groups(ALL, ALL, dimension, _members(column))
+        return Count(n, units, (ALL, ALL, dim, _key(column)), fixed=True)
+
+    cells = tuple(tuple(figure(row.value, col) for col in columns) for row in rows)
     row_totals = []
     for row, line in zip(rows, cells, strict=True):
-        whole = counts.count(question.id, row.value)
+        whole = figure(row.value, TOTAL) if dimension else line[0]
         row_totals.append(Count(sum(c.n for c in line), whole.authorities, whole.key))
-    column_totals = []
+    sizes = [size(col) for col in columns]
+    everyone = size(TOTAL) if dimension else sizes[0]
+    column_totals: list[Count] = []
     for j, col in enumerate(columns):
         n = sum(line[j].n for line in cells)
-        column_totals.append(_total_key(question.id, n, counts.total(*where(col)), where(col)))
-    grand = _total_key(question.id, sum(c.n for c in column_totals), counts.total(), (None, None))
+        if multi:
+            key = (question.id, "_sum", dim, "" if dimension is None else _key(col))
+            column_totals.append(Count(n, sizes[j].authorities, key))
+        else:
+            column_totals.append(sizes[j])
+    n = sum(c.n for c in column_totals)
+    grand = Count(n, everyone.authorities, (question.id, "_sum", "", "")) if multi else everyone
     by = {None: "", "role": " by role", "authority_type": " by type of authority"}[dimension]
-    notes = ()
-    if question.id in context.plan.multiple:
+    notes: tuple[str, ...] = ()
+    if multi:
         notes = (
             "Respondents could choose several options, so options add up to more than "
             "the responses.",
         )
-    return RawTable(
+    answers = tuple(o.value for o in question.options) or (ANSWERED,)
+    yield RawTable(
         id=f"{question.id}{'' if dimension is None else '-by-' + dimension}",
         title=f"{question.title}: {question.text}{by}",
         aggregator="counts" if dimension is None else "crosstab",
@@ -115,7 +125,26 @@ def question_table(
         grand_total=grand,
         question=question.id,
         notes=notes,
+        groups="columns",
+        answers=answers,
+        populations=(*sizes, everyone) if multi else (),
+        protect_changes=True,
     )
+    if multi:
+        for line in cells:
+            for cell, people in zip(line, sizes, strict=True):
+                yield Relation(((people.key, 1), (cell.key, -1)), ">=", 0)
+        for total, people in zip(column_totals, sizes, strict=True):
+            yield Relation(((total.key, 1), (people.key, -1)), ">=", 0)
+    for j, col in enumerate(columns):
+        for combined in (*(line[j] for line in cells), sizes[j]) if col.members else ():
+            value = combined.key[1]
+            parts = [
+                size(Heading(m, m)) if value == ALL else figure(value, Heading(m, m))
+                for m in col.members
+            ]
+            yield from (Count(p.n, p.authorities, p.key) for p in parts)
+            yield Relation(((combined.key, 1), *((p.key, -1) for p in parts)))
 
 
 def _counted(context: Context) -> Iterator[Question]:
@@ -130,11 +159,9 @@ class Counting:
     name: str = "counts"
     description: str = "counts and percentages per question and option"
 
-    def aggregate(self, context: Context) -> Iterator[RawTable]:
+    def aggregate(self, context: Context) -> Iterator[RawTable | Relation | Count]:
         for question in _counted(context):
-            table = question_table(context, question, None)
-            if table is not None:
-                yield table
+            yield from question_table(context, question, None)
 
 
 def _is_dimension(context: Context, question: Question, dimension: str) -> bool:
@@ -154,17 +181,21 @@ class CrossTab:
     name: str = "crosstab"
     description: str = "every question cross-tabulated by role and by type of authority"
 
-    def aggregate(self, context: Context) -> Iterator[RawTable]:
+    def aggregate(self, context: Context) -> Iterator[RawTable | Relation | Count]:
         for question in _counted(context):
             for dimension in ("role", "authority_type"):
                 if _is_dimension(context, question, dimension):
                     continue  # "role by role" says nothing the counts do not
-                table = question_table(context, question, dimension)
-                if table is not None:
-                    yield table
+                yield from question_table(context, question, dimension)
 
 
 RESPONDED = (Heading("responded", "Responded"), Heading("not_responded", "Did not respond"))
+
+
+def _headings(choices: tuple[Choice, ...], seen: list[str]) -> tuple[Heading, ...]:
+    columns = [Heading(c.value, c.label) for c in choices]
+    known = {c.value for c in choices}
+    return tuple(columns + [Heading(v, v) for v in seen if v not in known])
 
 
 @frozen
@@ -190,7 +221,7 @@ class Coverage:
         by_type: dict[tuple[str, bool], int] = defaultdict(int)
         for unit, kind in kinds.items():
             by_type[(kind, unit in answered)] += 1
-        types = _columns(context.consultation.authority_types, sorted(set(kinds.values())))
+        types = _headings(context.consultation.authority_types, sorted(set(kinds.values())))
         yield _coverage_table(
             "coverage-authorities",
             "Authorities on the roster that responded, by type of authority",
@@ -199,7 +230,7 @@ class Coverage:
             {key: Count.of(n) for key, n in by_type.items()},
             "authorities",
         )
-        roles = _columns(context.consultation.roles, sorted({r for r, _ in people}))
+        roles = _headings(context.consultation.roles, sorted({r for r, _ in people}))
         yield _coverage_table(
             "coverage-roles",
             "People on the roster who responded, by role",
@@ -221,10 +252,19 @@ def _coverage_table(
     units: dict[tuple[str, bool], set[str]] | None = None,
 ) -> RawTable:
     """Rows by responded / did not respond.  ``units`` (the authorities behind each figure)
-    gives the totals their distinct authorities; without it every figure counts authorities."""
+    gives the totals their distinct authorities; without it every figure counts authorities.
+    Each figure's key names the table, row and column, so releases can be compared."""
     empty = Count(0, 0)
+
+    def keyed(count: Count, row: str, column: str) -> Count:
+        return Count(count.n, count.authorities, ("_coverage", table_id, row, column))
+
     cells = tuple(
-        (figures.get((r.value, True), empty), figures.get((r.value, False), empty)) for r in rows
+        (
+            keyed(figures.get((r.value, True), empty), r.value, "responded"),
+            keyed(figures.get((r.value, False), empty), r.value, "not_responded"),
+        )
+        for r in rows
     )
 
     def distinct(keys: list[tuple[str, bool]], n: int) -> int:
@@ -233,19 +273,27 @@ def _coverage_table(
         return len(set().union(*(units.get(key, set()) for key in keys)))
 
     row_totals = tuple(
-        Count(a.n + b.n, distinct([(r.value, True), (r.value, False)], a.n + b.n))
+        keyed(
+            Count(a.n + b.n, distinct([(r.value, True), (r.value, False)], a.n + b.n)),
+            r.value,
+            "_total",
+        )
         for r, (a, b) in zip(rows, cells, strict=True)
     )
     column_totals = tuple(
-        Count(
-            sum(line[j].n for line in cells),
-            distinct([(r.value, j == 0) for r in rows], sum(line[j].n for line in cells)),
+        keyed(
+            Count(
+                sum(line[j].n for line in cells),
+                distinct([(r.value, j == 0) for r in rows], sum(line[j].n for line in cells)),
+            ),
+            "_total",
+            RESPONDED[j].value,
         )
         for j in range(2)
     )
     everyone = [(r.value, flag) for r in rows for flag in (True, False)]
     total = sum(c.n for c in column_totals)
-    grand = Count(total, distinct(everyone, total))
+    grand = keyed(Count(total, distinct(everyone, total)), "_total", "_total")
     return RawTable(
         id=table_id,
         title=title,
@@ -260,6 +308,8 @@ def _coverage_table(
         grand_total=grand,
         unit=unit,
         section="coverage",
+        groups="rows",
+        answers=("responded",),
     )
 
 
@@ -279,9 +329,9 @@ class Timeline:
         days = range(0, (last - first).days + 1, 7)
         mondays = [first + dt.timedelta(days=d) for d in days]
         rows = tuple(Heading(m.isoformat(), f"Week starting {m.day} {m:%B %Y}") for m in mondays)
-        cells = tuple((counts.count(WEEK, r.value),) for r in rows)
-        total = counts.total()
-        n = sum(c[0].n for c in cells)
+        cells = tuple((_week(counts, r.value),) for r in rows)
+        total = counts.in_groups(ALL, ALL, None, ())
+        everyone = Count(*total, (ALL, ALL, "", ""), fixed=True)
         yield RawTable(
             id="timeline",
             title="Responses by week received",
@@ -292,8 +342,8 @@ class Timeline:
             columns=(TOTAL,),
             cells=cells,
             row_totals=tuple(c[0] for c in cells),
-            column_totals=(_total_key(ALL, n, total, (None, None)),),
-            grand_total=_total_key(ALL, n, total, (None, None)),
+            column_totals=(everyone,),
+            grand_total=everyone,
             section="timeline",
             notes=(
                 "Counted by the week each current response was received (weeks start on "
@@ -302,25 +352,27 @@ class Timeline:
         )
 
 
+def _week(counts: Counts, monday: str) -> Count:
+    return Count(*counts.in_groups(WEEK, monday, None, ()), (WEEK, monday, "", ""))
+
+
 def _quote_order(quote: Quote) -> tuple[str, str]:
     return (quote.text.casefold(), quote.attribution or "")
 
 
-def coarse(count: int, k: int) -> int | None:
-    """0 stays 0; fewer than ``k`` becomes ``None``; otherwise rounded down to a multiple of k."""
-    if count <= 0:
-        return 0
-    return None if count < k else count - count % k
-
-
 @frozen
 class FreeText:
-    """The free-text answers each question received, quotable ones only, redacted."""
+    """The free-text answers each question received, quotable ones only, redacted.
+
+    Beside each digest it yields the question's *quoting table*: how many answers may be quoted
+    and how many may not.  The quotes themselves publish the first figure, so disclosure control
+    decides them as figures, and a digest shows quotes only where that table is published
+    (:func:`~surveykit_reports.build.build_report` sees to it)."""
 
     name: str = "free_text"
     description: str = "free-text digests: consenting respondents' words, redacted"
 
-    def aggregate(self, context: Context) -> Iterable[Digest]:
+    def aggregate(self, context: Context) -> Iterable[Digest | RawTable | Relation]:
         questions = [q for q in _counted(context) if not q.options]
         if not questions:
             return []
@@ -328,12 +380,16 @@ class FreeText:
             return self._internal(context, questions)
         return self._public(context, questions)
 
-    def _public(self, context: Context, questions: list[Question]) -> list[Digest]:
+    def _public(
+        self, context: Context, questions: list[Question]
+    ) -> list[Digest | RawTable | Relation]:
         publication = context.publication
         consent = publication.consent_question
         kept: dict[str, list[Quote]] = {q.id: [] for q in questions}
         quoted = dict.fromkeys(kept, 0)
-        if consent is not None and publication.quote:
+        units: dict[str, set[str]] = {q.id: set() for q in questions}
+        quoting = consent is not None and bool(publication.quote)
+        if quoting:
             naming = set(publication.name_authority)
             # At most max_quotes per question, chosen alongside the counts where possible.
             rows = [row for row in context.quotable_texts() if row.question in kept]
@@ -341,48 +397,97 @@ class FreeText:
             for row in rows:
                 quoted[row.question] = row.answered
                 unit = unit_of(row.authority, row.respondent_id)
+                units[row.question].add(unit)
                 named = row.consent in naming and unit in context.naming_units
                 text = redact(row.text, own_name=row.name)
                 kept[row.question].append(Quote(text, row.authority if named else None))
-        digests = []
+        out: list[Digest | RawTable | Relation] = []
         for q in questions:
-            answered = context.counts.count(q.id, ANSWERED).n
             quotes = sorted(kept[q.id], key=_quote_order)
             notes = []
             if quoted[q.id] > len(quotes):
                 notes.append(f"A selection of {len(quotes)} of the quotable answers.")
-            if consent is None:
+            if not quoting:
                 notes.append("The consultation asks no consent question, so nothing is quoted.")
-            digests.append(
-                Digest(
-                    question=q.id,
-                    title=q.title,
-                    text=q.text,
-                    quotes=tuple(quotes),
-                    withheld_count=coarse(answered - quoted[q.id], context.threshold),
-                    notes=tuple(notes),
-                )
-            )
-        return digests
+            else:
+                out += _quoting(context, q, quoted[q.id], len(units[q.id]))
+            out.append(Digest(q.id, q.title, q.text, tuple(quotes), None, tuple(notes)))
+        return out
 
-    def _internal(self, context: Context, questions: list[Question]) -> list[Digest]:
+    def _internal(
+        self, context: Context, questions: list[Question]
+    ) -> list[Digest | RawTable | Relation]:
         found: dict[str, list[Quote]] = {q.id: [] for q in questions}
+        publication = context.publication
+        consent = publication.consent_question
+        permitted = set(publication.quote)
+        quotable = dict.fromkeys(found, 0)
+        units: dict[str, set[str]] = {q.id: set() for q in questions}
         for row in context.rows():
+            allowed = consent is not None and row.answers.get(consent) in permitted
             for qid, quotes in found.items():
                 text = row.answers.get(qid)
                 if isinstance(text, str) and text.strip():
                     quotes.append(Quote(text, f"{row.authority} ({row.role})"))
-        return [
-            Digest(
-                q.id,
-                q.title,
-                q.text,
-                tuple(sorted(found[q.id], key=_quote_order)),
-                0,
-                ("Internal: every answer, unredacted and attributed.",),
+                    if allowed:
+                        quotable[qid] += 1
+                        units[qid].add(unit_of(row.authority, row.respondent_id))
+        out: list[Digest | RawTable | Relation] = []
+        for q in questions:
+            if consent is not None and permitted:
+                out += _quoting(context, q, quotable[q.id], len(units[q.id]))
+            out.append(
+                Digest(
+                    q.id,
+                    q.title,
+                    q.text,
+                    tuple(sorted(found[q.id], key=_quote_order)),
+                    None,
+                    ("Internal: every answer, unredacted and attributed.",),
+                )
             )
-            for q in questions
-        ]
+        return out
+
+
+def _quoting(
+    context: Context, question: Question, quotable: int, quotable_units: int
+) -> Iterator[RawTable | Relation]:
+    """The quoting table: answers that may be quoted and answers that may not.
+
+    Distinct authorities behind the quotable answers are counted among those chosen (all of
+    them unless there are more than ``max_quotes``): a lower bound, so never too few are
+    suppressed.  The others' authorities are bounded below the same way."""
+    answered, answered_units = context.counts.in_groups(question.id, ANSWERED, None, ())
+    rest = answered - quotable
+    rest_units = max(min(rest, 1), answered_units - quotable_units)
+    may = Count(quotable, min(quotable, quotable_units), (question.id, QUOTABLE, "", ""))
+    may_not = Count(rest, rest_units, (question.id, NOT_QUOTABLE, "", ""))
+    total = Count(answered, answered_units, (question.id, ANSWERED, "", ""))
+    yield RawTable(
+        id=f"{question.id}-quoting",
+        title=f"{question.title}: answers that may be quoted",
+        aggregator="free_text",
+        row_label="Consent to quotation",
+        column_label="",
+        rows=(
+            Heading(QUOTABLE, "May be quoted"),
+            Heading(NOT_QUOTABLE, "May not be quoted"),
+        ),
+        columns=(TOTAL,),
+        cells=((may,), (may_not,)),
+        row_totals=(may, may_not),
+        column_totals=(total,),
+        grand_total=total,
+        question=question.id,
+        groups="columns",
+        answers=(QUOTABLE, NOT_QUOTABLE),
+        protect_changes=True,
+    )
+    publication = context.publication
+    consent = publication.consent_question
+    if consent in context.plan.options and consent not in context.plan.multiple:
+        permitted = [((consent, v, "", ""), -1) for v in publication.quote]
+        yield Relation(((may.key, 1), *permitted), "<=", 0)
 
 
 BUILT_IN = (Counting(), CrossTab(), Coverage(), FreeText(), Timeline())

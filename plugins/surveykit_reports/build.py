@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 
 from attrs import evolve
 
@@ -11,14 +11,36 @@ from surveykit import Consultation
 from surveykit.errors import SurveykitError
 from surveykit.plugins import Plugins, get_plugins
 from surveykit.storage import Store
+from surveykit.tally import ALL
 
 from .aggregators import FreeText
 from .context import Context
-from .disclosure import RawTable, protect_all, unprotected
-from .model import PRIMARY, Cell, Digest, IdentifiedResponse, Quote, Report, Table
+from .disclosure import (
+    Count,
+    RawTable,
+    Relation,
+    Tabulation,
+    Unprotectable,
+    protect_all,
+    protection_level,
+    unprotected,
+)
+from .facts import routing_relations
+from .model import (
+    ANSWERED,
+    NOT_QUOTABLE,
+    PRIMARY,
+    QUOTABLE,
+    Cell,
+    Digest,
+    IdentifiedResponse,
+    Quote,
+    Report,
+    Table,
+)
 from .redact import Redactor
 
-__all__ = ["DEFAULT_THRESHOLD", "ReportError", "build_report"]
+__all__ = ["DEFAULT_THRESHOLD", "ReportError", "build_release", "build_report"]
 
 #: The default ``k``: a figure of fewer than 5 respondents or authorities is suppressed (see
 #: docs/disclosure.md for the guidance it follows).  A spec's ``[publication] threshold`` or the
@@ -47,18 +69,49 @@ def build_report(
     progress: Progress | None = None,
     plugins: Plugins | None = None,
     generated_on: dt.date | None = None,
+    earlier: Sequence[Tabulation] | None = None,
 ) -> Report:
     """The report on ``consultation``'s current responses in ``store``.
 
     Only each respondent's latest submission counts.  ``threshold`` is ``k`` (default: the
     spec's ``[publication] threshold``, else :data:`DEFAULT_THRESHOLD`); it must be at least 1.
-    With ``internal=False`` (the default) every table passes disclosure control, quotes come only
-    from consenting respondents and are redacted, and no name, email or token appears anywhere.
-    ``internal=True`` gives the unsuppressed report with identities, marked ``internal``.
-    Memory use does not grow with the number of responses: counting is done by the store
-    (in SQL where the backend can) and free text is streamed.
-    Raises :class:`ReportError` (one clear line) on a threshold below 1.
+    With ``internal=False`` (the default) every table passes disclosure control jointly with
+    every release already published (``earlier``; by default the releases the store recorded),
+    quotes come only from consenting respondents and are redacted, and no name, email or token
+    appears anywhere.  ``internal=True`` gives the unsuppressed report with identities, marked
+    ``internal``.  Memory use does not grow with the number of responses: counting is done by
+    the store (in SQL where the backend can) and free text is streamed.
+
+    Building a report does not record it: publish with
+    :func:`surveykit_reports.releases.publish_report`, so the next report is protected jointly
+    with it.  Raises :class:`ReportError` (one clear line) on a threshold below 1, or when the
+    releases already published leave no way to publish without disclosing.
     """
+    return build_release(
+        consultation,
+        store,
+        threshold=threshold,
+        internal=internal,
+        progress=progress,
+        plugins=plugins,
+        generated_on=generated_on,
+        earlier=earlier,
+    )[0]
+
+
+def build_release(
+    consultation: Consultation,
+    store: Store,
+    *,
+    threshold: int | None = None,
+    internal: bool = False,
+    progress: Progress | None = None,
+    plugins: Plugins | None = None,
+    generated_on: dt.date | None = None,
+    earlier: Sequence[Tabulation] | None = None,
+) -> tuple[Report, Tabulation | None]:
+    """:func:`build_report`, with the public report's :class:`Tabulation`: the confidential
+    record of what it published, which the store keeps for the next release's joint audit."""
     k = threshold if threshold is not None else consultation.publication.threshold
     k = DEFAULT_THRESHOLD if k is None else k
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
@@ -68,6 +121,8 @@ def build_report(
     wants_quotes = not internal and any(isinstance(registry[n], FreeText) for n in registry)
     context = Context(consultation, store, k, internal, progress, wants_quotes=wants_quotes)
     raws: list[RawTable] = []
+    relations: list[Relation] = []
+    hidden: list[Count] = []
     digests: list[Digest] = []
     names = list(registry)
     for done, name in enumerate(names, start=1):
@@ -75,6 +130,10 @@ def build_report(
         for item in aggregator.aggregate(context):
             if isinstance(item, RawTable):
                 raws.append(item)
+            elif isinstance(item, Relation):
+                relations.append(item)
+            elif isinstance(item, Count):
+                hidden.append(item)
             elif isinstance(item, Digest):
                 # The built-in digest redacts as it chooses; any other is redacted again here.
                 trusted = internal or isinstance(aggregator, FreeText)
@@ -84,52 +143,111 @@ def build_report(
                     else _redacted(item, context.redactor_for(q.text for q in item.quotes))
                 )
             else:
-                msg = f"aggregator {name!r} produced {type(item).__name__}, not a table or digest"
+                msg = (
+                    f"aggregator {name!r} produced {type(item).__name__}, not a table, digest, "
+                    "relation or count"
+                )
                 raise ReportError(msg)
         if progress is not None:
             progress(done, len(names))
-    tables = [unprotected(r) for r in raws] if internal else protect_all(raws, k)
-    placed = {"questions": [], "coverage": [], "timeline": []}
+    everyone = context.counts.in_groups(ALL, ALL, None, ())
+    tabulation = None
+    notes = [INTERNAL_NOTE] if internal else []
+    if internal:
+        tables = [unprotected(r) for r in raws]
+    elif everyone[0] > 0 and min(everyone) < k:
+        raws, tables, digests = [], [], [_quietened(d) for d in digests]
+        tabulation = Tabulation.of([], k)
+        notes.append(
+            f"Fewer than {k} respondents or authorities have responded, so no figure can be "
+            "published without identifying someone."
+        )
+    else:
+        shown = [key for raw in raws for line in raw.grid() for key in _keys(line)]
+        relations += routing_relations(consultation, context.plan, shown)
+        if earlier is None:
+            earlier = [Tabulation.from_json(r.audit) for r in store.releases(context.id)]
+        try:
+            tables, tabulation = protect_all(
+                raws, k, relations=relations, hidden=hidden, earlier=earlier
+            )
+        except Unprotectable as refused:
+            raise ReportError(
+                "this report cannot be published yet: with the "
+                f"{len(earlier)} report(s) already published it would give away figures that "
+                f"must stay hidden ({refused}); publish again once more responses have arrived"
+            ) from refused
+        digests = [_settled(d, tabulation) for d in digests]
+        notes.append(
+            f"Figures of fewer than {k} respondents or authorities are suppressed, with further "
+            "figures suppressed so that none can be worked out from everything published; see "
+            "the notes on disclosure control."
+        )
+    placed: dict[str, list[Table]] = {"questions": [], "coverage": [], "timeline": []}
     for raw, table in zip(raws, tables, strict=True):
         placed.setdefault(raw.section, []).append(table)
     order = {q.id: i for i, q in enumerate(consultation.questions)}
     questions = sorted(placed.pop("questions"), key=lambda t: order.get(t.question, len(order)))
     timeline = placed.pop("timeline")
     coverage = [t for section in placed.values() for t in section]
-    notes = [INTERNAL_NOTE] if internal else []
-    if not internal:
-        notes.append(
-            f"Figures of fewer than {k} respondents or authorities are suppressed, with further "
-            "figures suppressed so that none can be worked out from the totals; see the notes on "
-            "disclosure control."
-        )
-    return Report(
+    report = Report(
         consultation=consultation.metadata.id,
         title=consultation.metadata.title,
         threshold=k,
         internal=internal,
         generated_on=generated_on or dt.datetime.now(dt.UTC).date(),
-        responses=_responses(context, tables),
+        responses=_responses(everyone, k, internal),
         tables=tuple(questions),
         coverage=tuple(coverage),
         digests=tuple(sorted(digests, key=lambda d: order.get(d.question, len(order)))),
         timeline=timeline[0] if timeline else None,
         notes=tuple(notes),
         identities=_identities(context) if internal else (),
+        protection=None if internal else protection_level(k),
+    )
+    return report, tabulation
+
+
+def _keys(line: list[Count]) -> Iterator[tuple[str, ...]]:
+    for count in line:
+        if isinstance(count.key, tuple):
+            yield tuple("" if part is None else str(part) for part in count.key)
+
+
+def _responses(everyone: tuple[int, int], k: int, internal: bool) -> Cell:
+    """The number of current responses, suppressed only when it is itself small."""
+    n, authorities = everyone
+    if internal or n == 0 or min(n, authorities) >= k:
+        return Cell(n)
+    return Cell(None, PRIMARY)
+
+
+def _quietened(digest: Digest) -> Digest:
+    """A digest with nothing that could count anyone: no quotes, no withheld figure."""
+    return evolve(
+        digest,
+        quotes=(),
+        withheld_count=None,
+        notes=("Too few answers to quote any without identifying someone.",),
     )
 
 
-def _responses(context: Context, tables: list[Table]) -> Cell:
-    """The number of current responses, suppressed wherever any table suppresses it."""
-    total = context.counts.total()
-    if context.internal:
-        return Cell(total.n)
-    for table in tables:
-        if table.aggregator in ("counts", "timeline") and not table.grand_total.shown:
-            return Cell(None, table.grand_total.suppressed)
-    if total.n > 0 and min(total.n, total.authorities) < context.threshold:
-        return Cell(None, PRIMARY)
-    return Cell(total.n)
+def _settled(digest: Digest, tabulation: Tabulation) -> Digest:
+    """Quotes only where the report publishes how many answers may be quoted (listing them
+    publishes that figure); the withheld figure only where it is published."""
+    quotable = (digest.question, QUOTABLE, "", "")
+    withheld = (digest.question, NOT_QUOTABLE, "", "")
+    answered = (digest.question, ANSWERED, "", "")
+    if quotable not in tabulation.values:
+        # Another aggregator's digest, or no consent question: quotes only where the number
+        # of answers is published, and no withheld figure, which nothing has protected.
+        if answered in tabulation.values and answered not in tabulation.suppressed:
+            return evolve(digest, withheld_count=None)
+        return _quietened(digest) if digest.quotes else evolve(digest, withheld_count=None)
+    if quotable in tabulation.suppressed:
+        return _quietened(digest)
+    hidden = withheld in tabulation.suppressed
+    return evolve(digest, withheld_count=None if hidden else tabulation.values[withheld][0])
 
 
 def _redacted(digest: Digest, redact: Redactor) -> Digest:

@@ -13,12 +13,15 @@ from surveykit.storage import open_store
 
 from .build import build_report
 from .export import INTERNAL_MARK, ExportError, check_target, exporter_for, write_report
+from .releases import publish_report, published
 
 __all__ = ["COMMANDS", "report_command"]
 
 
-def _known_format(_ctx: click.Context, _param: click.Parameter, fmt: str) -> str:
+def _known_format(_ctx: click.Context, _param: click.Parameter, fmt: str | None) -> str | None:
     """A usage error, like any other bad option, when no exporter has the format."""
+    if fmt is None:
+        return None
     try:
         exporter_for(fmt)
     except ExportError as exc:
@@ -33,7 +36,6 @@ def _known_format(_ctx: click.Context, _param: click.Parameter, fmt: str) -> str
     "--format",
     "fmt",
     metavar="FORMAT",
-    required=True,
     callback=_known_format,
     help="json: one document; csv: a folder of tidy CSV files; html: one page with charts; "
     "or a format a plugin adds (surveykit plugins lists them).",
@@ -41,7 +43,6 @@ def _known_format(_ctx: click.Context, _param: click.Parameter, fmt: str) -> str
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    required=True,
     help="Where to write the report (for csv, a folder).  Never overwritten without --force.",
 )
 @click.option(
@@ -58,14 +59,21 @@ def _known_format(_ctx: click.Context, _param: click.Parameter, fmt: str) -> str
     "INTERNAL in every format.  Never publish it.",
 )
 @click.option("--force", is_flag=True, help="Replace --out if it already exists.")
+@click.option(
+    "--list",
+    "listing",
+    is_flag=True,
+    help="List the public reports already published (recorded releases) instead.",
+)
 def report_command(
     spec: Path,
     db_url: str,
-    fmt: str,
-    out: Path,
+    fmt: str | None,
+    out: Path | None,
     threshold: int | None,
     internal: bool,
     force: bool,
+    listing: bool,
 ) -> None:
     """Write the report on a consultation's current responses.
 
@@ -73,6 +81,11 @@ def report_command(
     counts are suppressed (shown as [c]), quotes come only from respondents who agreed to be
     quoted, and no name, email address or link appears.  --internal writes the full report with
     identities instead, marked "INTERNAL — contains identities, do not publish".
+
+    Every public report written is recorded in the store as the consultation's next release,
+    and protected jointly with every earlier one, so comparing two published reports gives no
+    one away.  A report that cannot be published without disclosing is refused and nothing is
+    written.  --list shows the releases.
 
     \b
     Examples:
@@ -82,7 +95,13 @@ def report_command(
           --format csv --out taking-stock-report --threshold 10
       surveykit report specs/taking_stock.toml --db sqlite:///responses.db \\
           --format json --out INTERNAL-taking-stock.json --internal
+      surveykit report specs/taking_stock.toml --db sqlite:///responses.db --list
     """
+    if listing:
+        _list_releases(spec, db_url)
+        return
+    if fmt is None or out is None:
+        raise click.UsageError("give --format and --out (or --list to list the releases)")
     plugins = get_plugins()
     exporter = exporter_for(fmt, plugins)
     if exporter.folder and out.suffix.lower() == f".{fmt}":
@@ -113,22 +132,49 @@ def report_command(
             advance(done - seen)
             seen = done
 
-        built = build_report(
-            consultation,
-            store,
-            threshold=threshold,
-            internal=internal,
-            progress=step,
-            plugins=plugins,
-        )
+        if internal:
+            built = build_report(
+                consultation,
+                store,
+                threshold=threshold,
+                internal=True,
+                progress=step,
+                plugins=plugins,
+            )
+        else:
+            built = publish_report(
+                consultation, store, format=fmt, threshold=threshold, progress=step, plugins=plugins
+            )
     write_report(built, fmt, out, force=force, plugins=plugins)
-    kind = "INTERNAL" if built.internal else "public"
+    kind = "INTERNAL report" if built.internal else f"public report (release {built.release})"
     count = built.responses.count
     responses = "too few responses to publish" if count is None else f"{count:,} responses"
     click.echo(
-        f"Wrote the {kind} report on {built.title!r} ({responses}, k = {built.threshold}) "
+        f"Wrote the {kind} on {built.title!r} ({responses}, k = {built.threshold}) "
         f"as {exporter.description} to {out}."
     )
+
+
+def _list_releases(spec: Path, db_url: str) -> None:
+    consultation = load_spec(spec)
+    with open_store(db_url) as store:
+        releases = list(published(store, consultation.metadata.id))
+    if not releases:
+        click.echo(f"No public report on {consultation.metadata.title!r} has been published yet.")
+        return
+    zone = consultation.metadata.zone
+    click.echo(f"Public reports published on {consultation.metadata.title!r}:")
+    click.echo(
+        f"{'release':>7}  {'published':<16}  {'format':<6}  {'k':>3}  "
+        f"{'responses':>9}  {'tables':>6}  {'[c]':>5}"
+    )
+    for r in releases:
+        when = r.published_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        responses = "[c]" if r.responses is None else f"{r.responses:,}"
+        click.echo(
+            f"{r.number:>7}  {when:<16}  {r.format:<6}  {r.threshold:>3}  {responses:>9}  "
+            f"{r.tables:>6}  {r.suppressed:>5}"
+        )
 
 
 COMMANDS = (report_command,)

@@ -21,7 +21,7 @@ from surveykit.storage import ReportRow, Store, TallyPlan, TallyRow, TextRequest
 from surveykit.tally import ALL, RESPONDENTS, SHOWN, WEEK, unit_of
 
 from .disclosure import Count
-from .model import NOT_ANSWERED, NOT_SHOWN
+from .model import COMBINED, NOT_ANSWERED, NOT_SHOWN, Heading
 from .redact import Redactor, could_occur, words_of
 
 __all__ = ["Context", "Counts"]
@@ -85,6 +85,22 @@ class Counts:
     def total(self, role: str | None = None, authority_type: str | None = None) -> Count:
         """Every current response (of a role or type)."""
         return self.count(ALL, ALL, role, authority_type)
+
+    def in_groups(
+        self, question: str, value: str, dimension: str | None, members: tuple[str, ...]
+    ) -> tuple[int, int]:
+        """Responses and distinct authorities under a question and value, among the groups
+        ``members`` of ``dimension`` (``"role"`` or ``"authority_type"``; ``None``: everyone)."""
+        by_group = self.cells.get(question, {}).get(value, {})
+        index = {"role": 0, "authority_type": 1}.get(dimension or "")
+        wanted = set(members)
+        n = 0
+        units = set()
+        for group, m in by_group.items():
+            if index is None or group[index] in wanted:
+                n += m
+                units.add(group[2])
+        return n, len(units)
 
     def groups(self, dimension: str) -> list[str]:
         """The roles (``dimension="role"``) or authority types seen among responses."""
@@ -163,6 +179,27 @@ class Context:
         """Current responses with who sent them, streamed."""
         return self.store.iter_report_rows(self.id, answer_in=answer_in)
 
+    def columns(self, dimension: str) -> tuple[Heading, ...]:
+        """The groups a table by ``dimension`` shows: small ones combined (see :func:`recode`)."""
+        if dimension not in self._columns:
+            if dimension == "role":
+                choices = self.consultation.roles
+            else:
+                choices = self.consultation.authority_types
+            headings = [Heading(c.value, c.label) for c in choices]
+            known = {c.value for c in choices}
+            headings += [Heading(v, v) for v in self.counts.groups(dimension) if v not in known]
+
+            def size_of(groups: tuple[str, ...]) -> tuple[int, int]:
+                return self.counts.in_groups(ALL, ALL, dimension, groups)
+
+            self._columns[dimension] = recode(headings, size_of, self.threshold)
+        return self._columns[dimension]
+
+    @cached_property
+    def _columns(self) -> dict[str, tuple[Heading, ...]]:
+        return {}
+
     @cached_property
     def publication(self) -> Publication:
         return self.consultation.publication
@@ -204,3 +241,39 @@ class Context:
             elif could_occur(name, words):
                 blocked.setdefault(unit, name)
         return Redactor.build(people, [*blocked.values(), *allowed], allowed)
+
+
+def recode(
+    headings: list[Heading], size_of: Callable[[tuple[str, ...]], tuple[int, int]], k: int
+) -> tuple[Heading, ...]:
+    """The columns of a breakdown with every small group folded into one combined column.
+
+    ``size_of(groups)`` gives the responses and distinct authorities in some groups together.
+    A group with fewer than ``k`` of either would make every figure in its column small and its
+    size a figure to hide in every table, so it is shown only together with the other small
+    groups (the next smallest group joins them until they are not small).  Groups nobody is in
+    stay as columns of zeros.  With fewer than two groups left to show there is no breakdown to
+    publish, and the result is empty."""
+
+    def small(groups: tuple[str, ...]) -> bool:
+        n, authorities = size_of(groups)
+        return n > 0 and min(n, authorities) < k
+
+    keep = [h for h in headings if not small((h.value,))]
+    folded = [h for h in headings if small((h.value,))]
+    if folded:
+        big = sorted(
+            (h for h in keep if size_of((h.value,))[0] > 0), key=lambda h: size_of((h.value,))
+        )
+        while small(tuple(h.value for h in folded)) and big:
+            joining = big.pop(0)
+            keep.remove(joining)
+            folded.append(joining)
+        order = {h.value: i for i, h in enumerate(headings)}
+        folded.sort(key=lambda h: order[h.value])
+        label = "Combined: " + ", ".join(h.label for h in folded)
+        keep.append(Heading(COMBINED, label, tuple(h.value for h in folded)))
+    shown = [h for h in keep if size_of(h.members or (h.value,))[0] > 0]
+    if len(shown) < 2:
+        return ()
+    return tuple(keep)

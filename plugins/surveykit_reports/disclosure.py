@@ -1,45 +1,74 @@
-"""Disclosure control: small-cell suppression with secondary suppression, for additive tables.
+"""Disclosure control: which figures of a report may be published, against a stated attacker.
 
-A table is seen with its margins as an (R+1) x (C+1) grid: inner cells, the row totals as an
-extra column, the column totals as an extra row, the grand total in the corner.  Every line of
-that grid (a row with its total, a column with its total) is a published sum.
+Aggregators describe what they counted as :class:`RawTable` objects of :class:`Count` figures,
+each naming the *statistic* it shows with a ``key`` (the same statistic in several tables has
+one key), plus any :class:`~surveykit_reports.protection.Relation` the attacker can derive from
+the spec and :class:`Count` statistics that are never shown themselves (the parts of a combined
+group).  :func:`protect_all` then decides, for all of them at once and jointly with every
+earlier release of the consultation (:class:`Tabulation`), what is suppressed:
 
-1. *Primary*: a figure is suppressed when it is not zero and holds fewer than ``k`` authorities
-   (a respondent without an authority counts as one of their own), which also covers fewer than
-   ``k`` respondents.
-2. *Secondary*: a suppressed figure alone on its line could be worked out from that line's
-   published figures, so the smallest non-zero figure left on the line is suppressed too;
-   repeated until no line holds exactly one suppression.
-3. That is not yet enough: a suppressed figure can be a *bridge* (on no cycle of suppressed
-   figures alternating between rows and columns), and then its value is fixed by the others.
-   Every suppressed figure is non-zero, so moving one unit round a cycle keeps every figure
-   non-negative: a figure on a cycle can take at least two values.  Bridges are closed by
-   suppressing one more figure in their row (else column) and repeating.
-
-The same statistic can appear in several tables (a question's counts are the row totals of its
-cross-tabs; the number of leaders is a column total in every cross-tab by role).  Each figure
-carries a ``key`` naming the statistic, and :func:`protect_all` repeats the suppression until
-every table suppresses every key suppressed anywhere, so no table reveals what another hides.
+1. *Primary*: a figure that is not zero and holds fewer than ``k`` respondents or fewer than
+   ``k`` authorities (a respondent without an authority counts as one of their own).
+2. *Protection*: the attacker (docs/disclosure.md: every release, every rule, every fact the spec
+   implies, an integer-program solver) must not be able to narrow a primary figure ``n`` inside
+   ``[max(0, n - p), min(n + p, U)]``, where ``p`` = :func:`protection_level` and ``U`` is the
+   most the figure could be given the group sizes and totals published on its lines; nor to
+   show that every member of a group gave one answer; nor to work out, by comparing releases,
+   a change of fewer than ``k`` in any answer's figure.  Zeros are ordinary figures: they are
+   suppressed when a zero would give another figure away.
+3. Secondary suppression is chosen by :mod:`surveykit_reports.protection`, which proves each of
+   those with a witness: a whole set of tables consistent with everything published in which
+   the protected fact is false.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+import itertools
+import json
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any, Literal
 
-from attrs import field, frozen
+from attrs import define, field, frozen
 
 from .model import PRIMARY, SECONDARY, Cell, Heading, Table
+from .protection import Need, Relation, Statistic, System, Unprotectable, solve
 
-__all__ = ["Count", "RawTable", "protect", "protect_all", "unprotected"]
+__all__ = [
+    "Count",
+    "RawTable",
+    "Relation",
+    "Tabulation",
+    "Unprotectable",
+    "protect",
+    "protect_all",
+    "protection_level",
+    "unprotected",
+]
+
+GroupAxis = Literal["columns", "rows", "none"]
+
+
+def protection_level(k: int) -> int:
+    """How far either side of a small figure the attacker must be unable to rule out: half the
+    threshold, rounded up (so the interval they cannot narrow is at least ``k`` wide)."""
+    return math.ceil(k / 2)
 
 
 @frozen
 class Count:
-    """A figure before disclosure control: respondents, distinct authorities, statistic key."""
+    """A figure before disclosure control: respondents, distinct authorities, statistic key.
+
+    ``fixed`` marks a figure the report always publishes (the number of responses, the size of
+    each group a table is broken down by): it is never chosen for secondary suppression, which
+    keeps the questions' tables apart in the attacker's system.  A fixed figure that is small is
+    still suppressed.
+    """
 
     n: int
     authorities: int
     key: Hashable | None = None
+    fixed: bool = False
 
     @classmethod
     def of(cls, n: int, key: Hashable | None = None) -> Count:
@@ -50,7 +79,15 @@ class Count:
 @frozen
 class RawTable:
     """An additive table of :class:`Count` as an aggregator makes it; ``section`` says where
-    it goes in the report: ``questions``, ``coverage`` or ``timeline``."""
+    it goes in the report: ``questions``, ``coverage`` or ``timeline``.
+
+    ``groups`` says which lines are groups of people (``"columns"`` for a question by role,
+    ``"rows"`` for coverage by type, ``"none"``), ``answers`` which values along the other axis
+    are answers (a group all giving one is a disclosure), and ``populations`` the number of
+    respondents in each group line including the total line, when that is not the line's total
+    (multi-answer questions count choices).  ``protect_changes`` says whether a change between
+    releases in its figures reveals answers (questions: yes; who responded: no).
+    """
 
     id: str
     title: str
@@ -67,6 +104,10 @@ class RawTable:
     unit: str = "responses"
     section: str = "questions"
     notes: tuple[str, ...] = field(default=())
+    groups: GroupAxis = "none"
+    answers: tuple[str, ...] = ()
+    populations: tuple[Count, ...] = ()
+    protect_changes: bool = False
 
     def __attrs_post_init__(self) -> None:
         rows, cols = len(self.rows), len(self.columns)
@@ -88,92 +129,345 @@ class RawTable:
         return out
 
 
-def _primary(count: Count, k: int) -> bool:
-    return count.n > 0 and min(count.n, count.authorities) < k
+Key = tuple  # statistic keys are tuples of strings, so they survive JSON
 
 
-def _lines(rows: int, cols: int) -> list[list[tuple[int, int]]]:
-    lines = [[(i, j) for j in range(cols)] for i in range(rows)]
-    lines += [[(i, j) for i in range(rows)] for j in range(cols)]
-    return lines
+def _key(count: Count, table: str, i: int, j: int) -> Key:
+    if count.key is None:
+        return ("_cell", table, str(i), str(j))
+    key = count.key
+    return (
+        tuple("" if part is None else str(part) for part in key)
+        if isinstance(key, tuple)
+        else (str(key),)
+    )
 
 
-def _cheapest(candidates: list[tuple[int, int]], grid: list[list[Count]]) -> tuple[int, int]:
-    """The smallest non-zero figure, preferring inner cells to totals: the least lost."""
+@frozen
+class Shape:
+    """Where a table's figures are, by statistic, and which facts about it are protected."""
+
+    id: str
+    grid: tuple[tuple[Key, ...], ...]
+    groups: GroupAxis
+    answers: tuple[int, ...]
+    populations: tuple[Key, ...]
+    protect_changes: bool
+
+
+@define
+class Tabulation:
+    """One release's statistics: true values, shapes, relations, and what was suppressed.
+
+    It is what the store keeps (confidentially) beside each published report, so the next
+    report can be protected jointly with it.
+    """
+
+    threshold: int
+    protection: int
+    values: dict[Key, tuple[int, int]]
+    shapes: list[Shape]
+    relations: list[Relation]
+    hidden: set[Key]
+    fixed: set[Key]
+    suppressed: set[Key] = field(factory=set)
+
+    @classmethod
+    def of(
+        cls,
+        raws: Sequence[RawTable],
+        k: int,
+        relations: Iterable[Relation] = (),
+        hidden: Iterable[Count] = (),
+    ) -> Tabulation:
+        values: dict[Key, tuple[int, int]] = {}
+        fixed: set[Key] = set()
+        shapes = []
+        for raw in raws:
+            grid = raw.grid()
+            keys = tuple(
+                tuple(_key(c, raw.id, i, j) for j, c in enumerate(line))
+                for i, line in enumerate(grid)
+            )
+            for line, counts in zip(keys, grid, strict=True):
+                for key, count in zip(line, counts, strict=True):
+                    values[key] = (count.n, count.authorities)
+                    if count.fixed and not _small(count.n, count.authorities, k):
+                        fixed.add(key)
+            populations = []
+            for m, count in enumerate(raw.populations):
+                key = _key(count, raw.id, -1, m)
+                values[key] = (count.n, count.authorities)
+                populations.append(key)
+            along = raw.columns if raw.groups == "rows" else raw.rows
+            answers = tuple(i for i, h in enumerate(along) if h.value in raw.answers)
+            shapes.append(
+                Shape(raw.id, keys, raw.groups, answers, tuple(populations), raw.protect_changes)
+            )
+        unseen = set()
+        for count in hidden:
+            key = _key(count, "_hidden", 0, 0)
+            values.setdefault(key, (count.n, count.authorities))
+            unseen.add(key)
+        shown = {k for s in shapes for line in s.grid for k in line}
+        return cls(
+            threshold=k,
+            protection=protection_level(k),
+            values=values,
+            shapes=shapes,
+            relations=list(relations),
+            hidden=unseen - shown,
+            fixed=fixed,
+        )
+
+    def shown(self) -> set[Key]:
+        return {k for s in self.shapes for line in s.grid for k in line}
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "threshold": self.threshold,
+                "protection": self.protection,
+                "values": [[list(k), n, a] for k, (n, a) in self.values.items()],
+                "shapes": [
+                    {
+                        "id": s.id,
+                        "grid": [[list(k) for k in line] for line in s.grid],
+                        "groups": s.groups,
+                        "answers": list(s.answers),
+                        "populations": [list(k) for k in s.populations],
+                        "protect_changes": s.protect_changes,
+                    }
+                    for s in self.shapes
+                ],
+                "relations": [
+                    [[[list(k), c] for k, c in r.terms], r.sense, r.rhs] for r in self.relations
+                ],
+                "hidden": [list(k) for k in self.hidden],
+                "fixed": [list(k) for k in self.fixed],
+                "suppressed": [list(k) for k in self.suppressed],
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Tabulation:
+        data: dict[str, Any] = json.loads(text)
+        return cls(
+            threshold=data["threshold"],
+            protection=data["protection"],
+            values={tuple(k): (n, a) for k, n, a in data["values"]},
+            shapes=[
+                Shape(
+                    s["id"],
+                    tuple(tuple(tuple(k) for k in line) for line in s["grid"]),
+                    s["groups"],
+                    tuple(s["answers"]),
+                    tuple(tuple(k) for k in s["populations"]),
+                    s["protect_changes"],
+                )
+                for s in data["shapes"]
+            ],
+            relations=[
+                Relation(tuple((tuple(k), c) for k, c in terms), sense, rhs)
+                for terms, sense, rhs in data["relations"]
+            ],
+            hidden={tuple(k) for k in data["hidden"]},
+            fixed={tuple(k) for k in data["fixed"]},
+            suppressed={tuple(k) for k in data["suppressed"]},
+        )
+
+
+def _small(n: int, authorities: int, k: int) -> bool:
+    return n > 0 and min(n, authorities) < k
+
+
+# The attacker's system over every release -----------------------------------------------------
+
+Tag = str  # "new" or an earlier release's number as text
+
+
+def _additivity(shape: Shape) -> Iterable[tuple[tuple[Key, int], ...]]:
+    grid = shape.grid
     rows, cols = len(grid), len(grid[0])
-
-    def cost(pos: tuple[int, int]) -> tuple[int, int, int, int]:
-        i, j = pos
-        return (grid[i][j].n, int(i == rows - 1) + int(j == cols - 1), i, j)
-
-    return min(candidates, key=cost)
-
-
-def _bridges(hidden: set[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Suppressed positions on no cycle of the row-column graph they form."""
-    adjacent: dict[tuple[str, int], set[tuple[str, int]]] = {}
-    for i, j in hidden:
-        adjacent.setdefault(("r", i), set()).add(("c", j))
-        adjacent.setdefault(("c", j), set()).add(("r", i))
-    found = []
-    for i, j in sorted(hidden):
-        start, goal = ("r", i), ("c", j)
-        seen = {start}
-        todo = [start]
-        while todo:
-            node = todo.pop()
-            for other in adjacent[node]:
-                if {node, other} == {start, goal} or other in seen:
-                    continue
-                seen.add(other)
-                todo.append(other)
-        if goal not in seen:
-            found.append((i, j))
-    return found
-
-
-def _suppress(grid: list[list[Count]], k: int, forced: set[Hashable]) -> dict:
-    """Which positions to suppress, and why: ``{(i, j): PRIMARY | SECONDARY}``."""
-    rows, cols = len(grid), len(grid[0])
-    why: dict[tuple[int, int], str] = {}
     for i in range(rows):
-        for j in range(cols):
-            count = grid[i][j]
-            if _primary(count, k):
-                why[(i, j)] = PRIMARY
-            elif count.n > 0 and count.key is not None and count.key in forced:
-                why[(i, j)] = SECONDARY
-    lines = _lines(rows, cols)
-    while True:
-        changed = True
-        while changed:
-            changed = False
-            for line in lines:
-                hidden = [p for p in line if p in why]
-                if len(hidden) == 1:
-                    open_ = [p for p in line if p not in why and grid[p[0]][p[1]].n > 0]
-                    if not open_:  # cannot happen for additive tables; hide the line
-                        open_ = [p for p in line if p not in why]
-                    if open_:
-                        why[_cheapest(open_, grid)] = SECONDARY
-                        changed = True
-        bridges = _bridges(set(why))
-        if not bridges:
-            return why
-        i, j = bridges[0]
-        candidates = [(i, c) for c in range(cols) if (i, c) not in why and grid[i][c].n > 0]
-        candidates = candidates or [
-            (r, j) for r in range(rows) if (r, j) not in why and grid[r][j].n > 0
+        yield (*((grid[i][j], 1) for j in range(cols - 1)), (grid[i][cols - 1], -1))
+    for j in range(cols):
+        yield (*((grid[i][j], 1) for i in range(rows - 1)), (grid[rows - 1][j], -1))
+
+
+def _limits(tab: Tabulation) -> dict[Key, int]:
+    """For each shown statistic, the most it could be given the fixed totals on its lines."""
+    out: dict[Key, int] = {}
+    for shape in tab.shapes:
+        grid = shape.grid
+        rows, cols = len(grid), len(grid[0])
+        for i in range(rows):
+            for j in range(cols):
+                lines = {grid[i][cols - 1], grid[rows - 1][j], grid[rows - 1][cols - 1]}
+                if shape.populations and shape.groups == "columns":
+                    lines.add(shape.populations[j])
+                lines.discard(grid[i][j])
+                bound = min((tab.values[key][0] for key in lines if key in tab.fixed), default=None)
+                if bound is not None:
+                    key = grid[i][j]
+                    out[key] = min(out.get(key, bound), bound)
+    return out
+
+
+def _own_needs(tab: Tabulation, tag: Tag) -> list[Need]:
+    """What must stay unknown about one release taken with everything else."""
+    k, p = tab.threshold, tab.protection
+    needs = []
+    limits = _limits(tab)
+    for key in sorted(tab.shown() - tab.fixed):
+        n, authorities = tab.values[key]
+        if not _small(n, authorities, k):
+            continue
+        name = (tag, key)
+        needs.append(Need(Relation(((name, 1),), "<=", max(0, n - p)), f"{key} could be lower"))
+        high = min(n + p, limits.get(key, n + p))
+        if high > n:
+            needs.append(Need(Relation(((name, 1),), ">=", high), f"{key} could be higher"))
+    for shape in tab.shapes:
+        needs += _homogeneity(tab, shape, tag)
+    return needs
+
+
+def _homogeneity(tab: Tabulation, shape: Shape, tag: Tag) -> list[Need]:
+    """A group every member of which gave one answer must not be shown to have."""
+    if shape.groups == "none" or not shape.answers:
+        return []
+    grid = shape.grid
+    if shape.groups == "rows":
+        grid = tuple(zip(*grid, strict=True))
+    needs = []
+    totals = grid[-1]
+    for g in range(len(totals)):
+        population = shape.populations[g] if shape.populations else totals[g]
+        size = tab.values[population][0]
+        if size < 1:
+            continue
+        for a in shape.answers:
+            cell = grid[a][g]
+            if tab.values[cell][0] == size:
+                terms = (((tag, population), 1), ((tag, cell), -1))
+                needs.append(
+                    Need(Relation(terms, ">=", 1), f"everyone in {population} gave {cell}")
+                )
+    return needs
+
+
+def _change_keys(tab: Tabulation) -> set[Key]:
+    return {
+        key for shape in tab.shapes if shape.protect_changes for line in shape.grid for key in line
+    } - tab.fixed
+
+
+def _changes(old: Tabulation, old_tag: Tag, new: Tabulation, new_tag: Tag) -> list[Need]:
+    """Changes between two releases of fewer than ``k`` in any answer's figure stay unknown."""
+    needs = []
+    k = new.threshold
+    for key in sorted(_change_keys(old) & _change_keys(new)):
+        change = new.values[key][0] - old.values[key][0]
+        if change != 0 and abs(change) < k:
+            terms = (((new_tag, key), 1), ((old_tag, key), -1))
+            needs.append(Need(Relation(terms, "==", 0), f"the change in {key} could be none"))
+    return needs
+
+
+def _growth(old: Tabulation, old_tag: Tag, new: Tabulation, new_tag: Tag) -> list[Relation]:
+    """When no figure fell between two releases, an attacker may assume none could: say so."""
+    common = set(old.values) & set(new.values)
+    if any(new.values[key][0] < old.values[key][0] for key in common):
+        return []
+    return [
+        Relation((((new_tag, key), 1), ((old_tag, key), -1)), ">=", 0) for key in sorted(common)
+    ]
+
+
+def _system(new: Tabulation, earlier: Sequence[Tabulation]) -> System:
+    statistics: dict[Any, Statistic] = {}
+    relations: list[Relation] = []
+    releases = [(str(n), tab) for n, tab in enumerate(earlier, start=1)] + [("new", new)]
+    for tag, tab in releases:
+        counts: dict[Key, int] = {}
+        for shape in tab.shapes:
+            for line in shape.grid:
+                for key in line:
+                    counts[key] = counts.get(key, 0) + 1
+        for key, (n, authorities) in tab.values.items():
+            if tag != "new":
+                state = "hidden" if key in tab.suppressed or key in tab.hidden else "fixed"
+            elif key in tab.hidden or key not in counts:
+                state = "hidden"
+            elif key in tab.fixed:
+                state = "fixed"
+            elif _small(n, authorities, tab.threshold):
+                state = "suppressed"
+            else:
+                state = "published"
+            cost = counts.get(key, 1) + 0.1 * math.log1p(n)
+            statistics[(tag, key)] = Statistic(n, state, cost)
+        for shape in tab.shapes:
+            relations += [
+                Relation(tuple(((tag, k), c) for k, c in terms)) for terms in _additivity(shape)
+            ]
+        relations += [
+            Relation(tuple(((tag, k), c) for k, c in r.terms), r.sense, r.rhs)
+            for r in tab.relations
         ]
-        candidates = candidates or [
-            (r, c)
-            for r in range(rows)
-            for c in range(cols)
-            if (r, c) not in why and grid[r][c].n > 0
-        ]
-        if not candidates:  # every figure is hidden already: nothing is left to work from
-            return why
-        why[_cheapest(candidates, grid)] = SECONDARY
+    for (old_tag, old), (new_tag, newer) in itertools.pairwise(releases):
+        relations += _growth(old, old_tag, newer, new_tag)
+    return System(statistics, relations)
+
+
+def _needs(new: Tabulation, earlier: Sequence[Tabulation]) -> list[Need]:
+    releases = [(str(n), tab) for n, tab in enumerate(earlier, start=1)] + [("new", new)]
+    needs = []
+    for tag, tab in releases:
+        needs += _own_needs(tab, tag)
+    for i, (old_tag, old) in enumerate(releases):
+        for new_tag, newer in releases[i + 1 :]:
+            needs += _changes(old, old_tag, newer, new_tag)
+    return needs
+
+
+def decide(new: Tabulation, earlier: Sequence[Tabulation] = ()) -> tuple[set[Key], System]:
+    """The statistics of ``new`` to suppress, jointly with the ``earlier`` releases.
+
+    Raises :class:`Unprotectable` when earlier releases already give away something this one
+    must keep (then nothing short of not publishing protects it)."""
+    needs = _needs(new, earlier)
+    system = _system(new, earlier)
+    system.links = [need.relation for need in needs]
+    failed = solve(system, needs)
+    if failed:
+        raise Unprotectable(failed[0].why)
+    for key, stat in system.statistics.items():
+        tag, inner = key
+        if stat.state != "suppressed":
+            continue
+        if tag == "new" and not system.moves(key):
+            stat.state = "published"  # pinned by what is published anyway: hiding it is empty
+    for tag, tab in [(str(n), t) for n, t in enumerate(earlier, start=1)]:
+        for inner in tab.suppressed:
+            key = (tag, inner)
+            if (
+                not system.moves(key)
+                and not system.meet(Need(Relation(((key, 1),), ">=", tab.values[inner][0] + 1), ""))
+                and not system.meet(Need(Relation(((key, 1),), "<=", tab.values[inner][0] - 1), ""))
+            ):
+                raise Unprotectable(f"{inner} of release {tag} would be determined exactly")
+    suppressed = {
+        inner
+        for (tag, inner), s in system.statistics.items()
+        if tag == "new" and s.state == "suppressed"
+    }
+    return suppressed, system
+
+
+# Tables as published ---------------------------------------------------------------------------
 
 
 def _cell(count: Count, why: str | None, total: Count, total_why: str | None) -> Cell:
@@ -211,26 +505,34 @@ def _table(raw: RawTable, why: dict) -> Table:
     )
 
 
-def protect(raw: RawTable, k: int, forced: set[Hashable] | None = None) -> Table:
-    """One table with disclosure control applied (see the module docstring)."""
-    return _table(raw, _suppress(raw.grid(), k, forced or set()))
+def protect_all(
+    raws: Sequence[RawTable],
+    k: int,
+    *,
+    relations: Iterable[Relation] = (),
+    hidden: Iterable[Count] = (),
+    earlier: Sequence[Tabulation] = (),
+) -> tuple[list[Table], Tabulation]:
+    """Every table protected jointly with the ``earlier`` releases; also the new release's
+    :class:`Tabulation` (with what it suppressed), to be kept beside the published report."""
+    tab = Tabulation.of(raws, k, relations, hidden)
+    suppressed, _ = decide(tab, earlier)
+    tab.suppressed = suppressed
+    tables = []
+    for raw, shape in zip(raws, tab.shapes, strict=True):
+        why = {}
+        for i, line in enumerate(shape.grid):
+            for j, key in enumerate(line):
+                if key in suppressed:
+                    n, authorities = tab.values[key]
+                    why[(i, j)] = PRIMARY if _small(n, authorities, k) else SECONDARY
+        tables.append(_table(raw, why))
+    return tables, tab
 
 
-def protect_all(raws: Sequence[RawTable], k: int) -> list[Table]:
-    """Every table protected, suppressing each shared statistic wherever it appears."""
-    forced: set[Hashable] = set()
-    grids = [raw.grid() for raw in raws]
-    while True:
-        decisions = [_suppress(grid, k, forced) for grid in grids]
-        hidden = {
-            grid[i][j].key
-            for grid, why in zip(grids, decisions, strict=True)
-            for (i, j) in why
-            if grid[i][j].key is not None
-        }
-        if hidden <= forced:
-            return [_table(raw, why) for raw, why in zip(raws, decisions, strict=True)]
-        forced |= hidden
+def protect(raw: RawTable, k: int) -> Table:
+    """One table on its own with disclosure control applied."""
+    return protect_all([raw], k)[0][0]
 
 
 def unprotected(raw: RawTable) -> Table:

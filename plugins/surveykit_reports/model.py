@@ -20,9 +20,12 @@ from attrs import field, frozen
 
 __all__ = [
     "ANSWERED",
+    "COMBINED",
     "NOT_ANSWERED",
+    "NOT_QUOTABLE",
     "NOT_SHOWN",
     "PRIMARY",
+    "QUOTABLE",
     "SECONDARY",
     "Cell",
     "Digest",
@@ -40,6 +43,11 @@ NOT_ANSWERED = "_not_answered"
 NOT_SHOWN = "_not_shown"
 #: Row value, in free-text questions' count tables, for responses that wrote something.
 ANSWERED = "_answered"
+#: Row values of a free-text question's quoting table: answers that may and may not be quoted.
+QUOTABLE = "_quotable"
+NOT_QUOTABLE = "_not_quotable"
+#: Column value of a column standing for several groups too small to show on their own.
+COMBINED = "_combined"
 
 #: Suppressed because the cell itself is small (fewer than ``k`` respondents or authorities).
 PRIMARY = "primary"
@@ -50,10 +58,15 @@ Suppression = Literal["primary", "secondary"]
 
 @frozen
 class Heading:
-    """A row or column of a table: the stored ``value`` and the ``label`` people read."""
+    """A row or column of a table: the stored ``value`` and the ``label`` people read.
+
+    ``members`` lists the groups a combined column stands for (:data:`COMBINED`): groups too
+    small to show on their own are shown together (docs/disclosure.md).
+    """
 
     value: str
     label: str
+    members: tuple[str, ...] = ()
 
 
 @frozen
@@ -130,16 +143,17 @@ class Digest:
     """The publishable free text of one question.
 
     Quotes come only from respondents who consented to quotation, sorted by their text (an
-    order that says nothing about who answered or when).  ``withheld_count`` is how many
-    answers were left out for want of consent, made coarse: ``0`` when none were, ``None`` when
-    fewer than the threshold were, otherwise rounded down to a multiple of the threshold.
+    order that says nothing about who answered or when), and only where the report publishes
+    how many answers may be quoted (the question's quoting table).  ``withheld_count`` is how
+    many answers were left out for want of consent: the figure that table publishes, or
+    ``None`` where it is suppressed.
     """
 
     question: str
     title: str
     text: str
     quotes: tuple[Quote, ...]
-    withheld_count: int | None = 0
+    withheld_count: int | None = None
     notes: tuple[str, ...] = ()
 
 
@@ -162,7 +176,9 @@ class Report:
 
     ``internal=True`` reports skip suppression and name everyone; they are for the organisation
     running the consultation, never for publication, and every exporter must say so on them.
-    ``threshold`` is the ``k`` used; ``timeline`` counts responses by week.
+    ``threshold`` is the ``k`` used and ``protection`` the protection level ``p``;
+    ``release`` the number under which the store recorded it as published (``None`` for a
+    report not recorded); ``timeline`` counts responses by week.
     """
 
     consultation: str
@@ -177,6 +193,8 @@ class Report:
     timeline: Table | None = None
     notes: tuple[str, ...] = ()
     identities: tuple[IdentifiedResponse, ...] = ()
+    protection: int | None = None
+    release: int | None = None
 
     def all_tables(self) -> Iterator[Table]:
         """Every table in the report, in order: question tables, coverage, then the timeline."""

@@ -48,9 +48,10 @@ class ExportError(SurveykitError):
 def suppression_note(threshold: int) -> str:
     """The sentence explaining the marker, with the threshold used."""
     return (
-        f"{SUPPRESSED_MARKER} marks a count that is not published: either fewer than "
-        f"{threshold} respondents or authorities, or a figure hidden as well so that such a "
-        "small count cannot be worked out by subtracting from the totals."
+        f"{SUPPRESSED_MARKER} marks a count that is not published.  It may be any number, "
+        f"zero included: a figure of fewer than {threshold} respondents or authorities, or "
+        "one hidden as well so that no such figure can be worked out from everything "
+        "published, in this report or an earlier one."
     )
 
 

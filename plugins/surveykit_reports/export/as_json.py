@@ -20,7 +20,7 @@ from . import INTERNAL_MARK, SUPPRESSED_MARKER, suppression_note
 __all__ = ["FORMAT", "FORMAT_VERSION", "to_json", "write_json"]
 
 FORMAT = "surveykit-report"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: The row or column value of a total in the flat cell lists.
 TOTAL = "_total"
 
@@ -49,7 +49,9 @@ def table_record(table: Table) -> dict[str, Any]:
         "row_label": table.row_label,
         "column_label": table.column_label,
         "rows": [{"value": h.value, "label": h.label} for h in table.rows],
-        "columns": [{"value": h.value, "label": h.label} for h in table.columns],
+        "columns": [
+            {"value": h.value, "label": h.label, "members": list(h.members)} for h in table.columns
+        ],
         "cells": cells,
         "notes": list(table.notes),
     }
@@ -77,6 +79,8 @@ def to_json(report: Report) -> dict[str, Any]:
         "title": report.title,
         "generated_on": report.generated_on.isoformat(),
         "threshold": report.threshold,
+        "protection": report.protection,
+        "release": report.release,
         "suppressed_marker": SUPPRESSED_MARKER,
         "suppressed_note": suppression_note(report.threshold),
         "responses": cell_record(report.responses),

@@ -1,0 +1,154 @@
+"""What the spec tells an attacker: routing links one question's figures to another's.
+
+A question asked only after ``q13 == "yes"`` is shown to exactly the people who answered yes,
+so in every group its "not shown" figure is the group's size less q13's "yes": a figure hidden
+in one table would be given away by the other.  The spec is public, so disclosure control must
+reason with these facts exactly as the attacker would.
+
+For a condition built from several tests, the published tables (which count one question at a
+time) only bound how many people it holds: between the Fréchet bounds of its parts (``a and b``
+holds at most as many as either and at least as many as both less everyone; ``a or b`` at least
+as many as either and at most both together; ``not a`` the rest).  Those bounds are the most
+any reader of the published tables can know, so they are what is given to the solver.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+
+from surveykit import Consultation
+from surveykit.conditions import All, Answered, Any_, Condition, Contains, Equals, Not, OneOf
+from surveykit.tally import ALL, TallyPlan
+
+from .model import NOT_ANSWERED, NOT_SHOWN
+from .protection import Relation
+
+__all__ = ["routing_relations"]
+
+Key = tuple[str, str, str, str]
+Form = dict[Key, int]  # a linear form: statistic -> coefficient
+#: At most this many combinations of bounds per condition: more add little and cost time.
+_MOST = 8
+
+
+def routing_relations(
+    consultation: Consultation, plan: TallyPlan, shown: Iterable[Key]
+) -> Iterator[Relation]:
+    """For each conditional question, and each group whose figures are shown, the relations
+    between how many were shown it and the answers its condition reads."""
+    present = set(shown)
+    groups = {(key[2], key[3]) for key in present if key[0] == ALL and key[1] == ALL}
+    for qid, condition in plan.conditions:
+        for dim, group in sorted(groups):
+            hidden = (qid, NOT_SHOWN, dim, group)
+            if hidden not in present:
+                continue
+            size: Key = (ALL, ALL, dim, group)
+            bounds = _bounds(condition, plan, present, dim, group, size)
+            lows, highs = bounds
+            # shown = size - hidden
+            shown_form: Form = {size: 1, hidden: -1}
+            if len(lows) == 1 and lows == highs:
+                yield _relation(_minus(shown_form, lows[0]), "==")
+                continue
+            for low in lows:
+                if low:
+                    yield _relation(_minus(shown_form, low), ">=")
+            for high in highs:
+                if high != {size: 1}:
+                    yield _relation(_minus(high, shown_form), ">=")
+
+
+def _relation(form: Form, sense: str) -> Relation:
+    return Relation(tuple((k, c) for k, c in sorted(form.items()) if c), sense, 0)  # type: ignore[arg-type]
+
+
+def _plus(*forms: Form) -> Form:
+    out: Form = {}
+    for form in forms:
+        for key, c in form.items():
+            out[key] = out.get(key, 0) + c
+    return {k: c for k, c in out.items() if c}
+
+
+def _minus(a: Form, b: Form) -> Form:
+    return _plus(a, {k: -c for k, c in b.items()})
+
+
+def _scale(form: Form, by: int) -> Form:
+    return {k: c * by for k, c in form.items()}
+
+
+Bounds = tuple[list[Form], list[Form]]
+
+
+def _bounds(
+    condition: Condition,
+    plan: TallyPlan,
+    present: set[Key],
+    dim: str,
+    group: str,
+    size: Key,
+) -> Bounds:
+    """Lower and upper linear bounds on how many in the group meet ``condition``."""
+    everyone: Form = {size: 1}
+    unknown: Bounds = ([{}], [everyone])
+
+    def stat(question: str, value: str) -> Key | None:
+        key = (question, value, dim, group)
+        return key if key in present else None
+
+    def exact(form: Form | None) -> Bounds:
+        return unknown if form is None else ([form], [form])
+
+    def options(question: str, values: Iterable[str]) -> Form | None:
+        if question not in plan.options:
+            return None
+        if question in plan.multiple:
+            return {}  # a list answer never equals an option value
+        form: Form = {}
+        for value in values:
+            key = stat(question, value)
+            if key is not None:
+                form[key] = 1
+        if stat(question, NOT_ANSWERED) is None:
+            return None  # the question's figures for this group are not shown
+        return form
+
+    match condition:
+        case Equals(question=q, value=v):
+            return exact(options(q, [v]))
+        case OneOf(question=q, values=values):
+            return exact(options(q, values))
+        case Contains(question=q, value=v):
+            if q not in plan.multiple:
+                return exact({} if q in plan.options else None)
+            key = stat(q, v)
+            return exact({key: 1} if key is not None else None)
+        case Answered(question=q):
+            blank = stat(q, NOT_ANSWERED)
+            if blank is None:
+                return unknown
+            skipped = stat(q, NOT_SHOWN)
+            return exact(_minus(everyone, {blank: 1, **({skipped: 1} if skipped else {})}))
+        case Not(operand=operand):
+            lows, highs = _bounds(operand, plan, present, dim, group, size)
+            return [_minus(everyone, h) for h in highs], [_minus(everyone, low) for low in lows]
+        case All(operands=operands):
+            parts = [_bounds(o, plan, present, dim, group, size) for o in operands]
+            highs = [h for _, hs in parts for h in hs]
+            lows = [
+                _minus(_plus(*combo), _scale(everyone, len(combo) - 1))
+                for combo in itertools.islice(itertools.product(*(ls for ls, _ in parts)), _MOST)
+            ]
+            return lows, highs
+        case Any_(operands=operands):
+            parts = [_bounds(o, plan, present, dim, group, size) for o in operands]
+            lows = [low for ls, _ in parts for low in ls]
+            highs = [
+                _plus(*combo)
+                for combo in itertools.islice(itertools.product(*(hs for _, hs in parts)), _MOST)
+            ]
+            return lows, highs
+    return unknown
