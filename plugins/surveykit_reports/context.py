@@ -193,7 +193,9 @@ class Context:
             def size_of(groups: tuple[str, ...]) -> tuple[int, int]:
                 return self.counts.in_groups(ALL, ALL, dimension, groups)
 
-            self._columns[dimension] = recode(headings, size_of, self.threshold)
+            # Internal reports show every group as it is: nothing there is suppressed.
+            k = 1 if self.internal else self.threshold
+            self._columns[dimension] = recode(headings, size_of, k)
         return self._columns[dimension]
 
     @cached_property

@@ -91,8 +91,8 @@ _SECTOR = re.compile(
 )
 
 # Words that describe a kind of authority rather than name one ("Kent County Council" is
-# identified by "Kent"), or join, qualify or direct the words that do ("Kingston upon Thames",
-# "North East Lincolnshire").  Alone they identify no one; inside a name's run they go with it.
+# identified by "Kent"): removed with any blocked authority's words they touch, even when not in
+# its name ("Mole Valley Borough"), so that nothing says what kind of authority was removed.
 _KINDS = frozenset(
     (
         "council",
@@ -120,6 +120,8 @@ _KINDS = frozenset(
 # Prose words that may join the words of a name ("Brighton and Hove"), left at either end of a run
 # when a space parts them from it ("the view of [authority removed]").
 _PROSE_JOINERS = frozenset(("the", "of", "and", "for", "in", "on", "at", "by", "to", "with"))
+# Words that identify no authority alone: kinds, and words that join, qualify or direct the words
+# that do ("Kingston upon Thames", "North East Lincolnshire").  Inside a run they go with it.
 _GENERIC = (
     _KINDS
     | _PROSE_JOINERS
@@ -240,22 +242,41 @@ def _spaced(text: str, left: _Token, right: _Token) -> bool:
 
 
 @frozen
-class _Name:
-    """A name as redaction sees it: its words, those that find it, and those removed with it."""
+class _Scan:
+    """A text cut into words, with which adjoining words are written as parts of one name and
+    which belong to a protected name written out in full."""
 
-    words: tuple[str, ...]
-    triggers: frozenset[str]
-    absorbs: frozenset[str]
-    whole: bool
+    text: str
+    tokens: list[_Token]
+    links: list[bool]
+    guarded: list[bool]
+
+    def joins(self, i: int, j: int) -> bool:
+        """Whether word ``j``, next to word ``i``, may join a run that has reached ``i``."""
+        return 0 <= j < len(self.tokens) and self.links[min(i, j)] and not self.guarded[j]
+
+    def loose(self, edge: int, inner: int, words: frozenset[str]) -> bool:
+        """Whether word ``edge`` is one of ``words`` set apart from ``inner`` by a space."""
+        left, right = sorted((self.tokens[edge], self.tokens[inner]), key=lambda t: t.start)
+        return self.tokens[edge].word in words and _spaced(self.text, left, right)
 
 
 @frozen(eq=False)
 class _Finder:
-    """Replaces each run of a name's words by ``mark``, leaving the ``protected`` names alone."""
+    """Replaces each run of a name's words by ``mark``, leaving the ``protected`` names alone.
+
+    Names are numbered: ``triggers`` gives the names each distinctive word finds, ``containing``
+    the names each word belongs to, ``phrases`` the names with no distinctive word (found only
+    written out in full) by their first word.  Runs of different names that overlap or adjoin
+    become one marker, so each word found grows the union of its names' runs at once.
+    """
 
     mark: str
-    index: Mapping[str, tuple[_Name, ...]]
+    triggers: Mapping[str, frozenset[int]]
+    containing: Mapping[str, frozenset[int]]
+    phrases: Mapping[str, tuple[tuple[int, tuple[str, ...]], ...]]
     protected: Mapping[str, tuple[tuple[str, ...], ...]]
+    beside: frozenset[str]
     edges: frozenset[str]
 
     @classmethod
@@ -271,36 +292,39 @@ class _Finder:
         protected: Iterable[str] = (),
     ) -> _Finder:
         """``plain`` words never find a name alone, nor do ``shared`` ones (those of names that
-        may be published); ``beside`` words go with any name they touch."""
-        index: dict[str, list[_Name]] = {}
-        for words in {_words(n) for n in names} - {()}:
-            name = _name(words, plain, beside, shared)
-            keys = set(name.triggers) | ({words[0]} if name.whole else set())
-            for key in keys:
-                index.setdefault(key, []).append(name)
+        may be published), unless one is the whole name; ``beside`` words go with any name they
+        touch, and ``edges`` are left at either end of a run when a space parts them from it."""
+        triggers: dict[str, set[int]] = {}
+        containing: dict[str, set[int]] = {}
+        phrases: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for n, words in enumerate(sorted({_words(name) for name in names} - {()})):
+            found = set(_distinctive(words, plain)) - shared
+            if not found and (len(words) > 1 or words[0] not in shared):
+                phrases.setdefault(words[0], []).append((n, words))
+            for word in found:
+                triggers.setdefault(word, set()).add(n)
+            for word in {*words, *(a for w in words for a in _ALIASES.get(w, ()))}:
+                containing.setdefault(word, set()).add(n)
         guarded: dict[str, list[tuple[str, ...]]] = {}
-        for words in {_words(p) for p in protected} - {()}:
+        for words in {_words(name) for name in protected} - {()}:
             guarded.setdefault(words[0], []).append(words)
         return cls(
             mark,
-            {k: tuple(v) for k, v in index.items()},
+            {k: frozenset(v) for k, v in triggers.items()},
+            {k: frozenset(v) for k, v in containing.items()},
+            {k: tuple(v) for k, v in phrases.items()},
             {k: tuple(v) for k, v in guarded.items()},
+            beside,
             edges,
         )
 
     def __call__(self, text: str) -> str:
-        if not self.index:
+        if not self.triggers and not self.phrases:
             return text
         tokens = _tokens(text)
         links = [_joined(text, a, b) for a, b in itertools.pairwise(tokens)]
-        guarded = self._guarded(tokens, links)
-        runs = [
-            self._grow(text, name, tokens, links, guarded, seed)
-            for i, token in enumerate(tokens)
-            for name in self.index.get(token.word or "", ())
-            if (seed := _seed(name, tokens, links, i)) is not None
-            and not any(guarded[seed[0] : seed[1] + 1])
-        ]
+        scan = _Scan(text, tokens, links, self._guarded(tokens, links))
+        runs = [run for i in range(len(tokens)) for run in self._runs(scan, i)]
         return _replace(text, tokens, links, runs, self.mark)
 
     def _guarded(self, tokens: list[_Token], links: list[bool]) -> list[bool]:
@@ -312,53 +336,37 @@ class _Finder:
                     guarded[i : i + len(words)] = [True] * len(words)
         return guarded
 
-    def _grow(
-        self,
-        text: str,
-        name: _Name,
-        tokens: list[_Token],
-        links: list[bool],
-        guarded: list[bool],
-        seed: tuple[int, int],
-    ) -> tuple[int, int]:
-        """The whole run of ``name``'s words around ``seed``, less prose joiners at its ends."""
+    def _runs(self, scan: _Scan, i: int) -> Iterable[tuple[int, int]]:
+        """The runs of names found at word ``i``: by a distinctive word, or written in full."""
+        word = scan.tokens[i].word or ""
+        if scan.guarded[i]:
+            return
+        if word in self.triggers:
+            yield self._grow(scan, (i, i), self.triggers[word])
+        for n, words in self.phrases.get(word, ()):
+            end = i + len(words) - 1
+            if _phrase_at(words, scan.tokens, scan.links, i) and not any(scan.guarded[i : end + 1]):
+                yield self._grow(scan, (i, end), frozenset((n,)))
 
-        def takes(i: int) -> bool:
-            return not guarded[i] and tokens[i].word in name.absorbs
-
-        start, end = seed
-        while start > 0 and links[start - 1] and takes(start - 1):
-            start -= 1
-        while end < len(tokens) - 1 and links[end] and takes(end + 1):
-            end += 1
-        while start < seed[0] and self._loose(text, tokens[start], tokens[start + 1]):
+    def _grow(self, scan: _Scan, seed: tuple[int, int], names: frozenset[int]) -> tuple[int, int]:
+        """The union of the runs of ``names`` around ``seed``, less ``edges`` at its ends."""
+        start, end = self._reach(scan, seed[0], -1, names), self._reach(scan, seed[1], 1, names)
+        while start < seed[0] and scan.loose(start, start + 1, self.edges):
             start += 1
-        while end > seed[1] and self._loose(text, tokens[end], tokens[end - 1]):
+        while end > seed[1] and scan.loose(end, end - 1, self.edges):
             end -= 1
         return start, end
 
-    def _loose(self, text: str, edge: _Token, inner: _Token) -> bool:
-        left, right = sorted((edge, inner), key=lambda t: t.start)
-        return edge.word in self.edges and _spaced(text, left, right)
-
-
-def _name(
-    words: tuple[str, ...], plain: frozenset[str], beside: frozenset[str], shared: frozenset[str]
-) -> _Name:
-    """Found by its distinctive words not ``shared``, or written out in full (unless it is just
-    one shared word)."""
-    triggers = frozenset(_distinctive(words, plain)) - shared
-    aliases = frozenset(a for w in words for a in _ALIASES.get(w, ()))
-    whole = len(words) > 1 or words[0] not in shared
-    return _Name(words, triggers, frozenset(words) | aliases | beside, whole)
-
-
-def _seed(name: _Name, tokens: list[_Token], links: list[bool], i: int) -> tuple[int, int] | None:
-    if tokens[i].word in name.triggers:
-        return i, i
-    if name.whole and _phrase_at(name.words, tokens, links, i):
-        return i, i + len(name.words) - 1
-    return None
+    def _reach(self, scan: _Scan, i: int, step: int, names: frozenset[int]) -> int:
+        """How far from word ``i`` the words of any of ``names`` go in direction ``step``."""
+        while scan.joins(i, i + step):
+            word = scan.tokens[i + step].word or ""
+            if word not in self.beside:
+                names = names & self.containing.get(word, frozenset())
+                if not names:
+                    break
+            i += step
+        return i
 
 
 def _phrase_at(words: tuple[str, ...], tokens: list[_Token], links: list[bool], i: int) -> bool:

@@ -45,7 +45,8 @@ def test_report_writes_each_format(capsys, made, tmp_path, fmt):
     assert status == 0, stderr
     assert stderr == ""
     assert stdout.splitlines() == [stdout.strip()]
-    assert stdout.startswith("Wrote the public report on 'Taking stock' (48 responses, k = 5)")
+    assert stdout.startswith("Wrote the public report (release ")
+    assert "on 'Taking stock' (48 responses, k = 5)" in stdout
     assert out.is_dir() if fmt == "csv" else out.is_file()
 
 
@@ -96,14 +97,17 @@ def test_internal_warns_and_suggests_a_name(capsys, made, tmp_path):
     assert stderr == f"Warning: {INTERNAL_MARK}.\n"
 
 
-def test_threshold_is_used(capsys, made, tmp_path):
-    """--threshold sets k: a larger k never publishes more cells."""
+def test_threshold_is_used(capsys, tmp_path):
+    """--threshold sets k: a larger k never publishes more cells (each on a store of its own:
+    published once, a figure cannot be hidden again by a later report)."""
     suppressed = {}
     for k in (5, 12):
         out = tmp_path / f"k{k}.json"
+        (tmp_path / f"store-{k}").mkdir()
+        deployment = sqlite_deployment(tmp_path / f"store-{k}")
         args = (
             "--db",
-            made.store.url,
+            deployment.store.url,
             "--format",
             "json",
             "--out",
@@ -112,6 +116,7 @@ def test_threshold_is_used(capsys, made, tmp_path):
             str(k),
         )
         assert _run(capsys, *args)[0] == 0
+        deployment.store.close()
         data = json.loads(out.read_text())
         assert data["threshold"] == k
         suppressed[k] = sum(c["suppressed"] for t in data["tables"] for c in t["cells"])
@@ -174,14 +179,21 @@ def test_progress_bar_is_drawn_when_asked(capsys, made, tmp_path, monkeypatch):
     assert len(stdout.splitlines()) == 1
 
 
-def test_postgresql_gives_the_same_report_as_sqlite(capsys, made, postgres_factory, tmp_path):
-    """The same deployment stored in PostgreSQL exports byte for byte the same JSON."""
+def test_postgresql_gives_the_same_report_as_sqlite(capsys, postgres_factory, tmp_path):
+    """The same deployment stored in PostgreSQL exports byte for byte the same JSON, first
+    release and second alike."""
+    (tmp_path / "sqlite").mkdir()
+    sqlite = sqlite_deployment(tmp_path / "sqlite")
     with postgres_factory() as store:
         populate(store)
-        for name, url in (("pg", store.url), ("sqlite", made.store.url)):
-            args = ("--db", url, "--format", "json", "--out", str(tmp_path / f"{name}.json"))
-            assert _run(capsys, *args)[0] == 0
-    assert (tmp_path / "pg.json").read_text() == (tmp_path / "sqlite.json").read_text()
+        for release in (1, 2):
+            for name, url in (("pg", store.url), ("sqlite", sqlite.store.url)):
+                out = tmp_path / f"{name}-{release}.json"
+                assert _run(capsys, "--db", url, "--format", "json", "--out", str(out))[0] == 0
+            pg, lite = (tmp_path / f"{n}-{release}.json" for n in ("pg", "sqlite"))
+            assert json.loads(pg.read_text())["release"] == release
+            assert pg.read_text() == lite.read_text()
+    sqlite.store.close()
 
 
 def test_a_failed_write_leaves_nothing_behind(capsys, made, tmp_path, monkeypatch):

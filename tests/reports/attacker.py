@@ -1,0 +1,1070 @@
+"""An independent attacker on published reports: what can be worked out from them?
+
+It reads only what a member of the public has: every public JSON report (release) of a
+consultation, the spec (questions, options, ``shown_if``, ``[publication]``), facts it is told
+(``known``: the roster's sizes, say), the threshold ``k`` and protection ``p``, and the rules
+as docs/disclosure.md states them: a published number is exact (a zero is a zero), and a
+suppressed one is any integer of at least ``suppressed_min`` (0 under the new rules, 1 under the
+old rules' "[c] is at least 1").  It shares no code with the suppression it checks.
+
+Everything it knows becomes an integer program over one unknown per *statistic* per release.
+A statistic is named by meaning, ``(question, row, dimension, group)``, so the same figure in
+several tables is one unknown:
+
+- ``(q, value, "", "")`` is question ``q``'s count of ``value`` (an option, ``_answered``,
+  ``_not_answered``, ``_not_shown``, ``_quotable``, ``_not_quotable``); ``(q, value, "role",
+  "leader")`` its count among leaders.  A cross-tab's row totals are the counts table's cells.
+- ``("_all", "_all", d, g)`` is the size of group ``g`` of dimension ``d`` (``("_all", "_all",
+  "", "")`` the number of responses): every single-choice and free-text question's column totals.
+- ``(q, "_sum", d, g)``: a multi-choice question's column total (it counts choices), and
+  ``(q, "_respondents", d, g)``, never published, the respondents who chose anything.
+- ``("_week", monday, "", "")``: the timeline; ``(table_id, row, "", column)``: coverage tables
+  and tables the attacker does not understand, with ``_total`` for their margins.
+
+A combined column (``"members": [a, b]``) shows the sum of its members' statistics, so it links
+with releases that split the members differently.  The constraints: every table's rows and
+columns add up; published figures are constants; branching (``_not_shown`` of a question is
+fixed by the answers to the question its ``shown_if`` tests); digests (quotes listed and the
+coarse count withheld) and the consent question's counts bound ``_quotable``; with
+``additions_only`` a later release's statistic is at least the earlier one's.
+
+Queries are solved with ``scipy.optimize.milp`` per connected component of unknowns, after
+fixing what single equations already pin down.  Each component keeps a pool of feasible points
+(the true counts when auditing, and every solution found): a feasible point proves the attacker
+cannot exclude a value, so most questions are answered without a solve; only an optimum proves
+they can.
+
+Not modelled (see docs/disclosure.md): percentages (only published beside a published count and
+column total), the order or wording of quotes, conditions other than one simple test of one
+question (``and``/``or`` are skipped, which only weakens the attacker), links between coverage
+and the question tables (who is on the roster is not who answered), and knowledge from outside
+the reports (who answered what, by other means).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from surveykit import Consultation
+from surveykit.conditions import Answered, Contains, Equals, Not, OneOf
+from surveykit.plugins import get_plugins
+
+__all__ = [
+    "Attacker",
+    "Figure",
+    "Finding",
+    "Inconsistent",
+    "audit",
+    "coarse_range",
+    "ranges",
+]
+
+Stat = tuple[str, str, str, Any]  # question, row, dimension, group
+Var = tuple[int, Stat]  # release number, statistic
+Terms = dict[Var, int]
+
+TOTAL = "_total"
+ALL = "_all"
+RESPONSES: Stat = (ALL, ALL, "", "")
+NOT_ANSWERED = "_not_answered"
+NOT_SHOWN = "_not_shown"
+ANSWERED = "_answered"
+QUOTABLE = "_quotable"
+NOT_QUOTABLE = "_not_quotable"
+SUM = "_sum"
+RESPONDENTS = "_respondents"
+WEEK = "_week"
+#: Rows that are not answers: a group disclosure is about what people answered.
+BLANK_ROWS = frozenset({NOT_ANSWERED, NOT_SHOWN, TOTAL})
+#: Upper bound on every unknown: far above any real count; a range reaching half of it is
+#: reported as unbounded.
+BIG = 10**6
+INF = math.inf
+
+
+class Inconsistent(ValueError):
+    """The published figures (or the truth given to :func:`audit`) contradict each other."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published number: where it is, what it shows (a sum of statistics), its value
+    (``None`` when suppressed), the smallest published total on its lines (``upper``), and for
+    answer cells of question tables the group total it is compared with (``whole``)."""
+
+    release: int
+    table: str
+    row: str
+    column: str
+    terms: tuple[tuple[Var, int], ...]
+    count: int | None
+    upper: float = INF
+    whole: tuple[tuple[Var, int], ...] | None = None
+
+    @property
+    def address(self) -> tuple[int, str, str, str]:
+        return (self.release, self.table, self.row, self.column)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the attacker can prove that the rules promise they cannot.
+
+    ``kind``: ``exact`` (a suppressed figure has one possible value), ``interval`` (a sensitive
+    suppressed figure is narrowed inside ``max(0, n - p) .. min(n + p, U)``, ``target``),
+    ``group`` (every respondent of a group gave this answer, and the attacker can prove it),
+    ``difference`` (between release ``earlier`` and ``release`` a small change in a statistic is
+    provably non-zero).  ``low``/``high`` are the attacker's bounds (for ``group``, on the
+    column total minus the cell; for ``difference``, on the change) and ``truth`` the true value.
+    """
+
+    kind: str
+    release: int
+    table: str
+    row: str
+    column: str
+    low: float
+    high: float
+    truth: int
+    earlier: int | None = None
+    target: tuple[float, float] | None = None
+    stat: Any = None
+
+    def __str__(self) -> str:
+        where = f"release {self.release} {self.table} [{self.row}, {self.column}]"
+        if self.earlier is not None:
+            where = f"releases {self.earlier}->{self.release} {self.table} [{self.row}]"
+        extra = f", needed {self.target}" if self.target else ""
+        return f"{self.kind}: {where}: attacker {self.low}..{self.high}, true {self.truth}{extra}"
+
+
+def coarse_range(withheld: int | None, k: int) -> tuple[int, int]:
+    """What a digest's ``withheld_count`` says about the answers withheld (docs/disclosure.md):
+    ``0`` is none, ``None`` is fewer than ``k``, otherwise rounded down to a multiple of ``k``."""
+    if withheld is None:
+        return (1, k - 1)
+    if withheld == 0:
+        return (0, 0)
+    return (withheld, withheld + k - 1)
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading what was published into constraints
+
+
+class Knowledge:
+    """The attacker's integer program: unknowns with bounds, linear constraints, figures."""
+
+    def __init__(self, suppressed_min: int) -> None:
+        self.suppressed_min = suppressed_min
+        self.index: dict[Var, int] = {}
+        self.lb: list[float] = []
+        self.ub: list[float] = []
+        self.rows: list[tuple[dict[int, int], float, float]] = []
+        self.figures: list[Figure] = []
+        self.first: dict[Var, Figure] = {}
+        #: statistics about who responded, not what they answered: never a difference finding
+        self.unprotected: set[Stat] = set()
+
+    def var(self, v: Var) -> int:
+        n = self.index.get(v)
+        if n is None:
+            n = self.index[v] = len(self.lb)
+            self.lb.append(0)
+            self.ub.append(BIG)
+        return n
+
+    def add(self, terms: Mapping[Var, int], lo: float, hi: float) -> None:
+        row: dict[int, int] = defaultdict(int)
+        for v, a in terms.items():
+            row[self.var(v)] += a
+        self.rows.append(({i: a for i, a in row.items() if a}, lo, hi))
+
+    def equal(self, terms: Mapping[Var, int], value: float) -> None:
+        self.add(terms, value, value)
+
+
+def _plus(*parts: Mapping[Var, int], scale: Sequence[int] | None = None) -> Terms:
+    out: Terms = defaultdict(int)
+    for n, part in enumerate(parts):
+        s = 1 if scale is None else scale[n]
+        for v, a in part.items():
+            out[v] += s * a
+    return {v: a for v, a in out.items() if a}
+
+
+def _frozen(terms: Mapping[Var, int]) -> tuple[tuple[Var, int], ...]:
+    return tuple(sorted(terms.items(), key=repr))
+
+
+@dataclass
+class _Scheme:
+    """How a table's positions map to statistics."""
+
+    kind: str  # question, quoting, timeline, other
+    question: str | None
+    dimension: str
+    multiple: bool
+
+
+class Reader:
+    """Turns public reports into :class:`Knowledge`."""
+
+    def __init__(self, knowledge: Knowledge, spec: Consultation | None) -> None:
+        self.kn = knowledge
+        self.spec = spec
+        kinds = get_plugins().kinds
+        self.multiple: set[str] = set()
+        if spec is not None:
+            for q in spec.questions:
+                kind = kinds.get(q.kind)
+                if q.options and getattr(kind, "multiple", q.kind in ("multi", "multiple")):
+                    self.multiple.add(q.id)
+        # per release: question -> dimension -> groups; question -> rows; dimension -> groups
+        self.groups: dict[tuple[int, str, str], set[str]] = defaultdict(set)
+        self.rows_of: dict[tuple[int, str], set[str]] = defaultdict(set)
+        self.dims: dict[tuple[int, str], set[str]] = defaultdict(set)
+        self.texts: dict[int, set[str]] = defaultdict(set)
+
+    # one release ---------------------------------------------------------------------------
+
+    def release(self, r: int, data: Mapping[str, Any], known: Mapping[Stat, int] | None) -> None:
+        tables = [*data.get("tables", ()), *(data.get("coverage") or ())]
+        if data.get("timeline"):
+            tables.append(data["timeline"])
+        for table in tables:
+            self.table(r, table)
+        responses = data.get("responses")
+        if isinstance(responses, Mapping):
+            self.figure(
+                Figure(
+                    r, "responses", TOTAL, TOTAL, _frozen({(r, RESPONSES): 1}), _count(responses)
+                )
+            )
+        k_published = int(data.get("threshold") or 1)
+        for digest in data.get("digests", ()):
+            self.digest(r, digest, k_published)
+        self.branching(r)
+        self.consent(r)
+        self.choices(r)
+        for d, groups in self.dims.items():
+            if d[0] == r and d[1]:
+                sizes = {(r, (ALL, ALL, d[1], g)): 1 for g in groups}
+                self.kn.equal(_plus(sizes, {(r, RESPONSES): -1}), 0)
+        for stat, value in (known or {}).items():
+            self.kn.equal({(r, stat): 1}, value)
+
+    def figure(self, figure: Figure) -> None:
+        kn = self.kn
+        kn.figures.append(figure)
+        for v, _ in figure.terms:
+            kn.var(v)
+            kn.first.setdefault(v, figure)
+        terms = dict(figure.terms)
+        if figure.count is not None:
+            kn.equal(terms, figure.count)
+        elif kn.suppressed_min > 0:
+            kn.add(terms, kn.suppressed_min, INF)
+
+    def scheme(self, table: Mapping[str, Any]) -> _Scheme:
+        aggregator, q, tid = table.get("aggregator"), table.get("question"), table["id"]
+        if q and aggregator in ("counts", "crosstab"):
+            dimension = ""
+            if aggregator == "crosstab":
+                prefix = f"{q}-by-"
+                if not tid.startswith(prefix):
+                    return _Scheme("other", None, "", False)
+                dimension = tid[len(prefix) :]
+            notes = " ".join(table.get("notes") or ()).lower()
+            multiple = q in self.multiple or (self.spec is None and "several options" in notes)
+            if multiple:
+                self.multiple.add(q)
+            return _Scheme("question", q, dimension, multiple)
+        if q and aggregator == "free_text" and tid == f"{q}-quoting":
+            return _Scheme("quoting", q, "", False)
+        if aggregator == "timeline":
+            return _Scheme("timeline", None, "", False)
+        return _Scheme("other", None, "", False)
+
+    def table(self, r: int, table: Mapping[str, Any]) -> None:
+        tid = table["id"]
+        s = self.scheme(table)
+        q, d = s.question, s.dimension
+        rows = [h["value"] for h in table["rows"]]
+        columns = [(h["value"], tuple(h.get("members") or ())) for h in table["columns"]]
+        published = {(c["row"], c["column"]): _count(c) for c in table["cells"]}
+
+        def groups(column: tuple[str, tuple[str, ...]]) -> tuple[str, ...]:
+            value, members = column
+            if s.kind == "question" and not d:
+                return ("",)
+            return members or (value,)
+
+        def at(row: str | None, column: tuple[str, tuple[str, ...]] | None) -> Terms:
+            if s.kind == "question":
+                assert q is not None
+                if row is not None and column is not None:
+                    return {(r, (q, row, d, g)): 1 for g in groups(column)}
+                if row is not None:
+                    return {(r, (q, row, "", "")): 1}
+                gs = groups(column) if column is not None else ("",)
+                dd = d if column is not None else ""
+                if s.multiple:
+                    return {(r, (q, SUM, dd, g)): 1 for g in gs}
+                return {(r, (ALL, ALL, dd, g)): 1 for g in gs}
+            if s.kind == "quoting":
+                assert q is not None
+                return {(r, (q, ANSWERED if row is None else row, "", "")): 1}
+            if s.kind == "timeline":
+                return {(r, RESPONSES if row is None else (WEEK, row, "", "")): 1}
+            stat = (tid, TOTAL if row is None else row, "", TOTAL if column is None else column[0])
+            if table.get("aggregator") == "coverage":
+                self.kn.unprotected.add(stat)
+            return {(r, stat): 1}
+
+        if s.kind == "question":
+            assert q is not None
+            self.rows_of[(r, q)].update(rows)
+            for column in columns:
+                self.groups[(r, q, d)].update(groups(column))
+                if d:
+                    self.dims[(r, d)].update(groups(column))
+        if s.kind == "quoting":
+            assert q is not None
+            self.texts[r].add(q)
+        row_keys: list[str | None] = [*rows, None]
+        column_keys: list[tuple[str, tuple[str, ...]] | None] = [*columns, None]
+        grid = [[at(i, j) for j in column_keys] for i in row_keys]
+        values = [
+            [
+                published.get((TOTAL if i is None else i, TOTAL if j is None else j[0]))
+                for j in column_keys
+            ]
+            for i in row_keys
+        ]
+        last_i, last_j = len(rows), len(columns)
+        for i, row in enumerate(row_keys):
+            for j, column in enumerate(column_keys):
+                bounds = []
+                if i < last_i and j < last_j:
+                    bounds += [values[i][last_j], values[last_i][j]]
+                if (i, j) != (last_i, last_j):
+                    bounds.append(values[last_i][last_j])
+                upper = min((b for b in bounds if b is not None), default=INF)
+                whole = None
+                if (
+                    s.kind in ("question", "quoting")
+                    and row is not None
+                    and column is not None
+                    and row not in BLANK_ROWS
+                ):
+                    if s.kind == "quoting":
+                        whole = at(None, column)
+                    else:
+                        gs = groups(column)
+                        whole = {(r, (ALL, ALL, d if d else "", g)): 1 for g in gs}
+                self.figure(
+                    Figure(
+                        r,
+                        tid,
+                        TOTAL if row is None else row,
+                        TOTAL if column is None else column[0],
+                        _frozen(grid[i][j]),
+                        values[i][j],
+                        upper,
+                        None if whole is None else _frozen(whole),
+                    )
+                )
+        for i in range(len(row_keys)):
+            line = [grid[i][j] for j in range(last_j)]
+            self.kn.equal(_plus(*line, grid[i][last_j], scale=[1] * last_j + [-1]), 0)
+        for j in range(len(column_keys)):
+            line = [grid[i][j] for i in range(last_i)]
+            self.kn.equal(_plus(*line, grid[last_i][j], scale=[1] * last_i + [-1]), 0)
+
+    # what the rules and the spec add -------------------------------------------------------
+
+    def digest(self, r: int, digest: Mapping[str, Any], k: int) -> None:
+        """Quotes listed bound the quotable answers; the coarse withheld count bounds the rest."""
+        q = digest["question"]
+        quotable, withheld = (r, (q, QUOTABLE, "", "")), (r, (q, NOT_QUOTABLE, "", ""))
+        self.texts[r].add(q)
+        listed = len(digest.get("quotes") or ())
+        notes = " ".join(digest.get("notes") or ()).lower()
+        self.kn.add({quotable: 1}, listed, INF if "selection" in notes else listed)
+        if "withheld_count" in digest:
+            low, high = coarse_range(digest["withheld_count"], k)
+            self.kn.add({withheld: 1}, low, high)
+
+    def branching(self, r: int) -> None:
+        """``_not_shown`` of a question whose ``shown_if`` is one test of one question."""
+        if self.spec is None:
+            return
+        for q2 in self.spec.questions:
+            if q2.condition is None:
+                continue
+            test = self.shown_terms(q2.condition)
+            if test is None:
+                continue
+            q1, shown, positive = test
+            for d in {d for (rr, qq, d) in self.groups if rr == r and qq == q2.id}:
+                both = self.groups.get((r, q1, d), set()) & self.groups[(r, q2.id, d)]
+                for g in both:
+                    hidden = {(r, (q2.id, NOT_SHOWN, d, g)): 1}
+                    counted = {(r, (q1, row, d, g)): a for row, a in shown.items()}
+                    size = {(r, (ALL, ALL, d, g)): 1}
+                    if positive:  # hidden = size - shown
+                        self.kn.equal(_plus(hidden, counted, size, scale=[1, 1, -1]), 0)
+                    else:  # hidden = shown
+                        self.kn.equal(_plus(hidden, counted, scale=[1, -1]), 0)
+
+    def shown_terms(self, condition: Any) -> tuple[str, dict[str, int], bool] | None:
+        """The question a condition tests, the count of its rows that satisfy the test (as
+        ``row -> coefficient``, the group size implied), and whether the question is shown
+        when it holds; ``None`` when the condition is not one such test."""
+        assert self.spec is not None
+        positive = True
+        while isinstance(condition, Not):
+            condition, positive = condition.operand, not positive
+        if not isinstance(condition, Equals | OneOf | Contains | Answered):
+            return None
+        q1 = self.spec.by_id.get(condition.question)
+        if q1 is None:
+            return None
+        multiple = q1.id in self.multiple
+        if isinstance(condition, Equals) and q1.options and not multiple:
+            return q1.id, {condition.value: 1}, positive
+        if isinstance(condition, OneOf) and q1.options and not multiple:
+            return q1.id, dict.fromkeys(set(condition.values), 1), positive
+        if isinstance(condition, Contains) and multiple:
+            return q1.id, {condition.value: 1}, positive
+        if isinstance(condition, Answered):
+            # answered = size - not answered - not shown: flip the sense, count the blanks
+            blanks = {NOT_ANSWERED: 1}
+            if q1.condition is not None:
+                blanks[NOT_SHOWN] = 1
+            return q1.id, blanks, not positive
+        return None
+
+    def consent(self, r: int) -> None:
+        """Quotable answers are answers from consenting respondents: at most those consenting,
+        and those withheld at most those not consenting."""
+        spec = self.spec
+        if spec is None:
+            return
+        c, quote = spec.publication.consent_question, spec.publication.quote
+        if c is None or not quote or (r, c) not in self.rows_of:
+            return
+        consenting = {(r, (c, v, "", "")): 1 for v in quote}
+        for q in self.texts[r]:
+            quotable, withheld = (r, (q, QUOTABLE, "", "")), (r, (q, NOT_QUOTABLE, "", ""))
+            self.kn.add(_plus({quotable: 1}, consenting, scale=[1, -1]), -INF, 0)
+            rest = _plus({withheld: 1, (r, RESPONSES): -1}, consenting)
+            self.kn.add(rest, -INF, 0)
+
+    def choices(self, r: int) -> None:
+        """A multi-choice question: respondents who chose something, per group, tie its
+        option counts to the group size; and the free-text answered count splits in two."""
+        for q in self.texts[r]:
+            terms = {(r, (q, s, "", "")): 1 for s in (QUOTABLE, NOT_QUOTABLE)}
+            self.kn.equal(_plus(terms, {(r, (q, ANSWERED, "", "")): -1}), 0)
+        for (rr, q, d), groups in list(self.groups.items()):
+            if rr != r or q not in self.multiple:
+                continue
+            rows = self.rows_of[(r, q)]
+            options = sorted(rows - BLANK_ROWS)
+            for g in groups:
+                chose = (r, (q, RESPONDENTS, d, g))
+                blanks = {(r, (q, b, d, g)): 1 for b in (NOT_ANSWERED, NOT_SHOWN) if b in rows}
+                size = {(r, (ALL, ALL, d, g)): 1}
+                self.kn.equal(_plus({chose: 1}, blanks, size, scale=[1, 1, -1]), 0)
+                picked = {(r, (q, o, d, g)): 1 for o in options}
+                self.kn.add(_plus(picked, {chose: -1}), 0, INF)
+                for o in options:
+                    self.kn.add({(r, (q, o, d, g)): 1, chose: -1}, -INF, 0)
+            if d and (r, q, "") in self.groups:
+                parts = {(r, (q, RESPONDENTS, d, g)): 1 for g in groups}
+                self.kn.equal(_plus(parts, {(r, (q, RESPONDENTS, "", "")): -1}), 0)
+
+
+def _count(cell: Mapping[str, Any]) -> int | None:
+    if cell.get("suppressed") or cell.get("count") is None:
+        return None
+    return int(cell["count"])
+
+
+# ------------------------------------------------------------------------------------------------
+# Solving
+
+
+class Component:
+    """Unknowns linked by constraints, as arrays built once, with a pool of feasible points."""
+
+    def __init__(
+        self,
+        variables: list[int],
+        rows: list[tuple[dict[int, int], float, float]],
+        lb: np.ndarray,
+        ub: np.ndarray,
+    ) -> None:
+        self.variables = variables
+        self.local = {g: n for n, g in enumerate(variables)}
+        n, m = len(variables), len(rows)
+        self.n, self.m = n, m
+        self.lb, self.ub = lb, ub
+        self.lo = np.array([lo for _, lo, _ in rows], dtype=float)
+        self.hi = np.array([hi for _, _, hi in rows], dtype=float)
+        if m:
+            data, ri, ci = [], [], []
+            for i, (terms, _, _) in enumerate(rows):
+                for g, a in terms.items():
+                    data.append(a)
+                    ri.append(i)
+                    ci.append(self.local[g])
+            a = sparse.csr_array((data, (ri, ci)), shape=(m, n), dtype=float)
+            self.a = a.toarray() if n * m <= 40_000 else a
+            self.constraint: LinearConstraint | None = LinearConstraint(self.a, self.lo, self.hi)
+        else:
+            self.a = np.zeros((0, n))
+            self.constraint = None
+        self.bounds = Bounds(lb, ub)
+        self.integrality = np.ones(n)
+        self.points: list[np.ndarray] = []
+        self._stack: np.ndarray | None = None
+        self.optima: dict[tuple[bytes, int], float] = {}
+        self.solves = 0
+
+    def feasible(self, x: np.ndarray) -> bool:
+        if np.any(x < self.lb - 1e-9) or np.any(x > self.ub + 1e-9):
+            return False
+        if not self.m:
+            return True
+        ax = self.a @ x
+        return bool(np.all(ax >= self.lo - 1e-7) and np.all(ax <= self.hi + 1e-7))
+
+    def add(self, x: np.ndarray) -> None:
+        self.points.append(x)
+        self._stack = None
+
+    def values(self, c: np.ndarray) -> np.ndarray:
+        if not self.points:
+            return np.zeros(0)
+        if self._stack is None:
+            self._stack = np.vstack(self.points)
+        return self._stack @ c
+
+    def optimum(self, c: np.ndarray, sense: int) -> float:
+        """``min`` (sense 1) or ``max`` (sense -1) of ``c . x``; infinite past ``BIG / 2``."""
+        key = (c.tobytes(), sense)
+        if key in self.optima:
+            return self.optima[key]
+        trivial = float(np.sum(np.where(sense * c > 0, c * self.lb, c * self.ub)))
+        seen = self.values(c)
+        if seen.size and np.any(seen == trivial):
+            value = trivial
+        else:
+            x = self.solve(sense * c)
+            assert x is not None, "a component with a feasible point became infeasible"
+            value = float(c @ x)
+        if abs(value) >= BIG / 2:
+            value = -sense * INF
+        self.optima[key] = value
+        return value
+
+    def solve(self, c: np.ndarray, extra: tuple[np.ndarray, float, float] | None = None):
+        """Minimise ``c . x``; the rounded solution (added to the pool), or ``None`` if none."""
+        self.solves += 1
+        constraints = [] if self.constraint is None else [self.constraint]
+        if extra is not None:
+            constraints.append(LinearConstraint(extra[0][None, :], extra[1], extra[2]))
+        if not constraints and extra is None:
+            x = np.where(c > 0, self.lb, np.where(c < 0, self.ub, self.lb)).astype(float)
+            self.add(x)
+            return x
+        res = milp(
+            c,
+            integrality=self.integrality,
+            bounds=self.bounds,
+            constraints=constraints or None,
+        )
+        if res.status == 2:
+            return None
+        if res.x is None:
+            raise RuntimeError(f"milp failed: {res.message}")
+        x = np.round(res.x)
+        if self.feasible(x):
+            self.add(x)
+        return x
+
+    @classmethod
+    def merge(cls, parts: Sequence[Component]) -> Component:
+        variables = [g for p in parts for g in p.variables]
+        rows = []
+        for p in parts:
+            for i in range(p.m):
+                row = p.a[[i], :].toarray()[0] if sparse.issparse(p.a) else p.a[i]
+                terms = {p.variables[j]: int(row[j]) for j in np.flatnonzero(row)}
+                rows.append((terms, p.lo[i], p.hi[i]))
+        merged = cls(
+            variables,
+            rows,
+            np.concatenate([p.lb for p in parts]),
+            np.concatenate([p.ub for p in parts]),
+        )
+        for combo in itertools.islice(itertools.product(*(p.points[:3] for p in parts)), 27):
+            merged.add(np.concatenate(combo))
+        return merged
+
+
+class Solver:
+    """The attacker's knowledge, presolved and split into components, answering queries."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.kn = knowledge
+        n = len(knowledge.lb)
+        self.lb = np.array(knowledge.lb, dtype=float)
+        self.ub = np.array(knowledge.ub, dtype=float)
+        active = self._presolve()
+        self.fixed = self.lb == self.ub
+        parent = list(range(n))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for terms, _, _ in active:
+            free = list(terms)
+            for other in free[1:]:
+                a, b = find(free[0]), find(other)
+                if a != b:
+                    parent[a] = b
+        members: dict[int, list[int]] = defaultdict(list)
+        for i in range(n):
+            if not self.fixed[i]:
+                members[find(i)].append(i)
+        grouped: dict[int, list] = defaultdict(list)
+        for row in active:
+            grouped[find(next(iter(row[0])))].append(row)
+        self.components: list[Component] = []
+        self.component_of = np.full(n, -1)
+        for root, variables in members.items():
+            comp = Component(
+                variables, grouped.get(root, []), self.lb[variables], self.ub[variables]
+            )
+            for i in variables:
+                self.component_of[i] = len(self.components)
+            self.components.append(comp)
+        self.merged: dict[tuple[int, ...], Component] = {}
+
+    def _presolve(self) -> list[tuple[dict[int, int], float, float]]:
+        """Fold fixed unknowns into constants and tighten bounds from each constraint, until
+        nothing changes; the constraints left each hold two or more free unknowns."""
+        lb, ub = self.lb, self.ub
+        rows = list(self.kn.rows)
+        for _ in range(50):
+            changed = False
+            left = []
+            for terms, lo, hi in rows:
+                const = 0.0
+                free: dict[int, int] = {}
+                for i, a in terms.items():
+                    if lb[i] == ub[i]:
+                        const += a * lb[i]
+                    else:
+                        free[i] = a
+                lo2, hi2 = lo - const, hi - const
+                if not free:
+                    if not lo2 - 1e-9 <= 0 <= hi2 + 1e-9:
+                        raise Inconsistent(f"published figures contradict each other: {terms}")
+                    continue
+                low_act = sum(a * (lb[i] if a > 0 else ub[i]) for i, a in free.items())
+                high_act = sum(a * (ub[i] if a > 0 else lb[i]) for i, a in free.items())
+                if low_act > hi2 + 1e-9 or high_act < lo2 - 1e-9:
+                    raise Inconsistent(f"published figures contradict each other: {terms}")
+                for i, a in free.items():
+                    rest_low = low_act - a * (lb[i] if a > 0 else ub[i])
+                    rest_high = high_act - a * (ub[i] if a > 0 else lb[i])
+                    # a * x in [lo2 - rest_high, hi2 - rest_low]
+                    top, bottom = hi2 - rest_low, lo2 - rest_high
+                    if a > 0:
+                        new_lb, new_ub = bottom / a, top / a
+                    else:
+                        new_lb, new_ub = top / a, bottom / a
+                    if math.isfinite(new_lb) and math.ceil(new_lb - 1e-9) > lb[i]:
+                        lb[i] = math.ceil(new_lb - 1e-9)
+                        changed = True
+                    if math.isfinite(new_ub) and math.floor(new_ub + 1e-9) < ub[i]:
+                        ub[i] = math.floor(new_ub + 1e-9)
+                        changed = True
+                    if lb[i] > ub[i]:
+                        raise Inconsistent(f"published figures contradict each other: {terms}")
+                if len(free) > 1:
+                    left.append((terms, lo, hi))
+            rows = left
+            if not changed:
+                break
+        out = []
+        for terms, lo, hi in rows:
+            const = sum(a * lb[i] for i, a in terms.items() if lb[i] == ub[i])
+            free = {i: a for i, a in terms.items() if lb[i] != ub[i]}
+            if len(free) > 1:
+                out.append((free, lo - const, hi - const))
+        return out
+
+    # queries ---------------------------------------------------------------------------------
+
+    def split(self, terms: Mapping[Var, int]) -> tuple[float, dict[int, np.ndarray]]:
+        """A linear expression as a constant plus one coefficient vector per component."""
+        const = 0.0
+        parts: dict[int, np.ndarray] = {}
+        for v, a in terms.items():
+            i = self.kn.index[v]
+            if self.fixed[i]:
+                const += a * self.lb[i]
+                continue
+            c = int(self.component_of[i])
+            comp = self.components[c]
+            if c not in parts:
+                parts[c] = np.zeros(comp.n)
+            parts[c][comp.local[i]] += a
+        return const, parts
+
+    def range(self, terms: Mapping[Var, int]) -> tuple[float, float]:
+        """The least and greatest value of a sum of statistics the attacker cannot exclude."""
+        const, parts = self.split(terms)
+        low = const + sum(self.components[c].optimum(v, 1) for c, v in parts.items())
+        high = const + sum(self.components[c].optimum(v, -1) for c, v in parts.items())
+        return low, high
+
+    def attains(
+        self, terms: Mapping[Var, int], lo: float, hi: float, *, solve: bool = True
+    ) -> bool:
+        """Whether some feasible point gives the expression a value in ``[lo, hi]``; with
+        ``solve=False`` only the pools are asked (``False`` then means "not known")."""
+        const, parts = self.split(terms)
+        lo, hi = lo - const, hi - const
+        if not parts:
+            return lo <= 0 <= hi
+        sums: np.ndarray | None = None
+        for c, v in parts.items():
+            seen = np.unique(self.components[c].values(v))
+            if not seen.size:
+                sums = None
+                break
+            sums = seen if sums is None else np.unique(np.add.outer(sums, seen))
+            if sums.size > 10**4:
+                sums = None
+                break
+        if sums is not None and np.any((sums >= lo) & (sums <= hi)):
+            return True
+        if not solve:
+            return False
+        if hi == INF:
+            return self.range(terms)[1] - const >= lo
+        if lo == -INF:
+            return self.range(terms)[0] - const <= hi
+        if len(parts) == 1:
+            ((c, v),) = parts.items()
+            return self.components[c].solve(np.zeros(self.components[c].n), (v, lo, hi)) is not None
+        key = tuple(sorted(parts))
+        if key not in self.merged:
+            self.merged[key] = Component.merge([self.components[c] for c in key])
+        comp = self.merged[key]
+        x = comp.solve(np.zeros(comp.n), (np.concatenate([parts[c] for c in key]), lo, hi))
+        if x is None:
+            return False
+        start = 0
+        for c in key:
+            part = self.components[c]
+            piece = x[start : start + part.n]
+            start += part.n
+            if part.feasible(piece):
+                part.add(piece)
+        return True
+
+    @property
+    def solves(self) -> int:
+        return sum(c.solves for c in self.components) + sum(c.solves for c in self.merged.values())
+
+
+# ------------------------------------------------------------------------------------------------
+# The attacker
+
+
+def _pairs(
+    numbers: Sequence[int], additions_only: bool | Mapping[tuple[int, int], bool]
+) -> list[tuple[int, int]]:
+    """Pairs of releases between which only responses were added (nothing revised)."""
+    out = []
+    for a, r in enumerate(numbers):
+        for s in numbers[a + 1 :]:
+            if isinstance(additions_only, Mapping):
+                flag = additions_only.get((r, s))
+                if flag is None:
+                    b = numbers.index(s)
+                    flag = all(
+                        additions_only.get((numbers[t], numbers[t + 1]), False) for t in range(a, b)
+                    )
+            else:
+                flag = bool(additions_only)
+            if flag:
+                out.append((r, s))
+    return out
+
+
+class Attacker:
+    """Everything published about one consultation, and what can be worked out from it."""
+
+    def __init__(
+        self,
+        releases: Sequence[Mapping[str, Any]],
+        spec: Consultation | None = None,
+        *,
+        suppressed_min: int = 0,
+        additions_only: bool | Mapping[tuple[int, int], bool] = False,
+        known: Mapping[int, Mapping[Stat, int]] | None = None,
+    ) -> None:
+        self.releases = list(releases)
+        self.numbers = [int(d.get("release") or n + 1) for n, d in enumerate(self.releases)]
+        if len(set(self.numbers)) != len(self.numbers):
+            raise ValueError(f"two releases share a number: {self.numbers}")
+        self.knowledge = kn = Knowledge(suppressed_min)
+        reader = Reader(kn, spec)
+        for r, data in zip(self.numbers, self.releases, strict=True):
+            reader.release(r, data, (known or {}).get(r))
+        by_release: dict[int, set[Stat]] = defaultdict(set)
+        for r, stat in kn.index:
+            by_release[r].add(stat)
+        self.pairs = _pairs(self.numbers, additions_only)
+        for r, s in self.pairs:
+            for stat in by_release[r] & by_release[s]:
+                kn.add({(s, stat): 1, (r, stat): -1}, 0, INF)
+        self.by_release = by_release
+        self.solver = Solver(kn)
+
+    @property
+    def suppressed(self) -> list[Figure]:
+        return [f for f in self.knowledge.figures if f.count is None]
+
+    def range(self, terms: Mapping[Var, int]) -> tuple[float, float]:
+        return self.solver.range(terms)
+
+    def ranges(self, figures: Iterable[Figure] | None = None) -> dict[tuple, tuple[float, float]]:
+        """``(min, max)`` of every suppressed figure (or of ``figures``), by address."""
+        chosen = self.suppressed if figures is None else list(figures)
+        out: dict[tuple, tuple[float, float]] = {}
+        for f in chosen:
+            out[f.address] = self.range(dict(f.terms))
+        return out
+
+    # auditing ------------------------------------------------------------------------------
+
+    def seed(self, truth: Mapping[int, Mapping[Stat, tuple[int, int]]]) -> np.ndarray:
+        """The true counts as a point; checked against every constraint (else the model or
+        the publication is wrong) and added to every component's pool."""
+        kn = self.knowledge
+        x = np.zeros(len(kn.lb))
+        for (r, stat), i in kn.index.items():
+            x[i] = truth.get(r, {}).get(stat, (0, 0))[0]
+        for terms, lo, hi in kn.rows:
+            value = sum(a * x[i] for i, a in terms.items())
+            if not lo - 1e-9 <= value <= hi + 1e-9:
+                names = {
+                    next(v for v, n in kn.index.items() if n == i): a for i, a in terms.items()
+                }
+                raise Inconsistent(
+                    f"the truth breaks a constraint {lo} <= {names} <= {hi} (it gives {value})"
+                )
+        for comp in self.solver.components:
+            comp.add(x[comp.variables])
+        return x
+
+    def audit(
+        self, truth: Mapping[int, Mapping[Stat, tuple[int, int]]], k: int, p: int
+    ) -> list[Finding]:
+        """Every finding (see :class:`Finding`) against the true counts, per release."""
+        x = self.seed(truth)
+        kn = self.knowledge
+        findings: list[Finding] = []
+
+        def true(terms: Mapping[Var, int]) -> int:
+            return round(sum(a * x[kn.index[v]] for v, a in terms.items()))
+
+        def holders(figure: Figure) -> int:
+            (r, stat), *_ = figure.terms[0]
+            if len(figure.terms) == 1:
+                return truth.get(r, {}).get(stat, (0, 0))[1]
+            q, row, d, _ = stat
+            members = tuple(sorted(v[1][3] for v, _ in figure.terms))
+            found = truth.get(r, {}).get((q, row, d, members))
+            if found is not None:
+                return found[1]
+            return max(truth.get(r, {}).get(v[1], (0, 0))[1] for v, _ in figure.terms)
+
+        upper: dict[tuple, float] = defaultdict(lambda: INF)
+        for f in kn.figures:
+            key = (f.release, f.terms)
+            upper[key] = min(upper[key], f.upper)
+        done: set[tuple] = set()
+        for f in self.suppressed:
+            key = (f.release, f.terms)
+            if key in done:
+                continue
+            done.add(key)
+            terms = dict(f.terms)
+            n = true(terms)
+            sensitive = n > 0 and min(n, holders(f)) < k
+            if sensitive:
+                want = (max(0, n - p), min(n + p, upper[key]))
+                if not (self.solver.attains(terms, -INF, want[0])) or not (
+                    self.solver.attains(terms, want[1], INF)
+                ):
+                    low, high = self.range(terms)
+                    kind = "exact" if low == high else "interval"
+                    findings.append(_finding(kind, f, low, high, n, target=want))
+                continue
+            if self.differs(terms, n):
+                continue
+            findings.append(_finding("exact", f, n, n, n))
+        findings += self._groups(true)
+        findings += self._differences(x, k)
+        return findings
+
+    def differs(self, terms: Terms, n: int) -> bool:
+        """Whether the expression can take a value other than ``n``: pools first."""
+        attains = self.solver.attains
+        up, down = (n + 1, INF), (-INF, n - 1)
+        if attains(terms, *up, solve=False) or attains(terms, *down, solve=False):
+            return True
+        return attains(terms, *up) or attains(terms, *down)
+
+    def _groups(self, true) -> list[Finding]:
+        out = []
+        seen: set[tuple] = set()
+        for f in self.knowledge.figures:
+            if f.whole is None or (f.release, f.terms, f.whole) in seen:
+                continue
+            seen.add((f.release, f.terms, f.whole))
+            cell, whole = dict(f.terms), dict(f.whole)
+            n, size = true(cell), true(whole)
+            if size < 1 or n != size:
+                continue
+            rest = _plus(whole, cell, scale=[1, -1])
+            if not self.solver.attains(rest, 1, INF):
+                low, high = self.range(rest)
+                out.append(_finding("group", f, low, high, 0))
+        return out
+
+    def _differences(self, x: np.ndarray, k: int) -> list[Finding]:
+        kn = self.knowledge
+        out = []
+        for r, s in itertools.combinations(self.numbers, 2):
+            shared = self.by_release[r] & self.by_release[s]
+            exprs: dict[tuple, Terms] = {}
+            for stat in shared:
+                if stat[0] in (ALL, WEEK) or stat in kn.unprotected:
+                    continue
+                exprs[((stat, 1),)] = {(s, stat): 1, (r, stat): -1}
+            for f in kn.figures:
+                if f.release != s or len(f.terms) < 2:
+                    continue
+                stats = tuple(sorted(((v[1], a) for v, a in f.terms), key=repr))
+                if all(st in shared for st, _ in stats) and not any(
+                    st[0] in (ALL, WEEK) for st, _ in stats
+                ):
+                    exprs[stats] = _plus(
+                        {(s, st): a for st, a in stats},
+                        {(r, st): a for st, a in stats},
+                        scale=[1, -1],
+                    )
+            for stats, terms in exprs.items():
+                d = round(sum(a * x[kn.index[v]] for v, a in terms.items()))
+                if d == 0 or abs(d) >= k:
+                    continue
+                if self.solver.attains(terms, 0, 0):
+                    continue
+                low, high = self.range(terms)
+                where = kn.first.get((s, stats[0][0]))
+                out.append(
+                    Finding(
+                        "difference",
+                        s,
+                        where.table if where else "",
+                        where.row if where else str(stats[0][0][1]),
+                        where.column if where else "",
+                        low,
+                        high,
+                        d,
+                        earlier=r,
+                        stat=stats[0][0] if len(stats) == 1 else stats,
+                    )
+                )
+        return out
+
+
+def _finding(kind: str, f: Figure, low: float, high: float, truth: int, target=None) -> Finding:
+    stat = f.terms[0][0][1] if len(f.terms) == 1 else tuple(v[1] for v, _ in f.terms)
+    return Finding(kind, f.release, f.table, f.row, f.column, low, high, truth, None, target, stat)
+
+
+# ------------------------------------------------------------------------------------------------
+# The two entry points
+
+
+def _truths(releases, truth) -> dict[int, Mapping[Stat, tuple[int, int]]]:
+    numbers = [int(d.get("release") or n + 1) for n, d in enumerate(releases)]
+    if isinstance(truth, Mapping):
+        truth = [truth]
+    if len(truth) != len(numbers):
+        raise ValueError("give one truth per release")
+    return dict(zip(numbers, truth, strict=True))
+
+
+def ranges(
+    releases: Sequence[Mapping[str, Any]] | Mapping[str, Any],
+    *,
+    spec: Consultation | None = None,
+    suppressed_min: int = 0,
+    additions_only: bool | Mapping[tuple[int, int], bool] = False,
+    known: Mapping[int, Mapping[Stat, int]] | None = None,
+) -> dict[tuple[int, str, str, str], tuple[float, float]]:
+    """``(min, max)`` of every suppressed figure, keyed ``(release, table, row, column)``;
+    ``math.inf`` when nothing published bounds it."""
+    if isinstance(releases, Mapping):
+        releases = [releases]
+    attacker = Attacker(
+        releases, spec, suppressed_min=suppressed_min, additions_only=additions_only, known=known
+    )
+    return attacker.ranges()
+
+
+def audit(
+    releases: Sequence[Mapping[str, Any]] | Mapping[str, Any],
+    truth: Sequence[Mapping[Stat, tuple[int, int]]] | Mapping[Stat, tuple[int, int]],
+    k: int,
+    p: int,
+    *,
+    spec: Consultation | None = None,
+    suppressed_min: int = 0,
+    additions_only: bool | Mapping[tuple[int, int], bool] = False,
+    known: Mapping[int, Mapping[Stat, int]] | None = None,
+) -> list[Finding]:
+    """Every :class:`Finding` an attacker holding ``releases`` (in release order) can prove;
+    ``truth`` is the true ``(n, authorities)`` of every statistic, one mapping per release."""
+    if isinstance(releases, Mapping):
+        releases = [releases]
+    attacker = Attacker(
+        releases, spec, suppressed_min=suppressed_min, additions_only=additions_only, known=known
+    )
+    return attacker.audit(_truths(releases, truth), k, p)
