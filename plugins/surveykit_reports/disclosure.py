@@ -31,6 +31,8 @@ from typing import Any, Literal
 
 from attrs import define, field, frozen
 
+from surveykit.tally import ALL
+
 from .model import PRIMARY, SECONDARY, Cell, Heading, Table
 from .protection import Need, Relation, Statistic, System, Unprotectable, solve
 
@@ -359,9 +361,17 @@ def _homogeneity(tab: Tabulation, shape: Shape, tag: Tag) -> list[Need]:
 
 
 def _change_keys(tab: Tabulation) -> set[Key]:
-    return {
-        key for shape in tab.shapes if shape.protect_changes for line in shape.grid for key in line
-    } - tab.fixed
+    """Figures whose change between releases would reveal answers: those of tables that say so,
+    and the never-shown parts of their combined columns (another release may show them)."""
+    shown = {
+        key
+        for shape in tab.shapes
+        if shape.protect_changes
+        for line in shape.grid
+        for key in line
+    }
+    parts = {key for key in tab.hidden if key[:1] != (ALL,) and key[1:2] != (ALL,)}
+    return (shown | parts) - tab.fixed
 
 
 def _changes(old: Tabulation, old_tag: Tag, new: Tabulation, new_tag: Tag) -> list[Need]:
