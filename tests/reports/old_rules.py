@@ -300,18 +300,18 @@ def table_json(table: Table, notes: Sequence[str] = ()) -> dict:
 def report_json(
     tables: Sequence[Table],
     k: int,
+    responses: Count,
     *,
     consultation: str = "test",
     coverage: Sequence[Table] = (),
     digests: Sequence[dict] = (),
     release: int | None = None,
 ) -> dict:
-    """A public report of old-rule tables.  The number of responses is suppressed wherever a
-    counts table's grand total is, as the old ``build_report`` did."""
-    grand = next((t.grand_total for t in tables if t.aggregator == "counts"), None)
-    responses = {"count": None, "suppressed": True, "percent": None}
-    if grand is not None and grand.shown:
-        responses = {"count": grand.count, "suppressed": False, "percent": None}
+    """A public report of old-rule tables.  ``responses`` is the number of responses, published
+    as the old ``build_report`` did: suppressed wherever a counts table's grand total is, or
+    when small."""
+    hidden = any(t.aggregator == "counts" and not t.grand_total.shown for t in tables)
+    count = None if hidden or _primary(responses, k) else responses.n
     data = {
         "format": "surveykit-report",
         "format_version": 1,
@@ -319,7 +319,7 @@ def report_json(
         "consultation": consultation,
         "title": consultation,
         "threshold": k,
-        "responses": responses,
+        "responses": {"count": count, "suppressed": count is None, "percent": None},
         "tables": [table_json(t) for t in tables],
         "coverage": [table_json(t) for t in coverage],
         "timeline": None,
@@ -474,6 +474,7 @@ def publish(spec, truth: dict, k: int, *, release: int | None = None) -> dict:
     return report_json(
         protected[: len(questions)],
         k,
+        _count(truth, (ALL, ALL, "", "")),
         consultation=spec.metadata.id,
         coverage=protected[len(questions) :],
         digests=digests_json(spec, truth, k),

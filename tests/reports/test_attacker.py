@@ -483,22 +483,9 @@ def test_branching_ties_not_shown_to_the_answers_it_tests(condition, expected):
             5,
         )
     )
-    q1 = grid_table(
-        [[None], [None], [0], [20]],
-        "q1",
-        ["yes", "no", "_not_answered"],
-        ["_all"],
-        aggregator="counts",
-        question="q1",
-    )
-    q2 = grid_table(
-        [[None], [None], [7], [20]],
-        "q2",
-        ["_answered", "_not_answered", "_not_shown"],
-        ["_all"],
-        aggregator="counts",
-        question="q2",
-    )
+    q1 = one_column("q1", "q1", ["yes", "no", "_not_answered"], [None, None, 0, 20])
+    rows = ["_answered", "_not_answered", "_not_shown"]
+    q2 = one_column("q2", "q2", rows, [None, None, 7, 20])
     found = ranges(release(q1, q2), spec=spec)
     assert found[(1, "q1", "yes", "_all")] == expected
 
@@ -570,12 +557,8 @@ def test_release_sequences_are_audited_jointly(sequence):
 
 def test_an_attacker_told_additions_only_wrongly_is_refused():
     """A revision can lower a count: assuming additions only then contradicts the releases."""
-    first = grid_table(
-        [[3], [5], [8]], "q1", ["yes", "no"], ["_all"], aggregator="counts", question="q1"
-    )
-    second = grid_table(
-        [[2], [6], [8]], "q1", ["yes", "no"], ["_all"], aggregator="counts", question="q1"
-    )
+    first = one_column("q1", "q1", ["yes", "no"], [3, 5, 8])
+    second = one_column("q1", "q1", ["yes", "no"], [2, 6, 8])
     releases = [release(first, number=1), release(second, number=2)]
     Attacker(releases)  # fine without the assumption
     with pytest.raises(Inconsistent):
