@@ -223,8 +223,9 @@ class Context:
         """Redacts contact details, respondents' names, and authorities that may not be named,
         from ``texts`` (the quotes about to be published).
 
-        Every respondent's name is checked, streamed from the store, but only names whose words
-        all occur in ``texts`` go into the patterns: the few hundred quotes stay cheap to
+        Every respondent's name is checked, streamed from the store, but only names that could
+        be found in ``texts`` (one of their words of three or more letters, or all their words,
+        occur there) go into the patterns: the few hundred quotes stay cheap to
         redact, and memory stays flat, however many respondents there are.  Every authority
         that may be named is still known, so attributions can be checked.
         """
