@@ -131,11 +131,7 @@ def question_table(
         protect_changes=True,
     )
     if multi:
-        for line in cells:
-            for cell, people in zip(line, sizes, strict=True):
-                yield Relation(((people.key, 1), (cell.key, -1)), ">=", 0)
-        for total, people in zip(column_totals, sizes, strict=True):
-            yield Relation(((total.key, 1), (people.key, -1)), ">=", 0)
+        yield from _choices(rows, cells, column_totals, sizes, len(question.options))
     for j, col in enumerate(columns):
         for combined in (*(line[j] for line in cells), sizes[j]) if col.members else ():
             value = combined.key[1]
@@ -145,6 +141,29 @@ def question_table(
             ]
             yield from (Count(p.n, p.authorities, p.key) for p in parts)
             yield Relation(((combined.key, 1), *((p.key, -1) for p in parts)))
+
+
+def _choices(
+    rows: tuple[Heading, ...],
+    cells: tuple[tuple[Count, ...], ...],
+    column_totals: list[Count],
+    sizes: list[Count],
+    options: int,
+) -> Iterator[Relation]:
+    """What a reader knows of a multi-answer question's figures in each group: those who
+    answered (the group less its blanks) chose each option at most once, and at least one and
+    at most every option each."""
+    blanks = [i for i, h in enumerate(rows) if h.value in (NOT_ANSWERED, NOT_SHOWN)]
+    chosen = [i for i in range(len(rows)) if i not in blanks]
+    for j, people in enumerate(sizes):
+        skipped = tuple((cells[i][j].key, -1) for i in blanks)
+        for i in chosen:
+            yield Relation(((people.key, 1), (cells[i][j].key, -1), *skipped), ">=", 0)
+        total = column_totals[j].key
+        yield Relation(((total, 1), (people.key, -1)), ">=", 0)
+        answered = ((people.key, options), *((k, -options) for k, _ in skipped))
+        picks = tuple((cells[i][j].key, -1) for i in chosen)
+        yield Relation((*answered, *picks), ">=", 0)
 
 
 def _counted(context: Context) -> Iterator[Question]:
@@ -486,8 +505,10 @@ def _quoting(
     publication = context.publication
     consent = publication.consent_question
     if consent in context.plan.options and consent not in context.plan.multiple:
-        permitted = [((consent, v, "", ""), -1) for v in publication.quote]
-        yield Relation(((may.key, 1), *permitted), "<=", 0)
+        # At most everyone who permits quoting may be quoted; at most everyone else may not.
+        permitted = [((consent, v, "", ""), 1) for v in publication.quote]
+        yield Relation(((may.key, 1), *((k, -c) for k, c in permitted)), "<=", 0)
+        yield Relation(((may_not.key, 1), ((ALL, ALL, "", ""), -1), *permitted), "<=", 0)
 
 
 BUILT_IN = (Counting(), CrossTab(), Coverage(), FreeText(), Timeline())

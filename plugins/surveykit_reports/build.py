@@ -33,6 +33,7 @@ from .model import (
     QUOTABLE,
     Cell,
     Digest,
+    Heading,
     IdentifiedResponse,
     Quote,
     Report,
@@ -157,7 +158,9 @@ def build_release(
         tables = [unprotected(r) for r in raws]
     elif everyone[0] > 0 and min(everyone) < k:
         raws, tables, digests = [], [], [_quietened(d) for d in digests]
-        tabulation = Tabulation.of([], k)
+        # Nothing is published, but the number of responses is still a figure later releases
+        # must not narrow: record it, hidden, for their joint audit.
+        tabulation = Tabulation.of([_withheld(everyone)], k)
         notes.append(
             f"Fewer than {k} respondents or authorities have responded, so no figure can be "
             "published without identifying someone."
@@ -212,6 +215,25 @@ def _keys(line: list[Count]) -> Iterator[tuple[str, ...]]:
     for count in line:
         if isinstance(count.key, tuple):
             yield tuple("" if part is None else str(part) for part in count.key)
+
+
+def _withheld(everyone: tuple[int, int]) -> RawTable:
+    """The one figure of a report that publishes nothing: how many responded (suppressed)."""
+    count = Count(*everyone, (ALL, ALL, "", ""))
+    heading = Heading(ALL, "Responses")
+    return RawTable(
+        id="responses",
+        title="Responses",
+        aggregator="responses",
+        row_label="",
+        column_label="",
+        rows=(heading,),
+        columns=(heading,),
+        cells=((count,),),
+        row_totals=(count,),
+        column_totals=(count,),
+        grand_total=count,
+    )
 
 
 def _responses(everyone: tuple[int, int], k: int, internal: bool) -> Cell:

@@ -387,13 +387,13 @@ def _changes(old: Tabulation, old_tag: Tag, new: Tabulation, new_tag: Tag) -> li
 
 
 def _growth(old: Tabulation, old_tag: Tag, new: Tabulation, new_tag: Tag) -> list[Relation]:
-    """When no figure fell between two releases, an attacker may assume none could: say so."""
-    common = set(old.values) & set(new.values)
+    """When no count of responses fell between two releases, an attacker may assume only
+    responses were added, so none could: say so.  (Coverage's "did not respond" falls as people
+    respond, and says nothing about answers, so it neither counts nor is constrained.)"""
+    common = sorted(k for k in set(old.values) & set(new.values) if k[:1] != ("_coverage",))
     if any(new.values[key][0] < old.values[key][0] for key in common):
         return []
-    return [
-        Relation((((new_tag, key), 1), ((old_tag, key), -1)), ">=", 0) for key in sorted(common)
-    ]
+    return [Relation((((new_tag, key), 1), ((old_tag, key), -1)), ">=", 0) for key in common]
 
 
 def _system(new: Tabulation, earlier: Sequence[Tabulation]) -> System:
@@ -427,7 +427,7 @@ def _system(new: Tabulation, earlier: Sequence[Tabulation]) -> System:
             Relation(tuple(((tag, k), c) for k, c in r.terms), r.sense, r.rhs)
             for r in tab.relations
         ]
-    for (old_tag, old), (new_tag, newer) in itertools.pairwise(releases):
+    for (old_tag, old), (new_tag, newer) in itertools.combinations(releases, 2):
         relations += _growth(old, old_tag, newer, new_tag)
     return System(statistics, relations)
 

@@ -1,0 +1,80 @@
+"""The promise, end to end: no individual or authority identified, against the stated attacker.
+
+Generated consultations (small specs with routing, 1 to 1,000 respondents, k from 3 to 10,
+skewed types of authority, councils whose leader and chief executive answer alike) are loaded
+into a real store and published release after release by the real pipeline
+(:func:`surveykit_reports.releases.publish_report`), with one-response, few-response,
+many-response and revising increments between releases.  The independent attacker
+(``attacker.py``) then reads every published JSON report with the spec and the documented rules,
+solves its integer programs, and is judged against the truth recounted by brute force
+(``population.py``).  It must find nothing.
+
+CI's profile runs 1,000 consultations; ``benchmarks/disclosure_audit.py`` runs 10,000 and
+prints the counts and the information loss.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from hypothesis import event, given, settings
+
+from surveykit.storage import open_store
+from surveykit_reports.build import ReportError
+from surveykit_reports.export.as_json import to_json
+from surveykit_reports.releases import publish_report
+
+sys.path.insert(0, str(Path(__file__).parent))
+import population as pop
+from attacker import audit
+
+#: Consultations per run: 1,000 in CI's profile (the issue's floor), fewer while developing.
+_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
+CONSULTATIONS = 1000 if _PROFILE == "ci" else 60
+
+
+def publish_all(sequence: pop.Sequence_) -> tuple[list[dict], list, list[int]]:
+    """Publish after each snapshot; returns the published JSON reports, their truths, and the
+    snapshot numbers that were refused (nothing published)."""
+    spec = sequence.spec
+    published, truths, refused = [], [], []
+    before: tuple = ()
+    with open_store("memory://") as store:
+        for n, people in enumerate(sequence.snapshots, start=1):
+            pop.load(store, spec, people, before)
+            before = people
+            when = dt.datetime(2015, 3, 1, tzinfo=dt.UTC) + dt.timedelta(days=n)
+            try:
+                report = publish_report(spec, store, threshold=sequence.k, published_at=when)
+            except ReportError:
+                refused.append(n)
+                continue
+            data = to_json(report)
+            published.append(data)
+            combined = pop.combinations_in(data)
+            truths.append(pop.tabulate(spec, people, combined=combined))
+    return published, truths, refused
+
+
+@settings(max_examples=CONSULTATIONS, deadline=None)
+@given(pop.release_sequences(max_steps=2))
+def test_no_release_of_any_consultation_identifies_anyone(sequence):
+    """The attacker, holding every release, finds no narrowed small figure, no exact hidden
+    figure, no group shown to answer alike, and no small change between releases."""
+    published, truths, refused = publish_all(sequence)
+    assert 1 not in refused, "a first release can always be protected"
+    event(f"releases published: {len(published)} of {len(sequence.snapshots)}")
+    findings = audit(published, truths, sequence.k, spec=sequence.spec)
+    if findings and os.environ.get("PROMISE_DUMP"):
+        import json
+
+        Path(os.environ["PROMISE_DUMP"]).write_text(json.dumps(published, indent=1))
+        import pickle
+
+        Path(os.environ["PROMISE_DUMP"] + ".pickle").write_bytes(
+            pickle.dumps((sequence.spec, sequence.snapshots, sequence.k, truths, findings))
+        )
+    assert findings == [], findings[:5]
