@@ -78,7 +78,15 @@ def one(sequence: pop.Sequence_) -> None:
             when = dt.datetime(2015, 3, 1, tzinfo=dt.UTC) + dt.timedelta(days=n)
             try:
                 data = to_json(publish_report(spec, store, threshold=k, published_at=when))
-            except ReportError:
+            except ReportError as refused:
+                if VERBOSE:
+                    print(f"  refused release {n} (k={k}): {refused}")
+                if DUMP:
+                    import pickle
+
+                    DUMP.mkdir(parents=True, exist_ok=True)
+                    case = DUMP / f"refused-{STATS['consultations']}-{n}.pickle"
+                    case.write_bytes(pickle.dumps((sequence, str(refused))))
                 STATS["new: releases refused"] += 1
                 continue
             published.append(data)

@@ -18,12 +18,16 @@ already pin a figure down) the release is refused with :class:`Unprotectable`.
 
 Witnesses are found per connected component of the constraint graph (statistics linked by a
 constraint, ignoring the fixed ones), so the programs stay small however many questions a
-consultation asks.  The solver is HiGHS through :func:`scipy.optimize.milp`.
+consultation asks.  The solver is HiGHS: its linear relaxation, kept warm per component
+through ``highspy``, and :func:`scipy.optimize.milp` for the rare fractional answer.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import sys
+import threading
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import Literal
@@ -103,6 +107,7 @@ class _Component:
     index: dict[Key, int] = field(factory=dict)
     witnesses: list[Witness] = field(factory=list)
     _matrix: object = None
+    _lp: object = None
 
     def __attrs_post_init__(self) -> None:
         self.index = {k: i for i, k in enumerate(self.keys)}
@@ -229,27 +234,112 @@ class System:
                 move_high[i] = move_high[n + i] = 0
             elif stat.state == "published":
                 cost[n + i] = cost[2 * n + i] = stat.cost
-        bounds = Bounds(
-            np.concatenate([value_low, np.zeros(2 * n)]),
-            np.concatenate([value_high, move_high]),
+        column_low = np.concatenate([value_low, np.zeros(2 * n)])
+        column_high = np.concatenate([value_high, move_high])
+        # The linear relaxation first, warm-started from the component's last solve: tables'
+        # constraints are close to a network's, whose optimal vertices are whole numbers, so it
+        # usually gives an integer table at once.
+        if component._lp is None:
+            component._lp = _WarmLP(static, lower, upper)
+        values = component._lp.solve(
+            cost, column_low, column_high, need_rows, need_low, need_high
         )
-        constraints = [
-            LinearConstraint(static, lower, upper),
-            LinearConstraint(need_rows, need_low, need_high),
-        ]
-        # The linear relaxation first: tables' constraints are close to a network's, whose
-        # optimal vertices are whole numbers, so it usually gives an integer table at once.
-        result = milp(cost, constraints=constraints, bounds=bounds)
-        if result.status != 0 or result.x is None:
+        if values is None:
             return None  # no real-valued table, so no integer one
-        values = result.x[:n]
+        values = values[:n]
         if not np.allclose(values, np.round(values), atol=1e-7):
+            constraints = [
+                LinearConstraint(static, lower, upper),
+                LinearConstraint(need_rows, need_low, need_high),
+            ]
             integrality = np.concatenate([np.ones(n), np.zeros(2 * n)])
+            bounds = Bounds(column_low, column_high)
             result = milp(cost, constraints=constraints, integrality=integrality, bounds=bounds)
             if result.status != 0 or result.x is None:
                 return None
             values = result.x[:n]
-        return Witness({k: round(values[i]) for i, k in enumerate(component.keys)})
+        return Witness(dict(zip(component.keys, np.rint(values).astype(int).tolist(), strict=True)))
+
+
+def _quiet_highs():  # pragma: no cover - depends on the process's first use
+    """A HiGHS instance.  HiGHS prints a banner to standard output when the first instance in a
+    process is made, at the C level; a report's standard output is its result line, so the
+    first instance is made with file descriptor 1 pointed at /dev/null."""
+    import highspy
+
+    global _BANNER_SHOWN
+    with _BANNER_LOCK:
+        if _BANNER_SHOWN:
+            return highspy.Highs()
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 1)
+                highs = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN = True
+        return highs
+
+
+_BANNER_LOCK = threading.Lock()
+_BANNER_SHOWN = False
+
+
+class _WarmLP:
+    """One component's linear program kept in HiGHS between solves, so each witness starts
+    from the last one's basis: only the costs, bounds and the need's rows change."""
+
+    def __init__(self, static, lower, upper) -> None:
+        import numpy as np
+
+        highs = _quiet_highs()
+        highs.setOptionValue("output_flag", False)
+        self.columns = static.shape[1]
+        highs.addVars(self.columns, np.zeros(self.columns), np.full(self.columns, math.inf))
+        matrix = static.tocsr()
+        highs.addRows(
+            matrix.shape[0],
+            np.asarray(lower, dtype=float),
+            np.asarray(upper, dtype=float),
+            matrix.nnz,
+            matrix.indptr.astype(np.int32),
+            matrix.indices.astype(np.int32),
+            matrix.data.astype(float),
+        )
+        self.highs = highs
+        self.rows = matrix.shape[0]
+        self.every = np.arange(self.columns, dtype=np.int32)
+
+    def solve(self, cost, column_low, column_high, need_rows, need_low, need_high):
+        """The optimal values, or ``None`` when the program is infeasible."""
+        import highspy
+        import numpy as np
+        from scipy.sparse import csr_array
+
+        highs = self.highs
+        highs.changeColsCost(self.columns, self.every, cost)
+        highs.changeColsBounds(self.columns, self.every, column_low, column_high)
+        needs = csr_array(need_rows)
+        added = needs.shape[0]
+        highs.addRows(
+            added,
+            need_low,
+            need_high,
+            needs.nnz,
+            needs.indptr.astype(np.int32),
+            needs.indices.astype(np.int32),
+            needs.data.astype(float),
+        )
+        try:
+            highs.run()
+            if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return None
+            return np.array(highs.getSolution().col_value)
+        finally:
+            highs.deleteRows(added, np.arange(self.rows, self.rows + added, dtype=np.int32))
 
 
 def _sides(sense: Sense, rhs: float) -> tuple[float, float]:
