@@ -55,16 +55,28 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from surveykit import Consultation
-from surveykit.conditions import Answered, Contains, Equals, Not, OneOf
+from surveykit.conditions import (
+    All,
+    Answered,
+    Any_,
+    Contains,
+    Not,
+    evaluate,
+    references,
+    render,
+    walk,
+)
 from surveykit.plugins import get_plugins
 
 __all__ = [
+    "FAMILIES",
     "Attacker",
     "Figure",
     "Finding",
     "Inconsistent",
     "audit",
     "coarse_range",
+    "growth",
     "ranges",
 ]
 
@@ -83,12 +95,22 @@ NOT_QUOTABLE = "_not_quotable"
 SUM = "_sum"
 RESPONDENTS = "_respondents"
 WEEK = "_week"
+#: The attacker's own unknowns: how many respondents a compound condition holds for.
+AUX = "_cond"
+#: A multi-choice question's totals over everyone in a group: they grow with every response
+#: added, so, like group sizes, their changes between releases say who responded, not what.
+WHOLE = frozenset({SUM, RESPONDENTS})
 #: Rows that are not answers: a group disclosure is about what people answered.
 BLANK_ROWS = frozenset({NOT_ANSWERED, NOT_SHOWN, TOTAL})
 #: Upper bound on every unknown: far above any real count; a range reaching half of it is
 #: reported as unbounded.
 BIG = 10**6
 INF = math.inf
+#: HiGHS stops within a relative gap of the bound (1e-4 by default), which for an objective of
+#: ten thousand is a whole unit; objectives here are whole numbers well below 1e7.
+EXACT = {"mip_rel_gap": 1e-7}
+#: LP vertices tried (random objectives) before an integer program, when one is fractional.
+TRIES = 2
 
 
 class Inconsistent(ValueError):
@@ -98,8 +120,9 @@ class Inconsistent(ValueError):
 @dataclass(frozen=True)
 class Figure:
     """One published number: where it is, what it shows (a sum of statistics), its value
-    (``None`` when suppressed), the smallest published total on its lines (``upper``), and for
-    answer cells of question tables the group total it is compared with (``whole``)."""
+    (``None`` when suppressed), the smallest published total on its lines (``upper``), for
+    answer cells of question tables the group total it is compared with (``whole``), and for
+    every count of a question table the size of its group (``group``), which bounds it too."""
 
     release: int
     table: str
@@ -109,6 +132,7 @@ class Figure:
     count: int | None
     upper: float = INF
     whole: tuple[tuple[Var, int], ...] | None = None
+    group: tuple[tuple[Var, int], ...] | None = None
 
     @property
     def address(self) -> tuple[int, str, str, str]:
@@ -161,11 +185,31 @@ def coarse_range(withheld: int | None, k: int) -> tuple[int, int]:
 # Reading what was published into constraints
 
 
+#: Kinds of knowledge, each of which :class:`Attacker` can be told to ignore (``ignore=``) to
+#: see which one a finding comes from.
+FAMILIES = {
+    "published": "a published figure is exact",
+    "suppressed_min": "a suppressed figure is at least suppressed_min",
+    "tables": "every table's rows and columns add up",
+    "groups": "the groups of a dimension add up to every response",
+    "known": "facts given to the attacker (the roster's sizes, say)",
+    "digest": "a digest's quotes and withheld count",
+    "quoting": "answered = may be quoted + may not",
+    "consent": "quotable answers come from consenting respondents",
+    "branching": "not shown = group size less those the condition holds for",
+    "multi": "a multi-choice question's respondents, options and blanks",
+    "growth": "with additions only, no count falls between releases",
+}
+
+
 class Knowledge:
     """The attacker's integer program: unknowns with bounds, linear constraints, figures."""
 
-    def __init__(self, suppressed_min: int) -> None:
+    def __init__(self, suppressed_min: int, ignore: Iterable[str] = ()) -> None:
         self.suppressed_min = suppressed_min
+        #: which kind of knowledge constraints being added come from (see :data:`FAMILIES`)
+        self.family = "tables"
+        self.ignore = frozenset(ignore)
         self.index: dict[Var, int] = {}
         self.lb: list[float] = []
         self.ub: list[float] = []
@@ -174,6 +218,13 @@ class Knowledge:
         self.first: dict[Var, Figure] = {}
         #: statistics about who responded, not what they answered: never a difference finding
         self.unprotected: set[Stat] = set()
+        #: statistics of coverage and unknown tables: not counts of responses, so not
+        #: monotone when responses are only added
+        self.not_counts: set[Stat] = set()
+
+    def name(self, i: int) -> Var:
+        """The unknown numbered ``i`` (for messages)."""
+        return next(v for v, n in self.index.items() if n == i)
 
     def var(self, v: Var) -> int:
         n = self.index.get(v)
@@ -184,6 +235,10 @@ class Knowledge:
         return n
 
     def add(self, terms: Mapping[Var, int], lo: float, hi: float) -> None:
+        if self.family in self.ignore:
+            for v in terms:
+                self.var(v)
+            return
         row: dict[int, int] = defaultdict(int)
         for v, a in terms.items():
             row[self.var(v)] += a
@@ -251,15 +306,18 @@ class Reader:
                 )
             )
         k_published = int(data.get("threshold") or 1)
+        new_rules = "protection" in data
         for digest in data.get("digests", ()):
-            self.digest(r, digest, k_published)
+            self.digest(r, digest, k_published, new_rules)
         self.branching(r)
         self.consent(r)
         self.choices(r)
+        self.kn.family = "groups"
         for d, groups in self.dims.items():
             if d[0] == r and d[1]:
                 sizes = {(r, (ALL, ALL, d[1], g)): 1 for g in groups}
                 self.kn.equal(_plus(sizes, {(r, RESPONSES): -1}), 0)
+        self.kn.family = "known"
         for stat, value in (known or {}).items():
             self.kn.equal({(r, stat): 1}, value)
 
@@ -271,8 +329,10 @@ class Reader:
             kn.first.setdefault(v, figure)
         terms = dict(figure.terms)
         if figure.count is not None:
+            kn.family = "published"
             kn.equal(terms, figure.count)
         elif kn.suppressed_min > 0:
+            kn.family = "suppressed_min"
             kn.add(terms, kn.suppressed_min, INF)
 
     def scheme(self, table: Mapping[str, Any]) -> _Scheme:
@@ -327,6 +387,8 @@ class Reader:
             if s.kind == "timeline":
                 return {(r, RESPONSES if row is None else (WEEK, row, "", "")): 1}
             stat = (tid, TOTAL if row is None else row, "", TOTAL if column is None else column[0])
+            # Not counts of responses: a roster's "did not respond" falls as responses come in.
+            self.kn.not_counts.add(stat)
             if table.get("aggregator") == "coverage":
                 self.kn.unprotected.add(stat)
             return {(r, stat): 1}
@@ -360,18 +422,18 @@ class Reader:
                 if (i, j) != (last_i, last_j):
                     bounds.append(values[last_i][last_j])
                 upper = min((b for b in bounds if b is not None), default=INF)
-                whole = None
+                whole = group = None
+                if s.kind == "question" and row is not None:
+                    gs = groups(column) if column is not None else ("",)
+                    dd = d if column is not None else ""
+                    group = {(r, (ALL, ALL, dd, g)): 1 for g in gs}
                 if (
                     s.kind in ("question", "quoting")
                     and row is not None
                     and column is not None
                     and row not in BLANK_ROWS
                 ):
-                    if s.kind == "quoting":
-                        whole = at(None, column)
-                    else:
-                        gs = groups(column)
-                        whole = {(r, (ALL, ALL, d if d else "", g)): 1 for g in gs}
+                    whole = at(None, column) if s.kind == "quoting" else group
                 self.figure(
                     Figure(
                         r,
@@ -382,8 +444,10 @@ class Reader:
                         values[i][j],
                         upper,
                         None if whole is None else _frozen(whole),
+                        None if group is None else _frozen(group),
                     )
                 )
+        self.kn.family = "tables"
         for i in range(len(row_keys)):
             line = [grid[i][j] for j in range(last_j)]
             self.kn.equal(_plus(*line, grid[i][last_j], scale=[1] * last_j + [-1]), 0)
@@ -393,67 +457,114 @@ class Reader:
 
     # what the rules and the spec add -------------------------------------------------------
 
-    def digest(self, r: int, digest: Mapping[str, Any], k: int) -> None:
-        """Quotes listed bound the quotable answers; the coarse withheld count bounds the rest."""
+    def digest(self, r: int, digest: Mapping[str, Any], k: int, new_rules: bool) -> None:
+        """The quotes listed are the quotable answers (at least, with "A selection"), unless
+        the digest was quietened; ``withheld_count`` is the rest: exact or ``null`` (not
+        published) under the new rules, made coarse under the old ones."""
         q = digest["question"]
         quotable, withheld = (r, (q, QUOTABLE, "", "")), (r, (q, NOT_QUOTABLE, "", ""))
         self.texts[r].add(q)
+        self.kn.family = "digest"
         listed = len(digest.get("quotes") or ())
         notes = " ".join(digest.get("notes") or ()).lower()
-        self.kn.add({quotable: 1}, listed, INF if "selection" in notes else listed)
-        if "withheld_count" in digest:
-            low, high = coarse_range(digest["withheld_count"], k)
-            self.kn.add({withheld: 1}, low, high)
+        if "too few" not in notes:
+            self.kn.add({quotable: 1}, listed, INF if "selection" in notes else listed)
+        if "withheld_count" not in digest:
+            return
+        count = digest["withheld_count"]
+        if new_rules:
+            if count is not None:
+                self.kn.equal({withheld: 1}, count)
+        else:
+            self.kn.add({withheld: 1}, *coarse_range(count, k))
 
     def branching(self, r: int) -> None:
-        """``_not_shown`` of a question whose ``shown_if`` is one test of one question."""
+        """``_not_shown`` of a conditional question, in each group, is the group's size less
+        the respondents its condition holds for (see :meth:`holding`)."""
         if self.spec is None:
             return
         for q2 in self.spec.questions:
             if q2.condition is None:
                 continue
-            test = self.shown_terms(q2.condition)
-            if test is None:
-                continue
-            q1, shown, positive = test
+            asked = references(q2.condition)
+            self.kn.family = "branching"
             for d in {d for (rr, qq, d) in self.groups if rr == r and qq == q2.id}:
-                both = self.groups.get((r, q1, d), set()) & self.groups[(r, q2.id, d)]
+                both = set(self.groups[(r, q2.id, d)])
+                for q1 in asked:
+                    both &= self.groups.get((r, q1, d), set())
                 for g in both:
                     hidden = {(r, (q2.id, NOT_SHOWN, d, g)): 1}
-                    counted = {(r, (q1, row, d, g)): a for row, a in shown.items()}
                     size = {(r, (ALL, ALL, d, g)): 1}
-                    if positive:  # hidden = size - shown
-                        self.kn.equal(_plus(hidden, counted, size, scale=[1, 1, -1]), 0)
-                    else:  # hidden = shown
-                        self.kn.equal(_plus(hidden, counted, scale=[1, -1]), 0)
+                    held = self.holding(r, q2.condition, d, g)
+                    self.kn.equal(_plus(hidden, held, size, scale=[1, 1, -1]), 0)
 
-    def shown_terms(self, condition: Any) -> tuple[str, dict[str, int], bool] | None:
-        """The question a condition tests, the count of its rows that satisfy the test (as
-        ``row -> coefficient``, the group size implied), and whether the question is shown
-        when it holds; ``None`` when the condition is not one such test."""
+    def holding(self, r: int, condition: Any, d: str, g: str) -> Terms:
+        """How many respondents of group ``g`` a condition holds for, as a sum of statistics:
+        exact for tests of one question (any test of a single-choice question, one option of a
+        multi-choice one, ``answered``); otherwise an unknown of its own, bounded by its parts
+        (``and``: at most each, at least their sum less the rest of the group; ``or``: at
+        least each, at most their sum; the Fréchet bounds)."""
+        size = {(r, (ALL, ALL, d, g)): 1}
+        exact = self.exactly(r, condition, d, g)
+        if exact is not None:
+            return exact
+        if isinstance(condition, Not):
+            return _plus(size, self.holding(r, condition.operand, d, g), scale=[1, -1])
+        unknown = (r, (AUX, render(condition), d, g))
+        self.kn.add(_plus({unknown: 1}, size, scale=[1, -1]), -INF, 0)
+        if isinstance(condition, All | Any_):
+            parts = [self.holding(r, c, d, g) for c in condition.operands]
+            whole = _plus(*parts)
+            for part in parts:
+                if isinstance(condition, All):
+                    self.kn.add(_plus({unknown: 1}, part, scale=[1, -1]), -INF, 0)
+                else:
+                    self.kn.add(_plus({unknown: 1}, part, scale=[1, -1]), 0, INF)
+            if isinstance(condition, All):
+                rest = (len(parts) - 1) * 1
+                scale = [1, -1, rest]
+                self.kn.add(_plus({unknown: 1}, whole, size, scale=scale), 0, INF)
+            else:
+                self.kn.add(_plus({unknown: 1}, whole, scale=[1, -1]), -INF, 0)
+        return {unknown: 1}
+
+    def exactly(self, r: int, condition: Any, d: str, g: str) -> Terms | None:
+        """The count a condition on one question holds for, when the tables give it exactly."""
         assert self.spec is not None
+        asked = references(condition)
+        if len(asked) != 1 or (r, asked[0]) not in self.rows_of:
+            return None
+        q1 = self.spec.by_id.get(asked[0])
+        if q1 is None:
+            return None
+        rows = self.rows_of[(r, q1.id)]
+        blanks = {(r, (q1.id, b, d, g)): 1 for b in (NOT_ANSWERED, NOT_SHOWN) if b in rows}
+        size = {(r, (ALL, ALL, d, g)): 1}
+        if q1.id not in self.multiple:
+            if q1.options:
+                states = {v: {q1.id: v} for v in sorted(rows - BLANK_ROWS)}
+            elif all(isinstance(n, Answered | Not | All | Any_) for n in walk(condition)):
+                states = {ANSWERED: {q1.id: "an answer"}}
+            else:
+                return None
+            held = {
+                (r, (q1.id, v, d, g)): 1
+                for v, answers in states.items()
+                if evaluate(condition, answers)
+            }
+            if evaluate(condition, {}):  # unanswered or not shown: equal to nothing
+                held = _plus(held, blanks)
+            return held
         positive = True
         while isinstance(condition, Not):
             condition, positive = condition.operand, not positive
-        if not isinstance(condition, Equals | OneOf | Contains | Answered):
+        if isinstance(condition, Contains):
+            held = {(r, (q1.id, condition.value, d, g)): 1}
+        elif isinstance(condition, Answered):
+            held = _plus(size, blanks, scale=[1, -1])
+        else:
             return None
-        q1 = self.spec.by_id.get(condition.question)
-        if q1 is None:
-            return None
-        multiple = q1.id in self.multiple
-        if isinstance(condition, Equals) and q1.options and not multiple:
-            return q1.id, {condition.value: 1}, positive
-        if isinstance(condition, OneOf) and q1.options and not multiple:
-            return q1.id, dict.fromkeys(set(condition.values), 1), positive
-        if isinstance(condition, Contains) and multiple:
-            return q1.id, {condition.value: 1}, positive
-        if isinstance(condition, Answered):
-            # answered = size - not answered - not shown: flip the sense, count the blanks
-            blanks = {NOT_ANSWERED: 1}
-            if q1.condition is not None:
-                blanks[NOT_SHOWN] = 1
-            return q1.id, blanks, not positive
-        return None
+        return held if positive else _plus(size, held, scale=[1, -1])
 
     def consent(self, r: int) -> None:
         """Quotable answers are answers from consenting respondents: at most those consenting,
@@ -465,6 +576,7 @@ class Reader:
         if c is None or not quote or (r, c) not in self.rows_of:
             return
         consenting = {(r, (c, v, "", "")): 1 for v in quote}
+        self.kn.family = "consent"
         for q in self.texts[r]:
             quotable, withheld = (r, (q, QUOTABLE, "", "")), (r, (q, NOT_QUOTABLE, "", ""))
             self.kn.add(_plus({quotable: 1}, consenting, scale=[1, -1]), -INF, 0)
@@ -474,9 +586,11 @@ class Reader:
     def choices(self, r: int) -> None:
         """A multi-choice question: respondents who chose something, per group, tie its
         option counts to the group size; and the free-text answered count splits in two."""
+        self.kn.family = "quoting"
         for q in self.texts[r]:
             terms = {(r, (q, s, "", "")): 1 for s in (QUOTABLE, NOT_QUOTABLE)}
             self.kn.equal(_plus(terms, {(r, (q, ANSWERED, "", "")): -1}), 0)
+        self.kn.family = "multi"
         for (rr, q, d), groups in list(self.groups.items()):
             if rr != r or q not in self.multiple:
                 continue
@@ -517,6 +631,7 @@ class Component:
         ub: np.ndarray,
     ) -> None:
         self.variables = variables
+        self.rows = rows
         self.local = {g: n for n, g in enumerate(variables)}
         n, m = len(variables), len(rows)
         self.n, self.m = n, m
@@ -538,6 +653,8 @@ class Component:
             self.constraint = None
         self.bounds = Bounds(lb, ub)
         self.integrality = np.ones(n)
+        self.continuous = np.zeros(n)
+        self.rng = np.random.default_rng(n)
         self.points: list[np.ndarray] = []
         self._stack: np.ndarray | None = None
         self.optima: dict[tuple[bytes, int], float] = {}
@@ -562,8 +679,13 @@ class Component:
             self._stack = np.vstack(self.points)
         return self._stack @ c
 
-    def optimum(self, c: np.ndarray, sense: int) -> float:
-        """``min`` (sense 1) or ``max`` (sense -1) of ``c . x``; infinite past ``BIG / 2``."""
+    def optimum(self, c: np.ndarray, sense: int, need: float | None = None) -> float:
+        """``min`` (sense 1) or ``max`` (sense -1) of ``c . x``; infinite past ``BIG / 2``.
+
+        The LP relaxation is solved first: an integral vertex is the integer optimum too, and
+        when only ``need`` matters (is the max at least ``need``? the min at most?), an LP bound
+        that misses it settles the question without the integer program; the value returned
+        is then only a bound, and is not cached."""
         key = (c.tobytes(), sense)
         if key in self.optima:
             return self.optima[key]
@@ -572,48 +694,80 @@ class Component:
         if seen.size and np.any(seen == trivial):
             value = trivial
         else:
-            x = self.solve(sense * c)
+            x = self.solve(sense * c, integral=False)
             assert x is not None, "a component with a feasible point became infeasible"
             value = float(c @ x)
+            if not np.allclose(x, np.round(x), atol=1e-6):
+                relaxed = value
+                if need is not None:
+                    if sense * (relaxed - need) > 1e-6:
+                        return relaxed  # even the relaxation cannot reach ``need``
+                    # Only ``need`` matters: an integer point reaching it is cheaper to find
+                    # than an optimum to prove.
+                    lo, hi = (-INF, need) if sense > 0 else (need, INF)
+                    point = self.meets(c, lo, hi)
+                    return relaxed if point is None else float(c @ point)
+                x = self.solve(sense * c)
+                assert x is not None, "a component with a feasible point became infeasible"
+                value = float(c @ x)
         if abs(value) >= BIG / 2:
             value = -sense * INF
         self.optima[key] = value
         return value
 
-    def solve(self, c: np.ndarray, extra: tuple[np.ndarray, float, float] | None = None):
-        """Minimise ``c . x``; the rounded solution (added to the pool), or ``None`` if none."""
+    def solve(
+        self,
+        c: np.ndarray,
+        extra: tuple[np.ndarray, float, float] | None = None,
+        integral: bool = True,
+    ) -> np.ndarray | None:
+        """Minimise ``c . x`` (over integers, or the LP relaxation); the solution (added to the
+        pool when it is an integer point), or ``None`` if there is none."""
         self.solves += 1
         constraints = [] if self.constraint is None else [self.constraint]
         if extra is not None:
             constraints.append(LinearConstraint(extra[0][None, :], extra[1], extra[2]))
-        if not constraints and extra is None:
+        if not constraints:
             x = np.where(c > 0, self.lb, np.where(c < 0, self.ub, self.lb)).astype(float)
             self.add(x)
             return x
         res = milp(
             c,
-            integrality=self.integrality,
+            integrality=self.integrality if integral else self.continuous,
             bounds=self.bounds,
-            constraints=constraints or None,
+            constraints=constraints,
+            options=EXACT,
         )
         if res.status == 2:
             return None
         if res.x is None:
             raise RuntimeError(f"milp failed: {res.message}")
-        x = np.round(res.x)
-        if self.feasible(x):
-            self.add(x)
+        x = res.x
+        rounded = np.round(x)
+        if np.allclose(x, rounded, atol=1e-6) and self.feasible(rounded):
+            self.add(rounded)
+            return rounded
         return x
+
+    def meets(self, c: np.ndarray, lo: float, hi: float) -> np.ndarray | None:
+        """An integer point with ``lo <= c . x <= hi``, or ``None`` when there is none: the LP
+        relaxation first (no LP point, no integer point; an integral vertex is one)."""
+        x = self.solve(np.zeros(self.n), (c, lo, hi), integral=False)
+        if x is None:
+            return None
+        for _ in range(TRIES):  # other vertices, cheaper than the integer program
+            if np.allclose(x, np.round(x), atol=1e-6):
+                return np.round(x)
+            x = self.solve(self.rng.standard_normal(self.n), (c, lo, hi), integral=False)
+            assert x is not None
+        if np.allclose(x, np.round(x), atol=1e-6):
+            return np.round(x)
+        return self.solve(np.zeros(self.n), (c, lo, hi))
 
     @classmethod
     def merge(cls, parts: Sequence[Component]) -> Component:
         variables = [g for p in parts for g in p.variables]
-        rows = []
-        for p in parts:
-            for i in range(p.m):
-                row = p.a[[i], :].toarray()[0] if sparse.issparse(p.a) else p.a[i]
-                terms = {p.variables[j]: int(row[j]) for j in np.flatnonzero(row)}
-                rows.append((terms, p.lo[i], p.hi[i]))
+        rows = [row for p in parts for row in p.rows]
         merged = cls(
             variables,
             rows,
@@ -668,58 +822,72 @@ class Solver:
         self.merged: dict[tuple[int, ...], Component] = {}
 
     def _presolve(self) -> list[tuple[dict[int, int], float, float]]:
-        """Fold fixed unknowns into constants and tighten bounds from each constraint, until
-        nothing changes; the constraints left each hold two or more free unknowns."""
-        lb, ub = self.lb, self.ub
-        rows = list(self.kn.rows)
-        for _ in range(50):
-            changed = False
-            left = []
-            for terms, lo, hi in rows:
-                const = 0.0
-                free: dict[int, int] = {}
-                for i, a in terms.items():
-                    if lb[i] == ub[i]:
-                        const += a * lb[i]
-                    else:
-                        free[i] = a
-                lo2, hi2 = lo - const, hi - const
-                if not free:
-                    if not lo2 - 1e-9 <= 0 <= hi2 + 1e-9:
-                        raise Inconsistent(f"published figures contradict each other: {terms}")
-                    continue
-                low_act = sum(a * (lb[i] if a > 0 else ub[i]) for i, a in free.items())
-                high_act = sum(a * (ub[i] if a > 0 else lb[i]) for i, a in free.items())
-                if low_act > hi2 + 1e-9 or high_act < lo2 - 1e-9:
+        """Fold fixed unknowns into constants and tighten bounds from each constraint (a
+        worklist: a constraint is looked at again when a bound of one of its unknowns moves);
+        the constraints left each hold two or more free unknowns."""
+        lb, ub = self.lb.tolist(), self.ub.tolist()
+        rows = self.kn.rows
+        using: dict[int, list[int]] = defaultdict(list)
+        for n, (terms, _, _) in enumerate(rows):
+            for i in terms:
+                using[i].append(n)
+        alive = [True] * len(rows)
+        queued = [True] * len(rows)
+        todo = list(range(len(rows) - 1, -1, -1))
+        while todo:
+            n = todo.pop()
+            queued[n] = False
+            terms, lo, hi = rows[n]
+            const = 0.0
+            free: dict[int, int] = {}
+            for i, a in terms.items():
+                if lb[i] == ub[i]:
+                    const += a * lb[i]
+                else:
+                    free[i] = a
+            lo2, hi2 = lo - const, hi - const
+            if not free:
+                if not lo2 - 1e-9 <= 0 <= hi2 + 1e-9:
                     raise Inconsistent(f"published figures contradict each other: {terms}")
-                for i, a in free.items():
-                    rest_low = low_act - a * (lb[i] if a > 0 else ub[i])
-                    rest_high = high_act - a * (ub[i] if a > 0 else lb[i])
-                    # a * x in [lo2 - rest_high, hi2 - rest_low]
-                    top, bottom = hi2 - rest_low, lo2 - rest_high
-                    if a > 0:
-                        new_lb, new_ub = bottom / a, top / a
-                    else:
-                        new_lb, new_ub = top / a, bottom / a
-                    if math.isfinite(new_lb) and math.ceil(new_lb - 1e-9) > lb[i]:
-                        lb[i] = math.ceil(new_lb - 1e-9)
-                        changed = True
-                    if math.isfinite(new_ub) and math.floor(new_ub + 1e-9) < ub[i]:
-                        ub[i] = math.floor(new_ub + 1e-9)
-                        changed = True
-                    if lb[i] > ub[i]:
-                        raise Inconsistent(f"published figures contradict each other: {terms}")
-                if len(free) > 1:
-                    left.append((terms, lo, hi))
-            rows = left
-            if not changed:
-                break
+                alive[n] = False
+                continue
+            low_act = sum(a * (lb[i] if a > 0 else ub[i]) for i, a in free.items())
+            high_act = sum(a * (ub[i] if a > 0 else lb[i]) for i, a in free.items())
+            if low_act > hi2 + 1e-9 or high_act < lo2 - 1e-9:
+                raise Inconsistent(f"published figures contradict each other: {terms}")
+            for i, a in free.items():
+                rest_low = low_act - a * (lb[i] if a > 0 else ub[i])
+                rest_high = high_act - a * (ub[i] if a > 0 else lb[i])
+                top, bottom = hi2 - rest_low, lo2 - rest_high  # a * x in [bottom, top]
+                new_lb, new_ub = (bottom / a, top / a) if a > 0 else (top / a, bottom / a)
+                moved = False
+                if math.isfinite(new_lb) and math.ceil(new_lb - 1e-9) > lb[i]:
+                    lb[i] = math.ceil(new_lb - 1e-9)
+                    moved = True
+                if math.isfinite(new_ub) and math.floor(new_ub + 1e-9) < ub[i]:
+                    ub[i] = math.floor(new_ub + 1e-9)
+                    moved = True
+                if lb[i] > ub[i]:
+                    raise Inconsistent(f"published figures contradict each other: {terms}")
+                if moved:
+                    for m in using[i]:
+                        if m != n and alive[m] and not queued[m]:
+                            queued[m] = True
+                            todo.append(m)
+            if len(free) == 1:
+                alive[n] = False  # all it says is now in the bounds
+        self.lb[:] = lb
+        self.ub[:] = ub
         out = []
-        for terms, lo, hi in rows:
+        for n, (terms, lo, hi) in enumerate(rows):
+            if not alive[n]:
+                continue
             const = sum(a * lb[i] for i, a in terms.items() if lb[i] == ub[i])
             free = {i: a for i, a in terms.items() if lb[i] != ub[i]}
             if len(free) > 1:
                 out.append((free, lo - const, hi - const))
+            elif not free and not lo - 1e-9 <= const <= hi + 1e-9:
+                raise Inconsistent(f"published figures contradict each other: {terms}")
         return out
 
     # queries ---------------------------------------------------------------------------------
@@ -742,10 +910,17 @@ class Solver:
 
     def range(self, terms: Mapping[Var, int]) -> tuple[float, float]:
         """The least and greatest value of a sum of statistics the attacker cannot exclude."""
+        return self.bound(terms, 1), self.bound(terms, -1)
+
+    def bound(self, terms: Mapping[Var, int], sense: int, need: float | None = None) -> float:
+        """The least (sense 1) or greatest (sense -1) value; with ``need``, possibly only a
+        bound on it that already misses ``need``."""
         const, parts = self.split(terms)
-        low = const + sum(self.components[c].optimum(v, 1) for c, v in parts.items())
-        high = const + sum(self.components[c].optimum(v, -1) for c, v in parts.items())
-        return low, high
+        if need is not None and len(parts) != 1:
+            need = None
+        if need is not None:
+            need -= const
+        return const + sum(self.components[c].optimum(v, sense, need) for c, v in parts.items())
 
     def attains(
         self, terms: Mapping[Var, int], lo: float, hi: float, *, solve: bool = True
@@ -771,17 +946,17 @@ class Solver:
         if not solve:
             return False
         if hi == INF:
-            return self.range(terms)[1] - const >= lo
+            return self.bound(terms, -1, lo + const) - const >= lo
         if lo == -INF:
-            return self.range(terms)[0] - const <= hi
+            return self.bound(terms, 1, hi + const) - const <= hi
         if len(parts) == 1:
             ((c, v),) = parts.items()
-            return self.components[c].solve(np.zeros(self.components[c].n), (v, lo, hi)) is not None
+            return self.components[c].meets(v, lo, hi) is not None
         key = tuple(sorted(parts))
         if key not in self.merged:
             self.merged[key] = Component.merge([self.components[c] for c in key])
         comp = self.merged[key]
-        x = comp.solve(np.zeros(comp.n), (np.concatenate([parts[c] for c in key]), lo, hi))
+        x = comp.meets(np.concatenate([parts[c] for c in key]), lo, hi)
         if x is None:
             return False
         start = 0
@@ -793,9 +968,58 @@ class Solver:
                 part.add(piece)
         return True
 
+    def enrich(self, queries: Sequence[tuple[Mapping[Var, int], float, float]]) -> None:
+        """Find feasible points that answer many questions "can it be in ``[lo, hi]``?" at
+        once: per component, solve the LP relaxation with the pending questions' directions
+        added up (towards ``[lo, hi]`` from the component's first point, the truth when
+        auditing; a random half of them each round) and keep every integral vertex.  With
+        additions only, changes cannot fall below zero, so pushing many towards zero lands
+        them on it together.  Only a heuristic: what is left is asked one at a time."""
+        rng = np.random.default_rng(0)
+        by_component: dict[int, list[tuple[np.ndarray, float, float]]] = defaultdict(list)
+        for terms, lo, hi in queries:
+            const, parts = self.split(terms)
+            if len(parts) == 1:
+                ((c, v),) = parts.items()
+                by_component[c].append((v, lo - const, hi - const))
+        for c, asked in by_component.items():
+            comp = self.components[c]
+            if comp.m == 0 or len(asked) < 3:
+                continue
+            directions = np.array([v for v, _, _ in asked])
+            lo = np.array([q[1] for q in asked])
+            hi = np.array([q[2] for q in asked])
+            start = directions @ comp.points[0] if comp.points else np.zeros(len(asked))
+            up = (hi == INF) | ((lo > -INF) & (start < lo))
+            scale = np.abs(directions).max(axis=1)
+            signs = np.where(up, -1.0, 1.0) / scale
+            pending = np.ones(len(asked), bool)
+            if comp.points:
+                pending = _unanswered(np.vstack(comp.points), directions, lo, hi)
+            # A round must settle two questions or more to beat asking them one at a time.
+            while pending.sum() >= 2:
+                chosen = pending & (rng.random(len(asked)) < 0.5)
+                if chosen.sum() < 2:
+                    chosen = pending
+                weights = rng.uniform(0.5, 1.5, len(asked)) * signs * chosen
+                before = len(comp.points)
+                x = comp.solve(weights @ directions, integral=False)
+                if x is None or len(comp.points) == before:
+                    break
+                still = pending & _unanswered(x[None, :], directions, lo, hi)
+                if pending.sum() - still.sum() < 2:
+                    break
+                pending = still
+
     @property
     def solves(self) -> int:
         return sum(c.solves for c in self.components) + sum(c.solves for c in self.merged.values())
+
+
+def _unanswered(points: np.ndarray, directions: np.ndarray, lo, hi) -> np.ndarray:
+    """Which questions ``directions . x in [lo, hi]`` no point answers yes."""
+    values = points @ directions.T
+    return ~np.any((values >= lo - 1e-9) & (values <= hi + 1e-9), axis=0)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -832,26 +1056,41 @@ class Attacker:
         spec: Consultation | None = None,
         *,
         suppressed_min: int = 0,
-        additions_only: bool | Mapping[tuple[int, int], bool] = False,
+        additions_only: bool | Mapping[tuple[int, int], bool] | str = False,
         known: Mapping[int, Mapping[Stat, int]] | None = None,
+        ignore: Iterable[str] = (),
     ) -> None:
         self.releases = list(releases)
         self.numbers = [int(d.get("release") or n + 1) for n, d in enumerate(self.releases)]
         if len(set(self.numbers)) != len(self.numbers):
             raise ValueError(f"two releases share a number: {self.numbers}")
-        self.knowledge = kn = Knowledge(suppressed_min)
+        self.knowledge = kn = Knowledge(suppressed_min, ignore)
         reader = Reader(kn, spec)
         for r, data in zip(self.numbers, self.releases, strict=True):
             reader.release(r, data, (known or {}).get(r))
         by_release: dict[int, set[Stat]] = defaultdict(set)
         for r, stat in kn.index:
             by_release[r].add(stat)
+        if additions_only == "auto":
+            additions_only = self._grew()
         self.pairs = _pairs(self.numbers, additions_only)
+        kn.family = "growth"
         for r, s in self.pairs:
-            for stat in by_release[r] & by_release[s]:
+            for stat in by_release[r] & by_release[s] - kn.not_counts:
                 kn.add({(s, stat): 1, (r, stat): -1}, 0, INF)
         self.by_release = by_release
         self.solver = Solver(kn)
+
+    def _grew(self) -> dict[tuple[int, int], bool]:
+        """Pairs of releases between which no published count fell: docs/disclosure.md lets
+        the attacker assume only responses were added between them."""
+        published: dict[int, dict[Stat, int]] = defaultdict(dict)
+        for f in self.knowledge.figures:
+            if f.count is not None and len(f.terms) == 1:
+                (((r, stat), _),) = f.terms
+                if stat not in self.knowledge.not_counts:
+                    published[r][stat] = f.count
+        return growth(self.numbers, [published[r] for r in self.numbers])
 
     @property
     def suppressed(self) -> list[Figure]:
@@ -871,24 +1110,58 @@ class Attacker:
     # auditing ------------------------------------------------------------------------------
 
     def seed(self, truth: Mapping[int, Mapping[Stat, tuple[int, int]]]) -> np.ndarray:
-        """The true counts as a point; checked against every constraint (else the model or
-        the publication is wrong) and added to every component's pool."""
+        """The true counts as a point, added to every component's pool after checking it
+        against every constraint (else the model or the publication is wrong).  Statistics
+        missing from ``truth`` are zero, except the attacker's own unknowns (how many a
+        compound condition holds for), which are completed by solving."""
         kn = self.knowledge
         x = np.zeros(len(kn.lb))
+        own = []
         for (r, stat), i in kn.index.items():
-            x[i] = truth.get(r, {}).get(stat, (0, 0))[0]
+            if stat[0] == AUX:
+                own.append(i)
+            else:
+                x[i] = truth.get(r, {}).get(stat, (0, 0))[0]
+        if own:
+            x[own] = self._complete(x, own)
         for terms, lo, hi in kn.rows:
             value = sum(a * x[i] for i, a in terms.items())
             if not lo - 1e-9 <= value <= hi + 1e-9:
-                names = {
-                    next(v for v, n in kn.index.items() if n == i): a for i, a in terms.items()
-                }
+                names = {kn.name(i): a for i, a in terms.items()}
                 raise Inconsistent(
                     f"the truth breaks a constraint {lo} <= {names} <= {hi} (it gives {value})"
                 )
         for comp in self.solver.components:
             comp.add(x[comp.variables])
         return x
+
+    def _complete(self, x: np.ndarray, own: list[int]) -> np.ndarray:
+        """Values of the unknowns ``own`` that, with the rest of ``x``, satisfy everything."""
+        kn = self.knowledge
+        local = {i: n for n, i in enumerate(own)}
+        rows, lo, hi = [], [], []
+        for terms, low, high in kn.rows:
+            if not any(i in local for i in terms):
+                continue
+            row = np.zeros(len(own))
+            const = 0.0
+            for i, a in terms.items():
+                if i in local:
+                    row[local[i]] += a
+                else:
+                    const += a * x[i]
+            rows.append(row)
+            lo.append(low - const)
+            hi.append(high - const)
+        res = milp(
+            np.zeros(len(own)),
+            integrality=np.ones(len(own)),
+            bounds=Bounds(0, BIG),
+            constraints=LinearConstraint(np.array(rows), lo, hi),
+        )
+        if res.x is None:
+            raise Inconsistent("the truth fits no count of the conditions' respondents")
+        return np.round(res.x)
 
     def audit(
         self, truth: Mapping[int, Mapping[Stat, tuple[int, int]]], k: int, p: int
@@ -915,7 +1188,8 @@ class Attacker:
         upper: dict[tuple, float] = defaultdict(lambda: INF)
         for f in kn.figures:
             key = (f.release, f.terms)
-            upper[key] = min(upper[key], f.upper)
+            upper[key] = min(upper[key], f.upper, self._known(f.group))
+        self.solver.enrich(list(self._questions(true, holders, upper, k, p)))
         done: set[tuple] = set()
         for f in self.suppressed:
             key = (f.release, f.terms)
@@ -940,6 +1214,30 @@ class Attacker:
         findings += self._groups(true)
         findings += self._differences(x, k)
         return findings
+
+    def _known(self, terms: tuple[tuple[Var, int], ...] | None) -> float:
+        """The value of a sum of statistics the publications pin down, else infinity."""
+        if terms is None:
+            return INF
+        low, high = self.range(dict(terms))
+        return low if low == high else INF
+
+    def _questions(self, true, holders, upper, k: int, p: int):
+        """The one-sided questions the audit will ask, for :meth:`Solver.enrich`."""
+        for f in self.suppressed:
+            terms = dict(f.terms)
+            n = true(terms)
+            if n > 0 and min(n, holders(f)) < k:
+                yield terms, -INF, max(0, n - p)
+                yield terms, min(n + p, upper[(f.release, f.terms)]), INF
+            else:
+                yield terms, n + 1, INF
+                yield terms, -INF, n - 1
+        for f in self.knowledge.figures:
+            if f.whole is not None:
+                whole = dict(f.whole)
+                if true(whole) >= 1 and true(dict(f.terms)) == true(whole):
+                    yield _plus(whole, dict(f.terms), scale=[1, -1]), 1, INF
 
     def differs(self, terms: Terms, n: int) -> bool:
         """Whether the expression can take a value other than ``n``: pools first."""
@@ -973,7 +1271,7 @@ class Attacker:
             shared = self.by_release[r] & self.by_release[s]
             exprs: dict[tuple, Terms] = {}
             for stat in shared:
-                if stat[0] in (ALL, WEEK) or stat in kn.unprotected:
+                if stat[0] in (ALL, WEEK, AUX) or stat[1] in WHOLE or stat in kn.unprotected:
                     continue
                 exprs[((stat, 1),)] = {(s, stat): 1, (r, stat): -1}
             for f in kn.figures:
@@ -981,17 +1279,20 @@ class Attacker:
                     continue
                 stats = tuple(sorted(((v[1], a) for v, a in f.terms), key=repr))
                 if all(st in shared for st, _ in stats) and not any(
-                    st[0] in (ALL, WEEK) for st, _ in stats
+                    st[0] in (ALL, WEEK, AUX) or st[1] in WHOLE for st, _ in stats
                 ):
                     exprs[stats] = _plus(
                         {(s, st): a for st, a in stats},
                         {(r, st): a for st, a in stats},
                         scale=[1, -1],
                     )
+            asked = []
             for stats, terms in exprs.items():
                 d = round(sum(a * x[kn.index[v]] for v, a in terms.items()))
-                if d == 0 or abs(d) >= k:
-                    continue
+                if d != 0 and abs(d) < k:
+                    asked.append((stats, terms, d))
+            self.solver.enrich([(terms, 0, 0) for _, terms, _ in asked])
+            for stats, terms, d in asked:
                 if self.solver.attains(terms, 0, 0):
                     continue
                 low, high = self.range(terms)
@@ -1022,6 +1323,28 @@ def _finding(kind: str, f: Figure, low: float, high: float, truth: int, target=N
 # The two entry points
 
 
+def growth(
+    numbers: Sequence[int], counts: Sequence[Mapping[Stat, Any]]
+) -> dict[tuple[int, int], bool]:
+    """For each pair of releases, whether no count of responses fell between them (coverage
+    tables and the attacker's own unknowns aside).  ``counts`` are per release, ``n`` or
+    ``(n, authorities)`` by statistic."""
+
+    def n(value: Any) -> int:
+        return value[0] if isinstance(value, tuple) else value
+
+    out = {}
+    for a, b in itertools.combinations(range(len(numbers)), 2):
+        old, new = counts[a], counts[b]
+        fell = any(
+            n(new[stat]) < n(old[stat])
+            for stat in old.keys() & new.keys()
+            if not str(stat[0]).startswith("coverage-") and stat[0] != AUX
+        )
+        out[(numbers[a], numbers[b])] = not fell
+    return out
+
+
 def _truths(releases, truth) -> dict[int, Mapping[Stat, tuple[int, int]]]:
     numbers = [int(d.get("release") or n + 1) for n, d in enumerate(releases)]
     if isinstance(truth, Mapping):
@@ -1031,20 +1354,33 @@ def _truths(releases, truth) -> dict[int, Mapping[Stat, tuple[int, int]]]:
     return dict(zip(numbers, truth, strict=True))
 
 
+Additions = bool | Mapping[tuple[int, int], bool] | str
+
+
 def ranges(
     releases: Sequence[Mapping[str, Any]] | Mapping[str, Any],
     *,
     spec: Consultation | None = None,
     suppressed_min: int = 0,
-    additions_only: bool | Mapping[tuple[int, int], bool] = False,
+    additions_only: Additions = "auto",
     known: Mapping[int, Mapping[Stat, int]] | None = None,
+    ignore: Iterable[str] = (),
 ) -> dict[tuple[int, str, str, str], tuple[float, float]]:
     """``(min, max)`` of every suppressed figure, keyed ``(release, table, row, column)``;
-    ``math.inf`` when nothing published bounds it."""
+    ``math.inf`` when nothing published bounds it.  ``additions_only``: ``True`` or ``False``
+    for every pair of releases, a mapping ``{(r, s): flag}`` (a pair left out holds when every
+    consecutive pair between them does), or ``"auto"``: where no published count fell.
+    ``ignore`` leaves out kinds of knowledge (:data:`FAMILIES`), to see where a result comes
+    from."""
     if isinstance(releases, Mapping):
         releases = [releases]
     attacker = Attacker(
-        releases, spec, suppressed_min=suppressed_min, additions_only=additions_only, known=known
+        releases,
+        spec,
+        suppressed_min=suppressed_min,
+        additions_only=additions_only,
+        known=known,
+        ignore=ignore,
     )
     return attacker.ranges()
 
@@ -1053,18 +1389,34 @@ def audit(
     releases: Sequence[Mapping[str, Any]] | Mapping[str, Any],
     truth: Sequence[Mapping[Stat, tuple[int, int]]] | Mapping[Stat, tuple[int, int]],
     k: int,
-    p: int,
+    p: int | None = None,
     *,
     spec: Consultation | None = None,
     suppressed_min: int = 0,
-    additions_only: bool | Mapping[tuple[int, int], bool] = False,
+    additions_only: Additions = "auto",
     known: Mapping[int, Mapping[Stat, int]] | None = None,
+    ignore: Iterable[str] = (),
 ) -> list[Finding]:
     """Every :class:`Finding` an attacker holding ``releases`` (in release order) can prove;
-    ``truth`` is the true ``(n, authorities)`` of every statistic, one mapping per release."""
+    ``truth`` is the true ``(n, authorities)`` of every statistic, one mapping per release.
+
+    ``p`` defaults to the last release's ``protection``, else ``ceil(k / 2)``.
+    ``additions_only="auto"`` assumes only additions between releases where no true count fell
+    (what docs/disclosure.md lets the attacker assume when no figure fell)."""
     if isinstance(releases, Mapping):
         releases = [releases]
+    truths = _truths(releases, truth)
+    if p is None:
+        p = releases[-1].get("protection") or math.ceil(k / 2)
+    if additions_only == "auto":
+        numbers = list(truths)
+        additions_only = growth(numbers, [truths[r] for r in numbers])
     attacker = Attacker(
-        releases, spec, suppressed_min=suppressed_min, additions_only=additions_only, known=known
+        releases,
+        spec,
+        suppressed_min=suppressed_min,
+        additions_only=additions_only,
+        known=known,
+        ignore=ignore,
     )
-    return attacker.audit(_truths(releases, truth), k, p)
+    return attacker.audit(truths, k, p)

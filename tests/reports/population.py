@@ -498,7 +498,7 @@ def release_sequences(draw, spec: Consultation | None = None, max_steps: int = 3
 
 def load(store: Store, spec: Consultation, people: Iterable[Person], before=()) -> None:
     """Store ``people`` through the public API: a link for each person not in ``before``, and a
-    submission for each response that is new or changed since ``before``."""
+    submission for each response that is new since ``before`` or a new version of one."""
     earlier = {p.id: p for p in before}
     new = [p for p in people if p.id not in earlier]
     store.grant(
@@ -522,7 +522,7 @@ def load(store: Store, spec: Consultation, people: Iterable[Person], before=()) 
     )
     for p in people:
         old = earlier.get(p.id)
-        if p.answers is None or (old is not None and old.answers == p.answers):
+        if p.answers is None or (old is not None and old.version == p.version):
             continue
         store.append_submission(
             NewSubmission(spec.metadata.id, p.id, p.answers, "web", p.received, p.received)
