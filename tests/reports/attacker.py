@@ -20,25 +20,42 @@ several tables is one unknown:
   ``(q, "_respondents", d, g)``, never published, the respondents who chose anything.
 - ``("_week", monday, "", "")``: the timeline; ``(table_id, row, "", column)``: coverage tables
   and tables the attacker does not understand, with ``_total`` for their margins.
+- ``("_cond", condition, d, g)``, never published: how many a compound condition holds for.
 
-A combined column (``"members": [a, b]``) shows the sum of its members' statistics, so it links
-with releases that split the members differently.  The constraints: every table's rows and
-columns add up; published figures are constants; branching (``_not_shown`` of a question is
-fixed by the answers to the question its ``shown_if`` tests); digests (quotes listed and the
-coarse count withheld) and the consent question's counts bound ``_quotable``; with
-``additions_only`` a later release's statistic is at least the earlier one's.
+The knowledge, in families that :class:`Attacker` can be told to ignore (:data:`FAMILIES`):
+
+- every table's rows and columns add up; a published figure is exact; a combined column
+  (``"members": [a, b]``) is the sum of its members' statistics, so it links with tables and
+  releases that show them apart; the groups of a dimension add up to every response;
+- routing: a question's ``_not_shown``, in every group, is the group's size less those its
+  ``shown_if`` holds for.  Exact for any test of one single-choice question (its answers
+  exclude each other, so ``q == "a" or q == "b"`` holds for exactly a + b, and an unanswered or
+  hidden question equals nothing), one option of a multi-choice question, ``answered(q)``, and
+  negations; for conditions on several questions an unknown between the Fréchet bounds of its
+  parts (``and``: at most each, at least their sum less the rest of the group; ``or``: at least
+  each, at most their sum);
+- multi-choice: in every group, respondents who chose something + not answered + not shown =
+  the group's size; each option at most those respondents, all options together at least them;
+- free text: answered = may be quoted + may not; a digest lists every quotable answer (at least,
+  with "A selection"), unless it says there are too few to quote; its ``withheld_count`` is the
+  "may not be quoted" figure (new rules: exact or ``null``; old rules, JSON without
+  ``protection``: 0, fewer than ``k``, or rounded down to a multiple of ``k``); quotable answers
+  are at most the consenting respondents, the rest at most those not consenting;
+- releases: with additions only between two releases, no count of responses falls (coverage
+  tables aside: "did not respond" falls as people respond).
 
 Queries are solved with ``scipy.optimize.milp`` per connected component of unknowns, after
-fixing what single equations already pin down.  Each component keeps a pool of feasible points
-(the true counts when auditing, and every solution found): a feasible point proves the attacker
-cannot exclude a value, so most questions are answered without a solve; only an optimum proves
-they can.
+bounds are propagated through the constraints (what they pin down is folded into constants).
+Each component keeps a pool of feasible points (the true counts when auditing, and every integer
+solution found): a feasible point proves the attacker cannot exclude a value, so most questions
+are answered without a solve; only an optimum (or an infeasible program) proves they can.  LP
+relaxations come first: an integral vertex is an integer optimum, and an LP bound that misses a
+threshold settles the question.  Before asking one at a time, many questions are pushed at once
+in a combined LP objective (:meth:`Solver.enrich`).
 
-Not modelled (see docs/disclosure.md): percentages (only published beside a published count and
-column total), the order or wording of quotes, conditions other than one simple test of one
-question (``and``/``or`` are skipped, which only weakens the attacker), links between coverage
-and the question tables (who is on the roster is not who answered), and knowledge from outside
-the reports (who answered what, by other means).
+Not modelled: percentages (only published beside a published count and column total), the
+order, wording and attributions of quotes, links between coverage and the question tables (the
+roster is not the respondents), and anything known from outside the reports.
 """
 
 from __future__ import annotations
@@ -143,12 +160,22 @@ class Figure:
 class Finding:
     """Something the attacker can prove that the rules promise they cannot.
 
-    ``kind``: ``exact`` (a suppressed figure has one possible value), ``interval`` (a sensitive
-    suppressed figure is narrowed inside ``max(0, n - p) .. min(n + p, U)``, ``target``),
-    ``group`` (every respondent of a group gave this answer, and the attacker can prove it),
-    ``difference`` (between release ``earlier`` and ``release`` a small change in a statistic is
-    provably non-zero).  ``low``/``high`` are the attacker's bounds (for ``group``, on the
-    column total minus the cell; for ``difference``, on the change) and ``truth`` the true value.
+    - ``exact``: a suppressed figure has one possible value.
+    - ``interval``: a *small* suppressed figure (true ``n`` not zero, fewer than ``k``
+      respondents or authorities) whose range does not reach down to ``max(0, n - p)`` and up
+      to ``min(n + p, U)`` (``target``); ``U`` is the least of the totals published on its
+      lines and its group's size when that is known exactly.
+    - ``group``: in a question table, an answer row (an option, ``_answered``, ``_quotable``,
+      ``_not_quotable``) holds the whole of a column's group (its size; for a quoting table, the
+      answers) and the attacker can prove it: ``low``/``high`` bound the group less the cell.
+    - ``difference``: between release ``earlier`` and ``release`` a statistic changed by fewer
+      than ``k`` and the attacker can prove it changed at all (``low``/``high`` bound the
+      change).  Not for who responded: group sizes, the number of responses, weeks, coverage,
+      and a multi-choice question's totals over a group (``_sum``, ``_respondents``), which grow
+      with every response.
+
+    ``truth`` is the true value (of the figure, the change, or 0 for a group), ``stat`` the
+    statistic (or tuple of statistics for a combined column).
     """
 
     kind: str
@@ -1153,6 +1180,8 @@ class Attacker:
             rows.append(row)
             lo.append(low - const)
             hi.append(high - const)
+        if not rows:
+            return np.zeros(len(own))
         res = milp(
             np.zeros(len(own)),
             integrality=np.ones(len(own)),
@@ -1201,13 +1230,14 @@ class Attacker:
             sensitive = n > 0 and min(n, holders(f)) < k
             if sensitive:
                 want = (max(0, n - p), min(n + p, upper[key]))
-                if not (self.solver.attains(terms, -INF, want[0])) or not (
-                    self.solver.attains(terms, want[1], INF)
-                ):
+                low_ok = self.solver.attains(terms, -INF, want[0])
+                if not low_ok or not self.solver.attains(terms, want[1], INF):
                     low, high = self.range(terms)
                     kind = "exact" if low == high else "interval"
                     findings.append(_finding(kind, f, low, high, n, target=want))
-                continue
+                    continue
+                if p >= 1:
+                    continue  # reaching below and above n, it is not exact either
             if self.differs(terms, n):
                 continue
             findings.append(_finding("exact", f, n, n, n))
@@ -1314,7 +1344,14 @@ class Attacker:
         return out
 
 
-def _finding(kind: str, f: Figure, low: float, high: float, truth: int, target=None) -> Finding:
+def _finding(
+    kind: str,
+    f: Figure,
+    low: float,
+    high: float,
+    truth: int,
+    target: tuple[float, float] | None = None,
+) -> Finding:
     stat = f.terms[0][0][1] if len(f.terms) == 1 else tuple(v[1] for v, _ in f.terms)
     return Finding(kind, f.release, f.table, f.row, f.column, low, high, truth, None, target, stat)
 
