@@ -131,39 +131,62 @@ def question_table(
         protect_changes=True,
     )
     if multi:
-        yield from _choices(rows, cells, column_totals, sizes, len(question.options))
+        yield from _choices(question.id, rows, cells, sizes)
     for j, col in enumerate(columns):
-        for combined in (*(line[j] for line in cells), sizes[j]) if col.members else ():
-            value = combined.key[1]
-            parts = [
-                size(Heading(m, m)) if value == ALL else figure(value, Heading(m, m))
-                for m in col.members
-            ]
-            yield from (Count(p.n, p.authorities, p.key) for p in parts)
-            yield Relation(((combined.key, 1), *((p.key, -1) for p in parts)))
+        if not col.members:
+            continue
+        # Each group of a combined column is a column no table shows, but whose figures add up
+        # like any other and sum to the combined ones: another release may show them.
+        groups = [Heading(m, m) for m in col.members]
+        parts = [tuple(figure(row.value, g) for row in rows) for g in groups]
+        people = [size(g) for g in groups]
+        totals = [
+            Count(sum(c.n for c in line), p.authorities, (question.id, "_sum", dim, g.value))
+            if multi
+            else p
+            for line, p, g in zip(parts, people, groups, strict=True)
+        ]
+        yield from (Count(c.n, c.authorities, c.key) for line in parts for c in line)
+        yield from (Count(p.n, p.authorities, p.key) for p in people)
+        for i in range(len(rows)):
+            yield Relation(((cells[i][j].key, 1), *((line[i].key, -1) for line in parts)))
+        yield Relation(((sizes[j].key, 1), *((p.key, -1) for p in people)))
+        for line, total in zip(parts, totals, strict=True):
+            yield Relation(((total.key, -1), *((c.key, 1) for c in line)))
+        if multi:
+            yield from (Count(t.n, t.authorities, t.key) for t in totals)
+            yield Relation(((column_totals[j].key, 1), *((t.key, -1) for t in totals)))
+            by_group = tuple(zip(*parts, strict=True))
+            yield from _choices(question.id, rows, by_group, people)
+            answered = [(question.id, "_respondents", dim, g.value) for g in groups]
+            yield Relation(
+                (((question.id, "_respondents", dim, _key(col)), 1), *((a, -1) for a in answered))
+            )
 
 
 def _choices(
+    question: str,
     rows: tuple[Heading, ...],
     cells: tuple[tuple[Count, ...], ...],
-    column_totals: list[Count],
     sizes: list[Count],
-    options: int,
-) -> Iterator[Relation]:
+) -> Iterator[Relation | Count]:
     """What a reader knows of a multi-answer question's figures in each group: those who
-    answered (the group less its blanks) chose each option at most once, and at least one and
-    at most every option each."""
+    answered it (the group less its blanks, a count of people that only grows as responses are
+    added) chose each option at most once, and at least one option each."""
     blanks = [i for i, h in enumerate(rows) if h.value in (NOT_ANSWERED, NOT_SHOWN)]
     chosen = [i for i in range(len(rows)) if i not in blanks]
     for j, people in enumerate(sizes):
-        skipped = tuple((cells[i][j].key, -1) for i in blanks)
+        skipped = [cells[i][j] for i in blanks]
+        n = people.n - sum(c.n for c in skipped)
+        answered = Count(n, people.authorities, (question, "_respondents", *people.key[2:]))
+        yield answered
+        yield Relation(
+            ((answered.key, 1), *((c.key, 1) for c in skipped), (people.key, -1)), "==", 0
+        )
         for i in chosen:
-            yield Relation(((people.key, 1), (cells[i][j].key, -1), *skipped), ">=", 0)
-        total = column_totals[j].key
-        yield Relation(((total, 1), (people.key, -1)), ">=", 0)
-        answered = ((people.key, options), *((k, -options) for k, _ in skipped))
-        picks = tuple((cells[i][j].key, -1) for i in chosen)
-        yield Relation((*answered, *picks), ">=", 0)
+            yield Relation(((answered.key, 1), (cells[i][j].key, -1)), ">=", 0)
+        picks = tuple((cells[i][j].key, 1) for i in chosen)
+        yield Relation((*picks, (answered.key, -1)), ">=", 0)
 
 
 def _counted(context: Context) -> Iterator[Question]:

@@ -373,7 +373,7 @@ def _change_keys(tab: Tabulation) -> set[Key]:
     parts = {key for key in tab.hidden if key[:1] != (ALL,) and key[1:2] != (ALL,)}
     # A multi-answer question's total of choices grows with every respondent, like the number
     # of responses: its change is who arrived, and each option's change is still protected.
-    return {key for key in shown | parts if key[1:2] != ("_sum",)} - tab.fixed
+    return {key for key in shown | parts if key[1] not in ("_sum", "_respondents")} - tab.fixed
 
 
 def _changes(old: Tabulation, old_tag: Tag, new: Tabulation, new_tag: Tag) -> list[Need]:

@@ -5,8 +5,10 @@ so in every group its "not shown" figure is the group's size less q13's "yes": a
 in one table would be given away by the other.  The spec is public, so disclosure control must
 reason with these facts exactly as the attacker would.
 
-For a condition built from several tests, the published tables (which count one question at a
-time) only bound how many people it holds: between the Fréchet bounds of its parts (``a and b``
+A condition that tests one single-choice question, however it is built (``q1 == "a" or q1 ==
+"b"``, ``not q1 in [...]``), holds for an exact set of that question's answers, so its count is
+exact too.  For a condition on several questions, the published tables (which count one question
+at a time) only bound how many people it holds: between the Fréchet bounds of its parts (``a and b``
 holds at most as many as either and at least as many as both less everyone; ``a or b`` at least
 as many as either and at most both together; ``not a`` the rest).  Those bounds are the most
 any reader of the published tables can know, so they are what is given to the solver.
@@ -18,7 +20,18 @@ import itertools
 from collections.abc import Iterable, Iterator
 
 from surveykit import Consultation
-from surveykit.conditions import All, Answered, Any_, Condition, Contains, Equals, Not, OneOf
+from surveykit.conditions import (
+    All,
+    Answered,
+    Any_,
+    Condition,
+    Contains,
+    Equals,
+    Not,
+    OneOf,
+    evaluate,
+    references,
+)
 from surveykit.tally import ALL, TallyPlan
 
 from .model import NOT_ANSWERED, NOT_SHOWN
@@ -83,6 +96,32 @@ def _scale(form: Form, by: int) -> Form:
 Bounds = tuple[list[Form], list[Form]]
 
 
+def _one_question(
+    condition: Condition, plan: TallyPlan, present: set[Key], dim: str, group: str
+) -> Form | None:
+    """A condition on one single-choice question holds for an exact set of its answers (they
+    exclude each other: ``q1 == "a" or q1 == "b"`` is a plus b, not just between the two), so
+    its count is exact: found by trying the condition on every answer, and on none."""
+    asked = references(condition)
+    if len(asked) != 1:
+        return None
+    question = asked[0]
+    if question not in plan.options or question in plan.multiple:
+        return None
+    if (question, NOT_ANSWERED, dim, group) not in present:
+        return None
+    values = {k[1] for k in present if k[0] == question and k[2] == dim and k[3] == group}
+    form: Form = {}
+    for value in sorted(values):
+        if value in (NOT_ANSWERED, NOT_SHOWN):
+            holds = evaluate(condition, {})
+        else:
+            holds = evaluate(condition, {question: value})
+        if holds:
+            form[(question, value, dim, group)] = 1
+    return form
+
+
 def _bounds(
     condition: Condition,
     plan: TallyPlan,
@@ -116,6 +155,9 @@ def _bounds(
             return None  # the question's figures for this group are not shown
         return form
 
+    single = _one_question(condition, plan, present, dim, group)
+    if single is not None:
+        return exact(single)
     match condition:
         case Equals(question=q, value=v):
             return exact(options(q, [v]))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -574,14 +573,13 @@ def test_the_truth_matches_the_real_pipeline(seed):
 @settings(max_examples=min(settings().max_examples, 40))
 @given(pop.populations())
 def test_old_rule_publications_of_generated_consultations_are_audited(case):
-    """The truth satisfies everything the attacker reads (else the model is wrong), every
-    finding brackets the truth, and no audit blows up (they take tens of milliseconds)."""
+    """The truth satisfies everything the attacker reads (else the model is wrong), and every
+    finding brackets the truth.  (How long audits take is measured by
+    benchmarks/disclosure_audit.py, never asserted here.)"""
     spec, people, k = case
     truth = pop.tabulate(spec, people)
     published = old_rules.publish(spec, truth, k)
-    started = time.perf_counter()
     findings = audit(published, truth, k, k, spec=spec)
-    assert time.perf_counter() - started < 5.0  # a guard against blow-ups, not a benchmark
     for f in findings:
         if f.kind in ("exact", "interval"):
             assert f.low <= f.truth <= f.high, f
