@@ -280,6 +280,20 @@ class Tabulation:
         )
 
 
+def describe(key: Key) -> str:
+    """A statistic in words, for messages: "q4 'no' among role 'other'"."""
+    if len(key) != 4:
+        return "a figure of " + " ".join(str(part) for part in key if part)
+    question, value, dimension, group = key
+    among = f" among {dimension.replace('_', ' ')} {group!r}" if dimension else ""
+    if question == ALL:
+        return f"the number of responses{among}"
+    if question == "_coverage":
+        return f"coverage figure {value!r} / {group!r}"
+    words = {"_not_answered": "not answered", "_not_shown": "not shown", "_answered": "answered"}
+    return f"question {question} {words.get(value, repr(value))}{among}"
+
+
 def _small(n: int, authorities: int, k: int) -> bool:
     return n > 0 and min(n, authorities) < k
 
@@ -299,7 +313,8 @@ def _additivity(shape: Shape) -> Iterable[tuple[tuple[Key, int], ...]]:
 
 
 def _limits(tab: Tabulation) -> dict[Key, int]:
-    """For each shown statistic, the most it could be given the fixed totals on its lines."""
+    """For each shown statistic, the most it could be given the fixed totals on its lines and
+    the number of responses: no rule can make the attacker doubt what those already say."""
     out: dict[Key, int] = {}
     for shape in tab.shapes:
         grid = shape.grid
@@ -314,6 +329,13 @@ def _limits(tab: Tabulation) -> dict[Key, int]:
                 if bound is not None:
                     key = grid[i][j]
                     out[key] = min(out.get(key, bound), bound)
+    # And a count of respondents is at most everyone who responded.
+    everyone = (ALL, ALL, "", "")
+    if everyone in tab.fixed:
+        most = tab.values[everyone][0]
+        for key in tab.shown():
+            if key[1] not in ("_sum", "_respondents") and key[0] != "_coverage":
+                out[key] = min(out.get(key, most), most)
     return out
 
 
@@ -327,10 +349,20 @@ def _own_needs(tab: Tabulation, tag: Tag) -> list[Need]:
         if not _small(n, authorities, k):
             continue
         name = (tag, key)
-        needs.append(Need(Relation(((name, 1),), "<=", max(0, n - p)), f"{key} could be lower"))
+        needs.append(
+            Need(
+                Relation(((name, 1),), "<=", max(0, n - p)),
+                f"{describe(key)} could be worked out too closely",
+            )
+        )
         high = min(n + p, limits.get(key, n + p))
         if high > n:
-            needs.append(Need(Relation(((name, 1),), ">=", high), f"{key} could be higher"))
+            needs.append(
+                Need(
+                    Relation(((name, 1),), ">=", high),
+                    f"{describe(key)} could be worked out too closely",
+                )
+            )
     for shape in tab.shapes:
         needs += _homogeneity(tab, shape, tag)
     return needs
@@ -355,7 +387,10 @@ def _homogeneity(tab: Tabulation, shape: Shape, tag: Tag) -> list[Need]:
             if tab.values[cell][0] == size:
                 terms = (((tag, population), 1), ((tag, cell), -1))
                 needs.append(
-                    Need(Relation(terms, ">=", 1), f"everyone in {population} gave {cell}")
+                    Need(
+                        Relation(terms, ">=", 1),
+                        f"{describe(cell)} would show a whole group answering alike",
+                    )
                 )
     return needs
 
@@ -364,11 +399,7 @@ def _change_keys(tab: Tabulation) -> set[Key]:
     """Figures whose change between releases would reveal answers: those of tables that say so,
     and the never-shown parts of their combined columns (another release may show them)."""
     shown = {
-        key
-        for shape in tab.shapes
-        if shape.protect_changes
-        for line in shape.grid
-        for key in line
+        key for shape in tab.shapes if shape.protect_changes for line in shape.grid for key in line
     }
     parts = {key for key in tab.hidden if key[:1] != (ALL,) and key[1:2] != (ALL,)}
     # A multi-answer question's total of choices grows with every respondent, like the number
@@ -377,15 +408,49 @@ def _change_keys(tab: Tabulation) -> set[Key]:
 
 
 def _changes(old: Tabulation, old_tag: Tag, new: Tabulation, new_tag: Tag) -> list[Need]:
-    """Changes between two releases of fewer than ``k`` in any answer's figure stay unknown."""
+    """Changes between two releases of fewer than ``k`` in any answer's figure stay unknown:
+    a figure both show, and a combined column's figure against the sum of its groups in a
+    release that showed them (or combined them differently)."""
     needs = []
     k = new.threshold
-    for key in sorted(_change_keys(old) & _change_keys(new)):
-        change = new.values[key][0] - old.values[key][0]
+    old_keys, new_keys = _change_keys(old), _change_keys(new)
+    sums = [(key, (key,)) for key in sorted(old_keys & new_keys)]
+    for key in sorted((old_keys | new_keys) - (old_keys & new_keys)):
+        parts = _parts(key)
+        if len(parts) > 1:
+            sums.append((key, parts))
+    for key, parts in sums:
+        before = _sum_of(old, key, parts)
+        after = _sum_of(new, key, parts)
+        if before is None or after is None:
+            continue
+        change = sum(new.values[p][0] for p in after) - sum(old.values[p][0] for p in before)
         if change != 0 and abs(change) < k:
-            terms = (((new_tag, key), 1), ((old_tag, key), -1))
-            needs.append(Need(Relation(terms, "==", 0), f"the change in {key} could be none"))
+            terms = (*(((new_tag, p), 1) for p in after), *(((old_tag, p), -1) for p in before))
+            needs.append(
+                Need(
+                    Relation(terms, "==", 0),
+                    f"the change in {describe(key)} since an earlier report would show",
+                )
+            )
     return needs
+
+
+def _parts(key: Key) -> tuple[Key, ...]:
+    """The statistics a combined column's figure adds up: its groups' figures."""
+    if len(key) != 4 or "+" not in key[3]:
+        return (key,)
+    question, value, dimension, group = key
+    return tuple((question, value, dimension, member) for member in group.split("+"))
+
+
+def _sum_of(tab: Tabulation, key: Key, parts: tuple[Key, ...]) -> tuple[Key, ...] | None:
+    """How a release holds a figure: itself, or as the sum of its groups' figures."""
+    if key in tab.values:
+        return (key,)
+    if all(part in tab.values for part in parts):
+        return parts
+    return None
 
 
 def _growth(old: Tabulation, old_tag: Tag, new: Tabulation, new_tag: Tag) -> list[Relation]:
@@ -470,7 +535,9 @@ def decide(new: Tabulation, earlier: Sequence[Tabulation] = ()) -> tuple[set[Key
                 and not system.meet(Need(Relation(((key, 1),), ">=", tab.values[inner][0] + 1), ""))
                 and not system.meet(Need(Relation(((key, 1),), "<=", tab.values[inner][0] - 1), ""))
             ):
-                raise Unprotectable(f"{inner} of release {tag} would be determined exactly")
+                raise Unprotectable(
+                    f"{describe(inner)} in report {tag} would be worked out exactly"
+                )
     suppressed = {
         inner
         for (tag, inner), s in system.statistics.items()

@@ -1215,9 +1215,20 @@ class Attacker:
             return max(truth.get(r, {}).get(v[1], (0, 0))[1] for v, _ in figure.terms)
 
         upper: dict[tuple, float] = defaultdict(lambda: INF)
+        responses = {
+            n: (data.get("responses") or {}).get("count")
+            for n, data in zip(self.numbers, self.releases, strict=True)
+        }
         for f in kn.figures:
             key = (f.release, f.terms)
             upper[key] = min(upper[key], f.upper, self._known(f.group))
+            # A count of respondents is at most everyone who responded (documented: U).
+            counts_people = all(
+                stat[1] not in ("_sum", "_respondents") and not str(stat[0]).startswith("coverage")
+                for (_, stat), _ in f.terms
+            )
+            if counts_people and responses.get(f.release) is not None:
+                upper[key] = min(upper[key], responses[f.release])
         self.solver.enrich(list(self._questions(true, holders, upper, k, p)))
         done: set[tuple] = set()
         for f in self.suppressed:
