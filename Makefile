@@ -51,6 +51,7 @@ bench: $(STAMP) $(ASSETS_STAMP)
 	$(PY) benchmarks/storage.py
 	$(PY) benchmarks/email_replies.py
 	$(PY) benchmarks/report.py
+	$(PY) benchmarks/disclosure_audit.py
 
 clean:
 	rm -rf $(VENV) site build plugins/surveykit_html/static $(ASSETS)/node_modules

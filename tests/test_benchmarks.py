@@ -32,3 +32,16 @@ def test_engine_benchmark_prints_figures_and_baselines():
         assert figures[f"{spec}: baseline dict-walking evaluator"] == "records/s"
         assert figures[f"{spec}: engine time / decode time per record"] == "ratio"
     assert figures["peak resident memory of the benchmark process"] == "MB"
+
+
+def test_disclosure_audit_benchmark_prints_counts_and_the_old_rules_baseline():
+    """The audit benchmark counts consultations, releases and disclosures under the current rules
+    and under the old ones (the baseline), and prints the information loss of each."""
+    figures = _run("disclosure_audit.py")
+    assert figures["consultations audited"] == "consultations"
+    assert figures["new rules: releases published"] == "releases"
+    assert figures["new rules: disclosures found"] == "findings"
+    assert figures["new rules: cells suppressed"] == "%"
+    assert figures["old rules (baseline): disclosures found"] == "findings"
+    assert figures["old rules (baseline): cells suppressed"] == "%"
+    assert figures["publishing one consultation, median"] == "ms"
