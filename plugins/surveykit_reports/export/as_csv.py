@@ -97,8 +97,8 @@ def _readme(report: Report) -> str:
             suppression_note(report.threshold),
             "In tables.csv such a cell has an empty count and suppressed = true.",
             "In digests.csv, withheld_count is how many answers were not quoted for want of",
-            f"consent: 0 for none, empty for fewer than {report.threshold}, otherwise at least",
-            f"that many (rounded down to a multiple of {report.threshold}).",
+            "consent, as the question's quoting table in tables.csv publishes it; empty where",
+            "that figure is suppressed.",
             "",
         ]
     )
