@@ -25,7 +25,6 @@ seeds cover different consultations (run them side by side on two cores).
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from collections import Counter
@@ -42,10 +41,6 @@ import population as pop  # noqa: E402
 from attacker import audit  # noqa: E402
 
 from _common import parser, report  # noqa: E402
-from surveykit.storage import open_store  # noqa: E402
-from surveykit_reports.build import ReportError  # noqa: E402
-from surveykit_reports.export.as_json import to_json  # noqa: E402
-from surveykit_reports.releases import publish_report  # noqa: E402
 
 STATS: Counter = Counter()
 VERBOSE = False
@@ -71,29 +66,18 @@ def _small(truths: list[dict], k: int) -> int:
 
 def one(sequence: pop.Sequence_) -> None:
     spec, k = sequence.spec, sequence.k
-    published, truths = [], []
-    before: tuple = ()
     started = time.perf_counter()
-    with open_store("memory://") as store:
-        for n, people in enumerate(sequence.snapshots, start=1):
-            pop.load(store, spec, people, before)
-            before = people
-            when = dt.datetime(2015, 3, 1, tzinfo=dt.UTC) + dt.timedelta(days=n)
-            try:
-                data = to_json(publish_report(spec, store, threshold=k, published_at=when))
-            except ReportError as refused:
-                if VERBOSE:
-                    print(f"  refused release {n} (k={k}): {refused}")
-                if DUMP:
-                    import pickle
+    published, truths, refused = pop.publish_releases(sequence)
+    for n, why in refused:
+        STATS["new: releases refused"] += 1
+        if VERBOSE:
+            print(f"  refused release {n} (k={k}): {why}")
+        if DUMP:
+            import pickle
 
-                    DUMP.mkdir(parents=True, exist_ok=True)
-                    case = DUMP / f"refused-{STATS['consultations']}-{n}.pickle"
-                    case.write_bytes(pickle.dumps((sequence, str(refused))))
-                STATS["new: releases refused"] += 1
-                continue
-            published.append(data)
-            truths.append(pop.tabulate(spec, people, combined=pop.combinations_in(data)))
+            DUMP.mkdir(parents=True, exist_ok=True)
+            case = DUMP / f"refused-{STATS['consultations']}-{n}.pickle"
+            case.write_bytes(pickle.dumps((sequence, why)))
     TIMES.append(time.perf_counter() - started)
     STATS["consultations"] += 1
     STATS["new: releases published"] += len(published)

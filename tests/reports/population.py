@@ -27,7 +27,7 @@ import surveykit
 from surveykit import Consultation
 from surveykit.identity import Respondent
 from surveykit.plugins import get_plugins
-from surveykit.storage import Grant, NewSubmission, Store
+from surveykit.storage import Grant, NewSubmission, Store, open_store
 
 __all__ = [
     "START",
@@ -527,3 +527,34 @@ def load(store: Store, spec: Consultation, people: Iterable[Person], before=()) 
         store.append_submission(
             NewSubmission(spec.metadata.id, p.id, p.answers, "web", p.received, p.received)
         )
+
+
+def publish_releases(sequence: Sequence_) -> tuple[list[dict], list[Truth], list[tuple[int, str]]]:
+    """Load each snapshot of ``sequence`` into a real store and publish it through the real
+    pipeline (``publish_report``, which records releases and protects jointly with them).
+
+    Returns the published JSON reports, the truth behind each (with its combined columns), and
+    the snapshots that were refused, numbered from 1, with why."""
+    from surveykit_reports.build import ReportError
+    from surveykit_reports.export.as_json import to_json
+    from surveykit_reports.releases import publish_report
+
+    spec = sequence.spec
+    published: list[dict] = []
+    truths: list[Truth] = []
+    refused: list[tuple[int, str]] = []
+    before: tuple = ()
+    with open_store("memory://") as store:
+        for n, people in enumerate(sequence.snapshots, start=1):
+            load(store, spec, people, before)
+            before = people
+            when = dt.datetime(2015, 3, 1, tzinfo=dt.UTC) + dt.timedelta(days=n)
+            try:
+                report = publish_report(spec, store, threshold=sequence.k, published_at=when)
+            except ReportError as why:
+                refused.append((n, str(why)))
+                continue
+            data = to_json(report)
+            published.append(data)
+            truths.append(tabulate(spec, people, combined=combinations_in(data)))
+    return published, truths, refused

@@ -15,17 +15,11 @@ prints the counts and the information loss.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
 
 from hypothesis import event, given, settings
-
-from surveykit.storage import open_store
-from surveykit_reports.build import ReportError
-from surveykit_reports.export.as_json import to_json
-from surveykit_reports.releases import publish_report
 
 sys.path.insert(0, str(Path(__file__).parent))
 import population as pop
@@ -36,45 +30,13 @@ _PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") els
 CONSULTATIONS = 1000 if _PROFILE == "ci" else 60
 
 
-def publish_all(sequence: pop.Sequence_) -> tuple[list[dict], list, list[int]]:
-    """Publish after each snapshot; returns the published JSON reports, their truths, and the
-    snapshots that were refused (nothing published), with why."""
-    spec = sequence.spec
-    published, truths, refused = [], [], []
-    before: tuple = ()
-    with open_store("memory://") as store:
-        for n, people in enumerate(sequence.snapshots, start=1):
-            pop.load(store, spec, people, before)
-            before = people
-            when = dt.datetime(2015, 3, 1, tzinfo=dt.UTC) + dt.timedelta(days=n)
-            try:
-                report = publish_report(spec, store, threshold=sequence.k, published_at=when)
-            except ReportError as why:
-                refused.append((n, str(why)))
-                continue
-            data = to_json(report)
-            published.append(data)
-            combined = pop.combinations_in(data)
-            truths.append(pop.tabulate(spec, people, combined=combined))
-    return published, truths, refused
-
-
 @settings(max_examples=CONSULTATIONS, deadline=None)
 @given(pop.release_sequences(max_steps=2))
 def test_no_release_of_any_consultation_identifies_anyone(sequence):
     """The attacker, holding every release, finds no narrowed small figure, no exact hidden
     figure, no group shown to answer alike, and no small change between releases."""
-    published, truths, refused = publish_all(sequence)
+    published, truths, refused = pop.publish_releases(sequence)
     assert all(n != 1 for n, _ in refused), refused
     event(f"releases published: {len(published)} of {len(sequence.snapshots)}")
     findings = audit(published, truths, sequence.k, spec=sequence.spec)
-    if findings and os.environ.get("PROMISE_DUMP"):
-        import json
-
-        Path(os.environ["PROMISE_DUMP"]).write_text(json.dumps(published, indent=1))
-        import pickle
-
-        Path(os.environ["PROMISE_DUMP"] + ".pickle").write_bytes(
-            pickle.dumps((sequence.spec, sequence.snapshots, sequence.k, truths, findings))
-        )
     assert findings == [], findings[:5]
