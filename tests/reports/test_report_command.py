@@ -308,3 +308,39 @@ def test_two_plugins_claiming_one_format_are_named(markdown_plugin):
     markdown_plugin.register(module)
     with pytest.raises(PluginError, match="'md' is registered by both plugin"):
         markdown_plugin.exporters  # noqa: B018
+
+
+def test_every_public_report_is_recorded_and_listed(capsys, tmp_path):
+    """Each public report written is the next release; --list shows them; an internal report
+    is never recorded."""
+    (tmp_path / "store").mkdir()
+    deployment = sqlite_deployment(tmp_path / "store")
+    url = deployment.store.url
+    status, stdout, _ = _run(capsys, "--db", url, "--list")
+    assert status == 0
+    assert stdout == "No public report on 'Taking stock' has been published yet.\n"
+    for n, fmt in enumerate(("json", "html"), start=1):
+        out = tmp_path / f"report.{fmt}"
+        status, stdout, stderr = _run(capsys, "--db", url, "--format", fmt, "--out", str(out))
+        assert status == 0, stderr
+        assert stdout.startswith(f"Wrote the public report (release {n}) ")
+    internal = tmp_path / "INTERNAL-report.json"
+    assert (
+        _run(capsys, "--db", url, "--format", "json", "--out", str(internal), "--internal")[0] == 0
+    )
+    assert json.loads((tmp_path / "report.json").read_text())["release"] == 1
+    status, stdout, _ = _run(capsys, "--db", url, "--list")
+    assert status == 0
+    lines = stdout.splitlines()
+    assert lines[0] == "Public reports published on 'Taking stock':"
+    assert [line.split()[0] for line in lines[2:]] == ["1", "2"]
+    assert [line.split()[3] for line in lines[2:]] == ["json", "html"]
+    assert all(line.split()[5] == "48" for line in lines[2:])
+    deployment.store.close()
+
+
+def test_a_report_needs_format_and_out_unless_listing(capsys, made):
+    """Without --list, --format and --out are required: a usage error in one line."""
+    status, _stdout, stderr = _run(capsys, "--db", made.store.url, "--format", "json")
+    assert status == 2
+    assert "give --format and --out (or --list to list the releases)" in stderr
