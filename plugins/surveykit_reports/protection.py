@@ -29,7 +29,7 @@ import os
 import sys
 import threading
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Literal
 
 from attrs import define, field, frozen
@@ -90,13 +90,6 @@ class Witness:
 
     values: dict[Key, int]
 
-    def valid(self, statistics: Mapping[Key, Statistic]) -> bool:
-        return all(
-            statistics[k].value == v
-            for k, v in self.values.items()
-            if statistics[k].state in ("published", "fixed")
-        )
-
 
 @define
 class _Component:
@@ -129,15 +122,6 @@ class System:
         if self._components is None:
             self._components = _components(self.statistics, self.relations, self.links)
         return self._components[key]
-
-    def components(self) -> Iterator[_Component]:
-        if self._components is None:
-            self._components = _components(self.statistics, self.relations, self.links)
-        seen: set[int] = set()
-        for component in self._components.values():
-            if id(component) not in seen:
-                seen.add(id(component))
-                yield component
 
     def suppress(self, keys: Iterable[Key]) -> None:
         for key in keys:
@@ -241,9 +225,7 @@ class System:
         # usually gives an integer table at once.
         if component._lp is None:
             component._lp = _WarmLP(static, lower, upper)
-        values = component._lp.solve(
-            cost, column_low, column_high, need_rows, need_low, need_high
-        )
+        values = component._lp.solve(cost, column_low, column_high, need_rows, need_low, need_high)
         if values is None:
             return None  # no real-valued table, so no integer one
         values = values[:n]
