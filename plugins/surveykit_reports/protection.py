@@ -114,8 +114,6 @@ class System:
     relations: list[Relation]
     #: Relations that only join components (the needs: a witness must cover both sides).
     links: list[Relation] = field(factory=list)
-    #: Solver calls made: a figure for tests and benchmarks.
-    solves: int = 0
     _components: dict[Key, _Component] | None = None
 
     def component(self, key: Key) -> _Component:
@@ -179,7 +177,6 @@ class System:
         from scipy.optimize import Bounds, LinearConstraint, milp
         from scipy.sparse import csr_array, hstack, identity, vstack
 
-        self.solves += 1
         n = len(component.keys)
         if component._matrix is None:
             base, low, high = _relation_matrix(component, self.statistics)

@@ -1,9 +1,10 @@
 """The OLD disclosure rules (before issue 12), for tests only: the attacker must break them.
 
-Copied verbatim from ``git show 6bd2750:plugins/surveykit_reports/disclosure.py`` (only the
-import of the report model changed, to be absolute), followed by helpers that publish tables
-under these rules as the public JSON the attacker reads: :func:`table_json`,
-:func:`report_json`, and :func:`raw_tables` / :func:`digests_json`, which build a question's
+Copied verbatim from ``git show 6bd2750:plugins/surveykit_reports/disclosure.py`` (the import
+of the report model made absolute; turning a protected grid into a ``Table``, which issue 12 did
+not change, is the current code's), followed by helpers that publish tables under these rules
+as the public JSON the attacker reads (:func:`report_json`, through the real JSON exporter's
+``table_record``), and :func:`raw_tables` / :func:`digests_json`, which build a question's
 tables and digests from a truth dict of ``population.tabulate``.
 
 The original module docstring follows.
@@ -38,7 +39,9 @@ from collections.abc import Hashable, Sequence
 
 from attrs import field, frozen
 
-from surveykit_reports.model import PRIMARY, SECONDARY, Cell, Heading, Table
+from surveykit_reports.disclosure import _table
+from surveykit_reports.export.as_json import table_record
+from surveykit_reports.model import PRIMARY, SECONDARY, Heading, Table
 
 __all__ = ["Count", "RawTable", "protect", "protect_all", "unprotected"]
 
@@ -186,41 +189,6 @@ def _suppress(grid: list[list[Count]], k: int, forced: set[Hashable]) -> dict:
         why[_cheapest(candidates, grid)] = SECONDARY
 
 
-def _cell(count: Count, why: str | None, total: Count, total_why: str | None) -> Cell:
-    if why is not None:
-        return Cell(None, why)  # type: ignore[arg-type]
-    percent = None
-    if total_why is None and total.n > 0:
-        percent = round(100 * count.n / total.n, 1)
-    return Cell(count.n, None, percent)
-
-
-def _table(raw: RawTable, why: dict) -> Table:
-    grid = raw.grid()
-    rows, cols = len(raw.rows), len(raw.columns)
-
-    def cell(i: int, j: int) -> Cell:
-        base = (rows, cols) if i == rows else (rows, j)  # percentages of the column's total
-        return _cell(grid[i][j], why.get((i, j)), grid[base[0]][base[1]], why.get(base))
-
-    return Table(
-        id=raw.id,
-        title=raw.title,
-        aggregator=raw.aggregator,
-        row_label=raw.row_label,
-        column_label=raw.column_label,
-        rows=raw.rows,
-        columns=raw.columns,
-        cells=tuple(tuple(cell(i, j) for j in range(cols)) for i in range(rows)),
-        row_totals=tuple(cell(i, cols) for i in range(rows)),
-        column_totals=tuple(cell(rows, j) for j in range(cols)),
-        grand_total=cell(rows, cols),
-        question=raw.question,
-        unit=raw.unit,
-        notes=raw.notes,
-    )
-
-
 def protect(raw: RawTable, k: int, forced: set[Hashable] | None = None) -> Table:
     """One table with disclosure control applied (see the module docstring)."""
     return _table(raw, _suppress(raw.grid(), k, forced or set()))
@@ -253,48 +221,6 @@ def unprotected(raw: RawTable) -> Table:
 
 TOTAL = "_total"
 ALL = "_all"
-#: Columns the old rules never combined: every column record has empty ``members``.
-_NO_MEMBERS: tuple[str, ...] = ()
-
-
-def _cell_json(row: str, column: str, cell: Cell) -> dict:
-    return {
-        "row": row,
-        "column": column,
-        "count": cell.count,
-        "suppressed": not cell.shown,
-        "percent": cell.percent,
-    }
-
-
-def table_json(table: Table, notes: Sequence[str] = ()) -> dict:
-    """A protected table as a public JSON table record (the shape of ``as_json.table_record``,
-    with ``members`` on every column)."""
-    cells = []
-    for row, values in zip(table.rows, table.cells, strict=True):
-        for column, cell in zip(table.columns, values, strict=True):
-            cells.append(_cell_json(row.value, column.value, cell))
-    for row, cell in zip(table.rows, table.row_totals, strict=True):
-        cells.append(_cell_json(row.value, TOTAL, cell))
-    for column, cell in zip(table.columns, table.column_totals, strict=True):
-        cells.append(_cell_json(TOTAL, column.value, cell))
-    cells.append(_cell_json(TOTAL, TOTAL, table.grand_total))
-    return {
-        "id": table.id,
-        "title": table.title,
-        "aggregator": table.aggregator,
-        "question": table.question,
-        "unit": table.unit,
-        "row_label": table.row_label,
-        "column_label": table.column_label,
-        "rows": [{"value": h.value, "label": h.label} for h in table.rows],
-        "columns": [
-            {"value": h.value, "label": h.label, "members": list(_NO_MEMBERS)}
-            for h in table.columns
-        ],
-        "cells": cells,
-        "notes": [*table.notes, *notes],
-    }
 
 
 def report_json(
@@ -320,8 +246,8 @@ def report_json(
         "title": consultation,
         "threshold": k,
         "responses": {"count": count, "suppressed": count is None, "percent": None},
-        "tables": [table_json(t) for t in tables],
-        "coverage": [table_json(t) for t in coverage],
+        "tables": [table_record(t) for t in tables],
+        "coverage": [table_record(t) for t in coverage],
         "timeline": None,
         "digests": list(digests),
     }
