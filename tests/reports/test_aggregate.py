@@ -317,3 +317,52 @@ def test_a_public_report_reads_the_responses_once_for_counts_and_quotes(sqlite_f
         assert together.quotable_texts()
         assert together.quotable_texts() == apart.quotable_texts()
         assert together.counts.cells == apart.counts.cells
+
+
+def test_the_attacker_finds_nothing_in_taking_stock_release_after_release(sqlite_factory):
+    """The reference deployment at a realistic size, published twice around a one-response
+    increment: the independent attacker, holding both releases, finds no disclosure."""
+    import random
+
+    import population as pop
+    from attacker import audit
+    from reportdata import START, answers_for
+
+    from surveykit.storage import NewSubmission
+    from surveykit_reports.export.as_json import to_json
+    from surveykit_reports.releases import publish_report
+
+    with sqlite_factory() as store:
+        everyone = populate(store, seed=11, count=150, silent=10)
+        published, truths = [], []
+        for step in range(2):
+            if step:  # one more respondent answers
+                late = everyone[-1]
+                answers = answers_for(random.Random(3), SPEC, late, ["Fine."])
+                when = START + dt.timedelta(days=10)  # a week already counted
+                store.append_submission(
+                    NewSubmission(SPEC.metadata.id, late.id, answers, "web", when, when)
+                )
+            data = to_json(
+                publish_report(SPEC, store, published_at=START + dt.timedelta(61 + step))
+            )
+            people = []
+            for who in everyone:
+                history = store.history(who.id)
+                people.append(
+                    pop.Person(
+                        id=who.id,
+                        role=who.role,
+                        authority_type=who.authority_type,
+                        authority=who.authority,
+                        origin=who.origin,
+                        name=who.name,
+                        answers=history[-1].answers if history else None,
+                        received=history[-1].received_at if history else START,
+                        version=len(history) - 1 if history else 0,
+                    )
+                )
+            published.append(data)
+            truths.append(pop.tabulate(SPEC, people, combined=pop.combinations_in(data)))
+    assert [d["release"] for d in published] == [1, 2]
+    assert audit(published, truths, 5, spec=SPEC) == []
