@@ -37,6 +37,7 @@ from surveykit import (
     KnownRespondent,
     Plugins,
     Secret,
+    StorageError,
     SubmissionError,
     SubmitService,
     get_plugins,
@@ -46,6 +47,7 @@ from surveykit.mailbox import NewReview, StoredMessage, new_message
 from surveykit.storage import Store, utc
 from surveykit.submit import system_clock
 
+from .blanks import fill_blanks
 from .parse import IDENTITY_CODES, Reading, read_reply
 from .reference import reference_for
 from .sealing import Seal
@@ -68,6 +70,7 @@ REVIEW_REASONS = (
     "unknown_sender",
     "ambiguous_sender",
     "closed",
+    "superseded",
     "rejected",
 )
 #: Reading problems that make the whole reply unreadable: the review reason is the code itself.
@@ -149,7 +152,18 @@ class Intake:
     # 2-4. Read, match, submit or queue ------------------------------------------------------
 
     def process(self, message: StoredMessage) -> Outcome:
-        """Submit ``message`` or queue it for review; it is stored already."""
+        """Submit ``message`` or queue it for review; it is stored already.
+
+        A message that already produced a version (a run stopped before recording the outcome)
+        is reported as submitted with that version, and never submitted again.
+        """
+        if message.version is not None and message.respondent_id is not None:
+            return Outcome(
+                message.id,
+                "submitted",
+                version=message.version,
+                respondent_id=message.respondent_id,
+            )
         if message.duplicate:
             first = self.store.message(message.duplicate_of)
             return self._review(
@@ -165,7 +179,18 @@ class Intake:
         machine = automatic(raw)
         if machine is not None:
             return self._review(message, "automatic", machine, sender.respondent_id)
+        respondent = None
+        if sender.respondent_id is not None:
+            respondent = self.store.respondent(sender.respondent_id)
+            reading = fill_blanks(self.consultation, respondent, reading)
         troubles = [p for p in reading.problems if p.code not in IDENTITY_CODES]
+        late = self._late(message)
+        if late is not None:
+            also = [p.message for p in troubles]
+            if sender.respondent_id is None:
+                also.append(sender.detail)
+            detail = late + ("; also: " + "; ".join(also) if also else "")
+            return self._review(message, "closed", detail, sender.respondent_id)
         if troubles:
             codes = {p.code for p in troubles}
             whole = next((c for c in _WHOLE if c in codes), None)
@@ -176,9 +201,21 @@ class Intake:
             return self._review(message, sender.reason, sender.detail, None)
         return self._submit(message, reading, sender.respondent_id)
 
+    def _late(self, message: StoredMessage) -> str | None:
+        """Why ``message`` came outside the consultation's window, or ``None`` if it did not."""
+        try:
+            self.service.require_open(message.received_at, "it was not submitted", True)
+        except ClosedError as exc:
+            return str(exc)
+        return None
+
     def sender_of(self, reading: Reading) -> Sender:
         """The respondent a reading comes from: its reference, else its sender's address."""
         codes = set(reading.codes)
+        if "conflicting_sender" in codes:
+            # Two From: lines: whichever is believed, the other may be the real sender.
+            detail = next(p.message for p in reading.problems if p.code == "conflicting_sender")
+            return Sender(None, "ambiguous_sender", detail)
         if reading.reference is not None:
             rid = self.by_reference(reading.reference)
             if rid is None:
@@ -231,39 +268,49 @@ class Intake:
                 emails.setdefault(respondent.email.casefold(), []).append(respondent.id)
         self._references, self._emails = references, emails
 
-    def submitted_version(self, message: StoredMessage, respondent_id: str) -> int | None:
-        """The version already submitted from ``message``, if a run stopped before recording it.
-
-        A submission from a message carries the message's received instant, which no other
-        message of the respondent shares (to the microsecond): that identifies it.
-        """
-        return next(
-            (
-                s.version
-                for s in self.store.history(respondent_id)
-                if s.channel == "email" and s.received_at == message.received_at
-            ),
-            None,
-        )
-
     def _submit(self, message: StoredMessage, reading: Reading, respondent_id: str) -> Outcome:
-        version = self.submitted_version(message, respondent_id)
-        if version is None:
-            try:
-                receipt = self.service.submit(
-                    KnownRespondent(respondent_id),
-                    reading.answers,
-                    channel="email",
-                    received_at=message.received_at,
-                )
-            except ClosedError as exc:
-                return self._review(message, "closed", str(exc), respondent_id)
-            except (AnswersRejected, SubmissionError) as exc:
-                return self._review(message, "rejected", str(exc), respondent_id)
-            version = receipt.version
-        self.store.message_submitted(message.id, respondent_id, version)
-        log.info("message %d submitted as version %d", message.id, version)
-        return Outcome(message.id, "submitted", version=version, respondent_id=respondent_id)
+        """Submit the reading as the respondent's next version, tied to ``message``.
+
+        A reply received before the respondent's current response does not replace it: versions
+        follow the order replies reached us, so an older reply read late goes to review.
+        """
+        latest = self.store.response(respondent_id)
+        if latest is not None and latest.received_at > message.received_at:
+            return self._review(
+                message,
+                "superseded",
+                f"a later response from this respondent (version {latest.version}, by "
+                f"{latest.channel}) is already stored; this earlier reply was not submitted over "
+                "it",
+                respondent_id,
+            )
+        try:
+            receipt = self.service.submit(
+                KnownRespondent(respondent_id),
+                reading.answers,
+                channel="email",
+                received_at=message.received_at,
+                message=message.id,
+            )
+        except ClosedError as exc:
+            return self._review(message, "closed", str(exc), respondent_id)
+        except (AnswersRejected, SubmissionError) as exc:
+            return self._review(message, "rejected", str(exc), respondent_id)
+        except StorageError:
+            settled = self.store.message(message.id)
+            if settled is None or settled.version is None or settled.respondent_id is None:
+                raise
+            # Another process submitted this very message meanwhile: one version, not two.
+            return Outcome(
+                message.id,
+                "submitted",
+                version=settled.version,
+                respondent_id=settled.respondent_id,
+            )
+        log.info("message %d submitted as version %d", message.id, receipt.version)
+        return Outcome(
+            message.id, "submitted", version=receipt.version, respondent_id=respondent_id
+        )
 
     def _review(
         self, message: StoredMessage, reason: str, detail: str, respondent_id: str | None

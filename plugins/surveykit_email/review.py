@@ -148,10 +148,14 @@ def accept(
     answers = {qid: value for qid, value in answers.items() if value is not None}
     changed = ", ".join(sorted(corrections))
     record = note or (f"accepted with {changed} corrected" if changed else "accepted as read")
-    version = intake.submitted_version(message, rid)
+    version = message.version
     if version is None:
         receipt = intake.service.submit(
-            KnownRespondent(rid), answers, channel="email", received_at=message.received_at
+            KnownRespondent(rid),
+            answers,
+            channel="email",
+            received_at=message.received_at,
+            message=message.id,
         )
         version = receipt.version
     else:
@@ -171,7 +175,6 @@ def accept(
             f"{exc} meanwhile, by someone else; this acceptance was stored as version "
             f"{version} too, which is now the respondent's response"
         ) from None
-    store.message_submitted(message.id, rid, version)
     return Accepted(resolved, version)
 
 

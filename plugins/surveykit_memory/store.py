@@ -18,6 +18,7 @@ import attrs
 
 from surveykit.errors import StorageError
 from surveykit.identity import Respondent
+from surveykit.mailbox import unsettled_message
 from surveykit.storage import (
     DEFAULT_BATCH_SIZE,
     Draft,
@@ -125,6 +126,12 @@ class MemoryStore(MemoryMailbox, Store):
         answers = _copy(new.answers)
         with self._lock:
             self._require(new.respondent_id)
+            if new.message is not None:
+                found = self.message(new.message)
+                if found is None or found.consultation != new.consultation:
+                    raise unsettled_message(new.message)
+                if found.version is not None:
+                    raise unsettled_message(new.message, found.version)
             versions = self._submissions.setdefault(new.respondent_id, [])
             stored = Submission(
                 consultation=new.consultation,
@@ -137,6 +144,8 @@ class MemoryStore(MemoryMailbox, Store):
             )
             versions.append(stored)
             self._drafts.pop(new.respondent_id, None)
+            if new.message is not None:
+                self.message_submitted(new.message, new.respondent_id, stored.version)
         return _copied(stored)
 
     def response(self, respondent_id: str) -> Submission | None:

@@ -22,6 +22,7 @@ from psycopg import errors as pg_errors
 from psycopg.types.json import set_json_loads
 
 from surveykit.errors import StorageError
+from surveykit.mailbox import unsettled_message
 from surveykit.sql import (
     SUBMISSION_FIELDS,
     VISIT_COLUMNS,
@@ -94,6 +95,24 @@ _APPEND = """
     FROM bumped
     RETURNING version
 """
+
+
+_SETTLE = (
+    "UPDATE mail_messages SET status = 'submitted', respondent_id = %(rid)s, version = %(v)s "
+    "WHERE id = %(m)s AND consultation = %(c)s AND version IS NULL RETURNING id"
+)
+
+
+def _append_from_message(conn: psycopg.Connection, params: dict[str, Any]) -> int:
+    """Append a submission read from a stored message and settle the message, in the caller's
+    transaction; a message unknown or already settled rolls both back."""
+    version = conn.execute(_APPEND, params).fetchone()[0]
+    if conn.execute(_SETTLE, {**params, "v": version}).fetchone() is None:
+        row = conn.execute(
+            "SELECT version FROM mail_messages WHERE id = %(m)s AND consultation = %(c)s", params
+        ).fetchone()
+        raise unsettled_message(params["m"], None if row is None else row[0])
+    return version
 
 
 def safe_url(url: str) -> str:
@@ -328,11 +347,18 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
             "received": utc(new.received_at),
             "answers": dump_answers(new.answers),
         }
-        version = self._run(
-            lambda conn: conn.execute(_APPEND, params).fetchone()[0],
-            transaction=False,
-            respondent_id=new.respondent_id,
-        )
+        if new.message is None:
+            version = self._run(
+                lambda conn: conn.execute(_APPEND, params).fetchone()[0],
+                transaction=False,
+                respondent_id=new.respondent_id,
+            )
+        else:
+            params["m"] = new.message
+            version = self._run(
+                lambda conn: _append_from_message(conn, params),
+                respondent_id=new.respondent_id,
+            )
         return Submission(
             consultation=new.consultation,
             respondent_id=new.respondent_id,

@@ -33,6 +33,7 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 
 from surveykit.errors import StorageError
+from surveykit.mailbox import unsettled_message
 from surveykit.sql import (
     SUBMISSION_FIELDS,
     VISIT_COLUMNS,
@@ -85,6 +86,21 @@ _LATEST_QUERY = (
     "(SELECT max(version) FROM submissions WHERE respondent_id = s.respondent_id) "
     "ORDER BY s.respondent_id LIMIT ?"
 )
+
+
+def _settle_message(conn: sqlite3.Connection, new: NewSubmission, version: int) -> None:
+    """Mark the message a submission was read from as having produced ``version``, or refuse."""
+    settled = conn.execute(
+        "UPDATE mail_messages SET status = 'submitted', respondent_id = ?, version = ? "
+        "WHERE id = ? AND consultation = ? AND version IS NULL",
+        (new.respondent_id, version, new.message, new.consultation),
+    ).rowcount
+    if not settled:
+        row = conn.execute(
+            "SELECT version FROM mail_messages WHERE id = ? AND consultation = ?",
+            (new.message, new.consultation),
+        ).fetchone()
+        raise unsettled_message(new.message or 0, None if row is None else row[0])
 
 
 class _Busy(Exception):
@@ -369,6 +385,8 @@ class SqliteStore(SqlReads, SqliteMailbox, Store):
                     ),
                 )
                 conn.execute("DELETE FROM drafts WHERE respondent_id = ?", (new.respondent_id,))
+                if new.message is not None:
+                    _settle_message(conn, new, version)
         except StorageError as exc:
             raise self._unknown(new.respondent_id, exc) from exc
         return Submission(

@@ -51,6 +51,7 @@ __all__ = [
     "message_id_of",
     "new_message",
     "require_open",
+    "unsettled_message",
 ]
 
 #: A stored message is ``pending`` until it is submitted or sent to review.
@@ -76,6 +77,16 @@ def require_open(item_id: int, status: str | None) -> None:
         raise StorageError(f"there is no review item {item_id}")
     if status != "open":
         raise StorageError(f"review item {item_id} was already {status}")
+
+
+def unsettled_message(message_id: int, version: int | None = None) -> StorageError:
+    """The error a store raises when a submission names a message that cannot produce it: one
+    unknown to the consultation (``version`` of ``None``) or one that produced ``version``."""
+    if version is None:
+        return StorageError(f"no stored message {message_id} for this consultation; nothing stored")
+    return StorageError(
+        f"message {message_id} already produced version {version} of a response; nothing was stored"
+    )
 
 
 def _aware(_instance: object, attribute: Any, value: dt.datetime) -> None:

@@ -21,6 +21,7 @@ __all__ = [
     "Option",
     "Publication",
     "Question",
+    "RosterAnswers",
     "Section",
 ]
 
@@ -156,6 +157,32 @@ class Publication:
 
 
 @frozen
+class RosterAnswers:
+    """Which questions the roster answers: the spec's ``[roster]`` table.
+
+    Each field names the question that asks what a roster column records (``role = "role"``).
+    For a respondent the roster lists, its value is their answer to that question unless they
+    give another, on every channel: nobody is asked to repeat what the roster already says.
+    """
+
+    role: str | None = None
+    authority_type: str | None = None
+    authority: str | None = None
+
+    def items(self) -> tuple[tuple[str, str], ...]:
+        """``(roster column, question id)`` for each column that answers a question."""
+        return tuple(
+            (column, qid)
+            for column, qid in (
+                ("role", self.role),
+                ("authority_type", self.authority_type),
+                ("authority", self.authority),
+            )
+            if qid is not None
+        )
+
+
+@frozen
 class Consultation:
     """A whole consultation spec, loaded and checked.  Questions keep spec order."""
 
@@ -164,6 +191,7 @@ class Consultation:
     roles: tuple[Choice, ...] = ()
     authority_types: tuple[Choice, ...] = ()
     publication: Publication = Publication()
+    roster: RosterAnswers = RosterAnswers()
     source: str = "<spec>"
     warnings: tuple[SpecProblem, ...] = field(default=(), eq=False, repr=False)
 

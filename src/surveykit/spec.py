@@ -41,7 +41,15 @@ from .conditions import (
     walk,
 )
 from .errors import ConditionSyntaxError, SpecError, SpecProblem
-from .model import Choice, Consultation, Metadata, Publication, Question, Section
+from .model import (
+    Choice,
+    Consultation,
+    Metadata,
+    Publication,
+    Question,
+    RosterAnswers,
+    Section,
+)
 from .plugins import Registry, get_plugins
 from .tomlpos import Locator, explain_syntax_error
 
@@ -75,6 +83,8 @@ CODES: dict[str, str] = {
     "empty_list": "a condition tests a question against an empty list of values",
     "bad_publication": "[publication] names a question or option that does not exist, or a "
     "threshold below 1",
+    "bad_roster": "[roster] names a question that does not exist, or one whose options cannot "
+    "hold the roster's values",
 }
 #: Every code a warning (``consultation.warnings``) can carry.
 WARNING_CODES: dict[str, str] = {
@@ -83,7 +93,7 @@ WARNING_CODES: dict[str, str] = {
 
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 RESERVED = frozenset({"and", "or", "not", "in", "answered"})
-TOP_LEVEL = ("consultation", "roles", "authority_types", "sections", "publication")
+TOP_LEVEL = ("consultation", "roles", "authority_types", "sections", "publication", "roster")
 #: Conditions whose referenced answers have more combinations than this are not searched for
 #: impossibility; the warning is a help, and must not make loading slow.
 MAX_COMBINATIONS = 4096
@@ -269,6 +279,7 @@ class _Checker:
         self._check_choices("authority_types", authority_types)
         sections = self._check_sections(parts)
         publication = self._publication(sections)
+        roster = self._roster(sections, roles, authority_types)
         if self.problems or meta is None:
             raise SpecError(sorted(self.problems, key=lambda p: p.line or 0))
         consultation = Consultation(
@@ -277,6 +288,7 @@ class _Checker:
             roles=tuple(choice for _, choice in roles),
             authority_types=tuple(choice for _, choice in authority_types),
             publication=publication,
+            roster=roster,
             source=self.source,
             warnings=(),
         )
@@ -429,6 +441,8 @@ class _Checker:
                 return "[consultation]", tuple(keys)
             case ("publication", *keys):
                 return "[publication]", tuple(keys)
+            case ("roster", *keys):
+                return "[roster]", tuple(keys)
             case ("roles", int(i), *keys):
                 return f"role {i + 1}", tuple(keys)
             case ("authority_types", int(i), *keys):
@@ -561,6 +575,68 @@ class _Checker:
                 (*base, "threshold"),
             )
         return publication
+
+    # roster -------------------------------------------------------------------------------
+
+    def _roster(
+        self, sections: tuple[Section, ...], roles: list, authority_types: list
+    ) -> RosterAnswers:
+        """Structure and check ``[roster]``: each question it names must exist and, when it has
+        options, offer every value of the roster's vocabulary for that column."""
+        raw = self.data.get("roster")
+        if raw is None:
+            return RosterAnswers()
+        roster = self._piece(("roster",), RosterAnswers, raw)
+        if roster is None:
+            return RosterAnswers()
+        by_id = {q.id: q for s in sections for q in s.questions}
+        vocabularies = {
+            "role": [c.value for _, c in roles],
+            "authority_type": [c.value for _, c in authority_types],
+            "authority": [],
+        }
+        for column, qid in roster.items():
+            path = ("roster", column)
+            if qid not in by_id:
+                if qid not in self.unstructured:
+                    self.problem(
+                        "bad_roster",
+                        f"[roster]: {column} = {qid!r} is not a question in this spec"
+                        + _did_you_mean(qid, by_id),
+                        path,
+                    )
+                continue
+            options = [o.value for o in by_id[qid].options]
+            missing = [v for v in vocabularies[column] if options and v not in options]
+            if column == "authority" and options:
+                self.problem(
+                    "bad_roster",
+                    f"[roster]: authority = {qid!r} has options, but an authority's name is "
+                    "free text; name a text question",
+                    path,
+                )
+            elif options and getattr(self.kinds.get(by_id[qid].kind), "multiple", False):
+                self.problem(
+                    "bad_roster",
+                    f"[roster]: {column} = {qid!r} allows several answers; the roster holds "
+                    "one, so name a single-choice question",
+                    path,
+                )
+            elif missing:
+                self.problem(
+                    "bad_roster",
+                    f"[roster]: {column} = {qid!r}, but its options do not include "
+                    f"{', '.join(map(repr, missing))}, which the roster may hold",
+                    path,
+                )
+            elif not options and vocabularies[column]:
+                self.problem(
+                    "bad_roster",
+                    f"[roster]: {column} = {qid!r} is a text question; the roster's {column} "
+                    "is one of a list, so name a single-choice question with the same options",
+                    path,
+                )
+        return roster
 
     # sections and questions ---------------------------------------------------------------
 

@@ -137,6 +137,10 @@ class NewSubmission:
     channel: str = field(validator=validators.in_(CHANNELS))
     submitted_at: dt.datetime = field(validator=_aware)
     received_at: dt.datetime = field(validator=_aware)
+    #: The stored email message (:class:`~surveykit.mailbox.StoredMessage` id) these answers
+    #: were read from, if any.  The store records the version on that message in the same
+    #: transaction, and refuses a second version from one message.
+    message: int | None = None
 
 
 @frozen
@@ -310,6 +314,11 @@ class Store(MailStore, ABC):
         one respondent at once: they are serialised, and each gets its own number.  The draft, if
         any, is discarded in the same transaction.  An unknown respondent raises
         :class:`~surveykit.errors.StorageError` and stores nothing.
+
+        When ``new.message`` names a stored message, the same transaction marks it ``submitted``
+        with this respondent and version; a message that already produced a version (or is not
+        the consultation's) raises :class:`~surveykit.errors.StorageError` and stores nothing.
+        So one message yields at most one version, however many processes read it at once.
         """
 
     @abstractmethod

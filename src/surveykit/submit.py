@@ -23,6 +23,7 @@ from attrs import frozen
 from .engine import Engine
 from .errors import AnswersRejected, ClosedError, DetailsError, LinkError, SubmissionError
 from .identity import Respondent, Secret, Token, bind_secret
+from .known import with_roster_answers
 from .model import Consultation
 from .people import check_person
 from .plugins import Plugins, get_plugins
@@ -191,7 +192,7 @@ class SubmitService:
     ) -> IssuedLink:
         """Self-service: a new respondent of role ``other`` with these details, and their token."""
         now = self.now()
-        self._require_open(now, "no link was created")
+        self.require_open(now, "no link was created")
         authority, name, email = authority.strip(), name.strip(), email.strip()
         problems = check_person(
             self.consultation,
@@ -231,13 +232,13 @@ class SubmitService:
         stores drafts in groups (``Store.save_drafts``)."""
         respondent = self.authenticate(token)
         now = self.now()
-        self._require_open(now, "the draft was not saved")
+        self.require_open(now, "the draft was not saved")
         return Draft(respondent.id, self.engine.clean(answers), now)
 
     def load_draft(self, token: Credential) -> Draft | None:
         """The respondent's saved draft, or ``None``; refused once the consultation has closed."""
         respondent = self.authenticate(token)
-        self._require_open(self.now(), "drafts can no longer be opened")
+        self.require_open(self.now(), "drafts can no longer be opened")
         return self.store.load_draft(respondent.id)
 
     def response(self, token: Credential) -> Submission | None:
@@ -253,19 +254,22 @@ class SubmitService:
         *,
         channel: str = "web",
         received_at: dt.datetime | None = None,
+        message: int | None = None,
     ) -> Receipt:
         """Store ``clean(answers)`` as the respondent's next version, or refuse and store nothing.
 
         ``received_at`` is for paper and email only: when the answers arrived, which is what the
-        closing date is judged by.  It may not be in the future.
+        closing date is judged by.  It may not be in the future.  ``message`` is the stored
+        email message the answers were read from: the store ties the version to it, once.
+        A blank the roster can answer (see :mod:`surveykit.known`) takes the roster's value.
         """
         if channel not in CHANNELS:
             raise SubmissionError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
         respondent = self.authenticate(token)
         now = self.now()
         received = self._received(channel, received_at, now)
-        self._require_open(received, "the response was not stored", received_at is not None)
-        checked = self.engine.check(answers)
+        self.require_open(received, "the response was not stored", received_at is not None)
+        checked = self.engine.check(with_roster_answers(self.consultation, respondent, answers))
         if checked.problems:
             raise AnswersRejected(checked.problems)
         stored = self.store.append_submission(
@@ -276,6 +280,7 @@ class SubmitService:
                 channel=channel,
                 submitted_at=now,
                 received_at=received,
+                message=message,
             )
         )
         self._announce(stored)
@@ -301,7 +306,8 @@ class SubmitService:
             )
         return received
 
-    def _require_open(self, instant: dt.datetime, outcome: str, received: bool = False) -> None:
+    def require_open(self, instant: dt.datetime, outcome: str, received: bool = False) -> None:
+        """Raise :class:`ClosedError`, ending with ``outcome``, unless open at ``instant``."""
         if self.opening(instant) == "open":
             return
         meta = self.consultation.metadata

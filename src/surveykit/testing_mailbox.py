@@ -157,6 +157,100 @@ class MailStoreConformance:
         )
         assert store.message(b.id).status == "review"
 
+    def test_a_submission_from_a_message_settles_it_once(self, store):
+        """The version a message produced is recorded with it; a second version is refused."""
+        from .errors import StorageError
+        from .storage import NewSubmission
+
+        ada, bob = respondent("r1"), respondent("r2")
+        self.enrol(store, ada, bob)
+        message = store.add_message(_new(raw_message(message_id=None)))
+
+        def submission(rid: str, answers: dict, msg: int | None = message.id) -> NewSubmission:
+            return NewSubmission(
+                consultation="c1",
+                respondent_id=rid,
+                answers=answers,
+                channel="email",
+                submitted_at=_at(2),
+                received_at=_at(1),
+                message=msg,
+            )
+
+        stored = store.append_submission(submission("r1", {"q1": "yes"}))
+        settled = store.message(message.id)
+        assert (settled.status, settled.respondent_id, settled.version) == (
+            "submitted",
+            "r1",
+            stored.version,
+        )
+        assert store.pending_messages("c1") == []
+        for rid in ("r1", "r2"):
+            with pytest.raises(StorageError, match="already produced version 1"):
+                store.append_submission(submission(rid, {"q1": "no"}))
+        with pytest.raises(StorageError, match="no stored message"):
+            store.append_submission(submission("r2", {"q1": "no"}, msg=message.id + 99))
+        assert [s.answers for s in store.history("r1")] == [{"q1": "yes"}]
+        assert store.history("r2") == []
+
+    def test_a_message_queued_for_review_yields_one_version_when_accepted(self, store):
+        """An officer's acceptance settles the message too, and only once."""
+        from .errors import StorageError
+        from .storage import NewSubmission
+
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        message = store.add_message(_new(raw_message(message_id=None)))
+        _review(store, message.id, respondent_id="r1")
+        new = NewSubmission(
+            consultation="c1",
+            respondent_id="r1",
+            answers={"q1": "yes"},
+            channel="email",
+            submitted_at=_at(2),
+            received_at=_at(1),
+            message=message.id,
+        )
+        assert store.append_submission(new).version == 1
+        assert store.message(message.id).version == 1
+        with pytest.raises(StorageError):
+            store.append_submission(new)
+        assert len(store.history("r1")) == 1
+
+    def test_concurrent_submissions_from_one_message_store_one_version(self, store):
+        """Two processes reading one message at once: one version, the other refused."""
+        from .errors import StorageError
+        from .storage import NewSubmission
+
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        message = store.add_message(_new(raw_message(message_id=None)))
+        outcomes: list[str] = []
+
+        def submit(n: int) -> None:
+            new = NewSubmission(
+                consultation="c1",
+                respondent_id="r1",
+                answers={"q1": str(n)},
+                channel="email",
+                submitted_at=_at(2),
+                received_at=_at(1),
+                message=message.id,
+            )
+            try:
+                store.append_submission(new)
+                outcomes.append("stored")
+            except StorageError:
+                outcomes.append("refused")
+
+        threads = [threading.Thread(target=submit, args=(n,)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["refused"] * 5 + ["stored"]
+        assert len(store.history("r1")) == 1
+
     # Review queue -----------------------------------------------------------------------------
 
     def test_a_review_item_is_listed_until_resolved(self, store):

@@ -129,8 +129,8 @@ def test_corrections_are_checked_like_any_answer(queued, capsys):
     assert "there is no question '99'" in capsys.readouterr().err
     assert review(spec, db, "accept", "1", "--set", "13=perhaps") == 1
     assert "'perhaps' is not one of its options (yes, no, dont_know)" in capsys.readouterr().err
-    assert review(spec, db, "accept", "1", "--set", "A3=") == 1
-    assert "Question A3: an answer is required" in capsys.readouterr().err
+    assert review(spec, db, "accept", "1", "--set", "B1=") == 1
+    assert "Question B1: an answer is required" in capsys.readouterr().err
     with open_store(db) as store:
         assert store.review_item(1).open
 
@@ -210,7 +210,11 @@ def test_an_acceptance_that_stopped_part_way_is_finished_not_repeated(queued, ca
         message = store.message(store.review_item(1).message)
         answers = {**read_reply(intake.raw_of(message), consultation).answers, "q13": "no"}
         intake.service.submit(
-            KnownRespondent(ada.id), answers, channel="email", received_at=message.received_at
+            KnownRespondent(ada.id),
+            answers,
+            channel="email",
+            received_at=message.received_at,
+            message=message.id,
         )
     assert review(spec, db, "accept", "1", "--set", "13=no") == 0
     assert "stored as version 1 for Kent County Council" in capsys.readouterr().out
