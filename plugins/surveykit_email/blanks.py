@@ -17,23 +17,13 @@ from typing import Any
 
 import attrs
 
-from surveykit import Consultation, Option
+from surveykit import Consultation
 from surveykit.identity import Respondent
-from surveykit.known import is_blank, roster_answers
+from surveykit.known import is_blank, no_consent_option, roster_answers
 
 from .parse import Reading
 
-__all__ = ["fill_blanks", "no_consent_option"]
-
-
-def no_consent_option(consultation: Consultation) -> Option | None:
-    """The consent question's option that permits neither quoting nor naming, if it has one."""
-    publication = consultation.publication
-    question = consultation.by_id.get(publication.consent_question or "")
-    if question is None:
-        return None
-    permits = set(publication.quote) | set(publication.name_authority)
-    return next((o for o in question.options if o.value not in permits), None)
+__all__ = ["fill_blanks"]
 
 
 def fill_blanks(

@@ -12,14 +12,18 @@ end line) are part of a contract: change them together.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
+from typing import Any
 
 from surveykit import Consultation, Question, get_plugins
+from surveykit.known import no_consent_option
 
 from .wording import applies_when, key, plain_text
 
 __all__ = [
     "ANSWER_MARK",
     "END_LINE",
+    "KNOWN_NOTE",
     "RULE",
     "WIDTH",
     "EmailRenderer",
@@ -31,6 +35,8 @@ INDENT = "    "
 RULE = "=" * WIDTH
 ANSWER_MARK = "Your answer:"
 END_LINE = "--- End of form ---"
+#: How a personal form starts its note of what the roster already says (the reader skips it).
+KNOWN_NOTE = "(We have you as: "
 BLANK_REFERENCE = (
     "Reference: none (this is a blank form). Please tell us in your reply who you are and "
     "which authority or organisation you represent."
@@ -60,9 +66,10 @@ class EmailRenderer:
         reference: str | None = None,
         link: str | None = None,
         intros: bool = False,
+        known: Mapping[str, Any] | None = None,
     ) -> str:
         """See :func:`write_form`."""
-        return write_form(consultation, reference=reference, link=link, intros=intros)
+        return write_form(consultation, reference=reference, link=link, intros=intros, known=known)
 
 
 def _fill(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
@@ -93,12 +100,15 @@ def write_form(
     reference: str | None = None,
     link: str | None = None,
     intros: bool = False,
+    known: Mapping[str, Any] | None = None,
 ) -> str:
     """The consultation as a plain-text form; ``reference`` ties replies to one respondent.
 
     Without a reference the form says it is blank and asks who is answering.  ``link`` (the
     respondent's own web link) is offered as another way to answer.  ``intros`` adds each
-    section's introduction; it is off by default to keep the email short.
+    section's introduction; it is off by default to keep the email short.  ``known`` holds the
+    answers the roster gives this respondent (:func:`surveykit.known.roster_answers`): each is
+    shown under its question, to be changed only if it is wrong.
     """
     meta = consultation.metadata
     kinds = get_plugins().kinds
@@ -126,12 +136,12 @@ def write_form(
         if intros and section.intro.strip():
             lines += ["", *_fill(plain_text(section.intro))]
         for question in section.questions:
-            lines += ["", *_question(consultation, question, kinds)]
+            lines += ["", *_question(consultation, question, kinds, (known or {}).get(question.id))]
     lines += ["", END_LINE, ""]
     return "\n".join(lines)
 
 
-def _question(consultation: Consultation, question: Question, kinds) -> list[str]:
+def _question(consultation: Consultation, question: Question, kinds, known: Any) -> list[str]:
     label = f"{key(question)}. "
     text = question.text + (" (required)" if question.required else "")
     lines = _fill(label + text, hanging=INDENT)
@@ -140,6 +150,14 @@ def _question(consultation: Consultation, question: Question, kinds) -> list[str
     if question.condition is not None:
         when = applies_when(question.condition, consultation)
         lines += _fill(f"(Answer only if {when}.)", INDENT)
+    if known is not None:
+        # One line, never wrapped (like a long link), so a reply cannot split the value.
+        shown = next((o.label for o in question.options if o.value == known), str(known))
+        change = "Tick a box" if question.options else "Write an answer"
+        lines += [f"{INDENT}{KNOWN_NOTE}{shown}.)", f"{INDENT}({change} only if that is wrong.)"]
+    blank = _blank_reading(consultation, question)
+    if blank:
+        lines += _fill(blank, INDENT)
     multiple = bool(getattr(kinds.get(question.kind), "multiple", False))
     if question.options:
         lines += _fill("Tick all that apply." if multiple else "Tick one box.", INDENT)
@@ -149,3 +167,11 @@ def _question(consultation: Consultation, question: Question, kinds) -> list[str
     if question.max_length:
         lines += _fill(f"(Up to {question.max_length:,} characters.)", INDENT)
     return [*lines, INDENT + ANSWER_MARK, "", ""]
+
+
+def _blank_reading(consultation: Consultation, question: Question) -> str:
+    """What a blank answer to the consent question is read as (see :mod:`.blanks`)."""
+    if question.id != consultation.publication.consent_question:
+        return ""
+    safe = no_consent_option(consultation)
+    return f'(If you leave this blank, we read it as "{safe.label}".)' if safe else ""

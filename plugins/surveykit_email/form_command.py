@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from surveykit import SubmitService, SurveykitError, Token, load_spec
 from surveykit.cli.deployment import SECRET_FILE_OPTION, deployment
+from surveykit.known import roster_answers
 
 from .form import write_form
 from .reference import reference_for
@@ -74,6 +76,7 @@ def email_form_command(
         raise SurveykitError("--base-url needs --token: the link is the respondent's own")
     consultation = load_spec(spec)
     reference = link = None
+    known: dict[str, Any] = {}
     if token is not None:
         if not db_url:
             raise SurveykitError("--token needs --db (or $SURVEYKIT_DB) to find the respondent")
@@ -81,9 +84,10 @@ def email_form_command(
             service = SubmitService(consultation, store, secret)
             respondent = service.authenticate(token)
             reference = reference_for(secret, respondent.id)
+            known = roster_answers(consultation, respondent)
             if base_url is not None:
                 link = f"{base_url.rstrip('/')}/{Token.parse(token).value}"
-    text = write_form(consultation, reference=reference, link=link, intros=intros)
+    text = write_form(consultation, reference=reference, link=link, intros=intros, known=known)
     if out is None:
         click.echo(text, nl=False)
         return

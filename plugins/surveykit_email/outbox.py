@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
 from surveykit import Consultation, Respondent, SurveykitError
+from surveykit.known import roster_answers
 
 from .form import WIDTH, write_form
 
@@ -204,7 +205,8 @@ def compose(
         lines += ["", f"    {link}", "", "Or reply to this email with the form below filled in."]
     else:
         lines += ["", "Please reply to this email with the form below filled in."]
-    lines += ["", write_form(consultation, reference=reference)]
+    known = roster_answers(consultation, respondent)
+    lines += ["", write_form(consultation, reference=reference, known=known)]
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((respondent.name, respondent.email))

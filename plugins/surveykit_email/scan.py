@@ -30,7 +30,7 @@ from attrs import define, field
 
 from surveykit import Consultation
 
-from .form import ANSWER_MARK, END_LINE, write_form
+from .form import ANSWER_MARK, END_LINE, KNOWN_NOTE, write_form
 from .matching import normalise
 from .wording import key
 
@@ -149,8 +149,12 @@ class FormScanner:
         #: these, recognised with one dictionary lookup.
         self._form_lines: dict[str, tuple[str, str]] = {}
         blobs = []
+        # A personal form also says what the roster knows: learn its wording with placeholders.
+        known = {qid: "?" for _, qid in consultation.roster.items()}
         for intros in (False, True):
-            for line in write_form(consultation, intros=intros).splitlines():
+            for line in write_form(consultation, intros=intros, known=known).splitlines():
+                if line.strip().startswith(KNOWN_NOTE):
+                    continue
                 stripped = line.strip()
                 if not stripped:
                     continue
@@ -253,6 +257,8 @@ class FormScanner:
                 if current is not None and current.area:
                     current.text.append("")
                 continue
+            if stripped.startswith(KNOWN_NOTE):
+                continue  # "(We have you as: Leader.)": the form's, not an answer
             role = self._form_lines.get(stripped)
             if (
                 role is not None

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from .identity import Respondent
-from .model import Consultation
+from .model import Consultation, Option
 
-__all__ = ["is_blank", "roster_answers", "with_roster_answers"]
+__all__ = ["is_blank", "no_consent_option", "roster_answers", "with_roster_answers"]
 
 
 def is_blank(value: Any) -> bool:
@@ -27,6 +27,17 @@ def is_blank(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return not value
     return False
+
+
+def no_consent_option(consultation: Consultation) -> Option | None:
+    """The consent question's option that permits neither quoting nor naming, if it has one:
+    what a channel that cannot ask again reads a blank consent as."""
+    publication = consultation.publication
+    question = consultation.by_id.get(publication.consent_question or "")
+    if question is None:
+        return None
+    permits = set(publication.quote) | set(publication.name_authority)
+    return next((o for o in question.options if o.value not in permits), None)
 
 
 def roster_answers(consultation: Consultation, respondent: Respondent | None) -> dict[str, Any]:

@@ -258,4 +258,5 @@ def test_the_documented_example_is_what_the_command_writes(taking_stock):
     """docs/email-replies.md shows Taking Stock's form exactly as it is written today."""
     docs = (ROOT / "docs" / "email-replies.md").read_text(encoding="utf-8")
     example = docs.split("```text\n", 1)[1].split("```", 1)[0]
-    assert example == write_form(taking_stock, reference="SK-2TX4-64WF-G91Z")
+    known = {"role": "leader", "authority_type": "county", "authority": "Kent County Council"}
+    assert example == write_form(taking_stock, reference="SK-2TX4-64WF-G91Z", known=known)
