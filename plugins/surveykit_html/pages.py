@@ -125,6 +125,7 @@ def _render_question(
     value: Any,
     change: bool,
     errors: list[dict[str, str]] | None = None,
+    known: bool = False,
 ) -> Response:
     web = web_state(request)
     if change:
@@ -144,10 +145,11 @@ def _render_question(
         "action_url": action_url,
         "errors": errors or [],
         "error": errors[0]["text"] if errors else "",
+        "known": known,
     }
     shared = None if errors else _shared_value(web, question, value)
     if shared is not None:
-        key = (question.id, shared, change, back_url, action_url)
+        key = (question.id, shared, change, back_url, action_url, known)
         return web.pages.render_shared(request, "question.html", key, **context)
     return web.pages.render(request, "question.html", 400 if errors else 200, **context)
 
@@ -181,9 +183,9 @@ async def question_page(request: Request) -> Response:
         return await _answer(request, visitor, question, answers, change)
     if not web.engine.is_visible(question.id, answers):
         return redirect(web.question_url(request, web.flow.resume(answers)))
-    return _render_question(
-        request, question, answers, value=answers.get(question.id), change=change
-    )
+    value = answers.get(question.id)
+    known = question.id in visitor.known and value == visitor.known[question.id]
+    return _render_question(request, question, answers, value=value, change=change, known=known)
 
 
 async def _answer(

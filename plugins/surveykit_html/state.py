@@ -21,6 +21,7 @@ from starlette.responses import RedirectResponse
 from surveykit import Consultation, Engine, Question, Registry, Section
 from surveykit.errors import LinkError
 from surveykit.identity import Respondent
+from surveykit.known import is_blank, roster_answers
 from surveykit.storage import Draft, Submission
 from surveykit.submit import Opening
 
@@ -54,15 +55,24 @@ class Visitor:
     respondent: Respondent
     draft: Draft | None
     response: Submission | None
+    #: What the roster says about them, as answers (:mod:`surveykit.known`): shown until they
+    #: answer otherwise, as the submit service fills those blanks.
+    known: dict[str, Any] = field(factory=dict)
 
     @property
     def answers(self) -> dict[str, Any]:
-        """The answers to show: the saved draft, else the latest response, else none."""
+        """The answers to show: the saved draft, else the latest response, else none, with each
+        blank the roster can answer filled from it."""
         if self.draft is not None:
-            return dict(self.draft.answers)
-        if self.response is not None:
-            return dict(self.response.answers)
-        return {}
+            answers = dict(self.draft.answers)
+        elif self.response is not None:
+            answers = dict(self.response.answers)
+        else:
+            answers = {}
+        for qid, value in self.known.items():
+            if is_blank(answers.get(qid)):
+                answers[qid] = value
+        return answers
 
 
 @frozen
@@ -156,7 +166,9 @@ class WebState:
             visit = self.service.visit(key)
         except LinkError:
             return None
-        return Visitor(key, visit.token.respondent, visit.draft, visit.response)
+        respondent = visit.token.respondent
+        known = roster_answers(self.consultation, respondent)
+        return Visitor(key, respondent, visit.draft, visit.response, known)
 
     async def visitor(self, request: Request) -> Visitor | None:
         key = SessionKey.from_session(request.session)

@@ -14,6 +14,7 @@ import click
 from attrs import frozen
 
 from surveykit import Respondent, Submission, SubmissionError, SubmitService
+from surveykit.known import roster_answers
 
 from .prompters import BACK, Prompter, Review
 from .text import answer_text, intro_text, wrap
@@ -60,6 +61,7 @@ class TerminalForm:
         self.intros = intros
         self.meta = service.consultation.metadata
         self._introduced: set[str] = set()
+        self._known: dict[str, Any] = {}
 
     def run(self) -> int:
         """Ask, review and submit; the exit status (0 when stored or saved on request)."""
@@ -68,7 +70,8 @@ class TerminalForm:
             previous = self.service.response(self.entry.key)
             if previous is not None:
                 click.echo(wrap(self._earlier_notice(previous)))
-            walk = Walk(self.service.engine, self._starting_answers(previous))
+            answers = self._starting_answers(previous)
+            walk = Walk(self.service.engine, answers, from_first=answers == self._known)
             self._legend()
             return self._loop(walk, previous)
         except KeyboardInterrupt:
@@ -99,7 +102,13 @@ class TerminalForm:
         if previous is not None and self.resume_from_response:
             click.echo("Your earlier answers are filled in: change any you like.")
             return dict(previous.answers)
-        return {}
+        return self._roster_answers()
+
+    def _roster_answers(self) -> dict[str, Any]:
+        """What the roster says about the respondent (see :mod:`surveykit.known`): offered as
+        each such question's answer, which Enter keeps."""
+        self._known = roster_answers(self.service.consultation, self.entry.respondent)
+        return dict(self._known)
 
     def _earlier_notice(self, previous: Submission) -> str:
         when = self._local(previous.submitted_at)
@@ -179,6 +188,9 @@ class TerminalForm:
         click.echo(wrap(question.text))
         if question.hint:
             click.secho(wrap(question.hint), dim=True)
+        known = self._known.get(question.id)
+        if known is not None and walk.value(question.id) == known:
+            click.echo("We have this answer from our records. Change it only if it is wrong.")
 
     # Reviewing and submitting ---------------------------------------------------------------
 
@@ -266,7 +278,7 @@ class TerminalForm:
             click.echo(wrap(f"Your answers are saved as a draft at {saved}. {self._again()}"))
 
     def _stop(self, walk: Walk | None, why: str) -> None:
-        if walk is None or not walk.answers:
+        if walk is None or not walk.answers or (walk.answers == self._known and not walk.seen):
             click.echo(f"{why}: nothing had been answered, so no draft was saved.")
             return
         saved = self._save(walk)

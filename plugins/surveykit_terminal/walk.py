@@ -24,19 +24,25 @@ class Walk:
     may have revealed, and then back to the summary.
     """
 
-    def __init__(self, engine: Engine, answers: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, engine: Engine, answers: Mapping[str, Any] | None = None, *, from_first: bool = False
+    ) -> None:
         self.engine = engine
         self.answers: dict[str, Any] = engine.clean(dict(answers or {}))
         self.seen: set[str] = set()
         self.reviewing = False
         self.current: Question | None = None
-        self._start()
+        self._start(from_first)
 
-    def _start(self) -> None:
-        """Begin at the first question, or just after the last answer of a resumed draft."""
+    def _start(self, from_first: bool = False) -> None:
+        """Begin at the first question, or just after the last answer of a resumed draft.
+
+        ``from_first`` begins at the first question whatever is answered: answers offered
+        rather than given (the roster's) are to be seen.
+        """
         visible = self.engine.visible(self.answers)
         answered = [qid for qid in visible if qid in self.answers]
-        if not answered:
+        if not answered or from_first:
             self._arrive(self.engine.next_question(self.answers))
             return
         last = answered[-1]

@@ -40,7 +40,7 @@ def test_whole_of_taking_stock_through_a_pipe(db, person):
     """A script answers every question through a pipe, with mistakes, going back and a branch."""
     respondent, token = person("Dover District Council", "leader", "district")
     lines = [
-        "9", "1", "district", "", "Dover District Council",  # A1 (a bad number), A2, A3
+        "9", "1", "district", "",  # A1 (a bad number), A2, A3 kept from the roster
         "3", '"""', "Start again", "from scratch", '"""',  # q1 none_relevant, q2 in a block
         "<", "", "-", "", "", "", "",  # back to q2 and keep it; q3-q7 unanswered
         "2", "1", "3", "", "",  # q8 no, q9 yes_all, q10 dont_know, q11, q12
@@ -60,7 +60,7 @@ def test_whole_of_taking_stock_through_a_pipe(db, person):
     out = result.stdout
     assert "\n  1. Leader\n  2. Chief executive\n  3. Other\n" in out
     assert "  Question A1: there is no option 9; type a number from 1 to 3. Try again.\n" in out
-    assert "  Question A3: an answer is required. Try again.\n" in out
+    assert "We have this answer from our records. Change it only if it is wrong." in out
     assert "Your answer to Question 14 was removed: that question no longer applies.\n" in out
     summary = out[out.rindex("Check your answers") :]
     assert ("  13. Is there" in summary, "  14. " in summary) == (True, False)
@@ -165,7 +165,8 @@ def test_an_officer_adds_a_new_respondent_and_resumes_the_draft(db, monkeypatch,
     code, out, _err = run(argv, ["3"], monkeypatch, capsys)
     assert code == 3
     assert "Added Dover District Council (other) as a respondent.\n" in out
-    assert "The input ended: your 1 answer is saved as a draft at " in out
+    # The roster (the officer's --new details) answers About you: kept with the draft.
+    assert "The input ended: your 3 answers are saved as a draft at " in out
     with open_store(db) as store:
         [respondent] = store.respondents("taking-stock")
     assert (respondent.authority, respondent.email, respondent.origin) == (
@@ -174,13 +175,17 @@ def test_an_officer_adds_a_new_respondent_and_resumes_the_draft(db, monkeypatch,
         "roster",
     )
     _response, _history, draft = stored(db, respondent.id)
-    assert draft.answers == {"role": "other"}
+    assert draft.answers == {
+        "role": "other",
+        "authority_type": "district",
+        "authority": "Dover District Council",
+    }
 
     again = ["enter", str(SPEC), "--db", db, "--respondent", "clerk@dover.example"]
     code, out, _err = run([*again, "--open-until", OPEN_UNTIL], ["y"], monkeypatch, capsys)
     assert code == 3
-    assert "There is a draft with 1 answer, saved " in out
-    assert out.index("Carrying on from the draft saved ") < out.index("Question A2 (2 of 22)")
+    assert "There is a draft with 3 answers, saved " in out
+    assert out.index("Carrying on from the draft saved ") < out.index("Question 1 (4 of 22)")
 
 
 @pytest.mark.parametrize(

@@ -73,9 +73,10 @@ def test_whole_of_taking_stock_in_a_terminal(db, person, tmp_path):
     assert "Answering for Kent County Council (leader)." in shown
     term.type("1\r")
     term.choose("Question A2", 1)
-    term.keys("Question A3", "\r")
-    term.expect("Question A3: an answer is required")
-    term.child.send("Kent County Council\r")
+    # The roster has the authority: it is offered, said to come from our records, and kept.
+    term.expect("Question A3 (")
+    assert "We have this answer from our records." in term.expect("Your answer")
+    term.child.send("\r")
     term.choose("Question 1", 2)
     term.write("Question 2", "More peer challenge\nand more support")
     term.keys("Question 3", CTRL_B)
@@ -147,7 +148,7 @@ def test_interrupted_session_resumes_from_its_draft(db, person):
     term = Terminal(db, token)
     term.choose("Question A1", 2)
     term.choose("Question A2", 4)
-    term.keys("Question A3", "Leeds City Council\r")
+    term.keys("Question A3", "\r")  # the roster's "Leeds City Council", kept
     term.choose("Question 1", 1)
     term.keys("Question 3", CTRL_C)
     term.expect("Stopped: your 4 answers are saved as a draft at ")
@@ -180,8 +181,11 @@ def test_plain_mode_in_a_terminal_and_the_end_of_input(db, person):
     """--plain numbers the choices even on a terminal; Ctrl-D at once stops with nothing saved."""
     respondent, token = person()
     term = Terminal(db, token, "--plain")
-    shown = term.expect('Type a number; "<" goes back.')
-    assert "What is your role?\n  1. Leader\n  2. Chief executive\n  3. Other\n" in shown
+    shown = term.expect('Type a number; "<" goes back; Enter keeps: Leader.')
+    assert (
+        "What is your role?\nWe have this answer from our records. Change it only if it is wrong.\n"
+        "  1. Leader\n  2. Chief executive\n  3. Other\n"
+    ) in shown
     term.child.sendeof()
     term.expect("The input ended: nothing had been answered, so no draft was saved.")
     assert term.finish() == 3

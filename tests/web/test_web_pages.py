@@ -366,3 +366,50 @@ def test_the_app_can_be_mounted_under_a_prefix(app, service):
         )
         assert posted.headers["location"] == "/consult/questions/authority_type"
         assert client.get("/consult/static/surveykit.css").status_code == 200
+
+
+def test_the_roster_answers_about_you_for_the_people_it_lists(client, service):
+    """A roster leader finds About you answered from the roster, told so, and sends without
+    touching it; a self-service respondent's About you starts empty."""
+    from surveykit.identity import Respondent, Token
+    from surveykit.storage import Grant
+
+    ada = Respondent("taking-stock", "Kent County Council", "county", "leader", name="Ada")
+    token = Token.new()
+    service.store.grant([Grant(ada, service.secret.hash(token), DURING)])
+    assert client.get(f"/r/{token.value}").status_code == 303
+    page = client.get("/questions/role").text
+    assert 'value="leader" checked' in page
+    assert "We have this answer from our records. Change it only if it is wrong." in page
+    assert 'value="Kent County Council"' in client.get("/questions/authority").text
+    _answer(client, "consent", "no_quote")
+    assert _send(client).headers["location"] == "/confirmation"
+    answers = service.store.response(ada.id).answers
+    assert (answers["role"], answers["authority_type"], answers["authority"]) == (
+        "leader",
+        "county",
+        "Kent County Council",
+    )
+
+
+def test_an_answer_that_corrects_the_roster_wins(client, service):
+    from surveykit.identity import Respondent, Token
+    from surveykit.storage import Grant
+
+    bob = Respondent("taking-stock", "Kent County Council", "county", "leader", name="Bob")
+    token = Token.new()
+    service.store.grant([Grant(bob, service.secret.hash(token), DURING)])
+    client.get(f"/r/{token.value}")
+    _answer(client, "role", "chief_executive")
+    page = client.get("/questions/role").text
+    assert 'value="chief_executive" checked' in page
+    assert "from our records" not in page
+    _answer(client, "consent", "no_quote")
+    _send(client)
+    assert service.store.response(bob.id).answers["role"] == "chief_executive"
+
+
+def test_a_self_service_respondent_answers_about_you_themselves(respondent_client):
+    page = respondent_client.get("/questions/role").text
+    assert " checked" not in page
+    assert "from our records" not in page
