@@ -5,6 +5,13 @@ Mail clients that send HTML only (and webmail that quotes in HTML) put earlier m
 (Outlook).  Blockquotes become ``> `` prefixes, so the text reads like a plain-text reply and the
 same reader handles both.  Scripts, styles and the head are dropped; entities are decoded.
 
+A signature that the mail program marks as one starts with a ``--`` line, the plain-text
+signature delimiter, so it ends the answer above it as a typed signature would: Gmail's
+``gmail_signature``, Outlook's ``Signature`` and ``ms-outlook-mobile-signature`` (and their
+``x_`` forms in quoted replies), Outlook desktop's ``_MailAutoSig`` bookmark, Thunderbird's
+``moz-signature``, Yahoo's ``yahoo-signature`` and Proton Mail's ``protonmail_signature_block``.
+An empty one is left alone.
+
 The HTML is read for its text only, never rendered, so a few regular expressions do the work
 instead of :mod:`html.parser`: several times faster on long quoted forms.  No pattern can run
 past a ``<``, so hostile HTML (``<p<p<p...``) costs linear time.  A block element
@@ -36,6 +43,15 @@ _CHECKBOX = re.compile(r"<input\b[^<>]*\btype\s*=\s*[\"']?checkbox[^<>]*>", re.I
 _CHECKED = re.compile(r"\bchecked\b", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _MARKS = re.compile("([\x00\x01])")
+_OPEN_TAG = re.compile(r"<(?P<name>div|p|pre|span|table|td|a)\b(?P<attrs>[^<>]{0,2000})>", re.I)
+_ATTRIBUTE = re.compile(r"\b(id|class|name)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.I)
+SIGNATURE_TOKENS = frozenset(
+    {"signature", "gmail_signature", "moz-signature", "ms-outlook-mobile-signature"}
+    | {"yahoo-signature", "protonmail_signature_block", "_mailautosig"}
+)
+SIGNATURE_MARK = "<div>--</div>"
+#: Signature-like tags looked at in one message: real mail has one or two.
+MAX_SIGNATURES = 20
 _SPACES = re.compile(r"[ \t\r\n\f]+")
 #: HTML's own white space: a non-breaking space is text (Outlook's empty paragraphs hold one).
 _WHITE = " \t\r\n\f"
@@ -78,9 +94,56 @@ def _line(text: str, prefix: str, depth: int) -> str:
     return prefix + text if text.strip() else ">" * depth
 
 
+def _is_signature(attrs: str) -> bool:
+    """Whether a tag's id, class or name marks it as a signature."""
+    for match in _ATTRIBUTE.finditer(attrs):
+        value = match[2] if match[2] is not None else match[3] or match[4] or ""
+        for token in value.casefold().split():
+            if token.removeprefix("x_") in SIGNATURE_TOKENS:
+                return True
+    return False
+
+
+def _has_text(source: str, name: str, after: int) -> bool:
+    """Whether the element opened just before ``after`` holds any text."""
+    if name.casefold() == "a":
+        return True  # Word's bookmark: the signature follows it
+    tags = re.compile(rf"<(/?){name}\b[^<>]*>", re.I)
+    depth = 1
+    end = min(len(source), after + 20_000)
+    for tag in tags.finditer(source, after, end):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            end = tag.start()
+            break
+    inner = _TAG.sub("", source[after : min(end, after + 3000)])
+    inner = html.unescape(inner) if "&" in inner else inner
+    return bool(inner.strip(_WHITE + "\xa0"))
+
+
+def _mark_signatures(source: str) -> str:
+    """The source with a ``--`` line at the start of each signature the mail program marked."""
+    out = []
+    position = 0
+    looked = 0
+    for tag in _OPEN_TAG.finditer(source):
+        attrs = tag["attrs"]
+        if "ignature" not in attrs and "MailAutoSig" not in attrs:
+            continue
+        looked += 1
+        if looked > MAX_SIGNATURES:
+            break
+        if _is_signature(attrs) and _has_text(source, tag["name"], tag.end()):
+            out += [source[position : tag.end()], SIGNATURE_MARK]
+            position = tag.end()
+    return "".join(out) + source[position:] if out else source
+
+
 def html_to_text(source: str) -> str:
     """The readable text of an HTML body, one block per line, blockquotes as ``> ``."""
     source = _DROP.sub("", source.replace("\x00", "").replace("\x01", ""))
+    if "ignature" in source or "MailAutoSig" in source:
+        source = _mark_signatures(source)
     out: list[str] = []
     depth = 0
     position = 0

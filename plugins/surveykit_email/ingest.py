@@ -10,13 +10,16 @@ line below it, and the ``Date`` header, came from the sender and can say anythin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import mailbox
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from attrs import frozen
@@ -29,6 +32,10 @@ from surveykit.storage import utc
 from .intake import Intake, Outcome
 
 __all__ = ["Source", "arrival_time", "ingest_command", "sources", "summary"]
+
+_WEEKDAYS = frozenset((b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun"))
+_TIME = re.compile(rb"\d{1,2}:\d{2}(?::\d{2})?")
+_YEAR = re.compile(rb"\d{4}")
 
 
 @frozen
@@ -43,9 +50,76 @@ def _is_maildir(path: Path) -> bool:
     return (path / "cur").is_dir() and (path / "new").is_dir()
 
 
-def _is_mbox(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(5) == b"From "
+def _is_mbox(handle: BinaryIO) -> bool:
+    """Whether a file is an mbox: its first line is a ``From `` line.  This is decided by the
+    content alone, so a file has one reading however it is named: directly, in a folder of .eml
+    files, or in a maildir."""
+    handle.seek(0)
+    return handle.read(5) == b"From "
+
+
+def _is_separator(line: bytes) -> bool:
+    """Whether a ``From `` line is an mbox separator: ``From SENDER`` and a date that starts with
+    a weekday and has a time and a year (``From ada@kent.example Thu Mar 12 16:30:00 2015``, as
+    every mbox writer puts it).  "From our perspective, ..." in a message's text is not one."""
+    fields = line.split()
+    if len(fields) < 5 or fields[0] != b"From":
+        return False
+    rest = fields[3:]
+    return (
+        fields[2].rstrip(b",").lower() in _WEEKDAYS
+        and any(_TIME.fullmatch(field) for field in rest)
+        and any(_YEAR.fullmatch(field) for field in rest)
+    )
+
+
+def _mbox_spans(handle: BinaryIO) -> list[tuple[int, int]]:
+    """Where each message of an mbox is: from after its ``From `` line to before the next.
+
+    As the standard library's ``mailbox.mbox`` reads it (the same bytes, so an mbox read before
+    is recognised as a duplicate), except that only a line shaped like a separator (see
+    :func:`_is_separator`) starts a message; the first line always does.
+    """
+    starts: list[int] = []
+    stops: list[int] = []
+    last_was_empty = False
+    handle.seek(0)
+    while True:
+        line_at = handle.tell()
+        line = handle.readline()
+        if line.startswith(b"From ") and (not starts or _is_separator(line)):
+            if len(stops) < len(starts):
+                stops.append(line_at - 1 if last_was_empty else line_at)
+            starts.append(handle.tell())
+            last_was_empty = False
+        elif not line:
+            stops.append(line_at - 1 if last_was_empty else line_at)
+            break
+        else:
+            last_was_empty = line == b"\n"
+    return list(zip(starts, stops, strict=True))
+
+
+def _span(opener: Callable[[], BinaryIO], start: int, stop: int) -> Callable[[], bytes]:
+    def read() -> bytes:
+        with opener() as handle:
+            handle.seek(start)
+            return handle.read(max(0, stop - start))
+
+    return read
+
+
+def _mbox(where: str, opener: Callable[[], BinaryIO]) -> list[Source] | None:
+    """Each message of the file that ``opener`` opens (``WHERE #N``), or ``None`` when the
+    file is not an mbox."""
+    with opener() as handle:
+        if not _is_mbox(handle):
+            return None
+        spans = _mbox_spans(handle)
+    return [
+        Source(f"{where} #{n}", _span(opener, start, stop))
+        for n, (start, stop) in enumerate(spans, 1)
+    ]
 
 
 def sources(paths: list[Path]) -> list[Source]:
@@ -55,30 +129,37 @@ def sources(paths: list[Path]) -> list[Source]:
         try:
             if path.is_dir():
                 found.extend(_folder(path))
-            elif _is_mbox(path):
-                box = mailbox.mbox(path, create=False)
-                found.extend(
-                    Source(f"mbox {path} #{n}", lambda box=box, key=key: box.get_bytes(key))
-                    for n, key in enumerate(box.iterkeys(), 1)
-                )
             else:
-                found.append(Source(f"file {path}", path.read_bytes))
+                found.extend(_one_file(path))
         except OSError as exc:
             raise SurveykitError(f"cannot read {path}: {exc.strerror or exc}") from None
     return found
+
+
+def _one_file(path: Path) -> list[Source]:
+    """A file named directly or found in a folder: ``file PATH``, or ``mbox PATH #N``."""
+    messages = _mbox(f"mbox {path}", functools.partial(path.open, "rb"))
+    return messages or [Source(f"file {path}", path.read_bytes)]
 
 
 def _folder(path: Path) -> Iterator[Source]:
     if _is_maildir(path):
         box = mailbox.Maildir(path, factory=None, create=False)
         for key in sorted(box.iterkeys()):
-            yield Source(f"maildir {path} {key}", lambda box=box, key=key: box.get_bytes(key))
+            where = f"maildir {path} {key}"
+            messages = _mbox(where, functools.partial(box.get_file, key))
+            if messages is None:
+                yield Source(where, functools.partial(box.get_bytes, key))
+            elif len(messages) == 1:  # one message, as a maildir file should be
+                yield Source(where, messages[0].read)
+            else:
+                yield from messages
         return
     files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".eml" and p.is_file())
     if not files:
         raise SurveykitError(f"{path} is neither a maildir (cur/, new/) nor a folder of .eml files")
     for file in files:
-        yield Source(f"file {file}", file.read_bytes)
+        yield from _one_file(file)
 
 
 def arrival_time(raw: bytes) -> dt.datetime | None:

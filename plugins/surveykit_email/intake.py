@@ -71,10 +71,11 @@ REVIEW_REASONS = (
     "ambiguous_sender",
     "closed",
     "superseded",
+    "undecodable",
     "rejected",
 )
-#: Reading problems that make the whole reply unreadable: the review reason is the code itself.
-_WHOLE = ("attachments_only", "unparseable", "no_answers")
+#: Reading problems that make the whole reply doubtful: the review reason is the code itself.
+_WHOLE = ("attachments_only", "unparseable", "undecodable", "no_answers")
 
 
 @frozen

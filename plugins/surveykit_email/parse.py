@@ -12,7 +12,8 @@ Problem codes (stable; see docs/email-replies.md):
 
 ``unparseable``, ``attachments_only``, ``no_answers``, ``unknown_option``, ``ambiguous_option``,
 ``several_options``, ``unclear_text``, ``duplicate_answer``, ``invalid_answer``, ``missing_answer``,
-``unplaced_text``, ``no_reference``, ``bad_reference``, ``conflicting_reference``.
+``unplaced_text``, ``no_reference``, ``bad_reference``, ``conflicting_reference``,
+``undecodable``, ``conflicting_sender``.
 """
 
 from __future__ import annotations
@@ -57,9 +58,13 @@ PROBLEM_CODES = (
     "no_reference",
     "bad_reference",
     "conflicting_reference",
+    "undecodable",
+    "conflicting_sender",
 )
 #: Codes about who sent a reply rather than what it says: the answers may still be clean.
-IDENTITY_CODES = frozenset({"no_reference", "bad_reference", "conflicting_reference"})
+IDENTITY_CODES = frozenset(
+    {"no_reference", "bad_reference", "conflicting_reference", "conflicting_sender"}
+)
 _SPLIT = re.compile(r"[;,]")
 
 
@@ -137,6 +142,23 @@ class ReplyReader:
         answers: dict[str, Any] = {}
         if found.trouble:
             problems.append(ReplyProblem("unparseable", found.trouble))
+        if found.undecodable:
+            doubts = "; ".join(found.undecodable)
+            problems.append(
+                ReplyProblem(
+                    "undecodable",
+                    f"the message could not be decoded with certainty ({doubts}); "
+                    "what is shown is a best guess",
+                )
+            )
+        if len(found.senders) > 1:
+            problems.append(
+                ReplyProblem(
+                    "conflicting_sender",
+                    f"the message names {len(found.senders)} different senders in From:, "
+                    "so who sent it is not certain",
+                )
+            )
         if not text.strip():
             if found.attachments:
                 names = ", ".join(found.attachments[:5])
@@ -146,7 +168,7 @@ class ReplyReader:
             elif not found.trouble:
                 problems.append(ReplyProblem("no_answers", "the reply is empty"))
         else:
-            answers = self._answers(text, problems)
+            answers = self._answers(text, problems, found.sender_name, found.sender)
         return Reading(
             answers=answers,
             reference=reference,
@@ -184,8 +206,15 @@ class ReplyReader:
 
     # Answers --------------------------------------------------------------------------------
 
-    def _answers(self, text: str, problems: list[ReplyProblem]) -> dict[str, Any]:
-        scan = self.scanner.scan(text)
+    def _answers(
+        self,
+        text: str,
+        problems: list[ReplyProblem],
+        sender_name: str | None = None,
+        sender: str | None = None,
+    ) -> dict[str, Any]:
+        # The sender's name and address tell a signature ("Tom Towers") from an answer.
+        scan = self.scanner.scan(text, sender_name, sender)
         candidates: dict[str, list[Any]] = {}
         doubtful: set[str] = set()
         for block in scan.blocks:

@@ -11,9 +11,11 @@ a person wrote ("13. Yes", "Q13: yes", "Question 13 - Yes", "A1) Leader").  Insi
   notes, instructions), which is recognised and skipped.
 
 A block ends at the next heading or label, at a rule between sections, at the form's end line,
-at the reference line, at a reply header ("On ... wrote:", "-----Original Message-----", an
-Outlook From/Sent block) and at a signature ("-- ", "Kind regards,", "Sent from my iPhone").
-Text after a signature is skipped until quoted text or the form starts again.  Inside a
+at the reference line, at a reply header ("On ... wrote:", "Ar ... ysgrifennodd:", an Outlook
+From/Sent block: :mod:`surveykit_email.quoteheaders`) and at a signature ("-- ", "Kind regards,",
+"Regards, David", the sender's own name, "Sent from my iPhone", a disclaimer:
+:mod:`surveykit_email.signatures`).  Text after a signature is skipped until quoted text or the
+form starts again.  Inside a
 free-text answer a line like "2. more money" is part of the answer, not a new label, unless it is
 written "Q2:" or "Question 2 -", or (in answers written at the top of a reply) it names a later
 question; one naming an earlier question there is *suspect*, and the answer goes to review.  So
@@ -32,6 +34,8 @@ from surveykit import Consultation
 
 from .form import ANSWER_MARK, END_LINE, KNOWN_NOTE, write_form
 from .matching import normalise
+from .quoteheaders import COLONS, header_span
+from .signatures import SIGN_OFF_STARTS, Signer, may_sign_off, sign_off
 from .wording import key
 
 __all__ = ["UNPLACED_WORDS", "Block", "FormScanner", "Scan"]
@@ -52,27 +56,6 @@ _TICKS = frozenset("xX*+#vVyY\u2713\u2714\u2715\u2716\u2717\u2718\u2022\u25cf\u2
     "xx",
     "XX",
 }
-_REPLY_HEADER = re.compile(
-    r"^(?:-{2,}\s*original message\s*-{2,}|-{2,}\s*forwarded message\s*-{2,}"
-    r"|begin forwarded message:|on\s.{0,200}\bwrote:"
-    r"|.{0,200}<[^<>\s]{1,254}@[^<>\s]{1,254}>\s*wrote:"
-    r"|le .{0,200} a \u00e9crit ?:"
-    r"|am .{0,200} schrieb .{0,200}:)$",
-    re.IGNORECASE,
-)
-_ON_LINE = re.compile(r"^On\s.{3,}", re.IGNORECASE)
-_WROTE_END = re.compile(r"wrote:$", re.IGNORECASE)
-_OUTLOOK_FROM = re.compile(r"^\*?(?:From|Von|De):\*?\s", re.IGNORECASE)
-_OUTLOOK_NEXT = re.compile(
-    r"^\*?(?:Sent|Date|To|Gesendet|Envoy\u00e9|Subject):\*?\s", re.IGNORECASE
-)
-_SIGNATURE = re.compile(
-    r"^(?:--|-- |__)$"
-    r"|^(?:(?:kind|best|warm|warmest|many)\s+)?(?:regards|wishes|thanks)[,.!]?$"
-    r"|^(?:thanks|thank you|cheers|yours(?: sincerely| faithfully| truly)?|sincerely|best)[,.!]?$"
-    r"|^(?:sent from my |sent from mail for |get outlook for |sent from yahoo|sent via )",
-    re.IGNORECASE,
-)
 _UNQUOTED = re.compile(r"^(?:[ \t]*>)*([^\n]*)", re.MULTILINE)
 _REFERENCE_LINE = re.compile(r"^reference\s*:\s*(?:sk\b|none\b)", re.IGNORECASE)
 _SEPARATOR = r"\s*[.:)\-\u2013\u2014](?=\s|$)"
@@ -97,12 +80,16 @@ class Block:
         if not self.text:
             return ""
         lines = [line.rstrip() for line in self.text]
-        return textwrap.dedent("\n".join(lines)).strip("\n").strip()
+        text = "\n".join(lines)
+        if any(line[:1] in " \t" for line in lines if line):
+            text = textwrap.dedent(text)
+        return text.strip("\n").strip()
 
 
 @define
 class Scan:
-    """Every block found, and how many words of a reply fell outside all of them."""
+    """Every block with something read in it (a tick, typed text, a suspect line), and how many
+    words of a reply fell outside all blocks."""
 
     blocks: list[Block]
     unplaced_words: int
@@ -143,6 +130,8 @@ class FormScanner:
         if not keys:
             self._headings = self._labels = ()
         self._starts = frozenset(k[0] for k in self.by_key) | {"q"}
+        self._first_chars = self._starts | {c.upper() for c in self._starts}
+        self._normalised: dict[str, str] = {}
         self._static_raw: set[str] = set()
         self._static: set[str] = set()
         #: The form's own lines and what each one is: most of a reply that quotes the form is
@@ -186,6 +175,17 @@ class FormScanner:
 
     # Recognising lines ----------------------------------------------------------------------
 
+    def _normal(self, text: str) -> str:
+        """``normalise(text)``, remembered: replies repeat the same short lines ("A1. Leader")."""
+        norm = self._normalised.get(text)
+        if norm is None:
+            norm = normalise(text)
+            if len(text) <= 200:
+                if len(self._normalised) >= 20_000:
+                    self._normalised.clear()
+                self._normalised[text] = norm
+        return norm
+
     def heading(self, line: str) -> str | None:
         """The question whose heading (key and opening words) this line is, if any."""
         if line[:1].casefold() not in self._starts:
@@ -195,8 +195,11 @@ class FormScanner:
             if match is None:
                 continue
             question = self.by_key[match["key"].casefold()]
-            rest = normalise(match["rest"])
             wording = self.wording[question.id]
+            raw_rest = match["rest"]
+            if raw_rest.isascii() and len(raw_rest) < min(len(wording), 12):
+                continue  # too short to be the wording ("13. Yes"): normalising only shortens it
+            rest = self._normal(raw_rest)
             if rest and wording:
                 if wording.startswith(rest) and len(rest) >= min(len(wording), 12):
                     return question.id
@@ -221,7 +224,7 @@ class FormScanner:
         """Whether a line is the form's own wording, not something the person wrote."""
         if stripped in self._static_raw:
             return True
-        norm = normalise(stripped)
+        norm = self._normal(stripped)
         if not norm:
             return True
         if qid is not None and norm in self.options[qid]:
@@ -236,17 +239,27 @@ class FormScanner:
 
     # Reading --------------------------------------------------------------------------------
 
-    def scan(self, text: str) -> Scan:
-        """Every block in ``text`` and the count of words outside them."""
+    def scan(self, text: str, sender_name: str | None = None, sender: str | None = None) -> Scan:
+        """Every block in ``text`` and the count of words outside them.
+
+        ``sender_name`` and ``sender`` (the From header's display name and address) let a line
+        holding the sender's own name end an answer: see :mod:`surveykit_email.signatures`.
+        """
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
         lines = text.split("\n")
         # Each line's text without quote marks or surrounding space, found in one pass in C.
         stripped_lines = [line.strip() for line in _UNQUOTED.findall(text)]
+        padded = [*stripped_lines, "", ""]  # the next two lines of the last ones
+        signer = Signer(sender_name, sender) if sender_name or sender else None
+        if signer is not None and not signer:
+            signer = None
         blocks: list[Block] = []
         current: Block | None = None
         signature = False
         signature_depth = 0
         replied = False
+        # A disclaimer above every answer (a mail server's banner): its paragraph is not counted.
+        quiet = False
         unplaced = 0
         skip = 0
         for index, stripped in enumerate(stripped_lines):
@@ -254,65 +267,104 @@ class FormScanner:
                 skip -= 1
                 continue
             if not stripped:
+                quiet = False
                 if current is not None and current.area:
                     current.text.append("")
                 continue
-            if stripped.startswith(KNOWN_NOTE):
-                continue  # "(We have you as: Leader.)": the form's, not an answer
             role = self._form_lines.get(stripped)
-            if (
-                role is not None
-                and current is not None
-                and current.area
-                and _runs_into_form(role, stripped)
-            ):
-                # A free-text answer has run into the form's own wording: a heading was missed,
-                # or the form was pasted below without a reply header.
-                current.suspect.append(stripped)
-                current = None
-                continue
-            if role is not None and (current is None or not current.area or role[0] != "static"):
+            if role is not None:  # one of the form's own lines
                 kind, detail = role
-                if kind == "heading":
+                area = current is not None and current.area
+                if area and _runs_into_form(role, stripped):
+                    # A free-text answer has run into the form's own wording: a heading was
+                    # missed, or the form was pasted below without a reply header.
+                    current.suspect.append(stripped)
+                    current = None
+                    continue
+                if kind == "static":
+                    if not area:
+                        if not signature and current is not None and current.last_box is not None:
+                            mark, label = current.ticks[current.last_box]
+                            current.ticks[current.last_box] = (mark, f"{label} {stripped}")
+                        continue
+                    # else a short line of the form's inside an answer: read below, as written
+                elif kind == "box":
+                    if not signature and current is not None:
+                        current.ticks.append(("", detail))
+                        current.last_box = len(current.ticks) - 1
+                    continue
+                elif kind == "heading":
                     signature = False
                     current = Block(detail, "heading")
                     blocks.append(current)
                     continue
-                if kind == "end":
+                elif kind == "end":
                     current = None
                     signature = False
                     continue
-                if signature:
+                else:  # "Your answer:": the lines after it are the answer
+                    if not signature and current is not None and current.qid in self.text_questions:
+                        current.area = True
                     continue
-                if kind == "static" and current is not None and current.last_box is not None:
-                    mark, label = current.ticks[current.last_box]
-                    current.ticks[current.last_box] = (mark, f"{label} {stripped}")
-                    continue
-                if kind == "static":
-                    continue
-                if kind == "box" and current is not None and not current.area:
-                    current.ticks.append(("", detail))
-                    current.last_box = len(current.ticks) - 1
-                    continue
-                if kind == "box" and current is None:
-                    continue
+            elif stripped.startswith(KNOWN_NOTE):
+                continue  # "(We have you as: Leader.)": the form's, not an answer
             raw = lines[index]
             quote = _QUOTE.match(raw) if ">" in raw[:80] else None
             depth = quote.group().count(">") if quote else 0
             content = raw[quote.end() :] if quote else raw
-            ends = self._ends(stripped, lines, index)
-            if ends:
+            # Rules, the reference line and reply headers end every block.  Cheap tests first:
+            # a header has a colon at its end or in its first words, or its next lines do.
+            first = stripped[0]
+            if first in "=_-*~#Rr" and (
+                _RULE.match(stripped) or stripped == END_LINE or _REFERENCE_LINE.match(stripped)
+            ):
                 current = None
                 signature = False
-                replied = replied or ends.startswith("reply")
-                skip = 1 if ends == "reply-2" else 0
                 continue
-            if len(stripped) <= 40 and _SIGNATURE.match(stripped):
-                current = None
-                signature = True
-                signature_depth = depth
-                continue
-            qid = self.heading(stripped)
+            if (
+                first == "-"
+                or stripped[-1] in COLONS
+                or ":" in stripped[:16]
+                or padded[index + 1][-1:] in COLONS
+                or padded[index + 2][-1:] in COLONS
+            ):
+                span = header_span(stripped_lines, lines, index)
+                if span:
+                    current = None
+                    signature = False
+                    replied = True
+                    skip = span - 1
+                    continue
+            # Sign-offs: again only the lines that start like one, or like the sender's name.
+            low = stripped[:24].casefold()
+            starts = SIGN_OFF_STARTS.get(low[:2])
+            if (
+                (starts is not None and low.startswith(starts))
+                or (not first.isalpha() and may_sign_off(stripped))
+                or (
+                    signer is not None
+                    and blocks
+                    and len(stripped) <= 60
+                    and (
+                        (head := low.partition(" ")[0].rstrip(",.:;")) in signer.starts
+                        or (not head.isascii() and head[:1].isalpha())
+                    )
+                )
+            ):
+                signs = self._signs_off(stripped_lines, index, current, bool(blocks), signer)
+                if signs == "banner":
+                    quiet = True
+                    continue
+                if signs is not None:
+                    current = None
+                    signature = True
+                    signature_depth = depth
+                    continue
+            # Headings and labels start with a question's key (or "Q"): most lines cannot be one.
+            keyed = first in self._first_chars or (
+                not first.isascii() and first.casefold() in self._starts
+            )
+            qid = self.heading(stripped) if keyed else None
             if signature:
                 if depth <= signature_depth and qid is None:
                     continue
@@ -322,7 +374,7 @@ class FormScanner:
                 blocks.append(current)
                 continue
             if current is not None and current.area:
-                found = self._area_label(current, stripped)
+                found = self._area_label(current, stripped) if keyed else None
                 if found is None:
                     current.text.append(content.rstrip())
                     continue
@@ -342,7 +394,7 @@ class FormScanner:
                     mark, label = current.ticks[current.last_box]
                     current.ticks[current.last_box] = (mark, f"{label} {stripped}")
                 continue
-            found = self.label(stripped)
+            found = self.label(stripped) if keyed else None
             if found is not None and not (found[1] == "" and self._names_option(current, stripped)):
                 current = self._open(blocks, found[0], found[1])
                 continue
@@ -352,9 +404,10 @@ class FormScanner:
                     current.text.append(content.rstrip())
                 else:
                     current.typed.append(stripped)
-            elif depth == 0 and not replied:
+            elif depth == 0 and not replied and not quiet:
                 unplaced += len(stripped.split())
-        return Scan(blocks, unplaced)
+        # Most blocks are the quoted form's questions, left unanswered: only those read are kept.
+        return Scan([b for b in blocks if _has_answer(b) or b.suspect], unplaced)
 
     def _names_option(self, block: Block | None, stripped: str) -> bool:
         """Whether a bare "1." under a choice question is its option "1", not a label."""
@@ -399,24 +452,42 @@ class FormScanner:
         block.last_box = len(block.ticks) - 1
         return True
 
-    def _ends(self, stripped: str, lines: list[str], index: int) -> str | None:
-        """Whether this line ends every block: a rule, the end line, a reply header, ..."""
-        first = stripped[:1]
-        if first in "=_-*~#" and (_RULE.match(stripped) or stripped == END_LINE):
-            return "rule"
-        if first in "Rr" and _REFERENCE_LINE.match(stripped):
-            return "reference"
-        if (stripped[-1] == ":" or first == "-") and _REPLY_HEADER.match(stripped):
-            return "reply"
-        if first in "Oo" and _ON_LINE.match(stripped) and index + 1 < len(lines):
-            following = _QUOTE.sub("", lines[index + 1]).strip()
-            if _WROTE_END.search(following):
-                return "reply-2"
-        if first in "*FfVvDd" and _OUTLOOK_FROM.match(stripped):
-            ahead = (_QUOTE.sub("", line).strip() for line in lines[index + 1 : index + 5])
-            if any(_OUTLOOK_NEXT.match(line) for line in ahead):
-                return "reply"
-        return None
+    def _signs_off(
+        self,
+        stripped_lines: list[str],
+        index: int,
+        current: Block | None,
+        answered: bool,
+        signer: Signer | None,
+    ) -> str | None:
+        """Whether this line starts a signature (its kind), ``"banner"``, or ``None``.
+
+        A sign-off by its words (closing, "-- ", "Sent from ...", disclaimer), or a closing with
+        the sender's name, always starts one; the sender's name alone only after an answer has
+        been read and not as the first line of one (a name never replaces an answer).  A line
+        naming one of the current question's options is that answer, whatever else it is.  A
+        disclaimer before any answer is a mail server's banner: only its paragraph is passed over.
+        """
+        stripped = stripped_lines[index]
+        kind = sign_off(stripped_lines, index, signer)
+        if kind is None and signer is not None and answered and signer.named(stripped):
+            if current is not None and not _has_answer(current):
+                return None
+            kind = "name"
+        if kind is None:
+            return None
+        if current is not None and normalise(stripped) in self.options[current.qid]:
+            return None
+        if kind == "disclaimer" and not answered and current is None:
+            return "banner"
+        return kind
+
+
+def _has_answer(block: Block) -> bool:
+    """Whether anything has been read into a block yet (an empty box is not an answer)."""
+    return bool(
+        block.typed or any(mark for mark, _ in block.ticks) or any(t.strip() for t in block.text)
+    )
 
 
 def _runs_into_form(role: tuple[str, str], stripped: str) -> bool:

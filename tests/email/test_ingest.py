@@ -105,7 +105,7 @@ def test_what_cannot_be_read_with_certainty_goes_to_review(deployment, tmp_path,
         assert reasons[2] == ("unknown_sender", None)
         assert reasons[3][0] == "attachments_only"
         assert reasons[4][0] in {"bad_reference", "unknown_reference"}
-        assert reasons[5][0] in {"unparseable", "no_answers"}
+        assert reasons[5][0] in {"unparseable", "undecodable", "no_answers"}
         assert "Question 13: 'Perhaps' is not one of the options" in items[0].detail
         assert received(store, 5, secret) == b"\x00\x01 not an email at all \xff"
         assert store.response(ada.id) is None
