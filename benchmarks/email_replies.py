@@ -5,6 +5,8 @@ typed in the quoted form or written at the top, Gmail/Apple/Thunderbird quoting 
 header block, greetings and signatures, plain text in quoted-printable, base64 or 8-bit,
 ``format=flowed``, plain+HTML alternatives, HTML only, attachments; one in ten with comments,
 slips or unclear marks that must go to review), written to an mbox file and read back as bytes.
+They come from a dozen different senders, so the sender's name (which ends an answer when it is
+written under it) is read for each, as it is in real mail.
 
 * **ours**: ``ReplyReader.read`` on each message: MIME, charset, quoting, signatures, the
   reference, every answer matched to its option, and the engine's check.
@@ -54,6 +56,21 @@ ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "specs" / "taking_stock.toml"
 TARGET = 1_000
 CHUNK = 250
+#: Who the replies come from (the From header), in turn.
+SENDERS = (
+    "Jane Smith <jane.smith@council.example>",
+    "Tom Towers <tom.towers@anytown.example>",
+    '"Patel, Sam (Cllr)" <sam.patel@anytown.example>',
+    "=?utf-8?q?Si=C3=A2n_Jones?= <sian.jones@gwynedd.example>",
+    "David Okafor <david.okafor@anytown-lb.example>",
+    "<policy.team@anyshire.example>",
+    "Chief Executive <chief.executive@anyvale.example>",
+    "Priya Shah <priya.shah@anytown-mbc.example>",
+    "Dafydd Roberts <dafydd.roberts@ynysmon.example>",
+    "Claire Dunn <claire.dunn@anytown.example>",
+    "Mark Ellis <mark.ellis@anyshire.example>",
+    "Jo Wright <jo.wright@anyvale.example>",
+)
 WORDS = (
     *("councils", "peer", "challenge", "support", "improvement", "data", "residents", "the"),
     *("scrutiny", "finance", "more", "less", "should", "could", "we", "our", "LGA", "Ofsted"),
@@ -130,7 +147,10 @@ def generate(count: int, folder: Path) -> tuple[list[bytes], list[dict[str, Any]
         answers = _answers(rng, consultation, engine)
         style = _style(rng, consultation, answers)
         reference = reference_for(secret, f"respondent-{n}")
-        box.add(write_reply(consultation, answers, style, reference=reference, number=n))
+        sender = SENDERS[n % len(SENDERS)]
+        box.add(
+            write_reply(consultation, answers, style, reference=reference, sender=sender, number=n)
+        )
         expected.append(answers)
     box.flush()
     box.unlock()

@@ -48,7 +48,7 @@ _OPENERS = frozenset(
     ("on", "ar", "le", "am", "el", "op", "il", "em", "den", "w", "p\u00e5", "dnia", "dne")
 )
 _OPENER = r"(?:on|ar|le|am|el|op|il|em|den|w\s+dniu|p\u00e5|dnia|dne)"
-_ADDRESS = r"<[^<>\s]{1,254}@[^<>\s]{1,254}>"
+_ADDRESS = r"<[^<>\s@]{1,254}@[^<>\s]{1,254}>"
 #: "On <date>, <name> wrote:", "Ar <date>, <name> ysgrifennodd:", "Am <date> schrieb <name>:".
 _ON_WROTE = re.compile(rf"{_OPENER}\s.{{0,300}}?\b(?:{_WROTE})\b.{{0,150}}[:\uff1a]", re.I)
 #: Thunderbird's "<name> wrote on <date>:" and Welsh "Ysgrifennodd <name> ar <date>:" (with a
@@ -98,8 +98,8 @@ _SEPARATOR = re.compile(
     r"|d\u00e9but du message r\u00e9exp\u00e9di\u00e9|inicio del mensaje reenviado):",
     re.IGNORECASE,
 )
-#: Any phrase between dashes ("---------- Neges wedi'i hanfon ymlaen ---------"): a separator
-#: when a header line follows within two lines.
+#: Any other short phrase between dashes (a forwarded-message line in a language or wording not
+#: listed above): a separator when a header line follows within two lines.
 _DASHED = re.compile(r"-{3,}\s*[^\s-][^-]{0,60}?\s*-{3,}")
 _QUOTE_MARKS = re.compile(r"^(?:[ \t]*>)+")
 #: What a header line ends with (Gmail writes a full-width colon in Chinese and Japanese).

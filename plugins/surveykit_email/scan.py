@@ -56,7 +56,6 @@ _TICKS = frozenset("xX*+#vVyY\u2713\u2714\u2715\u2716\u2717\u2718\u2022\u25cf\u2
     "xx",
     "XX",
 }
-_UNQUOTED = re.compile(r"^(?:[ \t]*>)*([^\n]*)", re.MULTILINE)
 _REFERENCE_LINE = re.compile(r"^reference\s*:\s*(?:sk\b|none\b)", re.IGNORECASE)
 _SEPARATOR = r"\s*[.:)\-\u2013\u2014](?=\s|$)"
 
@@ -247,8 +246,9 @@ class FormScanner:
         """
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
         lines = text.split("\n")
-        # Each line's text without quote marks or surrounding space, found in one pass in C.
-        stripped_lines = [line.strip() for line in _UNQUOTED.findall(text)]
+        # Each line's text without quote marks or surrounding space: taking every leading space,
+        # tab and ">" off is what taking off quote marks ("> > ") and then space comes to.
+        stripped_lines = [line.lstrip(" \t>").strip() for line in lines]
         padded = [*stripped_lines, "", ""]  # the next two lines of the last ones
         signer = Signer(sender_name, sender) if sender_name or sender else None
         if signer is not None and not signer:
@@ -289,9 +289,9 @@ class FormScanner:
                         continue
                     # else a short line of the form's inside an answer: read below, as written
                 elif kind == "box":
-                    if not signature and current is not None:
-                        current.ticks.append(("", detail))
-                        current.last_box = len(current.ticks) - 1
+                    # The form's own empty box chooses nothing; its label's next lines are skipped.
+                    if current is not None:
+                        current.last_box = None
                     continue
                 elif kind == "heading":
                     signature = False
@@ -366,7 +366,9 @@ class FormScanner:
             )
             qid = self.heading(stripped) if keyed else None
             if signature:
-                if depth <= signature_depth and qid is None:
+                # An answer's label ("14. No") after a sign-off is an answer, never dropped.
+                labelled = keyed and qid is None and self.label(stripped) is not None
+                if depth <= signature_depth and qid is None and not labelled:
                     continue
                 signature = False
             if qid is not None:

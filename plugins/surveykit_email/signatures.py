@@ -51,7 +51,7 @@ _SIGN_OFF = re.compile(
     r"|(?P<device>sent\s+from\s+my\s*\S.{0,70}|(?:(?:sent|anfonwyd)\s+(?:from|with|via|using|o|gyda"
     r"|drwy)|get)\s+\S.{0,70})$"
     # the first line of a disclaimer, confirmed by a keyword in its paragraph
-    r"|(?P<disclaimer>\W{0,3}(?:(?:this|the\s+information\s+(?:contained\s+)?in\s+this"
+    r"|(?P<disclaimer>\W{0,6}(?:(?:this|the\s+information\s+(?:contained\s+)?in\s+this"
     r"|the\s+contents?\s+of\s+this)\s+(?:e-?mail|message|communication|transmission)\b"
     r"|(?:important\s+|legal\s+|confidentiality\s+)?(?:notice|disclaimer|confidentiality"
     r"|caution|warning)\s*:"
@@ -60,7 +60,7 @@ _SIGN_OFF = re.compile(
     r"|mae['\u2019]r\s+(?:neges\s+(?:e-?bost\s+)?|e-?bost\s+)(?:hwn|hon)\b"
     r"|os\s+(?:ydych\s+(?:chi\s+)?)?(?:nad\s+chi|wedi\s+derbyn)))"
     # lines that say what they are
-    r"|(?P<notice>\W{0,3}(?:please\s+consider\s+the\s+environment\s+before\s+printing"
+    r"|(?P<notice>\W{0,6}(?:please\s+consider\s+the\s+environment\s+before\s+printing"
     r"|(?:please\s+)?think\s+before\s+you\s+print"
     r"|(?:rydym\s+yn\s+|mae\s+.{1,60}\s+yn\s+)?croesawu\s+gohebiaeth"
     r"|we\s+welcome\s+(?:correspondence|calls|communications?)\s+(?:in|through\s+the\s+medium"
@@ -92,21 +92,20 @@ _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 #: How every sign-off above starts, in lower case.  Only a fast gate (most lines are turned
 #: away by their first two letters): the pattern decides.
 _STARTS = (
-    *("kind regards", "kindest regards", "best", "warm regards", "warm wishes", "warmest"),
-    *("many thanks", "fond regards", "fond wishes", "good wishes", "with ", "regards", "wishes"),
-    *("thanks", "thank you", "all the best", "cheers", "rgds", "kr", "bw", "sincerely"),
-    *("respectfully", "take care", "yours", "cofion", "diolch", "gyda ", "yn gywir"),
+    *("kind ", "kindest ", "best", "warm ", "warmest ", "many ", "fond ", "good ", "with "),
+    *("regards", "wishes", "thanks", "thank you", "all the best", "cheers", "rgds", "kr", "bw"),
+    *("sincerely", "respectfully", "take care", "yours", "cofion", "diolch", "gyda ", "yn gywir"),
     *("yn ddiffuant", "yr eiddoch", "dymuniadau gorau", "pob dymuniad", "pob hwyl", "hwyl"),
-    *("sent ", "anfonwyd ", "get outlook", "this email", "this e-mail", "this message"),
+    *("sent ", "anfonwyd ", "get ", "this email", "this e-mail", "this message"),
     *("this communication", "this transmission", "the information", "the content"),
-    *("important notice", "legal notice", "confidentiality", "notice", "disclaimer", "caution"),
-    *("warning", "if you", "any views", "mae'r", "mae\u2019r", "os ", "please consider"),
-    *("please think", "think before", "mae ", "croesawu", "rydym", "we welcome"),
+    *("important ", "legal ", "confidentiality", "notice", "disclaimer", "caution", "warning"),
+    *("if you", "any views", "mae'r", "mae\u2019r", "os ", "please consider", "please think"),
+    *("think before", "mae ", "croesawu", "rydym", "we welcome"),
 )
+_LEADING = "*#=~-_>[](){}!.:;'\"\u2022 \t"
 #: Those beginnings by their first two letters: a line ``line`` may be a sign-off only if
 #: ``line[:24].casefold()`` starts with one of ``SIGN_OFF_STARTS[its first two letters]`` (or
 #: it does not start with a letter).
-_LEADING = "*#=~-_>[](){}!.:;'\"\u2022 \t"
 SIGN_OFF_STARTS: dict[str, tuple[str, ...]] = {}
 for _start in _STARTS:
     SIGN_OFF_STARTS[_start[:2]] = (*SIGN_OFF_STARTS.get(_start[:2], ()), _start)
@@ -117,7 +116,7 @@ def may_sign_off(line: str) -> bool:
     if line == "--" or line == "__":
         return True
     if not line[0].isalpha():
-        line = line.lstrip(_LEADING)  # "*** Disclaimer:", "[EXTERNAL] This email ..."
+        line = line.lstrip(_LEADING)  # "*** Disclaimer: ...", "** CONFIDENTIALITY NOTICE **"
         if not line or not line[0].isalpha():
             return False
     low = line[:24].casefold()

@@ -476,6 +476,33 @@ def test_sign_offs_are_not_read_as_answers(sender, sign_off):
 
 
 @pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Kind  regards,", "closing"),
+        ("Kind wishes", "closing"),
+        ("WITH KIND REGARDS", "closing"),
+        ("Yours faithfully", "closing"),
+        ("Yr eiddoch yn gywir,", "closing"),
+        ("Gyda dymuniadau gorau", "closing"),
+        ("Pob hwyl!", "closing"),
+        ("Regards, The Policy Team", "closing"),
+        ("Get BlueMail for Android", "device"),
+        ("Anfonwyd o fy iPhone", "device"),
+        ("*** Disclaimer: this message is confidential ***", "disclaimer"),
+        ("Important disclaimer: this email is confidential.", "disclaimer"),
+        ("Os ydych wedi derbyn yr e-bost hwn mewn camgymeriad, rhowch wybod.", "disclaimer"),
+        ("--", "delimiter"),
+    ],
+)
+def test_each_sign_off_shape_is_recognised(line, kind):
+    """The words of each shape the docs list (whatever their case and spacing) start a
+    signature of that kind."""
+    from surveykit_email.signatures import sign_off  # here: the other tests run without it
+
+    assert sign_off([line], 0) == kind
+
+
+@pytest.mark.parametrize(
     ("sender", "answer"),
     [
         ("Tom Towers <tt@anytown.example>", "We agree.\nMore please."),
@@ -680,3 +707,10 @@ def test_a_sign_off_never_changes_the_answers(answers, data, signed):
     assert plain.answers == answers
     assert reading.answers == answers
     assert reading.codes == plain.codes
+
+
+def test_answers_written_below_a_sign_off_are_still_read():
+    """ "Thanks, Jo" then "14. No": the sign-off ends nothing that follows it with a label."""
+    body = ABOUT + "13. Yes\n\nThanks,\nJo\n\n14. No\n"
+    reading = _read(body, "Jo Wright <jo@anytown.example>")
+    assert reading.answers == {**ABOUT_ANSWERS, "q13": "yes", "q14": "no"}
