@@ -5,6 +5,9 @@ it).  Each message is stored before the server says it has it: if storing fails 
 ``451`` (a temporary failure), so the sending server keeps the message and tries again later.
 Nothing received is ever dropped.  The instant the message was stored is the one the closing
 date is judged by.
+
+Lines of a message may end in CRLF or in a bare LF (:class:`InboxSMTP`); the message itself ends
+only at CRLF.CRLF, as RFC 5321 requires, so one message can never smuggle in another.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment
 from .ingest import summary
 from .intake import Intake, Outcome
 
-__all__ = ["InboxHandler", "inbox_command", "serve"]
+__all__ = ["InboxHandler", "InboxSMTP", "inbox_command", "serve"]
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,91 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 10 * 1024 * 1024
 TEMPORARY_FAILURE = "451 4.3.0 The message could not be stored; please try again later"
 ACCEPTED = "250 2.0.0 Message received"
+
+
+TOO_LONG = "500 Line too long (see RFC5321 4.5.3.1.6)"
+TOO_MUCH = "552 Error: Too much mail data"
+
+
+class InboxSMTP(SMTP):
+    """aiosmtpd's SMTP server, reading the lines of a message as ended by CRLF *or* a bare LF.
+
+    Since 1.4.5 (the fix for SMTP smuggling, CVE-2024-27305) aiosmtpd splits DATA at CRLF only,
+    so a message whose lines end in a bare LF (as some scripts and older clients send) reads as
+    one line and, past 1,001 bytes, is refused with ``500 Line too long``, however short its
+    lines.  Here every LF ends a line, for the line-length limit and the transparency dot (as
+    aiosmtpd did before 1.4.5), while the data still ends only at CRLF.CRLF: RFC 5321 4.1.1.4
+    says LF.LF must not end it, and LF.CRLF or CRLF.LF ending it is what smuggling exploits.  A
+    lone dot on a line that is not that end is kept as it came.  The bytes are handed on as sent:
+    bare LFs are not rewritten.  The content is always bytes (``decode_data`` is not supported).
+    """
+
+    async def smtp_DATA(self, arg: str) -> None:
+        if await self.check_helo_needed():
+            return
+        if await self.check_auth_needed("DATA"):
+            return
+        if self.envelope is None or not self.envelope.rcpt_tos:
+            await self.push("503 Error: need RCPT command")
+            return
+        if arg:
+            await self.push("501 Syntax: DATA")
+            return
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        content, refusal = await self._read_data()
+        if content is None:
+            return  # the connection went away
+        if refusal is not None:
+            self._set_post_data_state()
+            await self.push(refusal)
+            return
+        self.envelope.content = self.envelope.original_content = content
+        status = await self.event_handler.handle_DATA(self, self.session, self.envelope)
+        self._set_post_data_state()
+        await self.push(status)
+
+    async def _read_data(self) -> tuple[bytes | None, str | None]:
+        """The message up to CRLF.CRLF, unstuffed, or why it is refused (read to its end all
+        the same, as RFC 5321 4.2.5 implies); ``(None, None)`` if the connection went away."""
+        data: list[bytes] = []
+        pieces: list[bytes] = []  # of the line being read, while the message may be kept
+        in_line = size = 0
+        tail = b"\r\n"  # the last two bytes read: the data begins as if after a CRLF
+        refusal: str | None = None
+        limit = self.data_size_limit
+        while self.transport is not None:
+            try:
+                piece = await self._reader.readuntil(b"\n")
+            except asyncio.LimitOverrunError as exc:
+                # A line longer than the reader's limit: take it in parts.
+                piece = await self._reader.read(exc.consumed)
+            except asyncio.CancelledError:
+                self._writer.close()
+                raise
+            if not in_line and tail == b"\r\n" and piece == b".\r\n":
+                return b"".join(data), refusal
+            size += len(piece)
+            in_line += len(piece)
+            tail = (tail + piece)[-2:]
+            if refusal is None:
+                if limit and size > limit:
+                    refusal = TOO_MUCH
+                elif in_line > self.line_length_limit:
+                    refusal = TOO_LONG
+                if refusal is None:
+                    pieces.append(piece)
+                else:
+                    data.clear()  # refused: keep nothing more in memory
+                    pieces.clear()
+            if piece.endswith(b"\n"):
+                if refusal is None:
+                    line = b"".join(pieces)
+                    if line.startswith(b".") and line not in (b".\r\n", b".\n"):
+                        line = line[1:]
+                    data.append(line)
+                pieces.clear()
+                in_line = 0
+        return None, None
 
 
 class InboxHandler:
@@ -91,7 +179,7 @@ async def serve(
     """Serve SMTP on ``host:port`` until ``stop`` is set."""
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(
+        lambda: InboxSMTP(
             handler,
             data_size_limit=MAX_MESSAGE_BYTES,
             enable_SMTPUTF8=True,

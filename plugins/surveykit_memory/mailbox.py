@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -27,11 +28,12 @@ class MemoryMailbox:
 
     _lock: threading.RLock
 
-    def _mail(self) -> dict[str, list]:
+    def _mail(self) -> dict[str, Any]:
         mail = self.__dict__.get("_mail_tables")
         if mail is None:
             mail = self.__dict__.setdefault(
-                "_mail_tables", {"messages": [], "reviews": [], "sendings": []}
+                "_mail_tables",
+                {"messages": [], "reviews": [], "sendings": [], "first_copies": {}},
             )
         return mail
 
@@ -39,19 +41,15 @@ class MemoryMailbox:
 
     def add_message(self, new: NewMessage) -> StoredMessage:
         with self._lock:
-            messages = self._mail()["messages"]
-            first = next(
-                (
-                    m
-                    for m in messages
-                    if m.consultation == new.consultation
-                    and (
-                        m.sha256 == new.sha256
-                        or (new.message_id is not None and m.message_id == new.message_id)
-                    )
-                ),
-                None,
-            )
+            mail = self._mail()
+            messages = mail["messages"]
+            # The first copy of each hash and of each Message-ID, as the SQL stores' indexes do:
+            # a scan of every stored message made each message cost more than the last.
+            firsts: dict[tuple[str, str, str], int] = mail["first_copies"]
+            keys = [(new.consultation, "sha256", new.sha256)]
+            if new.message_id:
+                keys.append((new.consultation, "message_id", new.message_id))
+            found = [firsts[k] for k in keys if k in firsts]
             stored = StoredMessage(
                 id=len(messages) + 1,
                 consultation=new.consultation,
@@ -60,9 +58,11 @@ class MemoryMailbox:
                 source=new.source,
                 sha256=new.sha256,
                 message_id=new.message_id,
-                duplicate_of=None if first is None else first.id,
+                duplicate_of=min(found) if found else None,
             )
             messages.append(stored)
+            for k in keys:
+                firsts.setdefault(k, stored.id)
             return stored
 
     def message(self, message_id: int) -> StoredMessage | None:

@@ -30,6 +30,22 @@ from surveykit.storage import Grant, utc
 
 from .rows import DIALECT, grant_one
 
+#: Store a message naming its first stored copy: by hash, or by (non-empty) Message-ID.  Two
+#: lookups, each matching both columns of an index of its own (``mail_messages_by_hash``,
+#: ``mail_messages_by_message_id``), so every plan uses them, including the generic plan psycopg
+#: prepares after five calls, which may be made while the table is young and then kept; one
+#: ``sha256 = ... OR message_id = ...`` needs the planner to combine both indexes.
+_ADD_MESSAGE = (
+    "WITH first AS (SELECT min(found.id) AS id FROM ("
+    "SELECT min(id) AS id FROM mail_messages WHERE consultation = %(c)s AND sha256 = %(sha)s "
+    "UNION ALL "
+    "SELECT min(id) FROM mail_messages WHERE consultation = %(c)s AND message_id = %(find_mid)s"
+    ") AS found) "
+    "INSERT INTO mail_messages (consultation, raw, received_at, source, sha256, message_id, "
+    "duplicate_of) SELECT %(c)s, %(raw)s, %(at)s, %(source)s, %(sha)s, %(mid)s, first.id "
+    f"FROM first RETURNING {MESSAGE_COLUMNS}"
+)
+
 
 class PostgresMailbox(SqlMailReads):
     """Mixin for :class:`~surveykit_postgres.store.PostgresStore`, using its pool and retries."""
@@ -46,11 +62,7 @@ class PostgresMailbox(SqlMailReads):
                 (f"surveykit mail {new.consultation}",),
             )
             row = conn.execute(
-                "WITH first AS (SELECT min(id) AS id FROM mail_messages "
-                "WHERE consultation = %(c)s AND (sha256 = %(sha)s OR message_id = %(mid)s)) "
-                "INSERT INTO mail_messages (consultation, raw, received_at, source, sha256, "
-                "message_id, duplicate_of) SELECT %(c)s, %(raw)s, %(at)s, %(source)s, %(sha)s, "
-                f"%(mid)s, first.id FROM first RETURNING {MESSAGE_COLUMNS}",
+                _ADD_MESSAGE,
                 {
                     "c": new.consultation,
                     "raw": new.raw,
@@ -58,6 +70,7 @@ class PostgresMailbox(SqlMailReads):
                     "source": new.source,
                     "sha": new.sha256,
                     "mid": new.message_id,
+                    "find_mid": new.message_id or None,
                 },
             ).fetchone()
             return DIALECT.message(row)

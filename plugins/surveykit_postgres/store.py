@@ -97,9 +97,12 @@ _APPEND = """
 """
 
 
+# By primary key alone: with the consultation in the WHERE clause a cached generic plan may
+# choose the (consultation, sha256) index and read every stored message.  The consultation is
+# checked on the row returned instead (a mismatch raises, rolling the transaction back).
 _SETTLE = (
     "UPDATE mail_messages SET status = 'submitted', respondent_id = %(rid)s, version = %(v)s "
-    "WHERE id = %(m)s AND consultation = %(c)s AND version IS NULL RETURNING id"
+    "WHERE id = %(m)s AND version IS NULL RETURNING consultation"
 )
 
 
@@ -107,7 +110,10 @@ def _append_from_message(conn: psycopg.Connection, params: dict[str, Any]) -> in
     """Append a submission read from a stored message and settle the message, in the caller's
     transaction; a message unknown or already settled rolls both back."""
     version = conn.execute(_APPEND, params).fetchone()[0]
-    if conn.execute(_SETTLE, {**params, "v": version}).fetchone() is None:
+    settled = conn.execute(_SETTLE, {**params, "v": version}).fetchone()
+    if settled is not None and settled[0] != params["c"]:
+        raise unsettled_message(params["m"])
+    if settled is None:
         row = conn.execute(
             "SELECT version FROM mail_messages WHERE id = %(m)s AND consultation = %(c)s", params
         ).fetchone()

@@ -28,6 +28,17 @@ from surveykit.storage import Grant, utc
 
 from .rows import DIALECT, from_text, grant_one, to_text
 
+#: The first stored copy of a message: by hash, or by (non-empty) Message-ID.  Two lookups, each
+#: answered from its own index (``mail_messages_by_hash``, ``mail_messages_by_message_id``),
+#: rather than one ``sha256 = ? OR message_id = ?``, which no index can answer: that scanned
+#: every stored message of the consultation, so each message cost more than the last.
+_FIRST_COPY = (
+    "SELECT min(id) FROM ("
+    "SELECT min(id) AS id FROM mail_messages WHERE consultation = ? AND sha256 = ? "
+    "UNION ALL "
+    "SELECT min(id) FROM mail_messages WHERE consultation = ? AND message_id = ?)"
+)
+
 
 class SqliteMailbox(SqlMailReads):
     """Mixin for :class:`~surveykit_sqlite.store.SqliteStore`, using its transactions."""
@@ -39,11 +50,8 @@ class SqliteMailbox(SqlMailReads):
 
     def add_message(self, new: NewMessage) -> StoredMessage:
         with self._write() as conn:
-            first = conn.execute(
-                "SELECT min(id) FROM mail_messages WHERE consultation = ? "
-                "AND (sha256 = ? OR (? IS NOT NULL AND message_id = ?))",
-                (new.consultation, new.sha256, new.message_id, new.message_id),
-            ).fetchone()[0]
+            found = (new.consultation, new.sha256, new.consultation, new.message_id or None)
+            first = conn.execute(_FIRST_COPY, found).fetchone()[0]
             mid = conn.execute(
                 "INSERT INTO mail_messages (consultation, raw, received_at, source, sha256, "
                 "message_id, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?)",

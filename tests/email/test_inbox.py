@@ -8,6 +8,8 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 from mailtools import (
+    ANSWERS,
+    SPEC,
     Inbox,
     enrol,
     free_port,
@@ -199,3 +201,102 @@ def test_a_port_in_use_is_one_clear_error(deployment, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"Error: cannot listen on 127.0.0.1:{port}: ")
     assert err.count("\n") == 1
+
+
+def _speak(port: int, data: bytes, mail_from: bytes = b"ada@kent.example") -> list[bytes]:
+    """One message over a plain socket, its data sent exactly as given (no smtplib, which would
+    rewrite bare LFs): the server's reply to each command and to the data."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        replies = sock.makefile("rb")
+        said = [replies.readline()]
+        for command in (b"HELO client.example", b"MAIL FROM:<" + mail_from + b">"):
+            sock.sendall(command + b"\r\n")
+            said.append(replies.readline())
+        for command in (b"RCPT TO:<consult@lga.example>", b"DATA"):
+            sock.sendall(command + b"\r\n")
+            said.append(replies.readline())
+        sock.sendall(data)
+        said.append(replies.readline())
+        sock.sendall(b"QUIT\r\n")
+        said.append(replies.readline())
+    return said
+
+
+def _long_reply(secret, respondent) -> bytes:
+    """A real reply (the quoted form, answers at the top), several kilobytes, CRLF line ends."""
+    from surveykit_email.samples import Style, write_reply
+
+    raw = write_reply(
+        load_spec(SPEC),
+        ANSWERS,
+        Style(encoding="8bit"),
+        reference=reference_for(secret, respondent.id),
+        sender="Ada Lovelace <ada@kent.example>",
+    )
+    assert len(raw) > 4 * 1001
+    assert max(len(line) for line in raw.split(b"\n")) < 200
+    return raw
+
+
+def test_a_message_with_bare_lf_line_ends_is_accepted_as_sent(deployment):
+    """A client ending every line with LF alone (short lines, kilobytes in all) is answered 250,
+    not ``500 Line too long``; the bytes are stored as sent and the reply is read and submitted.
+    Dot-stuffed LF lines are unstuffed, as CRLF lines are."""
+    spec, db, secret = deployment
+    ada = respondent_by_email(db, "ada@kent.example")
+    body = _long_reply(secret, ada).replace(b"\r\n", b"\n")
+    stuffed = body + b"..a line that began with a dot\n"
+    port = free_port()
+    inbox = Inbox(spec, db, port)
+    inbox.until("Receiving replies")
+    said = _speak(port, stuffed + b"\r\n.\r\n")
+    assert said[4].startswith(b"354")
+    assert said[5] == b"250 2.0.0 Message received\r\n", said
+    assert inbox.until("Message 1") == "Message 1: submitted as version 1."
+    inbox.stop()
+    with open_store(db) as store:
+        kept = received(store, 1, secret)
+        assert kept == body + b".a line that began with a dot\n\r\n"
+        assert b"\r" not in kept[:-2]
+        assert store.response(ada.id).answers["q13"] == "yes"
+
+
+def test_a_bare_lf_dot_does_not_end_the_message(deployment):
+    """LF.CRLF, LF.LF and CRLF.LF are not the end of the data (RFC 5321 4.1.1.4): what follows
+    them, even SMTP commands, is part of the one message, so nothing can be smuggled in."""
+    spec, db, secret = deployment
+    smuggled = (
+        b"From: Ada Lovelace <ada@kent.example>\r\nSubject: Re: Taking stock\r\n\r\nHello\r\n"
+        b"one\n.\r\nMAIL FROM:<mallory@evil.example>\r\nRCPT TO:<consult@lga.example>\r\nDATA\r\n"
+        b"From: Brian Kernighan <brian@kent.example>\r\n\r\nQ13: No\r\n"
+        b"two\n.\nthree\r\n.\nfour\r\n"
+    )
+    port = free_port()
+    inbox = Inbox(spec, db, port)
+    inbox.until("Receiving replies")
+    said = _speak(port, smuggled + b".\r\n")
+    assert said[5] == b"250 2.0.0 Message received\r\n", said
+    assert said[6].startswith(b"221")
+    inbox.until("Message 1")
+    out = inbox.stop()
+    assert "Stopped after 1 messages" in out
+    with open_store(db) as store:
+        assert received(store, 1, secret) == smuggled
+        assert store.message(2) is None
+
+
+def test_a_bare_lf_line_over_the_limit_is_still_too_long(deployment):
+    """Lines ended by LF alone are held to the same limit as CRLF lines: 1,000 octets and a dot."""
+    spec, db, _ = deployment
+    port = free_port()
+    inbox = Inbox(spec, db, port)
+    inbox.until("Receiving replies")
+    data = b"Subject: long\n\n" + b"x" * 1001 + b"\nshort\n\r\n.\r\n"
+    said = _speak(port, data)
+    assert said[5].startswith(b"500 Line too long"), said
+    out = inbox.stop()
+    assert "Stopped after 0 messages" in out
+    with open_store(db) as store:
+        assert store.message(1) is None
