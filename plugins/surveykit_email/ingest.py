@@ -27,9 +27,11 @@ from attrs import frozen
 from surveykit import SurveykitError, load_spec
 from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment, parse_instant
 from surveykit.cli.progress import track
+from surveykit.mailbox import header_block
 from surveykit.storage import utc
 
-from .intake import Intake, Outcome
+from .intake import Arrival, Intake, Outcome
+from .readers import parallel_reader
 
 __all__ = ["Source", "arrival_time", "ingest_command", "sources", "summary"]
 
@@ -165,7 +167,7 @@ def _folder(path: Path) -> Iterator[Source]:
 def arrival_time(raw: bytes) -> dt.datetime | None:
     """The instant in the topmost ``Received:`` line of ``raw``, or ``None`` if it has none."""
     try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+        headers = BytesHeaderParser(policy=compat32).parsebytes(header_block(raw))
         first = headers.get("Received")
     except Exception:
         return None
@@ -236,16 +238,23 @@ def ingest_command(
         if when > dt.datetime.now(dt.UTC):
             raise SurveykitError(f"--received-at {received_at} is in the future")
     found = sources(list(paths))
-    outcomes: list[Outcome] = []
-    with deployment(db_url, secret_file) as (store, secret):
-        intake = Intake(consultation, store, secret)
-        earlier = intake.process_pending()
+
+    def arrivals() -> Iterator[Arrival]:
         for source in track(found, "Reading replies"):
             raw = source.read()
             arrived = arrival_time(raw) if trust_received_header else None
             if arrived is not None:
                 arrived = min(utc(arrived), dt.datetime.now(dt.UTC))
-            outcomes.append(intake.receive(raw, source=source.where, received_at=arrived or when))
+            yield Arrival(raw, source.where, arrived or when)
+
+    # The readers start before the store opens: no connection is copied into them.
+    with (
+        parallel_reader(spec, len(found)) as read_many,
+        deployment(db_url, secret_file) as (store, secret),
+    ):
+        intake = Intake(consultation, store, secret)
+        earlier = intake.process_pending()
+        outcomes = list(intake.receive_many(arrivals(), read_many=read_many))
     count = len(outcomes)
     line = f"Read {count} message{'' if count == 1 else 's'}: {summary(outcomes)}."
     if earlier:

@@ -22,10 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 from attrs import frozen
@@ -36,6 +36,8 @@ from surveykit import (
     Consultation,
     KnownRespondent,
     Plugins,
+    Registry,
+    Respondent,
     Secret,
     StorageError,
     SubmissionError,
@@ -43,7 +45,7 @@ from surveykit import (
     get_plugins,
 )
 from surveykit.identity import redact_tokens
-from surveykit.mailbox import NewReview, StoredMessage, new_message
+from surveykit.mailbox import NewReview, StoredMessage, header_block, new_message
 from surveykit.storage import Store, utc
 from surveykit.submit import system_clock
 
@@ -52,7 +54,20 @@ from .parse import IDENTITY_CODES, Reading, read_reply
 from .reference import reference_for
 from .sealing import Seal
 
-__all__ = ["REVIEW_REASONS", "Intake", "Outcome", "Sender", "automatic"]
+__all__ = [
+    "BATCH_SIZE",
+    "REVIEW_REASONS",
+    "Arrival",
+    "Intake",
+    "Outcome",
+    "Read",
+    "Sender",
+    "automatic",
+    "read_message",
+]
+
+#: Messages stored, read and dealt with per transaction by :meth:`Intake.receive_many`.
+BATCH_SIZE = 200
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +105,21 @@ class Outcome:
     duplicate: bool = False
 
 
+class Read(NamedTuple):
+    """What :func:`read_message` finds in a message's bytes."""
+
+    reading: Reading
+    machine: str | None
+
+
+class Arrival(NamedTuple):
+    """A message to receive: its bytes, where it came from, and when it arrived (if not now)."""
+
+    raw: bytes
+    source: str
+    received_at: dt.datetime | None = None
+
+
 @frozen
 class Sender:
     """Who a reply is from, or why that is unknown (a review reason and its detail)."""
@@ -121,6 +151,8 @@ class Intake:
         self._lock = threading.Lock()
         self._references: dict[str, str] = {}
         self._emails: dict[str, list[str]] = {}
+        self._people: dict[str, Respondent] = {}
+        self._next: tuple[list[StoredMessage], Iterable[Read]] | None = None
 
     @property
     def consultation_id(self) -> str:
@@ -146,17 +178,71 @@ class Intake:
         """Store, then deal with, one message."""
         return self.process(self.store_raw(raw, source=source, received_at=received_at))
 
+    def receive_many(
+        self,
+        arrivals: Iterable[Arrival],
+        *,
+        read_many: Callable[[list[bytes]], Iterable[Read]] | None = None,
+        batch_size: int = BATCH_SIZE,
+    ) -> Iterator[Outcome]:
+        """Store, then deal with, many messages whose bytes are safe elsewhere (files).
+
+        Messages are stored a batch at a time and handed to ``read_many`` (which may read them
+        in other processes, returning their readings in order, lazily); each transaction of the
+        store (:meth:`surveykit.SubmitService.batch`) stores one batch and deals with the one
+        before, read meanwhile.  So the disk is waited for once per batch, not three times per
+        message, and reading overlaps storing.  Each message is stored before it is read; a
+        batch stored but not dealt with when a run stops is pending for the next run.  Never
+        for the SMTP inbox, which must store each message durably before it answers.
+        """
+        read_many = read_many or (lambda raws: [self.read(raw) for raw in raws])
+        chunk: list[Arrival] = []
+        waiting: tuple[list[StoredMessage], Iterable[Read]] | None = None
+        for arrival in arrivals:
+            chunk.append(arrival)
+            if len(chunk) >= batch_size:
+                yield from self._step(chunk, waiting, read_many)
+                waiting, chunk = self._next, []
+        yield from self._step(chunk, waiting, read_many)
+        if self._next is not None:
+            yield from self._step([], self._next, read_many)
+
+    def _step(
+        self,
+        chunk: list[Arrival],
+        waiting: tuple[list[StoredMessage], Iterable[Read]] | None,
+        read_many: Callable[[list[bytes]], Iterable[Read]],
+    ) -> list[Outcome]:
+        """One transaction: store ``chunk`` and set it reading (``self._next``), then deal with
+        the batch stored the step before, read meanwhile (by other processes, if any)."""
+        self._next = None
+        with self.service.batch():
+            if chunk:
+                stored = [
+                    self.store_raw(a.raw, source=a.source, received_at=a.received_at) for a in chunk
+                ]
+                self._next = (stored, read_many([a.raw for a in chunk]))
+            if waiting is None:
+                return []
+            messages, reads = waiting
+            return [self.process(m, r) for m, r in zip(messages, reads, strict=True)]
+
+    def read(self, raw: bytes) -> Read:
+        """What :meth:`process` needs from a message's bytes: see :func:`read_message`."""
+        return read_message(raw, self.consultation, kinds=self.plugins.kinds)
+
     def process_pending(self) -> list[Outcome]:
         """Deal with messages stored by an earlier run that stopped before reading them."""
         return [self.process(m) for m in self.store.pending_messages(self.consultation_id)]
 
     # 2-4. Read, match, submit or queue ------------------------------------------------------
 
-    def process(self, message: StoredMessage) -> Outcome:
+    def process(self, message: StoredMessage, read: Read | None = None) -> Outcome:
         """Submit ``message`` or queue it for review; it is stored already.
 
-        A message that already produced a version (a run stopped before recording the outcome)
-        is reported as submitted with that version, and never submitted again.
+        ``read`` is :meth:`read` of its bytes, when that was done already (in another process,
+        say).  A message that already produced a version is reported as submitted with that
+        version, and never submitted again.
         """
         if message.version is not None and message.respondent_id is not None:
             return Outcome(
@@ -174,15 +260,12 @@ class Intake:
                 "(same content or same Message-ID); it was not submitted again",
                 None if first is None else first.respondent_id,
             )
-        raw = self.raw_of(message)
-        reading = read_reply(raw, self.consultation, kinds=self.plugins.kinds)
+        reading, machine = read if read is not None else self.read(self.raw_of(message))
         sender = self.sender_of(reading)
-        machine = automatic(raw)
         if machine is not None:
             return self._review(message, "automatic", machine, sender.respondent_id)
-        respondent = None
         if sender.respondent_id is not None:
-            respondent = self.store.respondent(sender.respondent_id)
+            respondent = self.person(sender.respondent_id)
             reading = fill_blanks(self.consultation, respondent, reading)
         troubles = [p for p in reading.problems if p.code not in IDENTITY_CODES]
         late = self._late(message)
@@ -260,14 +343,22 @@ class Intake:
                 self._refresh()
             return getattr(self, table).get(key)
 
+    def person(self, respondent_id: str) -> Respondent | None:
+        """A respondent by id, from the roster read for matching when it is there."""
+        with self._lock:
+            found = self._people.get(respondent_id)
+        return found if found is not None else self.store.respondent(respondent_id)
+
     def _refresh(self) -> None:
         references: dict[str, str] = {}
         emails: dict[str, list[str]] = {}
+        people: dict[str, Respondent] = {}
         for respondent in self.store.respondents(self.consultation_id):
             references[reference_for(self.secret, respondent.id)] = respondent.id
+            people[respondent.id] = respondent
             if respondent.email:
                 emails.setdefault(respondent.email.casefold(), []).append(respondent.id)
-        self._references, self._emails = references, emails
+        self._references, self._emails, self._people = references, emails, people
 
     def _submit(self, message: StoredMessage, reading: Reading, respondent_id: str) -> Outcome:
         """Submit the reading as the respondent's next version, tied to ``message``.
@@ -337,6 +428,16 @@ class Intake:
         )
 
 
+def read_message(
+    raw: bytes, consultation: Consultation, *, kinds: Registry[Any] | None = None
+) -> Read:
+    """A message's reading, and what kind of machine wrote it (``None`` for a person).
+
+    Pure: it needs only the bytes and the consultation, so it may run in another process.
+    """
+    return Read(read_reply(raw, consultation, kinds=kinds), automatic(raw))
+
+
 def automatic(raw: bytes) -> str | None:
     """What kind of machine-written message ``raw`` is (RFC 3834, RFC 3464), or ``None``.
 
@@ -344,7 +445,7 @@ def automatic(raw: bytes) -> str | None:
     never answers, and a bounce tells the officer an invitation did not arrive.
     """
     try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+        headers = BytesHeaderParser(policy=compat32).parsebytes(header_block(raw))
         auto = str(headers.get("Auto-Submitted", "no")).strip().lower()
         kind = str(headers.get("Content-Type", "")).lower()
         precedence = str(headers.get("Precedence", "")).strip().lower()

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -171,6 +173,7 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
 
     def __init__(self, url: str) -> None:
         self.url = safe_url(url)
+        self._local = threading.local()
         conninfo, self.schema, pool_size = parse_url(url)
         options = "-c timezone=UTC"
         if self.schema:
@@ -210,9 +213,16 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
         transaction: bool = True,
         respondent_id: str | None = None,
     ) -> T:
-        """Run ``work`` on a pooled connection, in a transaction, retrying deadlocks."""
+        """Run ``work`` on a pooled connection, in a transaction, retrying deadlocks.
+
+        Inside :meth:`batch`, on the batch's connection, within a savepoint of its transaction.
+        """
         for attempt in range(RETRIES):
             try:
+                pinned = getattr(self._local, "conn", None)
+                if pinned is not None:
+                    with pinned.transaction():
+                        return work(pinned)
                 with self._pool.connection() as conn:
                     if not transaction:
                         return work(conn)
@@ -231,6 +241,23 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
             except psycopg.Error as exc:
                 raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction, on one connection, for every write this thread makes inside (see
+        :meth:`Store.batch`); each write is a savepoint of it, all or nothing on its own."""
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        try:
+            with self._pool.connection() as conn, conn.transaction():
+                self._local.conn = conn
+                try:
+                    yield
+                finally:
+                    self._local.conn = None
+        except psycopg.Error as exc:
+            raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
 
     def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
         return self._run(lambda conn: conn.execute(sql, params).fetchall(), transaction=False)

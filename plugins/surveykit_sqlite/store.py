@@ -233,6 +233,19 @@ class SqliteStore(SqlReads, SqliteMailbox, Store):
         ``wait=False`` raises :class:`_Busy` rather than wait for another writer.
         """
         conn = self._connection()
+        if getattr(self._local, "batch", False):
+            # Inside batch(): the transaction is open already; a savepoint keeps this write
+            # all or nothing on its own.
+            with self._errors():
+                conn.execute("SAVEPOINT surveykit_write")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK TO surveykit_write")
+                    conn.execute("RELEASE surveykit_write")
+                    raise
+                conn.execute("RELEASE surveykit_write")
+            return
         relaxed = not durable and self.synchronous == "full"
         with self._writer_turn(wait=wait), self._errors():
             if relaxed:
@@ -249,6 +262,19 @@ class SqliteStore(SqlReads, SqliteMailbox, Store):
             finally:
                 if relaxed:
                     conn.execute("PRAGMA synchronous = FULL")
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One write transaction for every write inside (see :meth:`Store.batch`)."""
+        if getattr(self._local, "batch", False):
+            yield
+            return
+        with self._write():
+            self._local.batch = True
+            try:
+                yield
+            finally:
+                self._local.batch = False
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         conn = self._connection()

@@ -48,6 +48,7 @@ __all__ = [
     "Sending",
     "StoredMessage",
     "check_resolution",
+    "header_block",
     "message_id_of",
     "new_message",
     "require_open",
@@ -60,6 +61,7 @@ MESSAGE_STATUSES = ("pending", "submitted", "review")
 REVIEW_STATUSES = ("open", "accepted", "rejected")
 SENDING_KINDS = ("invitation", "reminder")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 
 def check_resolution(status: str) -> None:
@@ -94,6 +96,13 @@ def _aware(_instance: object, attribute: Any, value: dt.datetime) -> None:
         raise ValueError(f"{attribute.name} must be a timezone-aware datetime, not {value!r}")
 
 
+def header_block(raw: bytes) -> bytes:
+    """The header lines of raw message bytes, up to the blank line: all a header parse needs
+    (the body may be megabytes)."""
+    end = _HEADER_END.search(raw)
+    return raw[: end.end()] if end else raw
+
+
 def message_id_of(raw: bytes) -> str | None:
     """The ``Message-ID`` of raw message bytes, normalised to ``<...>``, or ``None``.
 
@@ -101,7 +110,7 @@ def message_id_of(raw: bytes) -> str | None:
     because this runs before the message is safely stored.
     """
     try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+        headers = BytesHeaderParser(policy=compat32).parsebytes(header_block(raw))
         value = headers.get("Message-ID")
     except Exception:
         return None

@@ -28,6 +28,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 from urllib.parse import urlsplit
@@ -228,6 +229,18 @@ class Store(MailStore, ABC):
     @abstractmethod
     def close(self) -> None:
         """Release connections and files.  Closing twice is harmless."""
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Group the writes made inside it (by this thread) into one transaction, if the store
+        can: each write stays all or nothing on its own, and all of them reach the disk at the
+        end together, or none do if the block raises.
+
+        For bulk work whose input is already safe elsewhere (``surveykit ingest`` reads files
+        that stay on disk): one commit, and one wait for the disk, per batch instead of per
+        write.  Never for what must be durable before it is acknowledged (the SMTP inbox).
+        Other writers may wait for the whole batch.  The default groups nothing.
+        """
+        return nullcontext()
 
     @abstractmethod
     def secret_fingerprint(self, proposed: str) -> str:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import logging
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from attrs import frozen
@@ -133,6 +135,7 @@ class SubmitService:
         meta = consultation.metadata
         self._opens_at = None if meta.opens_at is None else utc(meta.opens_at)
         self._closes_at = utc(meta.closes_at)
+        self._deferred = threading.local()
 
     @property
     def consultation_id(self) -> str:
@@ -321,8 +324,29 @@ class SubmitService:
             msg = f"{meta.title} closed on {meta.closing_text} ({meta.timezone}){when}; {outcome}"
         raise ClosedError(msg)
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Submit inside the store's :meth:`~surveykit.storage.Store.batch`, announcing each
+        submission only once the batch is committed (and none if it is not)."""
+        if getattr(self._deferred, "queue", None) is not None:
+            yield
+            return
+        queue: list[Submission] = []
+        self._deferred.queue = queue
+        try:
+            with self.store.batch():
+                yield
+        finally:
+            self._deferred.queue = None
+        for submission in queue:
+            self._announce(submission)
+
     def _announce(self, submission: Submission) -> None:
         """Fire ``surveykit_submitted``.  The submission is committed: a failing hook is logged."""
+        queue = getattr(self._deferred, "queue", None)
+        if queue is not None:
+            queue.append(submission)
+            return
         try:
             self.plugins.pm.hook.surveykit_submitted(
                 consultation=self.consultation, submission=submission

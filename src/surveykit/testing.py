@@ -366,6 +366,24 @@ class StoreConformance:
 
     # Submissions ------------------------------------------------------------------------------
 
+    def test_writes_in_a_batch_are_each_whole_and_all_kept(self, store):
+        """Inside ``batch()`` a refused write changes nothing, and the others are all kept."""
+        from .errors import StorageError
+
+        ada, bob = respondent("r1"), respondent("r2")
+        self.enrol(store, ada, bob)
+        stranger = respondent("r3")
+        with store.batch():
+            store.append_submission(new_submission(ada, {"q1": "a"}))
+            with pytest.raises(StorageError):
+                store.append_submission(new_submission(stranger, {"q1": "x"}))
+            store.append_submission(new_submission(bob, {"q1": "b"}))
+            store.append_submission(new_submission(ada, {"q1": "c"}, minute=1))
+            assert store.response("r1").answers == {"q1": "c"}
+        assert [s.answers["q1"] for s in store.history("r1")] == ["a", "c"]
+        assert store.response("r2").answers == {"q1": "b"}
+        assert store.history("r3") == []
+
     def test_versions_count_up_and_the_latest_is_the_response(self, store):
         """Three submissions get versions 1, 2, 3; the third is the response, all are history."""
         ada = respondent("r1")

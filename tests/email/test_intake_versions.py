@@ -239,3 +239,71 @@ def test_each_accepted_reply_is_one_version_in_received_order(deliveries):
             assert len(history) == len(keys)
             assert [s.received_at for s in history] == sorted(s.received_at for s in history)
         assert store.pending_messages("taking-stock") == []
+
+
+# Batches ------------------------------------------------------------------------------------
+
+
+def test_a_large_ingest_reads_in_worker_processes_and_keeps_every_version(deployment, tmp_path):
+    """450 replies from Ada in one mbox (more than two batches, so read by worker processes):
+    450 versions, in the order of the file, each tied to its own message."""
+    import mailbox
+
+    spec, db, _, ada, reference = deployment
+    box = mailbox.mbox(tmp_path / "many.mbox")
+    for n in range(450):
+        lines = OTHER_LINES if n % 2 else CLEAN_LINES
+        box.add(reply(reference=reference, lines=lines, message_id=f"<m{n}@kent.example>"))
+    box.flush()
+    assert ingest(spec, db, "--received-at", "2026-12-01T12:00", tmp_path / "many.mbox") == 0
+    with open_store(db) as store:
+        history = store.history(ada.id)
+        assert [s.answers["q13"] for s in history] == ["no" if n % 2 else "yes" for n in range(450)]
+        assert all(store.message(n + 1).version == n + 1 for n in range(450))
+        assert store.pending_messages("taking-stock") == []
+
+
+@given(
+    st.lists(DELIVERY, min_size=1, max_size=12),
+    st.integers(min_value=1, max_value=5),
+)
+def test_receiving_in_batches_changes_nothing(deliveries, batch_size):
+    """Any deliveries, in batches of any size on a real SQLite file: the same outcomes and the
+    same versions as receiving them one at a time."""
+    import tempfile
+
+    from surveykit_email.intake import Arrival
+
+    consultation = load_spec(SPEC).reopened_until(dt.date(2099, 12, 31))
+    secret = Secret.generate()
+    people = {
+        "ada": Respondent("taking-stock", "Kent", "county", "leader", email="a@k.example"),
+        "brian": Respondent("taking-stock", "Kent", "county", "other", email="b@k.example"),
+    }
+    raws = {
+        key: reply(reference=reference_for(secret, people[who].id), lines=lines, message_id=mid)
+        for key, (who, lines, mid) in VARIANTS.items()
+    }
+    arrivals = [
+        Arrival(raws[key], f"test {key}", T0 + dt.timedelta(minutes=m)) for key, m in deliveries
+    ]
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for name, batched in (("one", False), ("many", True)):
+            with open_store(f"sqlite:///{folder}/{name}.db?synchronous=normal") as store:
+                store.grant([Grant(p, f"h-{n}", T0) for n, p in people.items()])
+                intake = Intake(consultation, store, secret, clock=lambda: NOW)
+                if batched:
+                    outcomes = list(intake.receive_many(arrivals, batch_size=batch_size))
+                else:
+                    outcomes = [
+                        intake.receive(a.raw, source=a.source, received_at=a.received_at)
+                        for a in arrivals
+                    ]
+                histories = {
+                    who: [(s.answers["q13"], s.received_at) for s in store.history(p.id)]
+                    for who, p in people.items()
+                }
+                results.append(([(o.status, o.reason, o.version) for o in outcomes], histories))
+                assert store.pending_messages("taking-stock") == []
+    assert results[0] == results[1]
