@@ -378,7 +378,7 @@ class Intake:
             )
         try:
             receipt = self.service.submit(
-                KnownRespondent(respondent_id),
+                KnownRespondent(respondent_id, self.person(respondent_id)),
                 reading.answers,
                 channel="email",
                 received_at=message.received_at,

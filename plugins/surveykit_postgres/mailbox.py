@@ -25,7 +25,7 @@ from surveykit.mailbox import (
     check_resolution,
     require_open,
 )
-from surveykit.sql import MESSAGE_COLUMNS, REVIEW_COLUMNS, SENDING_COLUMNS, SqlMailReads
+from surveykit.sql import REVIEW_COLUMNS, SENDING_COLUMNS, SqlMailReads
 from surveykit.storage import Grant, utc
 
 from .rows import DIALECT, grant_one
@@ -43,7 +43,7 @@ _ADD_MESSAGE = (
     ") AS found) "
     "INSERT INTO mail_messages (consultation, raw, received_at, source, sha256, message_id, "
     "duplicate_of) SELECT %(c)s, %(raw)s, %(at)s, %(source)s, %(sha)s, %(mid)s, first.id "
-    f"FROM first RETURNING {MESSAGE_COLUMNS}"
+    "FROM first RETURNING id, duplicate_of"
 )
 
 
@@ -56,11 +56,15 @@ class PostgresMailbox(SqlMailReads):
     # Raw messages ---------------------------------------------------------------------------
 
     def add_message(self, new: NewMessage) -> StoredMessage:
+        lock = f"surveykit mail {new.consultation}"
+        held = getattr(getattr(self, "_local", None), "locks", None)
+
         def store(conn: psycopg.Connection) -> StoredMessage:
-            conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                (f"surveykit mail {new.consultation}",),
-            )
+            # Held to the end of the transaction: once per batch is enough.
+            if held is None or lock not in held:
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
+                if held is not None:
+                    held.add(lock)
             row = conn.execute(
                 _ADD_MESSAGE,
                 {
@@ -73,9 +77,20 @@ class PostgresMailbox(SqlMailReads):
                     "find_mid": new.message_id or None,
                 },
             ).fetchone()
-            return DIALECT.message(row)
+            # Only the new id and first copy come back: the raw bytes need no round trip.
+            return StoredMessage(
+                id=row[0],
+                consultation=new.consultation,
+                raw=bytes(new.raw),
+                received_at=utc(new.received_at),
+                source=new.source,
+                sha256=new.sha256,
+                message_id=new.message_id,
+                duplicate_of=row[1],
+            )
 
-        return self._run(store)
+        # In a batch, no savepoint: a message that cannot be stored ends the batch.
+        return self._run(store, savepoint=False)
 
     def message_submitted(self, message_id: int, respondent_id: str, version: int) -> None:
         changed = self._run(

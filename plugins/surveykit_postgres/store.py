@@ -99,27 +99,44 @@ _APPEND = """
 """
 
 
-# By primary key alone: with the consultation in the WHERE clause a cached generic plan may
-# choose the (consultation, sha256) index and read every stored message.  The consultation is
-# checked on the row returned instead (a mismatch raises, rolling the transaction back).
-_SETTLE = (
-    "UPDATE mail_messages SET status = 'submitted', respondent_id = %(rid)s, version = %(v)s "
-    "WHERE id = %(m)s AND version IS NULL RETURNING consultation"
-)
+# The submission and the settling of its message in one statement (one round trip).  The
+# message is found by primary key alone: with the consultation in the WHERE clause a cached
+# generic plan may choose the (consultation, sha256) index and read every stored message.  The
+# consultation is checked on the row returned instead (a mismatch raises, rolling back).
+_APPEND_FROM_MESSAGE = """
+    WITH bumped AS (
+        INSERT INTO responses (respondent_id, consultation, version) VALUES (%(rid)s, %(c)s, 1)
+        ON CONFLICT (respondent_id) DO UPDATE SET version = responses.version + 1
+        RETURNING version
+    ), discarded AS (
+        DELETE FROM drafts WHERE respondent_id = %(rid)s
+    ), added AS (
+        INSERT INTO submissions
+            (respondent_id, version, consultation, channel, submitted_at, received_at, answers)
+        SELECT %(rid)s, version, %(c)s, %(channel)s, %(submitted)s, %(received)s,
+            %(answers)s::jsonb
+        FROM bumped
+        RETURNING version
+    ), settled AS (
+        UPDATE mail_messages SET status = 'submitted', respondent_id = %(rid)s,
+            version = (SELECT version FROM added)
+        WHERE id = %(m)s AND version IS NULL
+        RETURNING consultation
+    )
+    SELECT (SELECT version FROM added), (SELECT consultation FROM settled)
+"""
 
 
 def _append_from_message(conn: psycopg.Connection, params: dict[str, Any]) -> int:
     """Append a submission read from a stored message and settle the message, in the caller's
-    transaction; a message unknown or already settled rolls both back."""
-    version = conn.execute(_APPEND, params).fetchone()[0]
-    settled = conn.execute(_SETTLE, {**params, "v": version}).fetchone()
-    if settled is not None and settled[0] != params["c"]:
-        raise unsettled_message(params["m"])
-    if settled is None:
+    transaction; a message unknown, another consultation's or already settled rolls both back."""
+    version, consultation = conn.execute(_APPEND_FROM_MESSAGE, params).fetchone()
+    if consultation != params["c"]:
         row = conn.execute(
-            "SELECT version FROM mail_messages WHERE id = %(m)s AND consultation = %(c)s", params
+            "SELECT consultation, version FROM mail_messages WHERE id = %(m)s", params
         ).fetchone()
-        raise unsettled_message(params["m"], None if row is None else row[0])
+        found = row is not None and row[0] == params["c"]
+        raise unsettled_message(params["m"], row[1] if found else None)
     return version
 
 
@@ -212,14 +229,19 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
         *,
         transaction: bool = True,
         respondent_id: str | None = None,
+        savepoint: bool = True,
     ) -> T:
         """Run ``work`` on a pooled connection, in a transaction, retrying deadlocks.
 
-        Inside :meth:`batch`, on the batch's connection, within a savepoint of its transaction.
+        Inside :meth:`batch`, on the batch's connection, within a savepoint of its transaction;
+        ``savepoint=False`` saves the savepoint's two round trips for work whose failure should
+        end the whole batch anyway.
         """
         for attempt in range(RETRIES):
             try:
                 pinned = getattr(self._local, "conn", None)
+                if pinned is not None and not savepoint:
+                    return work(pinned)
                 if pinned is not None:
                     with pinned.transaction():
                         return work(pinned)
@@ -252,10 +274,12 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
         try:
             with self._pool.connection() as conn, conn.transaction():
                 self._local.conn = conn
+                self._local.locks = set()
                 try:
                     yield
                 finally:
                     self._local.conn = None
+                    self._local.locks = None
         except psycopg.Error as exc:
             raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
 

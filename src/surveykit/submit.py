@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from attrs import frozen
+from attrs import field, frozen
 
 from .engine import Engine
 from .errors import AnswersRejected, ClosedError, DetailsError, LinkError, SubmissionError
@@ -93,6 +93,8 @@ class KnownRespondent:
     """
 
     respondent_id: str
+    #: The respondent's record, when the caller has it already (saves reading it again).
+    respondent: Respondent | None = field(default=None, eq=False)
 
     def __repr__(self) -> str:
         return "KnownRespondent(<hidden>)"
@@ -179,7 +181,9 @@ class SubmitService:
         return record.respondent
 
     def _known(self, known: KnownRespondent) -> Respondent:
-        respondent = self.store.respondent(known.respondent_id)
+        respondent = known.respondent
+        if respondent is None or respondent.id != known.respondent_id:
+            respondent = self.store.respondent(known.respondent_id)
         if respondent is None or respondent.consultation != self.consultation_id:
             raise LinkError("that respondent is not one of this consultation's respondents")
         return respondent
