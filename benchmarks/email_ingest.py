@@ -8,10 +8,11 @@ are left for the roster to fill), are written to mbox files of 1,000 messages.  
 new schema), each in a child process of its own so that its peak memory is its own:
 
 * **ingest**: what ``surveykit ingest`` does, in-process: ``sources()`` over the files, one
-  ``Intake``, and ``Intake.receive`` for each message (hash and Message-ID, seal, store the raw
-  message with ``add_message``, read, match the sender, then ``SubmitService.submit`` or the
-  review queue).  The first file is also ingested by the real command (``surveykit ingest``, a
-  child process) into a store of its own, which must say the same outcomes.
+  ``Intake``, and ``Intake.receive_many`` over them (a batch of 200 stored per transaction,
+  read by worker processes from ``surveykit_email.readers`` while the next batch is stored, then
+  matched and submitted or queued).  The first file is also ingested by the real command
+  (``surveykit ingest``, a child process) into a store of its own, which must say the same
+  outcomes.
 * **baseline**: the same files read by the same ``sources()``, each message parsed by the
   standard library (``email.message_from_bytes``) and its raw bytes INSERTed in a transaction of
   its own at the same durability: on SQLite through the store's own connection settings
@@ -27,8 +28,9 @@ turns of a tenth with a second store that holds only the first file.  And the ch
 resident memory.
 
 **Where the time goes**: another store of each kind ingests one more file (after a file to warm
-up) with a timer around every step of ``Intake.receive`` (exclusive times, so the steps add up
-to the whole; on SQLite the COMMITs, where the fsyncs are, apart).  ``--profile`` adds cProfile's
+up) with a timer around every step of ``Intake.receive``, one message at a time as the SMTP
+inbox does (exclusive times, so the steps add up to the whole; on SQLite the COMMITs, where the
+fsyncs are, apart).  ``--profile`` adds cProfile's
 busiest functions.
 
 **Burst**: ``surveykit inbox`` (a child process, on SQLite at full durability) is sent 1,000
