@@ -79,7 +79,7 @@ import psycopg
 
 import surveykit_email.intake as intake_module
 from _common import parser, peak_rss_mb, report
-from email_replies import _style, _text
+from email_replies import _answers, _style
 from surveykit import Consultation, Engine, Secret, load_spec
 from surveykit.identity import bind_secret, load_secret
 from surveykit.roster import LinkPlan, parse_roster, plan_links
@@ -140,21 +140,8 @@ def enrol(store: Store, secret: Secret, consultation: Consultation, count: int) 
 
 def answers_for(rng: random.Random, consultation: Consultation, engine: Engine, who) -> dict:
     """A complete response from ``who``: About you as the roster has it, the rest at random."""
-    answers: dict[str, Any] = {
-        "role": who.role,
-        "authority_type": who.authority_type,
-        "authority": who.authority,
-    }
-    for q in consultation.questions:
-        if q.id in answers:
-            continue
-        if not engine.is_visible(q.id, answers) or (not q.required and rng.random() < 0.3):
-            continue
-        if q.options:
-            answers[q.id] = rng.choice(q.options).value
-        else:
-            answers[q.id] = _text(rng, q.max_length or 5000)
-    return engine.clean(answers)
+    known = {"role": who.role, "authority_type": who.authority_type, "authority": who.authority}
+    return _answers(rng, consultation, engine, known)
 
 
 def reply_to(

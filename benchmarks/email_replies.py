@@ -90,9 +90,17 @@ def _text(rng: random.Random, limit: int) -> str:
     return "\n\n".join(paragraphs)[:limit].strip()
 
 
-def _answers(rng: random.Random, consultation: Consultation, engine: Engine) -> dict[str, Any]:
-    answers: dict[str, Any] = {}
+def _answers(
+    rng: random.Random,
+    consultation: Consultation,
+    engine: Engine,
+    given: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A complete response at random, keeping the ``given`` answers."""
+    answers: dict[str, Any] = dict(given or {})
     for q in consultation.questions:
+        if q.id in answers:
+            continue
         if not engine.is_visible(q.id, answers) or (not q.required and rng.random() < 0.3):
             continue
         if q.options:

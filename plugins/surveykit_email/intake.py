@@ -20,6 +20,7 @@ never the message's ``Date`` header, which the sender writes and anyone can forg
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -120,6 +121,17 @@ class Arrival(NamedTuple):
     received_at: dt.datetime | None = None
 
 
+#: Messages stored together and their readings (perhaps still being made elsewhere).
+Batch = tuple[list[StoredMessage], Iterable[Read]]
+
+
+def _chunks(arrivals: Iterable[Arrival], size: int) -> Iterator[list[Arrival]]:
+    """``arrivals`` in lists of ``size`` (the last may be shorter), read lazily."""
+    it = iter(arrivals)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
 @frozen
 class Sender:
     """Who a reply is from, or why that is unknown (a review reason and its detail)."""
@@ -152,7 +164,6 @@ class Intake:
         self._references: dict[str, str] = {}
         self._emails: dict[str, list[str]] = {}
         self._people: dict[str, Respondent] = {}
-        self._next: tuple[list[StoredMessage], Iterable[Read]] | None = None
 
     @property
     def consultation_id(self) -> str:
@@ -196,36 +207,34 @@ class Intake:
         for the SMTP inbox, which must store each message durably before it answers.
         """
         read_many = read_many or (lambda raws: [self.read(raw) for raw in raws])
-        chunk: list[Arrival] = []
-        waiting: tuple[list[StoredMessage], Iterable[Read]] | None = None
-        for arrival in arrivals:
-            chunk.append(arrival)
-            if len(chunk) >= batch_size:
-                yield from self._step(chunk, waiting, read_many)
-                waiting, chunk = self._next, []
-        yield from self._step(chunk, waiting, read_many)
-        if self._next is not None:
-            yield from self._step([], self._next, read_many)
+        waiting: Batch | None = None
+        for chunk in _chunks(arrivals, batch_size):
+            outcomes, waiting = self._step(chunk, waiting, read_many)
+            yield from outcomes
+        if waiting is not None:
+            yield from self._step([], waiting, read_many)[0]
 
     def _step(
         self,
         chunk: list[Arrival],
-        waiting: tuple[list[StoredMessage], Iterable[Read]] | None,
+        waiting: Batch | None,
         read_many: Callable[[list[bytes]], Iterable[Read]],
-    ) -> list[Outcome]:
-        """One transaction: store ``chunk`` and set it reading (``self._next``), then deal with
-        the batch stored the step before, read meanwhile (by other processes, if any)."""
-        self._next = None
+    ) -> tuple[list[Outcome], Batch | None]:
+        """One transaction: store ``chunk`` and set it reading, then deal with the batch stored
+        the step before, read meanwhile (by other processes, if any).  Returns the outcomes and
+        the batch now reading."""
+        reading: Batch | None = None
         with self.service.batch():
             if chunk:
                 stored = [
                     self.store_raw(a.raw, source=a.source, received_at=a.received_at) for a in chunk
                 ]
-                self._next = (stored, read_many([a.raw for a in chunk]))
-            if waiting is None:
-                return []
-            messages, reads = waiting
-            return [self.process(m, r) for m, r in zip(messages, reads, strict=True)]
+                reading = (stored, read_many([a.raw for a in chunk]))
+            outcomes = []
+            if waiting is not None:
+                messages, reads = waiting
+                outcomes = [self.process(m, r) for m, r in zip(messages, reads, strict=True)]
+        return outcomes, reading
 
     def read(self, raw: bytes) -> Read:
         """What :meth:`process` needs from a message's bytes: see :func:`read_message`."""

@@ -50,16 +50,7 @@ class MemoryMailbox:
             if new.message_id:
                 keys.append((new.consultation, "message_id", new.message_id))
             found = [firsts[k] for k in keys if k in firsts]
-            stored = StoredMessage(
-                id=len(messages) + 1,
-                consultation=new.consultation,
-                raw=bytes(new.raw),
-                received_at=utc(new.received_at),
-                source=new.source,
-                sha256=new.sha256,
-                message_id=new.message_id,
-                duplicate_of=min(found) if found else None,
-            )
+            stored = new.stored(len(messages) + 1, min(found) if found else None)
             messages.append(stored)
             for k in keys:
                 firsts.setdefault(k, stored.id)

@@ -78,16 +78,7 @@ class PostgresMailbox(SqlMailReads):
                 },
             ).fetchone()
             # Only the new id and first copy come back: the raw bytes need no round trip.
-            return StoredMessage(
-                id=row[0],
-                consultation=new.consultation,
-                raw=bytes(new.raw),
-                received_at=utc(new.received_at),
-                source=new.source,
-                sha256=new.sha256,
-                message_id=new.message_id,
-                duplicate_of=row[1],
-            )
+            return new.stored(row[0], row[1])
 
         # In a batch, no savepoint: a message that cannot be stored ends the batch.
         return self._run(store, savepoint=False)

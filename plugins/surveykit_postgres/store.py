@@ -83,40 +83,28 @@ _LATEST_QUERY = (
     "WHERE r.consultation = %(c)s AND r.respondent_id > %(after)s "
     "AND s.respondent_id > %(after)s ORDER BY r.respondent_id LIMIT %(n)s"
 )
-_APPEND = """
+# The next version, and the draft discarded: the start of both statements that append.
+_NEXT_VERSION = """
     WITH bumped AS (
         INSERT INTO responses (respondent_id, consultation, version) VALUES (%(rid)s, %(c)s, 1)
         ON CONFLICT (respondent_id) DO UPDATE SET version = responses.version + 1
         RETURNING version
     ), discarded AS (
         DELETE FROM drafts WHERE respondent_id = %(rid)s
-    )
+    )"""
+_INSERT_SUBMISSION = """
     INSERT INTO submissions
         (respondent_id, version, consultation, channel, submitted_at, received_at, answers)
     SELECT %(rid)s, version, %(c)s, %(channel)s, %(submitted)s, %(received)s, %(answers)s::jsonb
     FROM bumped
-    RETURNING version
-"""
-
+    RETURNING version"""
+_APPEND = _NEXT_VERSION + _INSERT_SUBMISSION
 
 # The submission and the settling of its message in one statement (one round trip).  The
 # message is found by primary key alone: with the consultation in the WHERE clause a cached
 # generic plan may choose the (consultation, sha256) index and read every stored message.  The
 # consultation is checked on the row returned instead (a mismatch raises, rolling back).
-_APPEND_FROM_MESSAGE = """
-    WITH bumped AS (
-        INSERT INTO responses (respondent_id, consultation, version) VALUES (%(rid)s, %(c)s, 1)
-        ON CONFLICT (respondent_id) DO UPDATE SET version = responses.version + 1
-        RETURNING version
-    ), discarded AS (
-        DELETE FROM drafts WHERE respondent_id = %(rid)s
-    ), added AS (
-        INSERT INTO submissions
-            (respondent_id, version, consultation, channel, submitted_at, received_at, answers)
-        SELECT %(rid)s, version, %(c)s, %(channel)s, %(submitted)s, %(received)s,
-            %(answers)s::jsonb
-        FROM bumped
-        RETURNING version
+_APPEND_FROM_MESSAGE = f"""{_NEXT_VERSION}, added AS ({_INSERT_SUBMISSION}
     ), settled AS (
         UPDATE mail_messages SET status = 'submitted', respondent_id = %(rid)s,
             version = (SELECT version FROM added)

@@ -24,7 +24,7 @@ from surveykit.mailbox import (
     require_open,
 )
 from surveykit.sql import REVIEW_COLUMNS, SENDING_COLUMNS, SqlMailReads
-from surveykit.storage import Grant, utc
+from surveykit.storage import Grant
 
 from .rows import DIALECT, from_text, grant_one, to_text
 
@@ -65,16 +65,7 @@ class SqliteMailbox(SqlMailReads):
                     first,
                 ),
             ).lastrowid
-        return StoredMessage(
-            id=mid,
-            consultation=new.consultation,
-            raw=bytes(new.raw),
-            received_at=utc(new.received_at),
-            source=new.source,
-            sha256=new.sha256,
-            message_id=new.message_id,
-            duplicate_of=first,
-        )
+        return new.stored(mid, first)
 
     def message_submitted(self, message_id: int, respondent_id: str, version: int) -> None:
         with self._write() as conn:

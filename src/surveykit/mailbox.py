@@ -132,6 +132,19 @@ class NewMessage:
     sha256: str
     message_id: str | None = None
 
+    def stored(self, id: int, duplicate_of: int | None) -> StoredMessage:
+        """This message as the store keeps it, under ``id``: what ``add_message`` returns."""
+        return StoredMessage(
+            id=id,
+            consultation=self.consultation,
+            raw=bytes(self.raw),
+            received_at=self.received_at.astimezone(dt.UTC),
+            source=self.source,
+            sha256=self.sha256,
+            message_id=self.message_id,
+            duplicate_of=duplicate_of,
+        )
+
 
 def new_message(
     consultation: str, raw: bytes, *, received_at: dt.datetime, source: str

@@ -44,6 +44,17 @@ ANSWERS = {
     "consent": "quote_anonymous",
 }
 T0 = dt.datetime(2030, 3, 1, 9, 0, tzinfo=dt.UTC)
+#: The About you and consent answers written at the top of a reply, and what they read as.
+ABOUT = (
+    "A1. Leader\nA2. County council\nA3. Kent\n"
+    "B1. Do not quote my response; count it only in totals\n"
+)
+ABOUT_ANSWERS = {
+    "role": "leader",
+    "authority_type": "county",
+    "authority": "Kent",
+    "consent": "no_quote",
+}
 
 
 def open_spec(tmp_path: Path) -> Path:

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from mailtools import ABOUT, ABOUT_ANSWERS
 
 from surveykit import Engine, get_plugins, load_spec, loads_spec
 from surveykit_email.form import write_form
@@ -181,18 +182,6 @@ def _message(body: str, *, headers: str = "", charset: str = "utf-8") -> bytes:
     return head.encode() + body.replace("\n", "\r\n").encode(
         charset if charset != "x-unknown" else "utf-8"
     )
-
-
-ABOUT = (
-    "A1. Leader\nA2. County council\nA3. Kent\n"
-    "B1. Do not quote my response; count it only in totals\n"
-)
-ABOUT_ANSWERS = {
-    "role": "leader",
-    "authority_type": "county",
-    "authority": "Kent",
-    "consent": "no_quote",
-}
 
 
 def _read(body: str, **kwargs):

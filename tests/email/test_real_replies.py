@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
+from mailtools import ABOUT, ABOUT_ANSWERS
 
 from surveykit import Engine, load_spec, loads_spec
 from surveykit_email.form import write_form
@@ -243,16 +244,6 @@ def test_the_html_alternative_reads_the_same(name):
 
 # Reply headers, one by one ------------------------------------------------------------------
 
-ABOUT = (
-    "A1. Leader\nA2. County council\nA3. Kent\n"
-    "B1. Do not quote my response; count it only in totals\n"
-)
-ABOUT_ANSWERS = {
-    "role": "leader",
-    "authority_type": "county",
-    "authority": "Kent",
-    "consent": "no_quote",
-}
 LGA = "LGA Consultations <consultations@local.gov.uk>"
 
 

@@ -68,6 +68,20 @@ class Person:
     received: dt.datetime = START
     version: int = 0
 
+    @classmethod
+    def of(cls, respondent: Any, **response: Any) -> Person:
+        """A stored respondent as a person here, with their response (``answers``,
+        ``received``, ``version``) as given."""
+        return cls(
+            id=respondent.id,
+            role=respondent.role,
+            authority_type=respondent.authority_type,
+            authority=respondent.authority,
+            origin=respondent.origin,
+            name=respondent.name,
+            **response,
+        )
+
     @property
     def unit(self) -> str:
         """The authority a response counts towards: its name compared ignoring case and

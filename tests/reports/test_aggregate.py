@@ -350,13 +350,8 @@ def test_the_attacker_finds_nothing_in_taking_stock_release_after_release(sqlite
             for who in everyone:
                 history = store.history(who.id)
                 people.append(
-                    pop.Person(
-                        id=who.id,
-                        role=who.role,
-                        authority_type=who.authority_type,
-                        authority=who.authority,
-                        origin=who.origin,
-                        name=who.name,
+                    pop.Person.of(
+                        who,
                         answers=history[-1].answers if history else None,
                         received=history[-1].received_at if history else START,
                         version=len(history) - 1 if history else 0,

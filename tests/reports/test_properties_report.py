@@ -166,13 +166,8 @@ def test_every_public_promise_holds(case):
 def _persons(stored, people) -> list[pop.Person]:
     """The generated people as the attacker's truth counts them."""
     return [
-        pop.Person(
-            id=who.id,
-            role=who.role,
-            authority_type=who.authority_type,
-            authority=who.authority,
-            origin=who.origin,
-            name=who.name,
+        pop.Person.of(
+            who,
             answers=person["answers"],
             received=START + dt.timedelta(weeks=person["week"], hours=i),
             version=person["versions"] - 1,
