@@ -244,11 +244,24 @@ def test_each_accepted_reply_is_one_version_in_received_order(deliveries):
 # Batches ------------------------------------------------------------------------------------
 
 
-def test_a_large_ingest_reads_in_worker_processes_and_keeps_every_version(deployment, tmp_path):
+def test_a_large_ingest_reads_in_worker_processes_and_keeps_every_version(
+    deployment, tmp_path, monkeypatch
+):
     """450 replies from Ada in one mbox (more than two batches, so read by worker processes):
     450 versions, in the order of the file, each tied to its own message."""
     import mailbox
+    import os
 
+    from surveykit_email import readers
+
+    handed: list[int] = []
+    call = readers.ParallelReader.__call__
+
+    def counted(self, raws):
+        handed.append(len(raws))
+        return call(self, raws)
+
+    monkeypatch.setattr(readers.ParallelReader, "__call__", counted)
     spec, db, _, ada, reference = deployment
     box = mailbox.mbox(tmp_path / "many.mbox")
     for n in range(450):
@@ -261,6 +274,8 @@ def test_a_large_ingest_reads_in_worker_processes_and_keeps_every_version(deploy
         assert [s.answers["q13"] for s in history] == ["no" if n % 2 else "yes" for n in range(450)]
         assert all(store.message(n + 1).version == n + 1 for n in range(450))
         assert store.pending_messages("taking-stock") == []
+    if len(os.sched_getaffinity(0)) > 1:  # one core: read in this process, as it should be
+        assert handed == [200, 200, 50]
 
 
 @given(
