@@ -13,7 +13,10 @@ guessed is named in ``undecodable``:
 
 - a part that declares a charset is decoded strictly in it (Latin-1 as Windows-1252, which is
   what such mail almost always is): a byte that is not valid in it (a Windows-1252 byte that
-  means nothing, say) makes the text uncertain;
+  means nothing, say) makes the text uncertain, and so does 8-bit text declared in a charset of
+  one byte a character (Latin-1, KOI8-R) that is also valid UTF-8: that is UTF-8 mislabelled
+  (every byte is valid Latin-1, so it would otherwise be read as mojibake with certainty), and
+  its best guess is UTF-8;
 - a part with no charset, ``us-ascii`` (what a missing charset means, RFC 2045), or a charset
   unknown here is ASCII if it is all 7-bit, else UTF-8 if it is valid UTF-8 (other 8-bit text is
   almost never valid UTF-8); anything else is uncertain;
@@ -39,6 +42,7 @@ import datetime as dt
 import email
 import email.parser
 import email.utils
+import functools
 import re
 from email.message import Message
 
@@ -128,10 +132,37 @@ def _decode(data: bytes, declared: str | None) -> tuple[str, str | None]:
             why = f"8-bit bytes that are not UTF-8 ({_label(declared)})"
     else:
         try:
-            return data.decode(codec), None
+            text = data.decode(codec)
         except Exception:  # UnicodeError, or a codec that cannot decode at all
             why = f"bytes that are not valid {_label(declared)}"
+        else:
+            if not (_single_byte(codec) and _is_utf8(data)):
+                return text, None
+            # Every byte means something in Latin-1, so UTF-8 read as Latin-1 (mojibake) decodes
+            # "validly"; but real Latin-1 text is almost never also valid UTF-8.
+            return data.decode("utf-8"), f"UTF-8 bytes declared as {_label(declared)}"
     return _guess(data, codec), why
+
+
+@functools.cache
+def _single_byte(codec: str) -> bool:
+    """Whether every byte is one character in ``codec`` (Latin-1, KOI8-R; not Shift-JIS)."""
+    try:
+        every = bytes(range(256)) + b"\xc3\xb4"  # the last two: UTF-8's single "ô"
+        return len(every.decode(codec, "replace")) == len(every)
+    except Exception:  # a codec that cannot decode at all
+        return False
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether 8-bit ``data`` is valid UTF-8 (so it holds at least one multi-byte character)."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _guess(data: bytes, codec: str | None) -> str:

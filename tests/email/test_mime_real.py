@@ -101,6 +101,11 @@ UNCERTAIN = {
     ),
     "us-ascii declared over Latin-1": plain(body("latin-1"), b"us-ascii"),
     "an unknown charset over Latin-1": plain(body("latin-1"), b"x-unheard-of"),
+    "UTF-8 declared as Latin-1 (mojibake if believed)": plain(body("utf-8"), b"iso-8859-1"),
+    "UTF-8 declared as Windows-1252": plain(body("utf-8"), b"windows-1252"),
+    "UTF-8 declared as KOI8-R, quoted-printable": plain(
+        body().replace("ô".encode(), b"=C3=B4"), b"koi8-r", b"quoted-printable"
+    ),
 }
 
 
@@ -311,8 +316,23 @@ def test_certain_text_is_exactly_the_bytes_in_their_charset(data, charset):
     except UnicodeDecodeError:
         assert found.undecodable
     else:
-        assert not found.undecodable
-        assert found.text == strict
+        if codec in SINGLE_BYTE and not data.isascii() and _valid_utf8(data):
+            assert found.undecodable  # UTF-8 mislabelled: every byte was valid, and wrong
+            assert found.text == data.decode("utf-8")
+        else:
+            assert not found.undecodable
+            assert found.text == strict
+
+
+SINGLE_BYTE = {"cp1252", "windows-1252", "koi8-r"}
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # 5. Text wherever the standard parser finds it; refused only with a reason ---------------------
