@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed-stamp
 # html plugin's (gitignored) static folder.  Nothing is fetched when the server runs.
 ASSETS := plugins/surveykit_html/assets
 ASSETS_STAMP := plugins/surveykit_html/static/.built-stamp
+# The port `make run` serves on: `make run PORT=8080` when 8000 is taken.
+PORT ?= 8000
 # `make run` reopens Taking Stock (closed 13 March 2015) for a demonstration: 30 days from today.
 OPEN_UNTIL = $(shell $(PYTHON) -c "import datetime as d; print(d.date.today() + d.timedelta(days=30))")
 
@@ -25,7 +27,7 @@ $(ASSETS_STAMP): $(ASSETS)/package.json $(ASSETS)/package-lock.json $(ASSETS)/bu
 assets: $(ASSETS_STAMP)
 
 run: $(STAMP) $(ASSETS_STAMP)
-	$(VENV)/bin/surveykit serve specs/taking_stock.toml --db sqlite:///taking-stock.db --open-until $(OPEN_UNTIL)
+	$(VENV)/bin/surveykit serve specs/taking_stock.toml --db sqlite:///taking-stock.db --open-until $(OPEN_UNTIL) --port $(PORT)
 
 test: chromium $(STAMP) $(ASSETS_STAMP)
 	$(PY) -m pytest
@@ -50,6 +52,8 @@ bench: $(STAMP) $(ASSETS_STAMP)
 	$(PY) benchmarks/http.py
 	$(PY) benchmarks/storage.py
 	$(PY) benchmarks/email_replies.py
+	$(PY) benchmarks/email_ingest.py
+	$(PY) benchmarks/sqlite_growth.py
 	$(PY) benchmarks/report.py
 	$(PY) benchmarks/disclosure_audit.py
 

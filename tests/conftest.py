@@ -35,6 +35,15 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
+
+@pytest.fixture(autouse=True)
+def _no_deployment_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A demonstration's settings in the developer's shell (``SURVEYKIT_OPEN_UNTIL``,
+    ``SURVEYKIT_SENDER``) must not change what the tests see; a test sets them itself."""
+    for name in ("SURVEYKIT_OPEN_UNTIL", "SURVEYKIT_SENDER"):
+        monkeypatch.delenv(name, raising=False)
+
+
 # Stores ------------------------------------------------------------------------------------------
 # PostgreSQL is found at ``SURVEYKIT_TEST_POSTGRES`` (default: the local test database).  Each test
 # run works in schemas named after a random run id, and drops them all at the end.

@@ -313,12 +313,14 @@ def test_submit_judges_paper_by_when_it_was_received(roster, tmp_path, capsys):
     assert main([*base, "--channel", "paper", "--received-at", "2015-03-14"]) == 1
     assert capsys.readouterr().err == (
         "Error: Taking stock closed on Friday 13 March 2015, end of day (Europe/London); "
-        "it was received 2015-03-14 00:00 (Europe/London); the response was not stored\n"
+        "it was received 2015-03-14 00:00 (Europe/London); the response was not stored; to "
+        "reopen it for a demonstration, set SURVEYKIT_OPEN_UNTIL or pass --open-until\n"
     )
     assert main(base) == 1
     assert capsys.readouterr().err == (
         "Error: Taking stock closed on Friday 13 March 2015, end of day (Europe/London); "
-        "the response was not stored\n"
+        "the response was not stored; to reopen it for a demonstration, set "
+        "SURVEYKIT_OPEN_UNTIL or pass --open-until\n"
     )
 
 

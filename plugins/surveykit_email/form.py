@@ -17,6 +17,7 @@ from typing import Any
 
 from surveykit import Consultation, Question, get_plugins
 from surveykit.known import no_consent_option
+from surveykit.wording import counted
 
 from .wording import applies_when, key, plain_text
 
@@ -165,7 +166,8 @@ def _question(consultation: Consultation, question: Question, kinds, known: Any)
             lines += _fill(f"[ ] {option.label}", INDENT, INDENT + "    ")
         return lines
     if question.max_length:
-        lines += _fill(f"(Up to {question.max_length:,} characters.)", INDENT)
+        limit = counted(question.max_length, "character", grouped=True)
+        lines += _fill(f"(Up to {limit}.)", INDENT)
     return [*lines, INDENT + ANSWER_MARK, "", ""]
 
 

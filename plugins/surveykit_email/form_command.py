@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import click
 
 from surveykit import SubmitService, SurveykitError, Token, load_spec
-from surveykit.cli.deployment import SECRET_FILE_OPTION, deployment
+from surveykit.cli.deployment import OPEN_UNTIL_OPTION, SECRET_FILE_OPTION, deployment, open_window
 from surveykit.known import roster_answers
 
 from .form import write_form
@@ -49,6 +50,7 @@ __all__ = ["COMMANDS", "email_form_command"]
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the form to FILE instead of the standard output.",
 )
+@OPEN_UNTIL_OPTION
 def email_form_command(
     spec: Path,
     token: str | None,
@@ -57,6 +59,7 @@ def email_form_command(
     base_url: str | None,
     intros: bool,
     out: Path | None,
+    open_until: dt.date | None,
 ) -> None:
     """Write a consultation as a plain-text form to fill in by replying to an email.
 
@@ -74,7 +77,7 @@ def email_form_command(
         raise SurveykitError(f"--base-url must start with https:// or http://, not {base_url!r}")
     if base_url is not None and token is None:
         raise SurveykitError("--base-url needs --token: the link is the respondent's own")
-    consultation = load_spec(spec)
+    consultation = open_window(load_spec(spec), open_until)
     reference = link = None
     known: dict[str, Any] = {}
     if token is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import signal
 import threading
@@ -22,8 +23,17 @@ from pathlib import Path
 import click
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from surveykit import SurveykitError, load_spec
-from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment
+from surveykit import load_spec
+from surveykit.cli.deployment import (
+    DB_OPTION,
+    OPEN_UNTIL_OPTION,
+    SECRET_FILE_OPTION,
+    closed_note,
+    deployment,
+    open_window,
+)
+from surveykit.cli.ports import check_port, listen_error
+from surveykit.wording import counted
 
 from .ingest import summary
 from .intake import Intake, Outcome
@@ -208,8 +218,16 @@ async def serve(
     show_default=True,
     help="The address to listen on (0.0.0.0 for every interface).",
 )
+@OPEN_UNTIL_OPTION
 @SECRET_FILE_OPTION
-def inbox_command(spec: Path, db_url: str, port: int, host: str, secret_file: Path | None) -> None:
+def inbox_command(
+    spec: Path,
+    db_url: str,
+    port: int,
+    host: str,
+    open_until: dt.date | None,
+    secret_file: Path | None,
+) -> None:
     """Receive emailed replies over SMTP, storing each before accepting it.
 
     A clean reply from a known respondent is submitted at once; anything else waits for
@@ -220,7 +238,11 @@ def inbox_command(spec: Path, db_url: str, port: int, host: str, secret_file: Pa
     Example:
       surveykit inbox specs/taking_stock.toml --db sqlite:///responses.db --port 2525
     """
-    consultation = load_spec(spec)
+    consultation = open_window(load_spec(spec), open_until)
+    note = closed_note(consultation, dt.datetime.now(dt.UTC))
+    if note is not None:
+        click.echo(f"Note: {note}; until then every reply goes to review as closed.")
+    check_port(host, port)
     with deployment(db_url, secret_file) as (store, secret):
         intake = Intake(consultation, store, secret)
         earlier = intake.process_pending()
@@ -228,7 +250,8 @@ def inbox_command(spec: Path, db_url: str, port: int, host: str, secret_file: Pa
             click.echo(f"Dealt with {len(earlier)} left by an earlier run: {summary(earlier)}.")
         handler = InboxHandler(intake, echo=click.echo)
         asyncio.run(_run(handler, host, port, consultation.metadata.title))
-    click.echo(f"Stopped after {len(handler.outcomes)} messages: {summary(handler.outcomes)}.")
+    stopped = counted(len(handler.outcomes), "message")
+    click.echo(f"Stopped after {stopped}: {summary(handler.outcomes)}.")
 
 
 async def _run(handler: InboxHandler, host: str, port: int, title: str) -> None:
@@ -244,7 +267,7 @@ async def _run(handler: InboxHandler, host: str, port: int, title: str) -> None:
     try:
         await serve(handler, host, port, stop, ready=ready)
     except OSError as exc:
-        raise SurveykitError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise listen_error(host, port, exc) from None
 
 
 COMMANDS = (inbox_command,)

@@ -25,10 +25,19 @@ import click
 from attrs import frozen
 
 from surveykit import SurveykitError, load_spec
-from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment, parse_instant
+from surveykit.cli.deployment import (
+    DB_OPTION,
+    OPEN_UNTIL_OPTION,
+    SECRET_FILE_OPTION,
+    closed_note,
+    deployment,
+    open_window,
+    parse_instant,
+)
 from surveykit.cli.progress import track
 from surveykit.mailbox import header_block
 from surveykit.storage import utc
+from surveykit.wording import counted
 
 from .intake import Arrival, Intake, Outcome
 from .readers import parallel_reader
@@ -209,6 +218,7 @@ def summary(outcomes: list[Outcome]) -> str:
     help="Take each message's arrival from its topmost Received: line, written by your own mail "
     "server (only for files straight from it); messages without one use --received-at or now.",
 )
+@OPEN_UNTIL_OPTION
 @SECRET_FILE_OPTION
 def ingest_command(
     spec: Path,
@@ -216,6 +226,7 @@ def ingest_command(
     paths: tuple[Path, ...],
     received_at: str | None,
     trust_received_header: bool,
+    open_until: dt.date | None,
     secret_file: Path | None,
 ) -> None:
     """Read emailed replies from .eml files, mbox files or maildirs, and submit or queue them.
@@ -231,7 +242,7 @@ def ingest_command(
       surveykit ingest specs/taking_stock.toml --db sqlite:///responses.db ~/Maildir \\
           --trust-received-header
     """
-    consultation = load_spec(spec)
+    consultation = open_window(load_spec(spec), open_until)
     when: dt.datetime | None = None
     if received_at is not None:
         when = utc(parse_instant(received_at, consultation))
@@ -256,11 +267,14 @@ def ingest_command(
         earlier = intake.process_pending()
         outcomes = list(intake.receive_many(arrivals(), read_many=read_many))
     count = len(outcomes)
-    line = f"Read {count} message{'' if count == 1 else 's'}: {summary(outcomes)}."
+    line = f"Read {counted(count, 'message')}: {summary(outcomes)}."
     if earlier:
         line += f" Also dealt with {len(earlier)} left by an earlier run: {summary(earlier)}."
     if any(o.status == "review" for o in (*outcomes, *earlier)):
         line += " See them with `surveykit review list`."
+    if any(o.reason == "closed" for o in (*outcomes, *earlier)):
+        note = closed_note(consultation, dt.datetime.now(dt.UTC))
+        line += f" {note}." if note else ""
     click.echo(line)
 
 

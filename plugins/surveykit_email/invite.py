@@ -11,22 +11,41 @@ gets the same email twice, and nobody holds a link that was never made live.
 A reminder (``--reminder``, round ``--round N``) goes only to respondents without a response, and
 carries a new link that replaces the earlier one (the email says so).  Without ``--base-url``
 no link is issued at all: the email carries the form to reply with, and its reference line.
+A link ``tokens issue`` made, which may have gone out by mail merge, is never replaced silently:
+with ``--base-url`` the command refuses while anyone it would email holds one
+(:func:`unsent_links`), unless given ``--replace-links``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import click
 from attrs import frozen
 
-from surveykit import Consultation, Respondent, Secret, SurveykitError, Token, load_spec
-from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment
+from surveykit import (
+    Consultation,
+    Respondent,
+    Secret,
+    SubmitService,
+    SurveykitError,
+    Token,
+    load_spec,
+)
+from surveykit.cli.deployment import (
+    DB_OPTION,
+    OPEN_UNTIL_OPTION,
+    SECRET_FILE_OPTION,
+    deployment,
+    open_window,
+)
 from surveykit.cli.progress import progress
 from surveykit.mailbox import NewSending
 from surveykit.storage import Grant, Store
 from surveykit.submit import system_clock
+from surveykit.wording import counted
 
 from .outbox import (
     Mailer,
@@ -40,7 +59,14 @@ from .outbox import (
 )
 from .reference import reference_for
 
-__all__ = ["InvitePlan", "SendReport", "invite_command", "plan_invitations", "send_invitations"]
+__all__ = [
+    "InvitePlan",
+    "SendReport",
+    "invite_command",
+    "plan_invitations",
+    "send_invitations",
+    "unsent_links",
+]
 
 DEFAULT_RATE = "5/s"
 
@@ -88,6 +114,32 @@ def plan_invitations(
         else:
             recipients.append(respondent)
     return InvitePlan(kind, round_, tuple(recipients), already, responded, no_email)
+
+
+def unsent_links(store: Store, consultation: Consultation, recipients: Iterable[Respondent]) -> int:
+    """How many ``recipients`` hold a live link that no email of ours carried: one from
+    ``surveykit tokens issue``, which may have gone out by mail merge.  A new link would
+    replace it, and the link they were sent would stop working.
+
+    An emailed link is issued at the very instant its sending is recorded (one transaction),
+    which is how it is told apart.
+    """
+    cid = consultation.metadata.id
+    wanted = {r.id for r in recipients}
+    emailed = {(s.respondent_id, s.sent_at) for s in store.sendings(cid)}
+    return sum(
+        1
+        for rid, issued_at in store.live_links(cid)
+        if rid in wanted and (rid, issued_at) not in emailed
+    )
+
+
+def _replacing(count: int) -> str:
+    holds = "1 respondent holds a link" if count == 1 else f"{count} respondents hold links"
+    return (
+        f"{holds} from `surveykit tokens issue` that this would replace, so any link you sent "
+        "them by mail merge would stop working"
+    )
 
 
 def send_invitations(
@@ -143,7 +195,7 @@ def send_invitations(
             refused += 1
         except MailError as exc:
             raise MailError(
-                f"{exc}; {_count(sent, 'email')} had been sent and recorded: run the same command "
+                f"{exc}; {counted(sent, 'email')} had been sent and recorded: run the same command "
                 "again to carry on (nobody is sent the same email twice)"
             ) from None
         else:
@@ -155,10 +207,6 @@ def send_invitations(
     return SendReport(sent, skipped, refused)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _plan_text(plan: InvitePlan) -> Iterable[str]:
     what = "it" if plan.kind == "invitation" else f"reminder {plan.round}"
     if plan.already_sent:
@@ -166,13 +214,23 @@ def _plan_text(plan: InvitePlan) -> Iterable[str]:
     if plan.responded:
         yield f"{plan.responded} already responded"
     if plan.no_email:
-        yield f"{_count(plan.no_email, 'respondent')} without an email address"
+        yield f"{counted(plan.no_email, 'respondent')} without an email address"
+
+
+def _sender(address: str | None) -> str:
+    """The From address, as given: never a default, since a real person would get the replies."""
+    if not address:
+        raise SurveykitError(
+            "no sender: give --sender ADDRESS (the From address, where replies go) "
+            "or set SURVEYKIT_SENDER"
+        )
+    return parse_address(address, "--sender")
 
 
 def _emails(plan: InvitePlan, n: int) -> str:
     """``3 invitations`` or ``2 reminders (round 1)``."""
-    counted = _count(n, plan.kind)
-    return counted if plan.kind == "invitation" else f"{counted} (round {plan.round})"
+    emails = counted(n, plan.kind)
+    return emails if plan.kind == "invitation" else f"{emails} (round {plan.round})"
 
 
 @click.command("invite")
@@ -187,10 +245,13 @@ def _emails(plan: InvitePlan, n: int) -> str:
     "log in when set.",
 )
 @click.option(
+    "--sender",
     "--from",
     "sender",
+    envvar="SURVEYKIT_SENDER",
     metavar="ADDR",
-    help="The From address, where replies go (default: the spec's contact).",
+    help="The From address, where replies go (default: $SURVEYKIT_SENDER); needed unless "
+    "--dry-run.",
 )
 @click.option(
     "--base-url",
@@ -209,6 +270,12 @@ def _emails(plan: InvitePlan, n: int) -> str:
 )
 @click.option("--dry-run", is_flag=True, help="Say who would be sent what; send and store nothing.")
 @click.option(
+    "--replace-links",
+    is_flag=True,
+    help="With --base-url: replace links issued by `tokens issue` too (without it, invite "
+    "refuses when anyone holds one, since a link sent by mail merge would stop working).",
+)
+@click.option(
     "--rate",
     default=DEFAULT_RATE,
     show_default=True,
@@ -216,6 +283,7 @@ def _emails(plan: InvitePlan, n: int) -> str:
     help="At most this many emails per second (or N/min, N/h).",
 )
 @click.option("--starttls", is_flag=True, help="Switch the SMTP connection to TLS first.")
+@OPEN_UNTIL_OPTION
 @SECRET_FILE_OPTION
 def invite_command(
     spec: Path,
@@ -226,21 +294,26 @@ def invite_command(
     reminder: bool,
     round_: int,
     dry_run: bool,
+    replace_links: bool,
     rate: str,
     starttls: bool,
+    open_until: dt.date | None,
     secret_file: Path | None,
 ) -> None:
     """Email each roster respondent their own new link and the plain-text form.
 
     Each email is recorded, its link made live and the message handed to the mail server in one
     transaction, so running the command again after an interruption sends nobody the same email
-    twice.  A new link replaces the respondent's earlier one.  --reminder goes only to those who
-    have not responded.  Links, addresses and names are never printed.
+    twice.  A new link replaces the respondent's earlier one, so if you sent the links from
+    `tokens issue` by mail merge, leave out --base-url (the email then carries the form and the
+    respondent's reference only); invite refuses to replace those links without
+    --replace-links.  --reminder goes only to those who have not responded.  Links, addresses
+    and names are never printed.
 
     \b
     Examples:
       surveykit invite specs/taking_stock.toml --db sqlite:///responses.db \\
-          --smtp 127.0.0.1:25 --from consult@example.org --base-url https://consult.example.org/r/
+          --smtp 127.0.0.1:25 --sender consult@example.org --base-url https://consult.example.org/r/
       surveykit invite specs/taking_stock.toml --db sqlite:///responses.db \\
           --smtp 127.0.0.1:25 --reminder --round 1 --dry-run
     """
@@ -248,24 +321,29 @@ def invite_command(
     per_second = parse_rate(rate)
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise SurveykitError(f"--base-url must start with https:// or http://, not {base_url!r}")
-    consultation = load_spec(spec)
-    meta = consultation.metadata
-    sender = parse_address(sender or meta.contact or "", "--from (or the spec's contact)")
+    consultation = open_window(load_spec(spec), open_until)
+    from_address = "" if dry_run else _sender(sender)
     with deployment(db_url, secret_file) as (store, secret):
         plan = plan_invitations(store, consultation, reminder_round=round_ if reminder else None)
         others = "; ".join(_plan_text(plan))
         others = f"; {others}" if others else ""
+        unsent = 0 if base_url is None else unsent_links(store, consultation, plan.recipients)
         if dry_run:
+            replacing = (
+                f" Without --replace-links it would refuse: {_replacing(unsent)}."
+                if unsent and not replace_links
+                else ""
+            )
             click.echo(
-                f"Dry run: would send {_emails(plan, len(plan.recipients))}{others}. "
-                "Nothing was sent or stored."
+                f"Dry run: would send {_emails(plan, len(plan.recipients))}{others}."
+                f"{replacing} Nothing was sent or stored."
             )
             return
-        now = system_clock()
-        if not meta.is_open(now):
+        SubmitService(consultation, store, secret).require_open(system_clock(), "no email was sent")
+        if unsent and not replace_links:
             raise SurveykitError(
-                f"{meta.title} is not open now (it closes {meta.closing_text}, {meta.timezone}); "
-                "no email was sent"
+                f"{_replacing(unsent)}; nothing was sent: leave out --base-url to email the "
+                "form and reference only, or pass --replace-links if those links were never sent"
             )
         with (
             Mailer(host, port, starttls=starttls) as mailer,
@@ -277,7 +355,7 @@ def invite_command(
                 consultation,
                 plan,
                 mailer,
-                sender=sender,
+                sender=from_address,
                 base_url=base_url,
                 throttle=Throttle(per_second),
                 advance=advance,
@@ -287,7 +365,7 @@ def invite_command(
         parts.append(f"{report.skipped} skipped (sent by another run, or responded meanwhile)")
     if report.refused:
         parts.append(
-            f"the mail server refused {_count(report.refused, 'address')}; "
+            f"the mail server refused {counted(report.refused, 'address')}; "
             "run the command again to retry them"
         )
     if plan.kind == "reminder" and not plan.recipients and plan.already_sent:

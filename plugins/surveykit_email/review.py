@@ -24,10 +24,17 @@ from surveykit import (
     load_spec,
     open_store,
 )
-from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment
+from surveykit.cli.deployment import (
+    DB_OPTION,
+    OPEN_UNTIL_OPTION,
+    SECRET_FILE_OPTION,
+    deployment,
+    open_window,
+)
 from surveykit.errors import StorageError
 from surveykit.mailbox import ReviewItem
 from surveykit.storage import Store
+from surveykit.wording import counted
 
 from .intake import Intake
 from .parse import read_reply
@@ -333,6 +340,7 @@ def show_command(
 @click.option("--respondent-email", metavar="ADDR", help="Who sent it, when none was found.")
 @click.option("--reference", metavar="REF", help="Who sent it, by their reference SK-....")
 @click.option("--note", default="", help="A note for the record (default: what was corrected).")
+@OPEN_UNTIL_OPTION
 @SECRET_FILE_OPTION
 def accept_command(
     spec: Path,
@@ -342,6 +350,7 @@ def accept_command(
     respondent_email: str | None,
     reference: str | None,
     note: str,
+    open_until: dt.date | None,
     secret_file: Path | None,
 ) -> None:
     """Submit an item's reply, with corrections, as its respondent's response.
@@ -357,7 +366,7 @@ def accept_command(
     """
     if respondent_email and reference:
         raise click.UsageError("give --respondent-email or --reference, not both")
-    consultation = load_spec(spec)
+    consultation = open_window(load_spec(spec), open_until)
     corrections = parse_corrections(consultation, settings)
     with deployment(db_url, secret_file) as (store, secret):
         intake = Intake(consultation, store, secret)
@@ -420,7 +429,7 @@ def reject_command(
         for item_id in ids:
             store.resolve_review(item_id, status="rejected", note=why.strip(), resolved_at=now)
     count = len(ids)
-    click.echo(f"Rejected {count} review item{'' if count == 1 else 's'}.")
+    click.echo(f"Rejected {counted(count, 'review item')}.")
 
 
 COMMANDS = (review_group,)

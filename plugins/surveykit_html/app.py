@@ -86,7 +86,8 @@ def create_app(
     ``secret`` defaults to the deployment secret (``SURVEYKIT_SECRET`` or the store's secret
     file).  ``clock`` is the one source of time for pages and submissions alike.
     ``open_until`` reopens a closed consultation for a demonstration, with a banner on every
-    page.  Set ``https_only`` behind TLS so the session cookie is marked ``Secure``; set
+    page.  The session cookie is ``Secure`` on every request that arrived over HTTPS (behind a
+    proxy, as ``X-Forwarded-Proto`` says); ``https_only`` marks it so on plain HTTP too.  Set
     ``cookie_path`` to the mount prefix when the site serves other apps.  A store given as a URL
     is opened here and closed when the app shuts down; a store object stays the caller's.
     """

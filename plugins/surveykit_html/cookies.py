@@ -11,7 +11,9 @@ middleware does the same job with the same guarantees, keyed once:
 * a cookie with a wrong signature, a malformed body or an ``ISSUED`` older than ``max_age`` is
   ignored, exactly as if none had been sent (the session starts empty);
 * the cookie is set again only when a page changed the session, and it is always ``HttpOnly``,
-  ``SameSite=Lax``, scoped to ``path`` and ``Secure`` when asked.
+  ``SameSite=Lax`` and scoped to ``path``; it is ``Secure`` when asked and whenever the request
+  came over HTTPS (as the server sees it: behind a TLS-terminating proxy, uvicorn takes the
+  scheme from ``X-Forwarded-Proto``), so a proxy in front never lets it travel in clear.
 
 ``request.session`` works as with Starlette's middleware: the app sees a dict.  A browser sends
 the same cookie value on every request, so a verified value is remembered (up to
@@ -88,6 +90,10 @@ def _unb64(text: bytes) -> bytes:
     return base64.urlsafe_b64decode(text + b"=" * (-len(text) % 4))
 
 
+def _flags(secure: bool) -> str:
+    return "; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
+
+
 class SessionCookie:
     """ASGI middleware that keeps ``scope["session"]`` in an HMAC-signed cookie."""
 
@@ -111,9 +117,15 @@ class SessionCookie:
         # Cookie values already verified, with what they hold: a browser sends the same value
         # on every request, so each is checked once.  Only an exact value can hit.
         self._verified: dict[bytes, tuple[int, dict[str, Any]]] = {}
-        flags = "; HttpOnly; SameSite=Lax" + ("; Secure" if https_only else "")
-        self._set_tail = f"; Path={path}; Max-Age={max_age}{flags}".encode("latin-1")
-        self._clear_tail = f"; Path={path}; Max-Age=0{flags}".encode("latin-1")
+        self._https_only = https_only
+        # (set, clear) tails, without and with Secure: chosen per request by its scheme.
+        self._tails = {
+            secure: (
+                f"; Path={path}; Max-Age={max_age}{_flags(secure)}".encode("latin-1"),
+                f"; Path={path}; Max-Age=0{_flags(secure)}".encode("latin-1"),
+            )
+            for secure in (False, True)
+        }
 
     def _sign(self, signed: bytes) -> bytes:
         return _b64(hmac.digest(self._key, signed, hashlib.sha256))
@@ -167,24 +179,29 @@ class SessionCookie:
         session = Session(data) if data else Session()
         scope["session"] = session
 
+        secure = self._https_only or scope.get("scheme") == "https"
+
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
-                extra = self._headers(session, had_cookie=sent is not None)
+                extra = self._headers(session, had_cookie=sent is not None, secure=secure)
                 if extra:
                     message["headers"] = [*message.get("headers", ()), *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
 
-    def _headers(self, session: Session, *, had_cookie: bool) -> list[tuple[bytes, bytes]]:
+    def _headers(
+        self, session: Session, *, had_cookie: bool, secure: bool
+    ) -> list[tuple[bytes, bytes]]:
         headers = []
         if session.accessed:
             headers.append((b"vary", b"Cookie"))
         if session.modified:
+            set_tail, clear_tail = self._tails[secure]
             if session:
-                value = self._prefix + self.encode(session) + self._set_tail
+                value = self._prefix + self.encode(session) + set_tail
             elif had_cookie:
-                value = self._prefix + self._clear_tail
+                value = self._prefix + clear_tail
             else:
                 return headers
             headers.append((b"set-cookie", value))

@@ -18,10 +18,15 @@ __all__ = ["Flow", "Row", "SummarySection"]
 
 @frozen
 class Row:
-    """One line of "check your answers": the question and how its answer reads."""
+    """One line of "check your answers": the question and how its answer reads.
+
+    ``from_records`` marks an answer the roster gave (:mod:`surveykit.known`) rather than one the
+    respondent chose, so the page can say so and invite a correction.
+    """
 
     question: Question
     lines: tuple[str, ...]
+    from_records: bool = False
 
     @property
     def answered(self) -> bool:
@@ -77,13 +82,21 @@ class Flow:
                 return question
         return None
 
-    def summary(self, answers: Mapping[str, Any]) -> list[SummarySection]:
-        """The visible questions by section, each with its answer as lines of text."""
+    def summary(
+        self, answers: Mapping[str, Any], known: Mapping[str, Any] | None = None
+    ) -> list[SummarySection]:
+        """The visible questions by section, each with its answer as lines of text, marked
+        where it is what ``known`` (the roster's answers) says."""
         shown = set(self.engine.visible(answers))
+        known = known or {}
         sections = []
         for section in self.consultation.sections:
             rows = tuple(
-                Row(q, answer_lines(q, answers.get(q.id)))
+                Row(
+                    q,
+                    answer_lines(q, answers.get(q.id)),
+                    q.id in known and answers.get(q.id) == known[q.id],
+                )
                 for q in section.questions
                 if q.id in shown
             )

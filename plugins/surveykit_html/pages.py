@@ -247,11 +247,13 @@ def _render_check(
     answers = visitor.answers
     shown = web.engine.visible_questions(answers)
     back_url = web.question_url(request, shown[-1]) if shown else web.url(request, "overview")
+    summary = web.flow.summary(answers, visitor.known)
     return web.pages.render(
         request,
         "check.html",
         400 if errors else 200,
-        summary=web.flow.summary(answers),
+        summary=summary,
+        from_records=any(row.from_records for part in summary for row in part.rows),
         response=visitor.response,
         back_url=back_url,
         errors=errors or [],

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import click
 
-from surveykit import SurveykitError, load_spec
-from surveykit.cli.options import parse_date
+from surveykit import SurveykitError, load_spec, spec_path
+from surveykit.cli.deployment import OPEN_UNTIL_OPTION, closed_note, open_window
+from surveykit.cli.ports import check_port
 from surveykit.identity import bind_secret, load_secret
 from surveykit.storage import open_store
 
@@ -80,13 +81,7 @@ def log_config() -> dict:
 @click.option(
     "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Processes."
 )
-@click.option(
-    "--open-until",
-    metavar="DATE",
-    callback=parse_date,
-    help="Accept responses until the end of DATE (YYYY-MM-DD), whatever the spec's closing "
-    "date; for demonstrations: every page says so in a banner.",
-)
+@OPEN_UNTIL_OPTION
 @click.option(
     "--secret-file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -96,7 +91,8 @@ def log_config() -> dict:
 @click.option(
     "--secure-cookies/--no-secure-cookies",
     default=None,
-    help="Mark the session cookie Secure (HTTPS only).  Default: on unless --host is loopback.",
+    help="Mark the session cookie Secure even on plain-HTTP requests (it always is on HTTPS ones, "
+    "X-Forwarded-Proto included).  Default: on unless --host is loopback.",
 )
 def serve_command(
     spec: Path,
@@ -120,7 +116,7 @@ def serve_command(
     """
     import uvicorn
 
-    consultation = load_spec(spec)
+    consultation = open_window(load_spec(spec), open_until)
     db_url = db_url or f"sqlite:///{consultation.metadata.id}.db"
     store = open_store(db_url)
     try:
@@ -140,7 +136,7 @@ def serve_command(
         secure_cookies = host not in _LOOPBACK
     os.environ.update(
         {
-            _ENV["spec"]: str(spec.resolve()),
+            _ENV["spec"]: str(spec_path(spec).resolve()),
             _ENV["db"]: db_url,
             _ENV["https_only"]: "1" if secure_cookies else "0",
         }
@@ -149,15 +145,16 @@ def serve_command(
         os.environ[_ENV["secret_file"]] = str(secret_file.resolve())
     if open_until is not None:
         os.environ[_ENV["open_until"]] = open_until.isoformat()
+    else:
+        os.environ.pop(_ENV["open_until"], None)
+    check_port(host, port)
     shown_host = f"[{host}]" if ":" in host else host
     meta = consultation.metadata
     click.echo(f"Serving {meta.title!r} at http://{shown_host}:{port}/ (press Ctrl+C to stop)")
     click.echo(f"Responses are stored in {db_url}")
-    if open_until is not None:
-        click.echo(
-            f"Demonstration: open until the end of {open_until.isoformat()}; "
-            f"the spec's closing date is {meta.closing_text}"
-        )
+    note = closed_note(consultation, dt.datetime.now(dt.UTC))
+    if note is not None:
+        click.echo(f"Note: {note}.")
     sys.stdout.flush()
     uvicorn.run(
         "surveykit_html.serve:app_from_environment",

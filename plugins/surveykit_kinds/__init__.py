@@ -64,6 +64,7 @@ class SingleChoice:
             return Rejected("wrong_type", f"{title}: choose one option, not a {_what(value)}")
 
         check.accepts = allowed  # returned unchanged: the engine may skip the call for these
+        check.controls_checked = True  # only option values come back: see QuestionKind
         return check
 
 
@@ -107,6 +108,7 @@ class MultiChoice:
             chosen = set(value)
             return [v for v in order if v in chosen]
 
+        check.controls_checked = True  # only option values come back: see QuestionKind
         return check
 
 

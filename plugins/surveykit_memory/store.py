@@ -106,6 +106,16 @@ class MemoryStore(MemoryMailbox, Store):
             found = [r for r in self._respondents.values() if r.consultation == consultation]
         return iter(found)
 
+    def live_links(self, consultation: str) -> Iterator[tuple[str, dt.datetime]]:
+        with self._lock:
+            found = [
+                (token.respondent_id, token.issued_at)
+                for token in self._tokens.values()
+                if token.revoked_at is None
+                and self._respondents[token.respondent_id].consultation == consultation
+            ]
+        return iter(found)
+
     def save_draft(self, draft: Draft) -> None:
         with self._lock:
             self._require(draft.respondent_id)

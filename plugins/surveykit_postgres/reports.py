@@ -15,7 +15,16 @@ from surveykit.conditions import All, Answered, Any_, Condition, Contains, Equal
 from surveykit.storage import TallyPlan, TallyRow
 from surveykit.tally import ALL, ANSWERED, RESPONDENTS, SHOWN, WEEK
 
-__all__ = ["CURRENT", "UNIT", "condition_sql", "multiple_query", "tally_query", "tally_rows"]
+__all__ = [
+    "CURRENT",
+    "UNIT",
+    "condition_sql",
+    "group_sql",
+    "groups_query",
+    "multiple_query",
+    "tally_query",
+    "tally_rows",
+]
 
 #: Each respondent's current submission joined with who they are.
 CURRENT = (
@@ -51,19 +60,45 @@ def condition_sql(condition: Condition, params: list[Any]) -> str:
     raise TypeError(f"not a condition: {condition!r}")  # pragma: no cover
 
 
-#: A 64-bit hash of (role, authority type, unit): grouping on one bigint instead of three texts
-#: halves the time of the grouping sets.  :func:`groups_query` maps it back, and the store
-#: falls back to grouping on the texts if two groups ever share a hash.
-GROUP_HASH = f"hashtextextended(r.role || chr(31) || r.authority_type || chr(31) || ({UNIT}), 0)"
+def _answered_sql(column: str, asked: tuple[str, frozenset[str]] | None, params: list[Any]) -> str:
+    """The respondent's ``column`` (``r.role``), or their answer to the question that asks for
+    it where the answer names one: :meth:`surveykit.tally.TallyPlan.group_of` in SQL."""
+    if asked is None:
+        return column
+    qid, values = asked
+    params.extend([qid, sorted(values), qid])
+    return f"(CASE WHEN s.answers->>%s = ANY(%s) THEN s.answers->>%s ELSE {column} END)"
 
 
-def groups_query(consultation: str) -> tuple[str, list[Any]]:
-    """Each (role, type, unit) group of current responses with its :data:`GROUP_HASH`."""
+def group_sql(plan: TallyPlan, params: list[Any]) -> tuple[str, str]:
+    """The role and type of authority each response is counted under, as SQL expressions
+    (their parameters appended to ``params``, role first)."""
+    role = _answered_sql("r.role", plan.role_answer, params)
+    return role, _answered_sql("r.authority_type", plan.type_answer, params)
+
+
+def _hash(role: str, kind: str, unit: str) -> str:
+    """A 64-bit hash of (role, authority type, unit): grouping on one bigint instead of three
+    texts halves the time of the grouping sets.  :func:`groups_query` maps it back, and the
+    store falls back to grouping on the texts if two groups ever share a hash."""
+    return f"hashtextextended({role} || chr(31) || {kind} || chr(31) || ({unit}), 0)"
+
+
+def group_hash(plan: TallyPlan, params: list[Any]) -> str:
+    """:func:`_hash` of the group each response is counted under."""
+    return _hash(*group_sql(plan, params), UNIT)
+
+
+def groups_query(plan: TallyPlan) -> tuple[str, list[Any]]:
+    """Each (role, type, unit) group of current responses with its :func:`group_hash`."""
+    params: list[Any] = []
+    role, kind = group_sql(plan, params)
     sql = (
-        f"SELECT {GROUP_HASH}, r.role, r.authority_type, {UNIT} {CURRENT}"
-        "WHERE p.consultation = %s GROUP BY 2, 3, 4"
+        f"SELECT {_hash('role', 'kind', 'unit')}, role, kind, unit FROM ("
+        f"SELECT {role} AS role, {kind} AS kind, {UNIT} AS unit {CURRENT}"
+        "WHERE p.consultation = %s) t GROUP BY 2, 3, 4"
     )
-    return sql, [consultation]
+    return sql, [*params, plan.consultation]
 
 
 #: Yes/no facts per response (a free text answered, a question shown) are packed into bits of
@@ -116,10 +151,13 @@ def tally_query(
     names = [f"c{i}" for i in range(len(exprs))]
     inner = ", ".join(f"{e} AS {n}" for e, n in zip(exprs, names, strict=True))
     flags = ", ".join(f"GROUPING({n})" for n in names)
+    first: list[Any] = []  # the group's parameters come first in the statement
     if hashed:
-        who = f"{GROUP_HASH} AS g"
+        who = f"{group_hash(plan, first)} AS g"
     else:
-        who = f"r.role || chr(31) || r.authority_type || chr(31) || ({UNIT}) AS g"
+        role, kind = group_sql(plan, first)
+        who = f"{role} || chr(31) || {kind} || chr(31) || ({UNIT}) AS g"
+    params[:0] = first
     sets = ", ".join(f"(g, {n})" for n in names)
     sql = (
         f"SELECT g, count(*), {', '.join(names)}, {flags} FROM ("
@@ -132,15 +170,17 @@ def tally_query(
 def multiple_query(plan: TallyPlan) -> tuple[str, list[Any]]:
     """Counts for multi-answer questions: one row per chosen option, plus one per response."""
     multiple = sorted(plan.multiple)
+    params: list[Any] = []
+    role, kind = group_sql(plan, params)
     sql = (
-        f"SELECT e.key, v.v, r.role, r.authority_type, {UNIT}, count(*) {CURRENT}"
+        f"SELECT e.key, v.v, {role}, {kind}, {UNIT}, count(*) {CURRENT}"
         "CROSS JOIN LATERAL jsonb_each(s.answers) e CROSS JOIN LATERAL ("
         "SELECT jsonb_array_elements_text(e.value) WHERE jsonb_typeof(e.value) = 'array' "
         f"UNION ALL SELECT '{RESPONDENTS}' WHERE jsonb_typeof(e.value) = 'array' "
         "UNION ALL SELECT e.value #>> '{}' WHERE jsonb_typeof(e.value) NOT IN ('array', 'null')"
         ") v(v) WHERE p.consultation = %s AND e.key = ANY(%s) GROUP BY 1, 2, 3, 4, 5"
     )
-    return sql, [plan.consultation, multiple]
+    return sql, [*params, plan.consultation, multiple]
 
 
 def tally_rows(

@@ -506,7 +506,7 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
         def count(conn: psycopg.Connection) -> list[TallyRow]:
             # Room for every grouping set's hash table at once: one pass, little sorting.
             conn.execute("SET LOCAL work_mem = '256MB'")
-            found = conn.execute(*reports.groups_query(plan.consultation)).fetchall()
+            found = conn.execute(*reports.groups_query(plan)).fetchall()
             groups = {g: (role, kind, unit) for g, role, kind, unit in found}
             sql, params, columns = reports.tally_query(plan)
             rows = conn.execute(sql, params).fetchall()

@@ -15,12 +15,21 @@ from collections.abc import Iterable, Iterator
 
 from attrs import frozen
 
-from surveykit.model import Choice, Question
-from surveykit.tally import ALL, ANSWERED, WEEK, unit_of
+from surveykit.model import Choice, Metadata, Question
+from surveykit.tally import ALL, ANSWERED, WEEK, unit_of, week_of
 
 from .context import Context, Counts
 from .disclosure import Count, RawTable, Relation
-from .model import NOT_ANSWERED, NOT_QUOTABLE, NOT_SHOWN, QUOTABLE, Digest, Heading, Quote
+from .model import (
+    NOT_ANSWERED,
+    NOT_QUOTABLE,
+    NOT_SHOWN,
+    OUTSIDE_WINDOW,
+    QUOTABLE,
+    Digest,
+    Heading,
+    Quote,
+)
 
 __all__ = ["BUILT_IN", "Counting", "Coverage", "CrossTab", "FreeText", "Timeline"]
 
@@ -355,9 +364,23 @@ def _coverage_table(
     )
 
 
+def window_weeks(meta: Metadata) -> tuple[str | None, str]:
+    """The Mondays starting the first and the last week the consultation is open in, in its
+    time zone; the first is ``None`` when it has no opening date."""
+    first = None if meta.opens_at is None else week_of(meta.opens_at, meta.zone)
+    return first, week_of(meta.closes_at - dt.timedelta(microseconds=1), meta.zone)
+
+
 @frozen
 class Timeline:
-    """Responses by the week they were received: never finer, so no response meets its link."""
+    """Responses by the week they were received: never finer, so no response meets its link.
+
+    The weeks listed are those of the consultation's window (its opening, or its first response,
+    to its closing, as the spec or a demonstration's reopening sets them), so a stray paper
+    response from years before cannot make the table a thousand weeks of zeros.  Responses
+    received in any other week are one last row, :data:`OUTSIDE_WINDOW`, protected like every
+    other figure; it is always there, zero included, so its presence says nothing.
+    """
 
     name: str = "timeline"
     description: str = "current responses by week received"
@@ -367,11 +390,22 @@ class Timeline:
         weeks = counts.weeks()
         if not weeks:
             return
-        first, last = dt.date.fromisoformat(weeks[0]), dt.date.fromisoformat(weeks[-1])
-        days = range(0, (last - first).days + 1, 7)
-        mondays = [first + dt.timedelta(days=d) for d in days]
-        rows = tuple(Heading(m.isoformat(), f"Week starting {m.day} {m:%B %Y}") for m in mondays)
-        cells = tuple((_week(counts, r.value),) for r in rows)
+        opening, closing = window_weeks(context.consultation.metadata)
+        inside = [w for w in weeks if (opening is None or opening <= w) and w <= closing]
+        outside = sorted(set(weeks) - set(inside))
+        mondays: list[dt.date] = []
+        if inside:
+            first, last = dt.date.fromisoformat(inside[0]), dt.date.fromisoformat(inside[-1])
+            mondays = [first + dt.timedelta(days=d) for d in range(0, (last - first).days + 1, 7)]
+        rows = (
+            *(Heading(m.isoformat(), f"Week starting {m.day} {m:%B %Y}") for m in mondays),
+            Heading(OUTSIDE_WINDOW, "Outside the consultation's window"),
+        )
+        cells = (
+            *((_week(counts, m.isoformat()),) for m in mondays),
+            (Count(*counts.among(WEEK, outside), (WEEK, OUTSIDE_WINDOW, "", "")),),
+        )
+        closes = context.consultation.metadata.closing_text
         total = counts.in_groups(ALL, ALL, None, ())
         everyone = Count(*total, (ALL, ALL, "", ""), fixed=True)
         yield RawTable(
@@ -390,6 +424,9 @@ class Timeline:
             notes=(
                 "Counted by the week each current response was received (weeks start on "
                 "Monday), never by day or time.",
+                f"The weeks are those the consultation was open in, up to its closing ({closes}); "
+                "responses received in any other week are counted together as outside the "
+                "consultation's window.",
             ),
         )
 

@@ -12,6 +12,7 @@ from surveykit.errors import SurveykitError
 from surveykit.plugins import Plugins, get_plugins
 from surveykit.storage import Store
 from surveykit.tally import ALL
+from surveykit.wording import counted
 
 from .aggregators import FreeText
 from .context import Context
@@ -177,8 +178,9 @@ def build_release(
         except Unprotectable as refused:
             raise ReportError(
                 "this report cannot be published yet: with the "
-                f"{len(earlier)} report(s) already published it would give away figures that "
-                f"must stay hidden ({refused}); publish again once more responses have arrived"
+                f"{counted(len(earlier), 'report')} already published it would give away "
+                f"figures that must stay hidden ({refused}); publish again once more responses "
+                "have arrived"
             ) from refused
         digests = [_settled(d, tabulation) for d in digests]
         notes.append(

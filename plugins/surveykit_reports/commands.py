@@ -10,6 +10,7 @@ from surveykit import get_plugins, load_spec
 from surveykit.cli.deployment import DB_OPTION
 from surveykit.cli.progress import progress
 from surveykit.storage import open_store
+from surveykit.wording import counted
 
 from .build import build_report
 from .export import INTERNAL_MARK, ExportError, check_target, exporter_for, write_report
@@ -148,7 +149,11 @@ def report_command(
     write_report(built, fmt, out, force=force, plugins=plugins)
     kind = "INTERNAL report" if built.internal else f"public report (release {built.release})"
     count = built.responses.count
-    responses = "too few responses to publish" if count is None else f"{count:,} responses"
+    responses = (
+        "too few responses to publish"
+        if count is None
+        else counted(count, "response", grouped=True)
+    )
     click.echo(
         f"Wrote the {kind} on {built.title!r} ({responses}, k = {built.threshold}) "
         f"as {exporter.description} to {out}."

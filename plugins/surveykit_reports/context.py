@@ -110,6 +110,18 @@ class Counts:
     def weeks(self) -> list[str]:
         return sorted(self.cells.get(WEEK, {}))
 
+    def among(self, question: str, values: Iterable[str]) -> tuple[int, int]:
+        """Responses and distinct authorities under any of several values of a question (each
+        response has one value of a single-choice question, such as its week)."""
+        by_value = self.cells.get(question, {})
+        n = 0
+        units: set[str] = set()
+        for value in values:
+            for group, m in by_value.get(value, {}).items():
+                n += m
+                units.add(group[2])
+        return n, len(units)
+
 
 @define
 class Context:

@@ -24,6 +24,7 @@ __all__ = [
     "NOT_ANSWERED",
     "NOT_QUOTABLE",
     "NOT_SHOWN",
+    "OUTSIDE_WINDOW",
     "PRIMARY",
     "QUOTABLE",
     "SECONDARY",
@@ -48,6 +49,9 @@ QUOTABLE = "_quotable"
 NOT_QUOTABLE = "_not_quotable"
 #: Column value of a column standing for several groups too small to show on their own.
 COMBINED = "_combined"
+#: Row value, in the timeline, for responses received in weeks outside the consultation's
+#: window (before the week it opened, after the week it closed): one row, however many weeks.
+OUTSIDE_WINDOW = "_outside_window"
 
 #: Suppressed because the cell itself is small (fewer than ``k`` respondents or authorities).
 PRIMARY = "primary"
@@ -178,7 +182,8 @@ class Report:
     running the consultation, never for publication, and every exporter must say so on them.
     ``threshold`` is the ``k`` used and ``protection`` the protection level ``p``;
     ``release`` the number under which the store recorded it as published (``None`` for a
-    report not recorded); ``timeline`` counts responses by week.
+    report not recorded); ``timeline`` counts responses by week, over the weeks of the
+    consultation's window, with those received outside it in one last row (:data:`OUTSIDE_WINDOW`).
     """
 
     consultation: str

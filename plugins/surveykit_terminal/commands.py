@@ -18,15 +18,20 @@ from surveykit import (
     SurveykitError,
     load_spec,
 )
-from surveykit.cli.deployment import DB_OPTION, SECRET_FILE_OPTION, deployment, parse_instant
-from surveykit.cli.options import parse_date
+from surveykit.cli.deployment import (
+    DB_OPTION,
+    OPEN_UNTIL_OPTION,
+    SECRET_FILE_OPTION,
+    deployment,
+    open_window,
+    parse_instant,
+)
 from surveykit.people import check_person
 from surveykit.roster import RosterEntry, plan_links
 from surveykit.storage import Store, utc
 
 from .form import Entry, TerminalForm
 from .prompters import InteractivePrompter, PlainPrompter, Prompter
-from .text import wrap
 
 __all__ = ["answer_command", "enter_command"]
 
@@ -38,13 +43,6 @@ PLAIN = click.option(
     help="Numbered choices and plain lines, for scripts and simple terminals (the default when "
     "input or output is not a terminal).",
 )
-OPEN_UNTIL = click.option(
-    "--open-until",
-    metavar="DATE",
-    callback=parse_date,
-    help="Accept answers until the end of DATE (YYYY-MM-DD), whatever the spec's closing date; "
-    "for demonstrations and training, and announced on screen.",
-)
 
 
 def _consultation(spec: Path, open_until: dt.date | None) -> Consultation:
@@ -54,15 +52,7 @@ def _consultation(spec: Path, open_until: dt.date | None) -> Consultation:
     if meta.subtitle:
         click.echo(meta.subtitle)
     click.echo(f"{meta.publisher}. Closes {meta.closing_text} ({meta.timezone}).")
-    if open_until is None:
-        return consultation
-    click.echo(
-        wrap(
-            f"Demonstration: open until the end of {open_until:%A} {open_until.day} "
-            f"{open_until:%B %Y}; the consultation really closes {meta.closing_text}."
-        )
-    )
-    return consultation.reopened_until(open_until)
+    return open_window(consultation, open_until)
 
 
 def _require_open(consultation: Consultation, instant: dt.datetime, received: bool) -> None:
@@ -75,7 +65,7 @@ def _require_open(consultation: Consultation, instant: dt.datetime, received: bo
     opens_at = meta.opens_at
     if opens_at is not None and instant < opens_at:
         opening = f"{opens_at.astimezone(meta.zone):%Y-%m-%d %H:%M} ({meta.timezone})"
-        raise ClosedError(f"{meta.title} is not open yet: it opens {opening}{when}")
+        raise ClosedError(f"{meta.title} is not open yet: it opens {opening}{when}", not_yet=True)
     raise ClosedError(
         f"{meta.title} closed on {meta.closing_text} ({meta.timezone}){when}; "
         "it no longer accepts responses"
@@ -105,7 +95,7 @@ def _finish(code: int) -> None:
     "your shell history).",
 )
 @PLAIN
-@OPEN_UNTIL
+@OPEN_UNTIL_OPTION
 @SECRET_FILE_OPTION
 def answer_command(
     spec: Path,
@@ -181,7 +171,7 @@ def answer_command(
     "an offset is given); the closing date is judged by it.  Default: now.",
 )
 @PLAIN
-@OPEN_UNTIL
+@OPEN_UNTIL_OPTION
 @SECRET_FILE_OPTION
 def enter_command(
     spec: Path,

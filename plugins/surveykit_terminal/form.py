@@ -15,16 +15,30 @@ from attrs import frozen
 
 from surveykit import Respondent, Submission, SubmissionError, SubmitService
 from surveykit.known import roster_answers
+from surveykit.wording import counted
 
 from .prompters import BACK, Prompter, Review
 from .text import answer_text, intro_text, wrap
 from .walk import Walk
 
-__all__ = ["EXIT_END_OF_INPUT", "EXIT_INTERRUPTED", "Entry", "TerminalForm"]
+__all__ = [
+    "EXIT_END_OF_INPUT",
+    "EXIT_INTERRUPTED",
+    "EXIT_NOTHING_STORED",
+    "FROM_RECORDS",
+    "Entry",
+    "TerminalForm",
+]
 
 #: Exit statuses when a session stops early (its answers are saved as a draft if they can be).
 EXIT_INTERRUPTED = 130
+#: The input ended and the answers so far were saved as a draft.
 EXIT_END_OF_INPUT = 3
+#: The input ended and nothing was stored or changed: nothing had been answered, a draft could
+#: not be saved, or it ended at "Replace ...?" before the replacement was confirmed.
+EXIT_NOTHING_STORED = 4
+#: Beside an answer the roster gave (see :mod:`surveykit.known`), on the check step.
+FROM_RECORDS = "(from our records: change it if it is wrong)"
 
 
 @frozen
@@ -61,7 +75,11 @@ class TerminalForm:
         self.intros = intros
         self.meta = service.consultation.metadata
         self._introduced: set[str] = set()
+        #: The roster's answers when the session started from them (not from a draft).
         self._known: dict[str, Any] = {}
+        #: What the roster says about the respondent, whatever the session started from: an
+        #: answer equal to it is marked as from our records, so it can be checked and corrected.
+        self._records = roster_answers(service.consultation, entry.respondent)
 
     def run(self) -> int:
         """Ask, review and submit; the exit status (0 when stored or saved on request)."""
@@ -79,8 +97,8 @@ class TerminalForm:
             self._stop(walk, "Stopped")
             return EXIT_INTERRUPTED
         except EOFError:
-            self._stop(walk, "The input ended")
-            return EXIT_END_OF_INPUT
+            saved = self._stop(walk, "The input ended")
+            return EXIT_END_OF_INPUT if saved else EXIT_NOTHING_STORED
 
     # Starting -------------------------------------------------------------------------------
 
@@ -91,10 +109,9 @@ class TerminalForm:
             draft = None  # closed for drafts, e.g. a letter keyed in after the closing date
         if draft is not None and draft.answers:
             saved = self._local(draft.saved_at)
-            count = len(draft.answers)
+            answers = counted(len(draft.answers), "answer")
             if self.entry.officer and not self.prompter.confirm(
-                f"There is a draft with {count} answer{'s' if count != 1 else ''}, saved "
-                f"{saved}. Carry on from it?"
+                f"There is a draft with {answers}, saved {saved}. Carry on from it?"
             ):
                 return {}
             click.echo(f"Carrying on from the draft saved {saved}.")
@@ -107,7 +124,7 @@ class TerminalForm:
     def _roster_answers(self) -> dict[str, Any]:
         """What the roster says about the respondent (see :mod:`surveykit.known`): offered as
         each such question's answer, which Enter keeps."""
-        self._known = roster_answers(self.service.consultation, self.entry.respondent)
+        self._known = dict(self._records)
         return dict(self._known)
 
     def _earlier_notice(self, previous: Submission) -> str:
@@ -188,9 +205,13 @@ class TerminalForm:
         click.echo(wrap(question.text))
         if question.hint:
             click.secho(wrap(question.hint), dim=True)
-        known = self._known.get(question.id)
-        if known is not None and walk.value(question.id) == known:
+        if self._from_records(question.id, walk.value(question.id)):
             click.echo("We have this answer from our records. Change it only if it is wrong.")
+
+    def _from_records(self, question_id: str, value: Any) -> bool:
+        """Whether an answer is the one the roster gave, rather than one the respondent typed."""
+        known = self._records.get(question_id)
+        return known is not None and value == known
 
     # Reviewing and submitting ---------------------------------------------------------------
 
@@ -222,6 +243,8 @@ class TerminalForm:
             label = f"{question.number or question.id}. "
             click.echo(wrap(f"{label}{question.text}", "  ", "  " + " " * len(label)))
             click.echo(wrap(answer_text(question, value), "      "))
+            if self._from_records(question.id, value):
+                click.echo(wrap(FROM_RECORDS, "      "))
         click.echo()
 
     def _submit(self, walk: Walk, previous: Submission | None) -> int | None:
@@ -239,7 +262,12 @@ class TerminalForm:
                 if self.entry.officer
                 else "Replace your earlier response?"
             )
-            if not self.prompter.confirm(question):
+            try:
+                confirmed = self.prompter.confirm(question)
+            except EOFError:
+                click.echo(wrap(self._unconfirmed()))
+                return EXIT_NOTHING_STORED
+            if not confirmed:
                 click.echo("Nothing was submitted.")
                 return None
         receipt = self.service.submit(
@@ -250,6 +278,18 @@ class TerminalForm:
         )
         click.echo(wrap(self._confirmation(receipt.submission)))
         return 0
+
+    def _unconfirmed(self) -> str:
+        """What the end of the input at "Replace ...?" leaves: nothing stored, nothing changed."""
+        if self.entry.officer:
+            return (
+                "The input ended before the replacement was confirmed: nothing was stored, and "
+                "the response that counts is unchanged."
+            )
+        return (
+            "The input ended before you confirmed: nothing was sent or saved, and your earlier "
+            "response still counts."
+        )
 
     def _confirmation(self, s: Submission) -> str:
         replaced = s.version > 1
@@ -277,19 +317,23 @@ class TerminalForm:
         if saved is not None:
             click.echo(wrap(f"Your answers are saved as a draft at {saved}. {self._again()}"))
 
-    def _stop(self, walk: Walk | None, why: str) -> None:
+    def _stop(self, walk: Walk | None, why: str) -> bool:
+        """Save what was answered as a draft, saying so; whether a draft was saved."""
         if walk is None or not walk.answers or (walk.answers == self._known and not walk.seen):
             click.echo(f"{why}: nothing had been answered, so no draft was saved.")
-            return
+            return False
         saved = self._save(walk)
-        if saved is not None:
-            count = len(walk.answers)
-            click.echo(
-                wrap(
-                    f"{why}: your {count} answer{'s are' if count != 1 else ' is'} saved as a "
-                    f"draft at {saved}. {self._again()}"
-                )
+        if saved is None:
+            return False
+        count = len(walk.answers)
+        verb = "is" if count == 1 else "are"
+        click.echo(
+            wrap(
+                f"{why}: your {counted(count, 'answer')} {verb} saved as a draft at {saved}. "
+                f"{self._again()}"
             )
+        )
+        return True
 
     def _save(self, walk: Walk) -> str | None:
         """Save the draft; the time it was saved, or ``None`` after saying why it was not."""

@@ -27,7 +27,7 @@ from .identity import Respondent, Secret, Token, load_secret
 from .kinds import EMPTY, QuestionKind, Rejected
 from .model import Choice, Consultation, Metadata, Option, Question, Section
 from .plugins import Plugins, Registry, get_plugins
-from .spec import load_spec, loads_spec
+from .spec import load_spec, loads_spec, packaged_specs, spec_path
 from .storage import Store, Submission, open_store
 from .submit import KnownRespondent, Receipt, SubmitService
 
@@ -75,5 +75,7 @@ __all__ = [
     "load_spec",
     "loads_spec",
     "open_store",
+    "packaged_specs",
     "parse_condition",
+    "spec_path",
 ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .characters import MARK, SHORT
 from .conditions import All, Answered, Any_, Condition, Contains, Equals, Not, OneOf
 from .errors import AnswerProblem
 from .kinds import EMPTY, Rejected
@@ -73,10 +74,15 @@ def compile_check(
     conditions: Sequence[Condition | None],
     checkers: Sequence[Callable[[Any], Any]],
     required: Sequence[AnswerProblem | None],
+    guards: Sequence[Callable[[Any], AnswerProblem | None] | None],
     known_ids: frozenset[str],
     unknown_problem: Callable[[object], AnswerProblem],
 ) -> CheckFunction:
-    """Generate ``check(answers) -> (clean, problems)`` for questions in spec order."""
+    """Generate ``check(answers) -> (clean, problems)`` for questions in spec order.
+
+    ``guards[i]`` gives the problem with a checked answer holding a control character (``None``
+    where the checker vouches for its results); it is not called for clean text.
+    """
     ns = _Namespace()
     slots = {qid: f"a{i}" for i, qid in enumerate(question_ids)}
     lines = [
@@ -87,6 +93,23 @@ def compile_check(
     ]
     for i, qid in enumerate(question_ids):
         key, checker = ns.name(qid, "k"), ns.name(checkers[i], "c")
+        if guards[i] is None:
+            controls = []
+        else:
+            guard = ns.name(guards[i], "g")
+            # The guard is called only for text that may hold a control character, decided here
+            # in C without a call: a short text is printable, or a long one is ASCII without
+            # any refused byte (see characters.may_hold_control).
+            controls = [
+                "    elif (",
+                f"        (not printable(v) if len(v) <= {SHORT}"
+                " else not v.isascii() or 0 in v.encode().translate(mark))",
+                "        if v.__class__ is str",
+                "        else v.__class__ is not int",
+                f"    ) and (p := {guard}(v)) is not None:",
+                "        problems.append(p)",
+                f"        v = clean[{key}] = answers[{key}]",
+            ]
         missing = f"problems.append({ns.name(required[i], 'r')})" if required[i] else "pass"
         accepts = getattr(checkers[i], "accepts", None)
         body = [f"v = get({key}, EMPTY)", "if v is EMPTY:", f"    {missing}"]
@@ -102,6 +125,7 @@ def compile_check(
             "    elif v.__class__ is Rejected:",
             f"        problems.append(AnswerProblem({key}, v.code, v.message))",
             f"        v = clean[{key}] = answers[{key}]",
+            *controls,
             "    else:",
             f"        clean[{key}] = v",
             f"a{i} = v",
@@ -122,6 +146,8 @@ def compile_check(
         "EMPTY": EMPTY,
         "Rejected": Rejected,
         "AnswerProblem": AnswerProblem,
+        "mark": MARK,
+        "printable": str.isprintable,
         "known": known_ids,
         "unknown": unknown_problem,
         **ns.values,

@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from attrs import field, frozen
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .errors import ConditionSyntaxError
+from .errors import ConditionSyntaxError, ConditionTooDeep
 
 __all__ = [
     "All",
@@ -39,6 +39,8 @@ __all__ = [
 ]
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "answered"})
+#: How deeply ``not``, ``and`` and ``or`` may nest in one condition (a comparison is one level).
+MAX_CONDITION_DEPTH = 32
 
 Compiled = Callable[[Mapping[str, Any]], bool]
 
@@ -148,7 +150,10 @@ def _parser() -> Lark:
     grammar = importlib.resources.files(__package__).joinpath("conditions.lark").read_text()
     # The basic lexer always reads a keyword as a keyword.  The contextual lexer would read
     # ``or`` as a question id where only an id can follow, and misplace syntax errors.
-    return Lark(grammar, parser="lalr", lexer="basic", maybe_placeholders=True)
+    # Positions let a condition nested too deeply be refused at the column where it goes on.
+    return Lark(
+        grammar, parser="lalr", lexer="basic", maybe_placeholders=True, propagate_positions=True
+    )
 
 
 _TOKEN_NAMES = {
@@ -200,7 +205,31 @@ def parse_condition(source: str) -> Condition:
         ) from None
     except UnexpectedInput as exc:  # pragma: no cover - Lark's remaining cases
         raise ConditionSyntaxError("the condition does not parse", source, exc.column) from None
+    column = _too_deep(tree)
+    if column is not None:
+        raise ConditionTooDeep(
+            f"the condition is nested more than {MAX_CONDITION_DEPTH} levels deep", source, column
+        )
     return _ToAst().transform(tree)
+
+
+def _too_deep(tree: Tree) -> int | None:
+    """The column where ``tree`` first goes deeper than :data:`MAX_CONDITION_DEPTH`, if it does.
+
+    Lark's parser does not recurse, but everything after it does (building the condition,
+    checking, compiling and showing it), so depth is measured here without recursing.
+    """
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_CONDITION_DEPTH:
+            return node.meta.column if not node.meta.empty else 1
+        stack.extend(
+            (child, depth + 1)
+            for child in node.children
+            if isinstance(child, Tree) and child.data != "list"  # a comparison's values
+        )
+    return None
 
 
 def walk(condition: Condition) -> Iterator[Condition]:

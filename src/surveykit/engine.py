@@ -12,10 +12,11 @@ is a single pass over the questions with no parsing and no lookups by name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from ._codegen import compile_check
+from .characters import CONTROL_CODE, first_control, may_hold_control
 from .conditions import compile_condition, references
 from .errors import AnswerProblem
 from .kinds import EMPTY, Rejected
@@ -52,14 +53,16 @@ class Engine:
         self._conditions = tuple(
             None if q.condition is None else compile_condition(q.condition) for q in self.questions
         )
+        checkers = [kinds[q.kind].checker(q) for q in self.questions]
         self._steps = tuple(
             (
                 q.id,
                 condition,
-                kinds[q.kind].checker(q),
+                check,
                 _required_problem(q) if q.required else None,
+                None if getattr(check, "controls_checked", False) else _controls_guard(q),
             )
-            for q, condition in zip(self.questions, self._conditions, strict=True)
+            for q, condition, check in zip(self.questions, self._conditions, checkers, strict=True)
         )
         _require_earlier_references(self.questions)
         self._compiled = _compile(self._steps, self.questions, self._ids)
@@ -83,7 +86,7 @@ class Engine:
         clean: dict[str, Any] = {}
         problems: list[AnswerProblem] = []
         get = answers.get
-        for qid, condition, check, required in self._steps:
+        for qid, condition, check, required, guard in self._steps:
             if condition is not None and not condition(clean):
                 continue
             value = get(qid, EMPTY)
@@ -94,6 +97,13 @@ class Engine:
                     problems.append(required)
             elif value.__class__ is Rejected:
                 problems.append(AnswerProblem(qid, value.code, value.message))
+                clean[qid] = answers[qid]
+            elif (
+                guard is not None
+                and (value.__class__ is not str or may_hold_control(value))
+                and (problem := guard(value)) is not None
+            ):
+                problems.append(problem)
                 clean[qid] = answers[qid]
             else:
                 clean[qid] = value
@@ -174,11 +184,46 @@ def _compile(steps: tuple, questions: tuple[Question, ...], ids: frozenset[str])
             [q.condition for q in questions],
             [step[2] for step in steps],
             [step[3] for step in steps],
+            [step[4] for step in steps],
             ids,
             _unknown_problem,
         )
     except (SyntaxError, RecursionError, MemoryError):
         return None
+
+
+def _controls_guard(question: Question) -> Callable[[Any], AnswerProblem | None]:
+    """The problem with a checked answer holding a control character, if it does.
+
+    Applied to every kind's result, plugins' too, so the rule in :mod:`surveykit.characters`
+    holds for every answer on every channel before any store sees it: PostgreSQL cannot keep a
+    U+0000 that SQLite would.  The engine calls it only for text that
+    :func:`~surveykit.characters.may_hold_control`, and never for a checker marked
+    ``controls_checked`` (one that returns option values only, which a spec cannot hold control
+    characters in).
+    """
+    qid, title = question.id, question.title
+
+    def guard(value: Any) -> AnswerProblem | None:
+        if value.__class__ is str:
+            found = first_control(value)
+        elif value.__class__ is list or value.__class__ is tuple:
+            found = next(
+                (c for item in value if item.__class__ is str and (c := first_control(item))),
+                None,
+            )
+        else:
+            return None
+        if found is None:
+            return None
+        return AnswerProblem(
+            qid,
+            CONTROL_CODE,
+            f"{title}: the answer contains a control character ({found}), which cannot be "
+            "accepted; remove it",
+        )
+
+    return guard
 
 
 def _required_problem(question: Question) -> AnswerProblem:

@@ -14,6 +14,7 @@ __all__ = [
     "AnswersRejected",
     "ClosedError",
     "ConditionSyntaxError",
+    "ConditionTooDeep",
     "DetailsError",
     "LinkError",
     "PluginError",
@@ -79,6 +80,10 @@ class ConditionSyntaxError(SurveykitError):
         return f"{self.message} at column {self.column}\n    {self.source}\n    {pointer}"
 
 
+class ConditionTooDeep(ConditionSyntaxError):
+    """A ``shown_if`` expression nests ``not`` and brackets deeper than conditions may."""
+
+
 @frozen
 class AnswerProblem:
     """One reason a set of answers cannot be accepted as it stands."""
@@ -108,7 +113,15 @@ class SubmissionError(SurveykitError):
 
 
 class ClosedError(SubmissionError):
-    """The consultation is not open at the instant that counts, so nothing was stored."""
+    """The consultation is not open at the instant that counts, so nothing was stored.
+
+    ``not_yet`` tells a consultation that has not opened from one that has closed: only a
+    closed one can be reopened for a demonstration (``--open-until``).
+    """
+
+    def __init__(self, message: str, *, not_yet: bool = False) -> None:
+        super().__init__(message)
+        self.not_yet = not_yet
 
 
 class AnswersRejected(SubmissionError):

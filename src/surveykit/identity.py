@@ -92,7 +92,11 @@ class Token:
 
     @classmethod
     def new(cls) -> Token:
-        return cls(secrets.token_urlsafe(TOKEN_BYTES))
+        """A fresh random token.  None starts with ``-``: written alone in a links file, a
+        spreadsheet would read it as a formula (see :mod:`surveykit.csvsafe`)."""
+        while (value := secrets.token_urlsafe(TOKEN_BYTES)).startswith("-"):
+            pass
+        return cls(value)
 
     @classmethod
     def parse(cls, text: str) -> Token:

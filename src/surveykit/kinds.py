@@ -5,6 +5,11 @@ A kind plugin registers :class:`QuestionKind` objects through the
 *checker*: a function from a raw answer to either the normalised answer, :data:`EMPTY` (no answer
 given) or a :class:`Rejected` explaining what is wrong.  Checkers sit on the hot path, so they
 should do their lookups when they are built, not when they are called.
+
+Whatever a checker returns, the engine refuses text holding a control character (see
+:mod:`surveykit.characters`).  A checker that only ever returns option values (which a spec
+cannot hold control characters in) may say so with ``check.controls_checked = True``, and the
+engine then spares that check.
 """
 
 from __future__ import annotations

@@ -60,7 +60,9 @@ MESSAGE_STATUSES = ("pending", "submitted", "review")
 #: A review item is ``open`` until an officer accepts or rejects it.
 REVIEW_STATUSES = ("open", "accepted", "rejected")
 SENDING_KINDS = ("invitation", "reminder")
-_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+#: No spaces and no control characters: a header can smuggle in U+0000, which PostgreSQL
+#: cannot store, and the message must be stored before anything else happens to it.
+_MESSAGE_ID = re.compile(r"<[^<>\s\x00-\x1f\x7f-\x9f\ud800-\udfff]+>")
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 

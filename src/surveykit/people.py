@@ -6,14 +6,16 @@ self-service form every bad field.
 
 from __future__ import annotations
 
-import re
+import functools
 
+from email_validator import EmailNotValidError, validate_email
+
+from .characters import CONTROL_CODE, first_control
 from .model import Consultation
 
-__all__ = ["MAX_FIELD", "check_person", "person_key"]
+__all__ = ["MAX_FIELD", "check_person", "normal_email", "person_key"]
 
 MAX_FIELD = 200
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+\Z")
 
 
 def _listed(values: tuple[str, ...]) -> str:
@@ -36,6 +38,11 @@ def check_person(
     for field_name, value in (("authority", authority), ("name", name), ("email", email)):
         if len(value) > MAX_FIELD:
             problems.append(("too_long", f"the {field_name} is longer than {MAX_FIELD} characters"))
+    for field_name, value in (("authority", authority), ("name", name)):
+        # (An address holding one is not valid: bad_email says so.)
+        if found := first_control(value, multiline=False):
+            message = f"the {field_name} contains a control character ({found}); remove it"
+            problems.append((CONTROL_CODE, message))
     types = tuple(c.value for c in consultation.authority_types)
     if not authority_type.strip():
         problems.append(("missing_authority_type", "the authority type is missing"))
@@ -51,10 +58,31 @@ def check_person(
         problems.append(("missing_role", "the role is missing"))
     elif roles and role not in roles:
         problems.append(("unknown_role", f"unknown role {role[:40]!r} (known: {_listed(roles)})"))
-    if email and not _EMAIL.match(email):
+    if email and len(email) <= MAX_FIELD and normal_email(email) is None:
         # The address itself is personal data: the message says what is wrong, not what it is.
         problems.append(("bad_email", "the email address is not valid"))
     return problems
+
+
+@functools.lru_cache(maxsize=4096)
+def normal_email(email: str) -> str | None:
+    """``email`` as it is stored and matched, or ``None`` if it is not a valid address.
+
+    Checked by ``email-validator`` for syntax only: no DNS look-up, so nothing depends on the
+    network, and a respondent's typing never makes us contact their domain.  Its normalised form
+    (Unicode NFC, the domain lower-cased) lets the same person typing different case match.
+    Cached because a roster row is checked, then stored.
+    """
+    if not email:
+        return ""
+    if len(email) > MAX_FIELD:
+        return None
+    try:
+        valid = validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    local, _, domain = valid.normalized.rpartition("@")
+    return f"{local}@{domain.lower()}"
 
 
 def person_key(authority: str, role: str, name: str) -> tuple[str, str, str]:

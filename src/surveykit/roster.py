@@ -6,9 +6,10 @@ imported.  Importing is two steps so the caller can keep the clear tokens safe b
 commits to them: :func:`plan_links` decides who gets a new link, then :meth:`LinkPlan.commit`
 grants them all in one transaction.
 
-Re-importing the same roster issues no second links: a row matching a stored respondent (same
-authority, role and name, or same email) keeps its link unless ``reissue`` is asked for, which
-revokes the old link and issues a new one.
+Re-importing the same roster issues no second links: a row matching a stored roster respondent
+(same authority, role and name, or same email) keeps its link unless ``reissue`` is asked for,
+which revokes the old link and issues a new one.  A self-service respondent is never matched,
+whatever details they gave (see :mod:`surveykit.duplicates`): the plan counts them instead.
 """
 
 from __future__ import annotations
@@ -17,17 +18,20 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 
+from .duplicates import identity_keys, keys_of
 from .errors import RosterError, RosterProblem
 from .identity import Respondent, Secret, Token, bind_secret
 from .model import Consultation
-from .people import check_person, person_key
+from .people import check_person, normal_email, person_key
 from .storage import Grant, Store
 from .submit import IssuedLink
+from .wording import counted
 
 __all__ = ["COLUMNS", "LinkPlan", "RosterEntry", "parse_roster", "plan_links", "read_roster"]
 
@@ -67,7 +71,10 @@ def parse_roster(
 ) -> list[RosterEntry]:
     """Check roster rows (CSV text with a header line); :class:`RosterError` lists every problem."""
     reader = csv.reader(lines)
-    header = next(reader, None)
+    problems: list[RosterProblem] = []
+    header = next(_rows(reader, source, problems), None)
+    if problems:
+        raise RosterError(problems)
     if header is None:
         raise RosterError([RosterProblem("empty", "the roster is empty", source, 1)])
     columns = [c.strip().casefold() for c in header]
@@ -84,10 +91,9 @@ def parse_roster(
     index = {c: columns.index(c) for c in COLUMNS}
     needed = max(index.values()) + 1
     entries: list[RosterEntry] = []
-    problems: list[RosterProblem] = []
     seen_keys: dict[tuple[str, str, str], int] = {}
     seen_emails: dict[str, int] = {}
-    for row in reader:
+    for row in _rows(reader, source, problems):
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -95,7 +101,7 @@ def parse_roster(
             problems.append(
                 RosterProblem(
                     "short_row",
-                    f"the row has {len(row)} fields; the roster's columns need {needed}",
+                    f"the row has {counted(len(row), 'field')}; the roster's columns need {needed}",
                     source,
                     line,
                 )
@@ -110,6 +116,8 @@ def parse_roster(
             name=entry.name,
             email=entry.email,
         )
+        if normal := normal_email(entry.email):
+            entry = evolve(entry, email=normal)
         email = entry.email.casefold()
         if entry.key in seen_keys:
             found.append(
@@ -135,6 +143,33 @@ def parse_roster(
     return entries
 
 
+def _rows(reader: Any, source: str, problems: list[RosterProblem]) -> Iterator[list[str]]:
+    """The reader's rows, until one cannot be read: that adds its problem and ends the rows.
+
+    Reading stops there because the reader cannot tell where a broken cell ends, so what
+    follows might be the rest of it rather than rows.
+    """
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                problem = RosterProblem(
+                    "too_long",
+                    f"a cell is longer than {csv.field_size_limit():,} characters",
+                    source,
+                    start,
+                )
+            else:
+                problem = RosterProblem("unreadable", f"not valid CSV: {exc}", source, start)
+            problems.append(problem)
+            return
+        yield row
+
+
 @frozen
 class LinkPlan:
     """Who gets a new link.  ``links`` hold the clear tokens: write them out, then commit."""
@@ -144,6 +179,9 @@ class LinkPlan:
     new: int
     reissued: int
     kept: int
+    #: Self-service records sharing an email address, or an authority and name, with someone on
+    #: this roster: kept apart, for an officer to look at.
+    shared: int = 0
 
     def commit(self, store: Store) -> None:
         """Grant every planned link in one transaction: all are issued, or none."""
@@ -165,7 +203,12 @@ def plan_links(
     cid = consultation.metadata.id
     by_key: dict[tuple[str, str, str], Respondent] = {}
     by_email: dict[str, Respondent] = {}
+    self_service: list[Respondent] = []
     for respondent in store.respondents(cid):
+        if respondent.origin != "roster":
+            # Anyone can ask for a self-service link in a roster person's name: never adopt it.
+            self_service.append(respondent)
+            continue
         by_key[person_key(respondent.authority, respondent.role, respondent.name)] = respondent
         if respondent.email:
             by_email[respondent.email.casefold()] = respondent
@@ -173,8 +216,10 @@ def plan_links(
     links: list[IssuedLink] = []
     claimed: dict[str, int] = {}
     clashes: list[RosterProblem] = []
+    roster_keys: set[tuple[str, ...]] = set()
     new = reissued = kept = 0
     for entry in entries:
+        roster_keys |= identity_keys(entry.authority, entry.name, entry.email)
         existing = by_key.get(entry.key) or by_email.get(entry.email.casefold() or "\0")
         if existing is not None:
             if existing.id in claimed:
@@ -192,7 +237,7 @@ def plan_links(
                 authority_type=entry.authority_type,
                 role=entry.role,
                 name=entry.name,
-                email=entry.email,
+                email=normal_email(entry.email) or entry.email,
                 origin="roster",
                 created_at=now,
             )
@@ -204,7 +249,8 @@ def plan_links(
         links.append(IssuedLink(respondent, token))
     if clashes:
         raise RosterError(clashes)
-    return LinkPlan(tuple(grants), tuple(links), new, reissued, kept)
+    shared = sum(1 for other in self_service if keys_of(other) & roster_keys)
+    return LinkPlan(tuple(grants), tuple(links), new, reissued, kept, shared)
 
 
 def _clash(entry: RosterEntry, first_line: int) -> RosterProblem:

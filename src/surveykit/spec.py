@@ -28,7 +28,9 @@ import attrs
 from cattrs.errors import BaseValidationError
 
 from . import _structure
+from .characters import CONTROL_CODE, first_control
 from .conditions import (
+    MAX_CONDITION_DEPTH,
     Answered,
     Condition,
     Contains,
@@ -40,7 +42,7 @@ from .conditions import (
     render,
     walk,
 )
-from .errors import ConditionSyntaxError, SpecError, SpecProblem
+from .errors import ConditionSyntaxError, ConditionTooDeep, SpecError, SpecProblem
 from .model import (
     Choice,
     Consultation,
@@ -51,9 +53,9 @@ from .model import (
     Section,
 )
 from .plugins import Registry, get_plugins
-from .tomlpos import Locator, explain_syntax_error
+from .tomlpos import Locator, explain_syntax_error, too_deep
 
-__all__ = ["CODES", "WARNING_CODES", "load_spec", "loads_spec"]
+__all__ = ["CODES", "WARNING_CODES", "load_spec", "loads_spec", "packaged_specs", "spec_path"]
 
 #: Every code a :class:`SpecError` problem can carry, with what it means.
 CODES: dict[str, str] = {
@@ -85,6 +87,8 @@ CODES: dict[str, str] = {
     "threshold below 1",
     "bad_roster": "[roster] names a question that does not exist, or one whose options cannot "
     "hold the roster's values",
+    "too_deep": "values, or a shown_if condition, are nested too deeply to read",
+    "control_character": "a string holds a control character (such as an escaped U+0000)",
 }
 #: Every code a warning (``consultation.warnings``) can carry.
 WARNING_CODES: dict[str, str] = {
@@ -97,19 +101,50 @@ TOP_LEVEL = ("consultation", "roles", "authority_types", "sections", "publicatio
 #: Conditions whose referenced answers have more combinations than this are not searched for
 #: impossibility; the warning is a help, and must not make loading slow.
 MAX_COMBINATIONS = 4096
+#: How deeply a spec's arrays and inline tables may nest (Taking Stock needs three levels).
+MAX_NESTING = 32
 
 Path_ = tuple[str | int, ...]
 
 _converter = _structure.make_converter()
 
 
+#: A packaged spec's name: what ``load_spec`` looks up when no file of that name exists.
+PACKAGED_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+
+
+def packaged_specs() -> dict[str, Path]:
+    """The specs shipped inside surveykit, by name (``taking-stock``), and where each lives."""
+    folder = Path(__file__).resolve().parent / "specs"
+    return {path.stem.replace("_", "-"): path for path in sorted(folder.glob("*.toml"))}
+
+
+def spec_path(path: str | os.PathLike[str]) -> Path:
+    """The file ``path`` names: a path, or a packaged spec's name when no such file exists.
+
+    So ``surveykit show taking-stock`` and ``load_spec("taking-stock")`` work wherever surveykit
+    is installed, while a file called ``taking-stock`` in the working directory still wins.
+    """
+    given = Path(path)
+    name = os.fspath(path)
+    if not given.exists() and PACKAGED_NAME.fullmatch(name):
+        packaged = packaged_specs().get(name)
+        if packaged is not None:
+            return packaged
+    return given
+
+
 def load_spec(path: str | os.PathLike[str], *, kinds: Registry[Any] | None = None) -> Consultation:
-    """Read and check the spec at ``path``."""
+    """Read and check the spec at ``path``, or the packaged spec of that name (``taking-stock``)."""
+    path = spec_path(path)
     name = os.fspath(path)
     try:
-        data = Path(path).read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
+        if PACKAGED_NAME.fullmatch(name):
+            known = ", ".join(packaged_specs()) or "none"
+            reason += f" (nor is it a packaged spec: {known})"
         problem = SpecProblem("unreadable", f"cannot read the spec: {reason}", name)
         raise SpecError([problem]) from None
     try:
@@ -130,14 +165,35 @@ def loads_spec(
 ) -> Consultation:
     """Check spec ``text``; ``source`` names it in messages."""
     text = text.removeprefix("\ufeff")  # editors on Windows often save UTF-8 with a BOM
+    deep = too_deep(text, MAX_NESTING)
+    if deep is not None:
+        raise SpecError([_too_deep_problem(source, deep)])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError([_toml_problem(exc, text, source)]) from None
+    except RecursionError:  # pragma: no cover - too_deep finds these first
+        raise SpecError([_too_deep_problem(source, None)]) from None
+    except ValueError:  # Python reads no integer of over 4,300 digits
+        raise SpecError([_long_number_problem(text, source)]) from None
     return _Checker(text, data, source, kinds if kinds is not None else get_plugins().kinds).run()
 
 
 # TOML syntax ---------------------------------------------------------------------------------
+
+
+def _too_deep_problem(source: str, line: int | None) -> SpecProblem:
+    message = (
+        f"arrays and inline tables are nested more than {MAX_NESTING} deep; a spec needs a "
+        "few levels at most"
+    )
+    return SpecProblem("too_deep", message, source, line)
+
+
+def _long_number_problem(text: str, source: str) -> SpecProblem:
+    found = re.search(r"[0-9_]{4300,}", text)
+    line = None if found is None else text.count("\n", 0, found.start()) + 1
+    return SpecProblem("toml_syntax", "not valid TOML: a number is too long to read", source, line)
 
 
 def _toml_problem(exc: tomllib.TOMLDecodeError, text: str, source: str) -> SpecProblem:
@@ -272,6 +328,7 @@ class _Checker:
         )
 
     def run(self) -> Consultation:
+        self._check_characters()
         meta, roles, authority_types, parts = self._structure()
         if meta is not None:
             self._check_metadata(meta)
@@ -294,6 +351,30 @@ class _Checker:
         )
         self._find_never_shown(consultation)
         return attrs.evolve(consultation, warnings=tuple(self.warnings))
+
+    def _check_characters(self) -> None:
+        """Refuse control characters (written as escapes, such as ``\\u0000``) in any string.
+
+        Strings from a spec are stored (option values, roles) and shown; some stores cannot keep
+        these characters, and no one means them.  See :mod:`surveykit.characters`.
+        """
+        stack: list[tuple[Path_, Any]] = [((), self.data)]
+        while stack:
+            path, value = stack.pop()
+            if isinstance(value, str):
+                found = first_control(value)
+                if found is not None:
+                    leaf = _structure.Leaf(
+                        (), CONTROL_CODE, f"holds a control character ({found}); remove it"
+                    )
+                    message = self._leaf_message(path, leaf)
+                    self.problem(CONTROL_CODE, message, path, self._qid(path))
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    stack.append(((*path, key), key))
+                    stack.append(((*path, key), item))
+            elif isinstance(value, list):
+                stack.extend(((*path, i), item) for i, item in enumerate(value))
 
     # structuring ----------------------------------------------------------------------------
 
@@ -784,6 +865,14 @@ class _Checker:
             return None
         try:
             return parse_condition(q.shown_if)
+        except ConditionTooDeep as exc:
+            message = (
+                f"shown_if is nested more than {MAX_CONDITION_DEPTH} levels deep (counting not, "
+                f"and, or and brackets) at column {exc.column}; simplify it"
+            )
+            problem = self._located("too_deep", message, (*path, "shown_if"), q.id)
+            self.problems.append(attrs.evolve(problem, column=exc.column))
+            return None
         except ConditionSyntaxError as exc:
             hint = _syntax_hint(q.shown_if, exc.column, exc.message)
             message = f"shown_if: {exc.message} at column {exc.column} of `{q.shown_if}`{hint}"
@@ -1005,7 +1094,10 @@ def _rename_or_drop(table: dict[str, Any], leaf: _structure.Leaf) -> None:
     """Read a misspelt key as the key it is close to; drop any other unknown key."""
     parent: Any = table
     for part in leaf.path[:-1]:
-        parent = parent[part]
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return  # inside an optional value the repair has dropped already
     key = leaf.path[-1]
     guess = _close(str(key), leaf.allowed)
     value = parent.pop(key)

@@ -104,6 +104,9 @@ _QUERIES = {
     "respondent": f"SELECT {columns(RESPONDENT_FIELDS)} FROM respondents WHERE id = {{p}}",
     "respondents": f"SELECT {columns(RESPONDENT_FIELDS)} FROM respondents "
     "WHERE consultation = {p} ORDER BY id",
+    "live_links": "SELECT t.respondent_id, t.issued_at FROM tokens t "
+    "JOIN respondents r ON r.id = t.respondent_id "
+    "WHERE r.consultation = {p} AND t.revoked_at IS NULL",
     "draft": "SELECT answers, saved_at FROM drafts WHERE respondent_id = {p}",
     "history": f"SELECT {columns(SUBMISSION_FIELDS, 's')} FROM submissions s "
     "WHERE s.respondent_id = {p} ORDER BY s.version",
@@ -338,6 +341,10 @@ class SqlReads:
     def respondents(self, consultation: str) -> Iterator[Respondent]:
         rows = self._read(self.dialect.query("respondents"), (consultation,))
         return (self.dialect.respondent(row) for row in rows)
+
+    def live_links(self, consultation: str) -> Iterator[tuple[str, dt.datetime]]:
+        rows = self._read(self.dialect.query("live_links"), (consultation,))
+        return ((rid, self.dialect.time_out(issued)) for rid, issued in rows)
 
     def load_draft(self, respondent_id: str) -> Draft | None:
         rows = self._read(self.dialect.query("draft"), (respondent_id,))

@@ -282,6 +282,11 @@ class Store(MailStore, ABC):
     def respondents(self, consultation: str) -> Iterator[Respondent]:
         """Every respondent of a consultation, in no particular order."""
 
+    @abstractmethod
+    def live_links(self, consultation: str) -> Iterator[tuple[str, dt.datetime]]:
+        """``(respondent id, issued_at)`` of each live link of a consultation, in no particular
+        order: what ``invite`` checks so it never silently replaces links sent by mail merge."""
+
     # Drafts ---------------------------------------------------------------------------------
 
     @abstractmethod

@@ -22,12 +22,13 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
+from .characters import CONTROL_CODE
 from .engine import Engine
 from .errors import AnswersRejected, ClosedError, DetailsError, LinkError, SubmissionError
 from .identity import Respondent, Secret, Token, bind_secret
 from .known import with_roster_answers
 from .model import Consultation
-from .people import check_person
+from .people import check_person, normal_email
 from .plugins import Plugins, get_plugins
 from .storage import CHANNELS, Draft, Grant, NewSubmission, Store, Submission, utc
 
@@ -197,7 +198,11 @@ class SubmitService:
         email: str = "",
         consent: str | None = None,
     ) -> IssuedLink:
-        """Self-service: a new respondent of role ``other`` with these details, and their token."""
+        """Self-service: a new respondent of role ``other`` with these details, and their token.
+
+        Always a new respondent, even if the details match a roster person's: anyone can type
+        anyone's name (see :mod:`surveykit.duplicates`).  The email address is stored normalised.
+        """
         now = self.now()
         self.require_open(now, "no link was created")
         authority, name, email = authority.strip(), name.strip(), email.strip()
@@ -217,7 +222,7 @@ class SubmitService:
             authority_type=authority_type,
             role=SELF_SERVICE_ROLE,
             name=name,
-            email=email,
+            email=normal_email(email) or "",
             consent=consent,
             origin="self_service",
             created_at=now,
@@ -236,11 +241,19 @@ class SubmitService:
 
     def draft(self, token: Credential, answers: Mapping[str, Any]) -> Draft:
         """The draft :meth:`save_draft` would keep, checked but not stored: for a caller that
-        stores drafts in groups (``Store.save_drafts``)."""
+        stores drafts in groups (``Store.save_drafts``).
+
+        A draft may keep an answer that is not acceptable yet (too long, say), but never one
+        holding a control character: no store could be trusted to keep it alike.
+        """
         respondent = self.authenticate(token)
         now = self.now()
         self.require_open(now, "the draft was not saved")
-        return Draft(respondent.id, self.engine.clean(answers), now)
+        checked = self.engine.check(answers)
+        unkeepable = [p for p in checked.problems if p.code == CONTROL_CODE]
+        if unkeepable:
+            raise AnswersRejected(unkeepable)
+        return Draft(respondent.id, checked.answers, now)
 
     def load_draft(self, token: Credential) -> Draft | None:
         """The respondent's saved draft, or ``None``; refused once the consultation has closed."""
@@ -324,8 +337,8 @@ class SubmitService:
                 f"{meta.title} is not open yet: it opens {_local(meta.opens_at, self.consultation)}"
                 f"{when}; {outcome}"
             )
-        else:
-            msg = f"{meta.title} closed on {meta.closing_text} ({meta.timezone}){when}; {outcome}"
+            raise ClosedError(msg, not_yet=True)
+        msg = f"{meta.title} closed on {meta.closing_text} ({meta.timezone}){when}; {outcome}"
         raise ClosedError(msg)
 
     @contextmanager

@@ -1,7 +1,8 @@
 """Counting current responses for reports: what to count, and a portable way to count it.
 
 A report needs, for every question, how many responses gave each option (or wrote something),
-left it unanswered, or were never shown it, split by the respondent's role and authority type,
+left it unanswered, or were never shown it, split by role and authority type (the response's
+own answers where the spec asks for them, else its respondent's: :meth:`TallyPlan.group_of`),
 and for every cell *which authorities* it holds (a council's leader and chief executive are one
 authority).  Stores count at one fine grain, :class:`TallyRow`: a count per question, value,
 role, authority type and authority *unit*; the report rolls those up.  The number of rows grows
@@ -213,6 +214,13 @@ class TallyPlan:
     ``counted`` are question ids in spec order (identifying questions left out);
     ``options`` those whose answers are option values; ``multiple`` those whose answers are
     lists of them; ``conditions`` the ``shown_if`` of each conditional counted question.
+
+    ``role_answer`` and ``type_answer`` are the questions the spec's ``[roster]`` table says
+    ask a respondent's role and type of authority, with the values that name one.  A response
+    is counted in the group its own answer names, wherever it gives one, and in its
+    respondent's record's group otherwise: the roster fills those answers in, but the
+    respondent's own correction wins, in reports as on every channel (see
+    :mod:`surveykit.known`).
     """
 
     consultation: str
@@ -221,6 +229,16 @@ class TallyPlan:
     multiple: frozenset[str]
     conditions: tuple[tuple[str, Condition], ...]
     timezone: str
+    role_answer: tuple[str, frozenset[str]] | None = None
+    type_answer: tuple[str, frozenset[str]] | None = None
+
+    def group_of(self, row: ReportRow) -> tuple[str, str]:
+        """The role and type of authority a response is counted under: its answers, where
+        they name one, else its respondent's."""
+        return (
+            _answered(row.answers, self.role_answer, row.role),
+            _answered(row.answers, self.type_answer, row.authority_type),
+        )
 
     @classmethod
     def of(cls, consultation: Consultation, kinds: Registry[Any] | None = None) -> TallyPlan:
@@ -237,7 +255,34 @@ class TallyPlan:
             multiple=multiple,
             conditions=tuple((q.id, q.condition) for q in counted if q.condition is not None),
             timezone=consultation.metadata.timezone,
+            role_answer=_grouping(consultation, consultation.roster.role, consultation.roles),
+            type_answer=_grouping(
+                consultation, consultation.roster.authority_type, consultation.authority_types
+            ),
         )
+
+
+def _grouping(
+    consultation: Consultation, question_id: str | None, vocabulary: tuple[Any, ...]
+) -> tuple[str, frozenset[str]] | None:
+    """The question that asks for a roster column, and the answers that name one of its values
+    (the question's options, among the spec's vocabulary for that column when it has one)."""
+    question = consultation.by_id.get(question_id or "")
+    if question is None or not question.options:
+        return None
+    values = frozenset(o.value for o in question.options)
+    if vocabulary:
+        values &= frozenset(choice.value for choice in vocabulary)
+    return (question.id, values) if values else None
+
+
+def _answered(
+    answers: dict[str, Any], asked: tuple[str, frozenset[str]] | None, recorded: str
+) -> str:
+    if asked is None:
+        return recorded
+    value = answers.get(asked[0])
+    return value if value.__class__ is str and value in asked[1] else recorded
 
 
 def tally_rows(plan: TallyPlan, rows: Iterable[ReportRow]) -> Iterator[TallyRow]:
@@ -258,9 +303,12 @@ def tally_rows(plan: TallyPlan, rows: Iterable[ReportRow]) -> Iterator[TallyRow]
     shown_by: dict[tuple, tuple[str, ...]] = {}
     weeks: dict[int, str] = {}
     groups: dict[tuple[str, str, str], Counter] = {}
+    regroup = plan.role_answer is not None or plan.type_answer is not None
     for row in rows:
         answers = row.answers
-        group = (row.role, row.authority_type, row.unit)
+        group = (
+            (*plan.group_of(row), row.unit) if regroup else (row.role, row.authority_type, row.unit)
+        )
         counter = groups.get(group)
         if counter is None:
             counter = groups[group] = Counter()

@@ -1,9 +1,7 @@
-"""Pytest plugin and helpers for people testing surveykit consultations and plugins.
+"""Helpers for people testing surveykit consultations and plugins, and the storage conformance
+suite.  (The fixtures pytest loads in every session are in :mod:`surveykit.pytest_plugin`.)
 
-Installed through the ``pytest11`` entry point, so its fixtures are available in any test suite
-once surveykit is installed.
-
-It also carries the storage conformance suite.  A storage plugin proves it keeps every promise of
+A storage plugin proves it keeps every promise of
 :mod:`surveykit.storage` by subclassing :class:`StoreConformance` (or, for a store that outlives
 its object, :class:`PersistentStoreConformance`) in a test module and giving it a
 ``store_factory`` fixture: a callable returning a new, empty store each time it is called::
@@ -38,21 +36,10 @@ __all__ = [
     "StoreConformance",
     "release_fields",
     "storage_state_machine",
-    "surveykit_plugins",
 ]
 
 StoreFactory = Callable[[], "Store"]
 T = TypeVar("T")
-
-
-@pytest.fixture
-def surveykit_plugins():
-    """A fresh :class:`surveykit.Plugins` with the installed entry points loaded."""
-    from .plugins import Plugins
-
-    plugins = Plugins()
-    plugins.load_entry_points()
-    return plugins
 
 
 def spec_path(name: str, root: str | Path = ".") -> Path:
@@ -274,6 +261,16 @@ class StoreConformance:
         assert sorted(r.id for r in store.respondents("c1")) == ["r1", "r2"]
         assert [r.id for r in store.respondents("c2")] == ["r3"]
         assert list(store.respondents("c3")) == []
+
+    def test_live_links_are_each_respondents_latest_link_in_one_consultation(self, store):
+        """live_links() gives one (respondent, issued_at) per live link: a reissued link's
+        replacement only, and nobody from another consultation."""
+        self.enrol(store, respondent("r1"), respondent("r2"), minute=0)
+        self.enrol(store, respondent("r3", consultation="c2"), minute=1)
+        self.enrol(store, respondent("r1"), minute=5)
+        assert sorted(store.live_links("c1")) == [("r1", _at(5)), ("r2", T0)]
+        assert list(store.live_links("c2")) == [("r3", _at(1))]
+        assert list(store.live_links("c3")) == []
 
     def test_the_secret_fingerprint_is_the_first_one_proposed(self, store):
         """The first fingerprint proposed is recorded and returned ever after."""
@@ -660,6 +657,8 @@ class StoreConformance:
             )
         got = sorted(store.tally(plan))
         assert got == sorted(tally_rows(plan, expected))
+        # Where the answer to the role question differs from the record, the answer wins.
+        assert any(plan.group_of(row)[0] != row.role for row in expected)
         units = {row.unit for row in got}
         assert "kent county council" in units
         assert {row.value for row in got if row.question == "q3"} >= {"a", "b", "_respondents"}
@@ -766,6 +765,67 @@ class StoreConformance:
             [("kent county council", "quote_named"), ("essex county council", None)], key=repr
         )
 
+    # Roster people and self-service records ----------------------------------------------------
+
+    def test_a_self_service_request_never_pre_empts_a_roster_person(self, store):
+        """Someone asks for a self-service link in a leader's name and email and plants a draft
+        before the roster is imported: the leader still gets a roster record and link of their
+        own, reissuing gives them their own again, and the planted record stays apart, counted
+        and listed for an officer (issue 14)."""
+        from .duplicates import possible_duplicates
+
+        service, entry = _roster_service(store)
+        planted = service.request_link(
+            authority="Kent County Council",
+            authority_type="county",
+            name="Roger Gough",
+            email="LEADER@Kent.Example",
+        )
+        service.save_draft(planted.token, {"q1": "no"})
+        first = _plan(service, entry)
+        assert (first.new, first.kept, first.shared) == (1, 0, 1)
+        first.commit(store)
+        leader = _check_roster_link(service, first, planted)
+        again = _plan(service, entry, reissue=True)
+        assert (again.new, again.reissued, again.shared) == (0, 1, 1)
+        again.commit(store)
+        assert _check_roster_link(service, again, planted) == leader
+        assert service.load_draft(planted.token).answers == {"q1": "no"}
+        pairs = possible_duplicates(store.respondents(service.consultation_id))
+        assert [(p.roster.id, p.self_service.id, p.matched) for p in pairs] == [
+            (leader, planted.respondent.id, ("email", "name"))
+        ]
+
+    def test_a_self_service_request_after_the_roster_import_stays_apart(self, store):
+        """A leader with a roster link asks for a self-service link too, typing their address
+        in other case: a new record; importing the roster again keeps the leader's link, and
+        reissuing, even to a row that matches by email alone, gives it to the roster record,
+        never the self-service one (issue 14)."""
+        import attrs
+
+        from .duplicates import possible_duplicates
+
+        service, entry = _roster_service(store)
+        first = _plan(service, entry)
+        first.commit(store)
+        leader = first.links[0].respondent.id
+        planted = service.request_link(
+            authority="Kent CC", authority_type="county", email="Leader@KENT.example"
+        )
+        assert planted.respondent.id != leader
+        assert planted.respondent.email == "Leader@kent.example"
+        again = _plan(service, entry)
+        assert (again.new, again.kept, again.shared, again.links) == (0, 1, 1, ())
+        renamed = attrs.evolve(entry, name="Cllr Roger Gough")
+        reissued = _plan(service, renamed, reissue=True)
+        assert (reissued.new, reissued.reissued) == (0, 1)
+        reissued.commit(store)
+        assert _check_roster_link(service, reissued, planted) == leader
+        pairs = possible_duplicates(store.respondents(service.consultation_id))
+        assert [(p.roster.id, p.self_service.id, p.matched) for p in pairs] == [
+            (leader, planted.respondent.id, ("email",))
+        ]
+
     def test_closing_twice_is_harmless(self, store_factory):
         """close() may be called again."""
         store = store_factory()
@@ -822,6 +882,46 @@ class PersistentStoreConformance(StoreConformance):
             assert again.record_release("c1", **release_fields(2)).number == 3
 
 
+def _roster_service(store: Store):
+    """A submit service on ``store`` during the stateful consultation, and a roster row for a
+    leader."""
+    from .identity import Secret
+    from .roster import RosterEntry
+    from .submit import SubmitService
+
+    now = dt.datetime(2030, 1, 15, 12, 0, tzinfo=dt.UTC)
+    service = SubmitService(stateful_consultation(), store, Secret.generate(), clock=lambda: now)
+    entry = RosterEntry(
+        2, "Kent County Council", "county", "leader", "Roger Gough", "leader@kent.example"
+    )
+    return service, entry
+
+
+def _plan(service, entry, *, reissue: bool = False):
+    from .roster import plan_links
+
+    return plan_links(
+        service.store,
+        service.secret,
+        service.consultation,
+        [entry],
+        reissue=reissue,
+        now=service.now(),
+    )
+
+
+def _check_roster_link(service, plan, planted) -> str:
+    """The plan's one link opens a roster record of its own, with nothing planted in it, while
+    the self-service link still opens the self-service record; the roster record's id."""
+    [link] = plan.links
+    who = service.authenticate(link.token)
+    assert (who.origin, who.role, who.email) == ("roster", "leader", "leader@kent.example")
+    assert who.id != planted.respondent.id
+    assert service.load_draft(link.token) is None
+    assert service.authenticate(planted.token) == planted.respondent
+    return who.id
+
+
 # The state machine ----------------------------------------------------------------------------
 
 STATEFUL_SPEC = """
@@ -832,6 +932,10 @@ publisher = "Tests"
 opens = 2030-01-01
 closes = 2030-01-31
 timezone = "Europe/London"
+
+[[roles]]
+value = "leader"
+label = "Leader"
 
 [[roles]]
 value = "other"
@@ -879,6 +983,21 @@ consent_question = "consent"
 quote = ["yes"]
 identifying = ["who"]
 
+[roster]
+role = "role"
+
+[[roles]]
+value = "leader"
+label = "Leader"
+
+[[roles]]
+value = "chief_executive"
+label = "Chief executive"
+
+[[roles]]
+value = "other"
+label = "Other"
+
 [[sections]]
 id = "s"
 title = "S"
@@ -887,6 +1006,16 @@ title = "S"
 id = "who"
 text = "Your authority?"
 kind = "text"
+
+[[sections.questions]]
+id = "role"
+text = "Your role?"
+kind = "single"
+options = [
+    { value = "leader", label = "L" },
+    { value = "chief_executive", label = "C" },
+    { value = "other", label = "O" },
+]
 
 [[sections.questions]]
 id = "q1"
@@ -955,6 +1084,7 @@ def _report_answers(consultation: Consultation, seed: int) -> dict[str, Any]:
     raw["q3"] = rng.choice([["a"], ["a", "b"], ["c"], None])
     raw["q4"] = rng.choice(["x", "y", None])
     raw["consent"] = rng.choice(["yes", "no"])
+    raw["role"] = rng.choice(["leader", "chief_executive", "other", None])  # the roster's, or not
     return Engine(consultation).clean({k: v for k, v in raw.items() if v is not None})
 
 

@@ -17,7 +17,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 
-__all__ = ["Locator", "explain_syntax_error"]
+__all__ = ["Locator", "explain_syntax_error", "too_deep"]
 
 Path = tuple[str | int, ...]
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -241,6 +241,41 @@ class Locator:
                     end += 1
                 return end
             end += 1
+
+
+# nesting ------------------------------------------------------------------------------------
+
+#: Strings and comments (whose brackets do not count), brackets, and line ends.
+_NESTING_TOKENS = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}\n]',
+    re.DOTALL,
+)
+
+
+def too_deep(text: str, limit: int) -> int | None:
+    """The line on which arrays and inline tables first nest more than ``limit`` deep, if any.
+
+    ``tomllib`` (and the :class:`Locator`) read nested values by recursion, so a value nested a
+    few hundred deep exhausts Python's stack before either can say where it is.  This counts
+    brackets outside strings and comments without recursing, and is meant to run first.  A
+    ``[table]`` header counts as one level, a ``[[table]]`` header as two, while it is open.
+    """
+    depth = 0
+    line = 1
+    for token in _NESTING_TOKENS.finditer(text):
+        found = token.group()
+        first = found[0]
+        if first in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif first in "]}":
+            depth = max(depth - 1, 0)
+        elif first == "\n":
+            line += 1
+        elif first in "\"'":
+            line += found.count("\n")
+    return None
 
 
 # syntax errors ------------------------------------------------------------------------------

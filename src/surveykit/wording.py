@@ -1,8 +1,11 @@
-"""Conditions in words: one walk over the condition tree, told in any audience's voice.
+"""Words for people: conditions told in any audience's voice, and counts with their nouns.
 
 Officers (``surveykit show``) and respondents (the email form) both need a ``shown_if`` condition
 in words.  Which cases exist and where parentheses go is the same for both; only the phrasing
 differs.  So the walk lives here once, and each audience supplies a :class:`Phrasebook`.
+
+Every command ends by counting something ("25 questions in 8 sections"); :func:`counted` gives
+each count the noun that agrees with it, in one place, so no message says "1 questions".
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from attrs import field, frozen
 from .conditions import All, Answered, Any_, Condition, Contains, Equals, Not, OneOf
 from .model import Consultation, Option, Question
 
-__all__ = ["Phrasebook", "describe"]
+__all__ = ["Phrasebook", "counted", "describe", "plural"]
 
 #: How a question is named, given the question (``None`` if the spec lacks it) and its id.
 NameQuestion = Callable[[Question | None, str], str]
@@ -131,3 +134,29 @@ def describe(condition: Condition, consultation: Consultation, phrasebook: Phras
         raise TypeError(f"not a condition: {node!r}")
 
     return words(condition)
+
+
+def plural(n: int, singular: str, plural: str | None = None) -> str:
+    """The noun that agrees with ``n``: ``singular`` for exactly one, else its plural.
+
+    The plural is ``plural`` when given (for irregular nouns), else the English rule for regular
+    ones: "address" -> "addresses", "reply" -> "replies", "message" -> "messages".
+    """
+    if n == 1:
+        return singular
+    if plural is not None:
+        return plural
+    if singular.endswith(("s", "x", "z", "ch", "sh")):
+        return singular + "es"
+    if len(singular) > 1 and singular[-1] == "y" and singular[-2] not in "aeiou":
+        return singular[:-1] + "ies"
+    return singular + "s"
+
+
+def counted(n: int, singular: str, plural_form: str | None = None, *, grouped: bool = False) -> str:
+    """``n`` with the noun that agrees with it: "1 question", "0 questions", "2 addresses".
+
+    ``grouped`` writes thousands with commas ("1,204 responses"), for figures that can be large.
+    """
+    number = f"{n:,}" if grouped else str(n)
+    return f"{number} {plural(n, singular, plural_form)}"

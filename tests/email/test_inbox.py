@@ -199,7 +199,7 @@ def test_a_port_in_use_is_one_clear_error(deployment, capsys):
         port = taken.getsockname()[1]
         assert main(["inbox", str(spec), "--db", db, "--port", str(port)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"Error: cannot listen on 127.0.0.1:{port}: ")
+    assert err.startswith(f"Error: port {port} is in use on 127.0.0.1: ")
     assert err.count("\n") == 1
 
 
@@ -281,7 +281,7 @@ def test_a_bare_lf_dot_does_not_end_the_message(deployment):
     assert said[6].startswith(b"221")
     inbox.until("Message 1")
     out = inbox.stop()
-    assert "Stopped after 1 messages" in out
+    assert "Stopped after 1 message: " in out
     with open_store(db) as store:
         assert received(store, 1, secret) == smuggled
         assert store.message(2) is None

@@ -19,7 +19,7 @@ from surveykit import hookimpl
 from surveykit.storage import open_store
 from surveykit_reports.build import DEFAULT_THRESHOLD, ReportError, build_report
 from surveykit_reports.disclosure import Count, RawTable
-from surveykit_reports.model import COMBINED, NOT_ANSWERED, NOT_SHOWN, Heading
+from surveykit_reports.model import COMBINED, NOT_ANSWERED, NOT_SHOWN, OUTSIDE_WINDOW, Heading
 
 sys.path.insert(0, str(Path(__file__).parent))
 import itertools
@@ -121,7 +121,9 @@ def test_the_timeline_counts_whole_weeks(filled):
     """Responses over time are counted by the Monday of their week, never finer."""
     report = build_report(SPEC, filled, internal=True)
     timeline = report.timeline
-    mondays = [dt.date.fromisoformat(h.value) for h in timeline.rows]
+    *weeks, outside = timeline.rows
+    assert (outside.value, timeline.cells[-1][0].count) == (OUTSIDE_WINDOW, 0)  # all in time
+    mondays = [dt.date.fromisoformat(h.value) for h in weeks]
     assert all(day.weekday() == 0 for day in mondays)
     assert all(b - a == dt.timedelta(days=7) for a, b in itertools.pairwise(mondays))
     assert timeline.grand_total.count == 120

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 from exporttools import (
     ROOT,
@@ -18,10 +19,13 @@ from exporttools import (
     sqlite_deployment,
 )
 from hypothesis import given
+from hypothesis import strategies as st
 
+from surveykit.csvsafe import FORMULA_STARTS, safe_cell
 from surveykit_reports.export import INTERNAL_MARK, write_report
 from surveykit_reports.export.as_csv import TABLE_COLUMNS, table_rows
 from surveykit_reports.export.as_json import to_json
+from surveykit_reports.model import Digest, Quote
 
 
 @pytest.fixture(scope="module")
@@ -121,19 +125,53 @@ def test_docs_csv_excerpt_is_real(folders):
 
 @given(any_reports())
 def test_any_report_reads_back_from_csv(report):
-    """Whatever the labels say (commas, quotes, markup), tables.csv reads back cell for cell."""
+    """Whatever the labels say (commas, quotes, markup), tables.csv reads back cell for cell,
+    with an apostrophe before any text a spreadsheet would run as a formula."""
     with tempfile.TemporaryDirectory() as scratch:
         folder = write_report(report, "csv", Path(scratch) / "out")
         rows = _read(folder / "tables.csv")
         quotes = _read(folder / "quotes.csv")
     expected = [
-        dict(zip(TABLE_COLUMNS, map(str, row), strict=True))
+        dict(zip(TABLE_COLUMNS, (str(safe_cell(v)) for v in row), strict=True))
         for t in report.all_tables()
         for row in table_rows(t)
     ]
     got = [{k: v for k, v in row.items() if k != "marking"} for row in rows]
     assert got == expected
-    assert [r["quote"] for r in quotes] == [q.text for d in report.digests for q in d.quotes]
+    assert [r["quote"] for r in quotes] == [
+        safe_cell(q.text) for d in report.digests for q in d.quotes
+    ]
+
+
+_FORMULA_TEXT = st.sampled_from(
+    ['=HYPERLINK("https://evil.example","Open")', "+1+1", "-2+3", "@SUM(A1:A9)", "=1/0"]
+)
+
+
+@given(any_reports(), _FORMULA_TEXT)
+def test_no_text_cell_can_run_as_a_formula(report, formula):
+    """Issue 14: a label or quote starting with = + - @ is written as text (after an
+    apostrophe) in every file; counts and percentages stay numbers."""
+    [digest, *_] = report.digests or [Digest("q0", "T", "T", ())]
+    quote = Quote(formula, formula)
+    report = attrs.evolve(
+        report,
+        title=formula,
+        digests=(attrs.evolve(digest, title=formula, quotes=(quote,)),),
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = write_report(report, "csv", Path(scratch) / "out")
+        files = {path.name: _read(path) for path in folder.glob("*.csv")}
+    [quoted] = files["quotes.csv"]
+    assert quoted["quote"] == quoted["question_title"] == "'" + formula
+    assert quoted["attribution"] == "'" + formula
+    for rows in files.values():
+        for row in rows:
+            for column, value in row.items():
+                assert value[:1] not in FORMULA_STARTS, (column, value)
+    for row in files["tables.csv"]:
+        assert row["count"] == "" or int(row["count"]) >= 0
+        assert row["percent"] == "" or float(row["percent"]) >= 0
     if report.internal:
         assert {r["marking"] for r in rows} <= {INTERNAL_MARK}
     else:

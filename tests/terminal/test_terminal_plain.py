@@ -14,6 +14,11 @@ from surveykit import SubmitService, load_spec, open_store
 from surveykit.cli import main
 from surveykit.identity import load_secret
 
+#: What every command that reopens Taking Stock says first, on standard error.
+NOTICE = (
+    "Demonstration: open until the end of Thursday 31 December 2099; the consultation really "
+    "closes Friday 13 March 2015, end of day.\n"
+)
 # One line per visible question of Taking Stock (22 of them when every condition is false).
 SKIPPING = ["1", "1", "Kent County Council", *[""] * 18, "1"]
 EARLIER = {
@@ -56,7 +61,7 @@ def test_whole_of_taking_stock_through_a_pipe(db, person):
         env=child_env(),
         timeout=60,
     )
-    assert (result.returncode, result.stderr) == (0, "")
+    assert (result.returncode, result.stderr) == (0, NOTICE)
     out = result.stdout
     assert "\n  1. Leader\n  2. Chief executive\n  3. Other\n" in out
     assert "  Question A1: there is no option 9; type a number from 1 to 3. Try again.\n" in out
@@ -86,7 +91,8 @@ def test_whole_of_taking_stock_through_a_pipe(db, person):
 
 
 def test_a_closed_consultation_is_refused_before_any_question(db, person, monkeypatch, capsys):
-    """Without --open-until, Taking Stock (closed 13 March 2015) asks nothing and exits 1."""
+    """Without --open-until, Taking Stock (closed 13 March 2015) asks nothing and exits 1,
+    saying in the same line how to reopen it for a demonstration."""
     _respondent, token = person()
     code, out, err = run(
         ["answer", str(SPEC), "--db", db, "--token", token], ["1"], monkeypatch, capsys
@@ -94,7 +100,8 @@ def test_a_closed_consultation_is_refused_before_any_question(db, person, monkey
     assert (code, err) == (
         1,
         "Error: Taking stock closed on Friday 13 March 2015, end of day (Europe/London); "
-        "it no longer accepts responses\n",
+        "it no longer accepts responses; to reopen it for a demonstration, set "
+        "SURVEYKIT_OPEN_UNTIL or pass --open-until\n",
     )
     assert ("Question" in out, sys.stdin.tell()) == (False, 0)
 
@@ -218,7 +225,8 @@ def test_an_officer_adds_a_new_respondent_and_resumes_the_draft(db, monkeypatch,
              "--received-at", "2015-03-14"],
             "Error: Taking stock closed on Friday 13 March 2015, end of day (Europe/London); "
             "this response was received 2015-03-14 00:00 (Europe/London); it no longer accepts "
-            "responses\n",
+            "responses; to reopen it for a demonstration, set SURVEYKIT_OPEN_UNTIL or pass "
+            "--open-until\n",
         ),
     ],
     ids=["ambiguous", "unknown", "already-there", "future", "received-late"],

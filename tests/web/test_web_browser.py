@@ -280,6 +280,34 @@ def test_full_run_through_taking_stock(visit, open_server, consultation):
     assert authority not in log
 
 
+def test_answers_from_our_records_are_marked_and_can_be_corrected(visit, open_server):
+    """A roster leader's About you comes from the roster: check your answers tags it "From our
+    records" (and axe is content), and its Change link corrects it."""
+    import datetime as dt
+
+    from surveykit.identity import load_secret
+    from surveykit.roster import RosterEntry, plan_links
+
+    authority = f"Records Council ({visit.mode})"
+    entry = RosterEntry(2, authority, "county", "leader", "Ada Records", "")
+    with open_store(open_server.db_url) as store:
+        secret = load_secret(store.secret_file)
+        plan = plan_links(store, secret, load_spec(SPEC), [entry], now=dt.datetime.now(dt.UTC))
+        plan.commit(store)
+    visit.go(f"/r/{plan.links[0].token.value}")
+    visit.go("/check-answers")
+    assert "From our records" in visit.page.locator("#row-role").inner_text()
+    assert "From our records" not in visit.page.locator("#row-consent").inner_text()
+    visit.snap("check-answers-from-records")
+    visit.page.click("#row-role a")
+    assert visit.path == "/questions/role?change=1"
+    visit.page.check("input[value='chief_executive']")
+    visit.click("Save and return to check your answers")
+    assert visit.path == "/check-answers"
+    assert "From our records" not in visit.page.locator("#row-role").inner_text()
+    assert "From our records" in visit.page.locator("#row-authority_type").inner_text()
+
+
 def test_changing_q1_hides_q2_and_clears_its_answer(visit):
     """Change q1 from check your answers so q2 is not asked: q2 and its answer are gone."""
     _get_link(visit, f"Branching Council ({visit.mode})")

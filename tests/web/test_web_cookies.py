@@ -62,10 +62,12 @@ def test_a_cookie_lasts_max_age_seconds_from_when_it_was_set(age, accepted):
     assert (middleware(now=NOW + age).decode(cookie) is not None) is accepted
 
 
-def run(app: SessionCookie, cookie: bytes | None = None) -> dict[bytes, list[bytes]]:
-    """One GET through ``app``; the response's headers, by name."""
+def run(
+    app: SessionCookie, cookie: bytes | None = None, scheme: str = "http"
+) -> dict[bytes, list[bytes]]:
+    """One GET through ``app`` over ``scheme``; the response's headers, by name."""
     headers = [(b"cookie", b"other=1; sk=" + cookie)] if cookie else []
-    scope = {"type": "http", "method": "GET", "path": "/", "headers": headers}
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": headers, "scheme": scheme}
     out: dict[bytes, list[bytes]] = {}
 
     async def receive():
@@ -103,6 +105,22 @@ def test_a_changed_session_is_set_with_its_flags_and_read_back():
     seen: list[dict] = []
     run(middleware(page(lambda s: seen.append(dict(s)))), value_of(set_cookie))
     assert seen == [{"rid": "r1"}]
+
+
+@pytest.mark.parametrize(
+    ("scheme", "https_only", "secure"),
+    [("https", False, True), ("http", False, False), ("http", True, True), ("https", True, True)],
+)
+def test_a_cookie_set_or_cleared_over_https_is_secure_even_unasked(scheme, https_only, secure):
+    """The request's scheme (uvicorn's, after X-Forwarded-Proto) marks the cookie Secure, as
+    ``https_only`` does for every request (issue 14)."""
+    app = middleware(page(lambda s: s.update(rid="r1")), https_only=https_only)
+    (set_cookie,) = run(app, scheme=scheme)[b"set-cookie"]
+    clear = middleware(page(Session.clear), https_only=https_only)
+    cleared = run(clear, value_of(set_cookie), scheme)
+    for header in (set_cookie, *cleared[b"set-cookie"]):
+        assert header.endswith(b"; HttpOnly; SameSite=Lax; Secure") is secure
+        assert header.endswith(b"; HttpOnly; SameSite=Lax") is not secure
 
 
 def test_an_unchanged_session_sends_no_cookie():

@@ -413,3 +413,25 @@ def test_a_self_service_respondent_answers_about_you_themselves(respondent_clien
     page = respondent_client.get("/questions/role").text
     assert " checked" not in page
     assert "from our records" not in page
+
+
+def test_the_closed_page_tells_whoever_runs_the_site_how_to_reopen_it(
+    client, clock, consultation, store, secret
+):
+    """After closing, a folded note for the officer names the one setting that reopens it; a
+    consultation not open yet (which the setting cannot open) has no such note."""
+    clock.now = AFTER
+    page = client.get("/").text
+    assert '<details class="govuk-details" id="reopen-note">' in page
+    assert (
+        "To reopen it for a demonstration, set <code>SURVEYKIT_OPEN_UNTIL</code> or pass "
+        "<code>--open-until</code> to <code>surveykit serve</code>"
+    ) in page
+    later = attrs.evolve(
+        consultation, metadata=attrs.evolve(consultation.metadata, opens=dt.date(2015, 2, 1))
+    )
+    app = create_app(
+        later, store, secret=secret, clock=Clock(dt.datetime(2015, 1, 5, tzinfo=dt.UTC))
+    )
+    with TestClient(app) as early:
+        assert "reopen-note" not in early.get("/").text

@@ -36,3 +36,26 @@ def test_serve_runs_several_workers_and_redacts_links(tmp_path):
     assert log.splitlines()[0] == f"Serving 'Taking stock' at {server.base}/ (press Ctrl+C to stop)"
     assert token not in log
     assert '"GET /r/<redacted> HTTP/1.1" 404' in log
+
+
+def test_serve_says_how_to_reopen_and_takes_the_one_setting(tmp_path, monkeypatch):
+    """Closed, serve says in one line how to reopen Taking Stock; with SURVEYKIT_OPEN_UNTIL it
+    prints the demonstration notice every reopening command prints, and every page has the
+    banner."""
+    with Server(SPEC, tmp_path / "closed.db") as server:
+        _status, page = _get(server.base + "/")
+        log = server.log()
+    assert "This consultation has closed" in page
+    assert (
+        "Note: Taking stock closed on Friday 13 March 2015, end of day (Europe/London); to reopen "
+        "it for a demonstration, set SURVEYKIT_OPEN_UNTIL or pass --open-until."
+    ) in log.splitlines()
+    monkeypatch.setenv("SURVEYKIT_OPEN_UNTIL", "2099-12-31")
+    with Server(SPEC, tmp_path / "demo.db") as server:
+        _status, page = _get(server.base + "/")
+        log = server.log()
+    assert 'id="demonstration-banner"' in page
+    assert log.splitlines()[0] == (
+        "Demonstration: open until the end of Thursday 31 December 2099; the consultation really "
+        "closes Friday 13 March 2015, end of day."
+    )

@@ -10,15 +10,18 @@
 
 Internal reports put the INTERNAL marking in a leading ``marking`` column on every row, so a
 row pasted elsewhere still carries it.  Files are UTF-8 with a byte-order mark, which spreadsheet
-programs need to show "—" and curly quotes correctly.
+programs need to show "—" and curly quotes correctly.  A text cell a spreadsheet would read as a
+formula (it starts with ``=``, ``+``, ``-`` or ``@``) is written after an apostrophe; numbers are
+written as they are (see :mod:`surveykit.csvsafe`).
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+from surveykit import csvsafe
 
 from ..model import Report, Table
 from . import INTERNAL_MARK, suppression_note
@@ -75,7 +78,7 @@ def _write(
     path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]], marking: str | None
 ) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csvsafe.writer(handle)
         writer.writerow((("marking",) if marking else ()) + tuple(columns))
         for row in rows:
             writer.writerow(((marking,) if marking else ()) + tuple(row))

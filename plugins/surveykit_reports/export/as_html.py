@@ -17,13 +17,15 @@ from attrs import define, field
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from surveykit.wording import counted
+
 from ..charts import Bar, bar_chart
-from ..model import ANSWERED, NOT_ANSWERED, NOT_SHOWN, Cell, Digest, Report, Table
+from ..model import ANSWERED, NOT_ANSWERED, NOT_SHOWN, OUTSIDE_WINDOW, Cell, Digest, Report, Table
 from . import INTERNAL_MARK, SUPPRESSED_MARKER, suppression_note
 
 __all__ = ["render_html", "write_html"]
 
-MUTED_ROWS = (NOT_ANSWERED, NOT_SHOWN)
+MUTED_ROWS = (NOT_ANSWERED, NOT_SHOWN, OUTSIDE_WINDOW)
 
 
 @define
@@ -72,6 +74,30 @@ def blocks(report: Report) -> list[Block]:
     return list(found.values())
 
 
+def outside_window(report: Report) -> str | None:
+    """The timeline's line for responses received outside the consultation's window, with the
+    figure as published (the marker where it is suppressed); ``None`` when it is a zero."""
+    table = report.timeline
+    if table is None:
+        return None
+    cell = next(
+        (
+            cells[0]
+            for row, cells in zip(table.rows, table.cells, strict=True)
+            if row.value == OUTSIDE_WINDOW
+        ),
+        None,
+    )
+    if cell is None or cell.count == 0:
+        return None
+    figure = (
+        f"{SUPPRESSED_MARKER} responses"
+        if cell.count is None
+        else counted(cell.count, "response", grouped=True)
+    )
+    return f"{figure} arrived outside the consultation's window."
+
+
 def _count(cell: Cell) -> str:
     return f"{cell.count:,}" if cell.count is not None else ""
 
@@ -109,6 +135,7 @@ def render_html(report: Report) -> str:
         "blocks": blocks(report),
         "suppression_note": suppression_note(report.threshold),
         "has_suppressed": _any_suppressed(report.all_tables()),
+        "outside_window": outside_window(report),
     }
     return template.render(**context)
 

@@ -13,9 +13,10 @@ import sys
 import click
 
 from .. import __version__
-from ..errors import SurveykitError
+from ..errors import ClosedError, SurveykitError
 from ..plugins import get_plugins
 from . import plugin_commands, spec_commands, submit_commands, token_commands
+from .deployment import refusal
 
 __all__ = ["cli", "main"]
 
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
+    except ClosedError as exc:
+        click.echo(f"Error: {refusal(exc)}", err=True)
+        return 1
     except SurveykitError as exc:
         click.echo(f"Error: {exc}", err=True)
         return 1

@@ -9,10 +9,16 @@ from pathlib import Path
 
 import click
 
-from ..errors import SurveykitError
+from ..errors import ClosedError, SurveykitError
 from ..identity import Secret, bind_secret, load_secret
 from ..model import Consultation
 from ..storage import Store, open_store
+from .options import parse_date
+
+#: The one setting that reopens a closed consultation for a demonstration, on every channel.
+OPEN_UNTIL_ENV = "SURVEYKIT_OPEN_UNTIL"
+#: What every refusal of a closed consultation tells the officer (the web's closed page too).
+REOPEN_HINT = f"to reopen it for a demonstration, set {OPEN_UNTIL_ENV} or pass --open-until"
 
 DB_OPTION = click.option(
     "--db",
@@ -28,6 +34,16 @@ SECRET_FILE_OPTION = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The deployment secret, created on first use (default: $SURVEYKIT_SECRET, else "
     "DATABASE.secret beside a SQLite database).",
+)
+
+OPEN_UNTIL_OPTION = click.option(
+    "--open-until",
+    metavar="DATE",
+    envvar=OPEN_UNTIL_ENV,
+    callback=parse_date,
+    help="Reopen the consultation until the end of DATE (YYYY-MM-DD), whatever the spec's "
+    "closing date: for demonstrations and training, and said so on every channel (default: "
+    f"${OPEN_UNTIL_ENV}).",
 )
 
 
@@ -53,3 +69,43 @@ def parse_instant(text: str, consultation: Consultation) -> dt.datetime:
     if when.tzinfo is None:
         when = when.replace(tzinfo=consultation.metadata.zone)
     return when
+
+
+def demonstration_notice(consultation: Consultation, until: dt.date) -> str:
+    """The one line every reopening command prints, so nobody takes a demonstration for real."""
+    return (
+        f"Demonstration: open until the end of {until:%A} {until.day} {until:%B %Y}; "
+        f"the consultation really closes {consultation.metadata.closing_text}."
+    )
+
+
+def open_window(consultation: Consultation, open_until: dt.date | None) -> Consultation:
+    """The consultation as this deployment runs it: the spec's window, or reopened until the
+    end of ``open_until`` (``--open-until`` / ``$SURVEYKIT_OPEN_UNTIL``), announced on stderr.
+
+    Every command that judges the closing date takes its consultation from here, so the
+    setting is given once and honoured everywhere.
+    """
+    if open_until is None:
+        return consultation
+    click.echo(demonstration_notice(consultation, open_until), err=True)
+    return consultation.reopened_until(open_until)
+
+
+def closed_note(consultation: Consultation, now: dt.datetime) -> str | None:
+    """Why nothing can be answered at ``now``, and for a closed consultation what to do about
+    it; ``None`` while it is open."""
+    meta = consultation.metadata
+    if meta.is_open(now):
+        return None
+    opens_at = meta.opens_at
+    if opens_at is not None and now < opens_at:
+        opening = f"{opens_at.astimezone(meta.zone):%Y-%m-%d %H:%M} ({meta.timezone})"
+        return f"{meta.title} is not open yet: it opens {opening}"
+    return f"{meta.title} closed on {meta.closing_text} ({meta.timezone}); {REOPEN_HINT}"
+
+
+def refusal(exc: ClosedError) -> str:
+    """A closed consultation's refusal as one line, saying how to reopen it when it has closed
+    (a consultation not open yet is not reopened by ``--open-until``)."""
+    return str(exc) if exc.not_yet else f"{exc}; {REOPEN_HINT}"

@@ -9,11 +9,13 @@ from typing import Any, TextIO
 
 import click
 
+from .. import jsoninput
 from ..conditions import render
 from ..engine import Engine
 from ..errors import SpecError
 from ..model import Consultation
 from ..spec import load_spec
+from ..wording import counted
 from .present import describe_condition, spec_as_dict
 
 SPEC = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
@@ -36,9 +38,7 @@ def validate_command(spec: Path) -> None:
         for problem in exc.problems:
             click.echo(str(problem))
         count = len(exc.problems)
-        click.echo(
-            f"{spec}: {count} problem{'s' if count != 1 else ''}; the spec was not loaded", err=True
-        )
+        click.echo(f"{spec}: {counted(count, 'problem')}; the spec was not loaded", err=True)
         click.get_current_context().exit(1)
     for warning in consultation.warnings:
         click.echo(
@@ -54,7 +54,8 @@ def _summary(spec: Path, c: Consultation) -> str:
     conditional = sum(1 for q in questions if q.condition is not None)
     meta = c.metadata
     return (
-        f"{spec}: OK: {meta.title!r}, {len(questions)} questions in {len(c.sections)} sections "
+        f"{spec}: OK: {meta.title!r}, {counted(len(questions), 'question')} in "
+        f"{counted(len(c.sections), 'section')} "
         f"({conditional} conditional), closes {meta.closing_text} ({meta.timezone})"
     )
 
@@ -94,7 +95,11 @@ def _show_text(c: Consultation) -> None:
             click.echo(f"{label} {q.text}{required}")
             click.secho(
                 f"    id {q.id}, {q.kind}"
-                + (f", up to {q.max_length:,} characters" if q.max_length else ""),
+                + (
+                    f", up to {counted(q.max_length, 'character', grouped=True)}"
+                    if q.max_length
+                    else ""
+                ),
                 dim=True,
             )
             if q.condition is not None:
@@ -110,7 +115,8 @@ def _show_text(c: Consultation) -> None:
 @click.option(
     "--answers",
     "answers_file",
-    type=click.File("r", encoding="utf-8"),
+    # Bytes that are not UTF-8 are kept as stand-ins, so that each bad line is reported alone.
+    type=click.File("r", encoding="utf-8", errors="surrogateescape"),
     required=True,
     help="JSON Lines: one object of answers per line ('-' for stdin).",
 )
@@ -163,12 +169,10 @@ def _records(stream: TextIO) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield (
-                number,
-                _BadLine(f"line {number} is not valid JSON: {exc.msg} at column {exc.colno}"),
-            )
+            yield number, jsoninput.loads(jsoninput.require_decoded(line))
+        except jsoninput.JsonInputError as exc:
+            where = "" if exc.column is None else f" at column {exc.column}"
+            yield number, _BadLine(f"line {number} is not valid JSON: {exc.reason}{where}")
 
 
 COMMANDS = (validate_command, show_command, check_command)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import click
 
+from .. import jsoninput
 from ..errors import SurveykitError
 from ..spec import load_spec
 from ..submit import Receipt, SubmitService
-from .deployment import DB_OPTION, SECRET_FILE_OPTION, deployment, parse_instant
+from .deployment import (
+    DB_OPTION,
+    OPEN_UNTIL_OPTION,
+    SECRET_FILE_OPTION,
+    deployment,
+    open_window,
+    parse_instant,
+)
 
 
 @click.command("submit")
@@ -28,7 +36,7 @@ from .deployment import DB_OPTION, SECRET_FILE_OPTION, deployment, parse_instant
 @click.option(
     "--answers",
     "answers_file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.File("rb"),
     required=True,
     help="A JSON object of answers by question id ('-' for stdin).",
 )
@@ -45,6 +53,7 @@ from .deployment import DB_OPTION, SECRET_FILE_OPTION, deployment, parse_instant
     help="For paper and email: when it arrived (2015-03-12 or 2015-03-12T16:30; the "
     "consultation's time zone unless an offset is given).  The closing date is judged by it.",
 )
+@OPEN_UNTIL_OPTION
 @SECRET_FILE_OPTION
 def submit_command(
     spec: Path,
@@ -53,6 +62,7 @@ def submit_command(
     answers_file: Any,
     channel: str,
     received_at: str | None,
+    open_until: dt.date | None,
     secret_file: Path | None,
 ) -> None:
     """Store a response under a respondent's link, exactly as the web form would.
@@ -68,7 +78,7 @@ def submit_command(
       surveykit submit specs/taking_stock.toml --db sqlite:///responses.db \\
           --token "$TOKEN" --answers letter.json --channel paper --received-at 2015-03-12
     """
-    consultation = load_spec(spec)
+    consultation = open_window(load_spec(spec), open_until)
     answers = _answers(answers_file)
     received = None if received_at is None else parse_instant(received_at, consultation)
     with deployment(db_url, secret_file) as (store, secret):
@@ -78,12 +88,12 @@ def submit_command(
 
 
 def _answers(handle: Any) -> dict[str, Any]:
+    """The answers in the file, or one line naming the file, the line and what is wrong."""
     name = getattr(handle, "name", "answers")
     try:
-        answers = json.load(handle)
-    except json.JSONDecodeError as exc:
-        msg = f"{name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        raise SurveykitError(msg) from None
+        answers = jsoninput.loads(jsoninput.decode(handle.read()))
+    except jsoninput.JsonInputError as exc:
+        raise SurveykitError(f"{name} is not valid JSON: {exc}") from None
     if not isinstance(answers, dict):
         raise SurveykitError(f"{name} must hold a JSON object of answers by question id")
     return answers

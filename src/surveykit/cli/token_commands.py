@@ -1,22 +1,25 @@
 """``surveykit tokens issue``: unique links for everyone on a roster, written for a mail merge.
 
 The links file is the only place the clear tokens ever exist, so it is written (owner-only) before
-the store commits to the tokens, and an existing file is never overwritten.
+the store commits to the tokens, and an existing file is never overwritten.  ``surveykit tokens
+duplicates`` lists the self-service records an import kept apart from roster people.
 """
 
 from __future__ import annotations
 
-import csv
 import os
 import secrets
 from pathlib import Path
 
 import click
 
+from .. import csvsafe
+from ..duplicates import PossibleDuplicate, possible_duplicates
 from ..errors import SurveykitError
+from ..model import Consultation
 from ..roster import LinkPlan, plan_links, read_roster
 from ..spec import load_spec
-from ..storage import Store
+from ..storage import Store, open_store
 from ..submit import IssuedLink, system_clock
 from .deployment import DB_OPTION, SECRET_FILE_OPTION, deployment
 from .progress import progress, track
@@ -104,6 +107,8 @@ def issue_command(
         if plan.links:
             _write_then_commit(plan, store, out, base_url)
     click.echo(_summary(plan, out))
+    if plan.shared:
+        click.echo(_shared(plan.shared))
 
 
 def _write_then_commit(plan: LinkPlan, store: Store, out: Path, base_url: str | None) -> None:
@@ -115,7 +120,8 @@ def _write_then_commit(plan: LinkPlan, store: Store, out: Path, base_url: str | 
         raise SurveykitError(f"cannot write {out}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+            # Officers open this file in a spreadsheet: no roster cell may run as a formula.
+            writer = csvsafe.writer(handle)
             writer.writerow([*OUT_COLUMNS, "link" if base_url else "token"])
             for link in track(plan.links, "Writing links"):
                 writer.writerow(_row(link, base_url))
@@ -162,6 +168,67 @@ def _summary(plan: LinkPlan, out: Path) -> str:
         f"Issued {issued} link{'s' if issued != 1 else ''} ({plan.new} new, "
         f"{plan.reissued} reissued){kept}; they are in {out}."
     )
+
+
+def _shared(count: int) -> str:
+    records = "record shares" if count == 1 else "records share"
+    return (
+        f"{count} self-service {records} an email address, or an authority and name, with people "
+        "on this roster; each keeps its own link: list them with `surveykit tokens duplicates`."
+    )
+
+
+@tokens_group.command("duplicates")
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@DB_OPTION
+def duplicates_command(spec: Path, db_url: str) -> None:
+    """List self-service records that may be people on the roster, for an officer to check.
+
+    Anyone can ask for a self-service link in any name, so a roster import never merges one into
+    a roster person: each keeps its own record, link and answers.  This lists each roster record
+    and self-service record sharing an email address, or an authority and name, by respondent id
+    with what each has answered; it never prints names, email addresses or links.
+
+    \b
+    Example:
+      surveykit tokens duplicates specs/taking_stock.toml --db sqlite:///responses.db
+    """
+    consultation = load_spec(spec)
+    with open_store(db_url) as store:
+        found = possible_duplicates(store.respondents(consultation.metadata.id))
+        if not found:
+            click.echo(
+                "No self-service record shares an email address, or an authority and name, "
+                "with a roster record."
+            )
+            return
+        pairs = "pair" if len(found) == 1 else "pairs"
+        click.echo(
+            f"{len(found)} possible duplicate {pairs} (roster record, then self-service record):"
+        )
+        for pair in found:
+            click.echo(_pair_line(store, consultation, pair))
+
+
+def _pair_line(store: Store, consultation: Consultation, pair: PossibleDuplicate) -> str:
+    roles = {c.value: c.label for c in consultation.roles}
+    roster, other = pair.roster, pair.self_service
+    shared = " and ".join(_MATCHED[m] for m in pair.matched)
+    return (
+        f"{roster.authority} ({roles.get(roster.role, roster.role)}): roster {roster.id} "
+        f"({_answered(store, roster.id)}); self-service {other.id} "
+        f"({_answered(store, other.id)}); same {shared}"
+    )
+
+
+_MATCHED = {"email": "email address", "name": "authority and name"}
+
+
+def _answered(store: Store, respondent_id: str) -> str:
+    response = store.response(respondent_id)
+    if response is not None:
+        return f"response version {response.version}, by {response.channel}"
+    return "draft saved" if store.load_draft(respondent_id) is not None else "no answers yet"
 
 
 COMMANDS = (tokens_group,)
