@@ -42,8 +42,9 @@ def static_versions() -> dict[str, str]:
         path = folder / name
         if not path.is_file():
             msg = (
-                f"the web form's assets are not built ({name} is missing from {folder}); "
-                "run `make assets` (npm ci and a Sass build) in the repository"
+                f"the web form's assets are not built ({name} is missing from {folder}): "
+                "install surveykit from a wheel built by `python -m build`, which compiles "
+                "them, or run `make assets` in a clone of the repository"
             )
             raise SurveykitError(msg)
         versions[name] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
