@@ -18,7 +18,10 @@ from ..plugins import get_plugins
 from . import plugin_commands, spec_commands, submit_commands, token_commands
 from .deployment import refusal
 
-__all__ = ["cli", "main"]
+__all__ = ["BUG_STATUS", "cli", "main"]
+
+#: The exit status of an error nobody documented: a bug (BSD's EX_SOFTWARE), never wrong usage.
+BUG_STATUS = 70
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -69,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             "This is a bug in surveykit or a plugin; rerun with SURVEYKIT_DEBUG=1 for details.",
             err=True,
         )
-        return 2
+        return BUG_STATUS
     # With standalone_mode off, click returns the code a command passed to ctx.exit().
     return status if isinstance(status, int) else 0
 
