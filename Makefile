@@ -56,6 +56,7 @@ bench: $(STAMP) $(ASSETS_STAMP)
 	$(PY) benchmarks/sqlite_growth.py
 	$(PY) benchmarks/report.py
 	$(PY) benchmarks/disclosure_audit.py
+	$(PY) benchmarks/imports.py
 
 clean:
 	rm -rf $(VENV) site build plugins/surveykit_html/static $(ASSETS)/node_modules

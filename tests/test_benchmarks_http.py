@@ -15,11 +15,19 @@ MEASURED = (
     "baseline bare GET",
     "baseline bare POST",
     "answer POST, SQLite synchronous=normal",
+    # Twenty consultations from one server, measured in turn with one's (issue 15).
+    "question page GET (round 2)",
+    "answer POST (round 2)",
+    "20 consultations: question page GET (round 1)",
+    "20 consultations: answer POST (round 1)",
+    "20 consultations: question page GET (round 2)",
+    "20 consultations: answer POST (round 2)",
 )
 
 
 def test_http_benchmark_prints_figures_and_baselines():
-    """Each endpoint gets requests/s, p50 and p99, with no failed requests, plus the two shares."""
+    """Each endpoint gets requests/s, p50 and p99, with no failed requests, plus the two shares
+    of the bare endpoints and the 20-consultation server's shares of the one-consultation's."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "http.py"), "--smoke"],
         capture_output=True,
@@ -36,3 +44,7 @@ def test_http_benchmark_prints_figures_and_baselines():
         assert figures[f"{name}: unexpected responses"] == ("0.0", "count")
     assert figures["question page GET as a share of the bare GET"][1] == "%"
     assert figures["answer POST as a share of the bare POST"][1] == "%"
+    for label in ("question page GET", "answer POST"):
+        assert figures[f"{label}, best of 2: 1 consultation"][1] == "req/s"
+        assert figures[f"{label}, best of 2: 20 consultations"][1] == "req/s"
+        assert figures[f"20 consultations: {label} as a share of 1's"][1] == "%"

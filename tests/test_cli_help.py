@@ -20,8 +20,9 @@ def _commands() -> list[tuple[str, click.Command]]:
     def walk(prefix: str, command: click.Command) -> None:
         found.append((prefix, command))
         if isinstance(command, click.Group):
-            for name, sub in sorted(command.commands.items()):
-                walk(f"{prefix} {name}", sub)
+            ctx = click.Context(command)  # lazy plugin commands are imported by get_command
+            for name in command.list_commands(ctx):
+                walk(f"{prefix} {name}", command.get_command(ctx, name))
 
     walk("surveykit", cli)
     return found

@@ -187,3 +187,40 @@ def test_whatever_is_written_is_read_back(store, sender, until, slugs):
     assert got.sender == sender
     assert got.open_until == until
     assert [c.path for c in got.consultations] == slugs
+
+
+@given(secret=st.text(alphabet="0123456789", min_size=1).map(lambda digits: f"PW{digits}"))
+def test_a_password_is_redacted_wherever_the_url_holds_it(secret):
+    for url in (
+        f"postgresql://lga:{secret}@db.example:5432/lga",
+        f"postgresql://db.example/lga?sslmode=require&password={secret}",
+    ):
+        shown = redacted_url(url)
+        assert secret not in shown
+        assert "***" in shown
+        assert shown.startswith("postgresql://")
+
+
+def test_a_relative_sqlite_store_is_in_the_files_folder(tmp_path):
+    def store(url: str) -> str | None:
+        text = f'[deployment]\nstore = "{url}"\n'
+        return loads_deployment(text, folder=tmp_path).store_url
+
+    assert store("sqlite:///responses.db") == f"sqlite:///{tmp_path / 'responses.db'}"
+    assert store("sqlite:///data/r.db?synchronous=full") == (
+        f"sqlite:///{tmp_path / 'data' / 'r.db'}?synchronous=full"
+    )
+    assert store("sqlite:////srv/lga/r.db") == "sqlite:////srv/lga/r.db"
+    assert store("postgresql://db.example/lga") == "postgresql://db.example/lga"
+    assert loads_deployment("").store_url is None
+
+
+def test_links_are_served_under_each_consultations_path():
+    got = loads_deployment(
+        '[deployment]\nbase_url = "https://consult.example.gov.uk/"\n'
+        '[[consultations]]\nspec = "taking-stock"\npath = "ts"\n'
+    )
+    assert got.link_prefix(got.consultations[0]) == "https://consult.example.gov.uk/ts/r/"
+    assert got.link_prefix(None) == "https://consult.example.gov.uk/r/"
+    assert loads_deployment("").link_prefix(None) is None
+    assert got.spec_names() == {"taking-stock": "taking-stock", "ts": "taking-stock"}

@@ -19,10 +19,39 @@ def surveykit_register_renderers(register):
     register(EmailRenderer())
 
 
+#: name, import path, short help: each imported only when it runs (docs/hooks.md).
+LAZY_COMMANDS = (
+    (
+        "email-form",
+        "surveykit_email.form_command:email_form_command",
+        "Write a consultation as a plain-text form to fill in by replying to an email.",
+    ),
+    (
+        "invite",
+        "surveykit_email.invite:invite_command",
+        "Email each roster respondent their own new link and the plain-text form.",
+    ),
+    (
+        "ingest",
+        "surveykit_email.ingest:ingest_command",
+        "Read emailed replies from .eml files, mbox files or maildirs, and submit or queue them.",
+    ),
+    (
+        "inbox",
+        "surveykit_email.inbox:inbox_command",
+        "Receive emailed replies over SMTP, storing each before accepting it.",
+    ),
+    (
+        "review",
+        "surveykit_email.review:review_group",
+        "Resolve the emailed replies that could not be submitted with certainty.",
+    ),
+)
+
+
 @hookimpl
 def surveykit_register_commands(cli):
-    from .commands import COMMANDS as channel_commands
-    from .form_command import COMMANDS as form_commands
+    from surveykit.cli.lazy import add_lazy_command
 
-    for command in (*form_commands, *channel_commands):
-        cli.add_command(command)
+    for name, import_path, short_help in LAZY_COMMANDS:
+        add_lazy_command(cli, name, import_path, short_help=short_help, extra="email")

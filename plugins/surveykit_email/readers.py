@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from surveykit import Consultation, load_spec
+from surveykit import Consultation, load_spec, spec_path
 
 from .intake import BATCH_SIZE, Read, read_message
 
@@ -56,5 +56,7 @@ def parallel_reader(spec: Path, messages: int) -> Iterator[ParallelReader | None
     if workers < 2 or messages < 2 * BATCH_SIZE:
         yield None
         return
-    with ProcessPoolExecutor(workers, initializer=_start, initargs=(str(spec),)) as pool:
+    # The file, not the name: a deployment's consultation names mean nothing in a worker.
+    named = str(spec_path(spec).resolve())
+    with ProcessPoolExecutor(workers, initializer=_start, initargs=(named,)) as pool:
         yield ParallelReader(pool, workers)

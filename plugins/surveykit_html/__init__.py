@@ -50,6 +50,16 @@ def surveykit_register_renderers(register):
 
 @hookimpl
 def surveykit_register_commands(cli):
-    from .serve import serve_command
+    from surveykit.cli.lazy import add_lazy_command
 
-    cli.add_command(serve_command)
+    # Imported when it runs: other commands never load the web stack (docs/hooks.md).
+    add_lazy_command(
+        cli,
+        "serve",
+        "surveykit_html.serve:serve_command",
+        short_help=(
+            "Serve consultations' web forms: the SPECs given, "
+            "else every consultation of the deployment file."
+        ),
+        extra="web",
+    )

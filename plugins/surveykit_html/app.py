@@ -31,6 +31,7 @@ from surveykit.submit import Clock, system_clock
 
 from .config import Limits, reopen_until
 from .cookies import SessionCookie
+from .drafts import DraftWriter
 from .flow import Flow
 from .forms import FormRefused
 from .links import enter, get_link
@@ -41,7 +42,7 @@ from .security import BodyLimit, SecurityHeaders
 from .sessions import SessionSubmitService, WebKeys
 from .state import WebState
 
-__all__ = ["COOKIE_NAME", "create_app"]
+__all__ = ["COOKIE_NAME", "EXCEPTION_HANDLERS", "create_app", "form_app", "one_writer_lock"]
 
 COOKIE_NAME = "surveykit_session"
 _STATIC_CACHE = b"public, max-age=31536000, immutable"
@@ -90,6 +91,56 @@ def create_app(
     proxy, as ``X-Forwarded-Proto`` says); ``https_only`` marks it so on plain HTTP too.  Set
     ``cookie_path`` to the mount prefix when the site serves other apps.  A store given as a URL
     is opened here and closed when the app shuts down; a store object stays the caller's.
+    To serve several consultations from one app, see :func:`surveykit_html.site.create_site`.
+    """
+    plugins = plugins or get_plugins()
+    owned = isinstance(store, str)
+    opened: Store = open_store(store, plugins=plugins) if isinstance(store, str) else store
+    try:
+        if secret is None:
+            secret = load_secret(opened.secret_file, ephemeral=not opened.persistent)
+        return form_app(
+            consultation,
+            opened,
+            secret,
+            clock=clock,
+            open_until=open_until,
+            limits=limits,
+            https_only=https_only,
+            plugins=plugins,
+            cookie_name=cookie_name,
+            cookie_path=cookie_path,
+            write_lock=one_writer_lock(opened),
+            close_store=owned,
+        )
+    except BaseException:
+        if owned:
+            opened.close()
+        raise
+
+
+def form_app(
+    consultation: Consultation | str | os.PathLike[str],
+    store: Store,
+    secret: Secret,
+    *,
+    clock: Clock = system_clock,
+    open_until: dt.date | None = None,
+    limits: Limits | None = None,
+    https_only: bool = False,
+    plugins: Plugins | None = None,
+    cookie_name: str = COOKIE_NAME,
+    cookie_path: str = "/",
+    key_scope: str = "",
+    write_lock: threading.Lock | None = None,
+    drafts: DraftWriter | None = None,
+    close_store: bool = False,
+) -> Starlette:
+    """One consultation's web form on an open store: :func:`create_app` without the set-up.
+
+    A site serving several consultations builds each with this, sharing the store, the secret,
+    the ``write_lock`` and the ``drafts`` writer; ``key_scope`` gives each its own session and
+    CSRF keys.
     """
     plugins = plugins or get_plugins()
     if not isinstance(consultation, Consultation):
@@ -98,34 +149,25 @@ def create_app(
     if open_until is not None:
         consultation, demo = reopen_until(consultation, open_until)
     limits = limits or Limits()
-    versions = static_versions()
-    owned = isinstance(store, str)
-    opened: Store = open_store(store, plugins=plugins) if isinstance(store, str) else store
-    try:
-        if secret is None:
-            secret = load_secret(opened.secret_file, ephemeral=not opened.persistent)
-        engine = Engine(consultation, kinds=plugins.kinds)
-        service = SessionSubmitService(
-            consultation, opened, secret, clock=clock, plugins=plugins, engine=engine
-        )
-    except BaseException:
-        if owned:
-            opened.close()
-        raise
-    keys = WebKeys(secret)
+    engine = Engine(consultation, kinds=plugins.kinds)
+    service = SessionSubmitService(
+        consultation, store, secret, clock=clock, plugins=plugins, engine=engine
+    )
+    keys = WebKeys(secret, key_scope)
     web = WebState(
         consultation=consultation,
         engine=engine,
         flow=Flow(engine),
         service=service,
-        pages=Pages(consultation, demo, keys, versions),
+        pages=Pages(consultation, demo, keys, static_versions()),
         keys=keys,
         limits=limits,
         demo=demo,
         kinds=plugins.kinds,
         token_guard=SlidingWindow(limits.token_failures, limits.token_window_seconds),
         link_guard=SlidingWindow(limits.self_service_links, limits.self_service_window_seconds),
-        write_lock=threading.Lock() if _one_writer(opened) else None,
+        write_lock=write_lock,
+        **({} if drafts is None else {"drafts": drafts}),
     )
 
     @contextlib.asynccontextmanager
@@ -133,8 +175,8 @@ def create_app(
         try:
             yield
         finally:
-            if owned:
-                opened.close()
+            if close_store:
+                store.close()
 
     app = Starlette(
         routes=_routes(),
@@ -150,11 +192,16 @@ def create_app(
                 https_only=https_only,
             ),
         ],
-        exception_handlers={FormRefused: _refused, HTTPException: _http_error, 500: _server_error},
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
     app.state.web = web
     return app
+
+
+def one_writer_lock(store: Store) -> threading.Lock | None:
+    """A lock to queue writes behind when the store takes one writer at a time."""
+    return threading.Lock() if _one_writer(store) else None
 
 
 def _one_writer(store: Store) -> bool:
@@ -222,3 +269,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
         "Sorry, there is a problem with the service",
         "Your answers up to the last page you completed are saved. Try again later.",
     )
+
+
+#: How every page of a consultation's web form answers an error.
+EXCEPTION_HANDLERS = {FormRefused: _refused, HTTPException: _http_error, 500: _server_error}

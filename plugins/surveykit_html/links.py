@@ -116,8 +116,12 @@ async def get_link(request: Request) -> Response:
         return _form(request, values, {"authority": str(exc)})
     web.link_guard.record(client)
     start_session(request.session, issued.respondent, web.service.token_hash(issued.token))
-    path = str(request.app.router.url_path_for("enter", token=issued.token.value))
-    link = str(request.base_url).rstrip("/") + path
+    # Built here rather than by the cached paths: each token is used once.  The mount prefix
+    # counts, so a consultation served under /<path>/ hands out /<path>/r/TOKEN.
+    path = request.scope.get("root_path", "") + str(
+        request.app.router.url_path_for("enter", token=issued.token.value)
+    )
+    link = f"{request.url.scheme}://{request.url.netloc}{path}"
     return web.pages.render(request, "your_link.html", link=link)
 
 

@@ -8,13 +8,15 @@ template never builds a URL by hand and the app still works when mounted under a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from collections.abc import Hashable
 from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -26,7 +28,7 @@ from .paths import Paths
 from .prose import render_prose
 from .sessions import WebKeys
 
-__all__ = ["STATIC_FILES", "Pages", "static_versions"]
+__all__ = ["STATIC_FILES", "Pages", "environment", "static_versions"]
 
 #: The built assets every page links to; missing ones mean the set-up step was not run.
 STATIC_FILES = ("surveykit.css", "govuk-frontend.min.js", "surveykit.mjs")
@@ -51,8 +53,32 @@ def static_versions() -> dict[str, str]:
     return versions
 
 
+@pass_context
+def _when(context: Context, instant: dt.datetime) -> str:
+    """An instant as people read it, in the consultation's time zone: 2 March 2015, 10:14."""
+    local = instant.astimezone(context["meta"].zone)
+    return f"{local.day} {local:%B %Y at %H:%M}"
+
+
+@functools.cache
+def environment() -> Environment:
+    """The one Jinja environment of the process: every consultation served shares its compiled
+    templates, so twenty consultations cost no more to render than one."""
+    env = Environment(
+        loader=PackageLoader("surveykit_html", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["prose"] = render_prose
+    env.filters["when"] = _when
+    return env
+
+
 class Pages:
-    """Renders the templates for one consultation."""
+    """Renders the templates for one consultation (its metadata and banner go in each page)."""
 
     def __init__(
         self,
@@ -64,29 +90,16 @@ class Pages:
         self.consultation = consultation
         self.keys = keys
         self.versions = versions
-        self.env = Environment(
-            loader=PackageLoader("surveykit_html", "templates"),
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            auto_reload=False,
-        )
+        self.env = environment()
+        self.meta = consultation.metadata
+        self.demo = demo
         self.paths = Paths()
         self._chromes: dict[str, dict[str, Markup]] = {}
-        self.env.filters["prose"] = render_prose
-        self.env.filters["when"] = self.when
-        self.env.globals.update(meta=consultation.metadata, demo=demo)
         # Kept encoded and split where the CSRF token goes, so a request only joins bytes.
         self._shared: dict[Hashable, tuple[bytes, ...]] = {}
         # Stands in for the CSRF token in shared pages: random, so no answer or spec text can
         # contain it by accident or design.
         self._csrf_hole = f"csrf-hole-{secrets.token_hex(16)}"
-
-    def when(self, instant: dt.datetime) -> str:
-        """An instant as people read it, in the consultation's time zone: 2 March 2015, 10:14."""
-        local = instant.astimezone(self.consultation.metadata.zone)
-        return f"{local.day} {local:%B %Y at %H:%M}"
 
     def _chrome(self, request: Request, url: Any, static: Any) -> dict[str, Markup]:
         """The head, header and footer for this mount point, rendered on first use."""
@@ -94,7 +107,7 @@ class Pages:
         chrome = self._chromes.get(root)
         if chrome is None:
             module = self.env.get_template("_chrome.html").make_module(
-                {"url": url, "static": static}
+                {"url": url, "static": static, "meta": self.meta, "demo": self.demo}
             )
             chrome = {"head": module.head(), "top": module.top(), "bottom": module.bottom()}
             if len(self._chromes) < 64:
@@ -139,6 +152,8 @@ class Pages:
             return f"{url('static', path=name)}?v={self.versions[name]}"
 
         values = {
+            "meta": self.meta,
+            "demo": self.demo,
             "request": request,
             "url": url,
             "static": static,

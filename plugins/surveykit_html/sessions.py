@@ -33,9 +33,12 @@ _NOT_RECOGNISED = "this session's link is no longer live: open your most recent 
 class WebKeys:
     """The web form's keys, derived from the deployment secret."""
 
-    def __init__(self, secret: Secret) -> None:
-        self.cookie_key = secret.derive(b"surveykit web session cookie v2")
-        self._csrf_key = secret.derive(b"surveykit web csrf v1")
+    def __init__(self, secret: Secret, scope: str = "") -> None:
+        # A scope (one consultation of several served together) gets keys of its own, so a
+        # session or form of one consultation is worthless to another's.
+        suffix = f" for {scope}".encode() if scope else b""
+        self.cookie_key = secret.derive(b"surveykit web session cookie v2" + suffix)
+        self._csrf_key = secret.derive(b"surveykit web csrf v1" + suffix)
         # Each session asks for its token on every page: made once per nonce, then remembered.
         self._csrf_tokens: dict[str, str] = {}
 

@@ -93,9 +93,9 @@ class WebState:
     #: Held around writes when the store takes one writer at a time (SQLite): writers then
     #: queue here in turn instead of polling the database's lock with growing sleeps.
     write_lock: threading.Lock | None = None
-    #: Stores drafts a group at a time.
+    #: Stores drafts a group at a time; the consultations of one site share one, so answers
+    #: posted at the same moment to different consultations are still written together.
     drafts: DraftWriter = field(
-        init=False,
         default=Factory(
             lambda self: DraftWriter(self.service.store, self.write_lock, self.write),
             takes_self=True,

@@ -11,13 +11,26 @@ There is no default secret file: set ``SURVEYKIT_SECRET`` or pass ``--secret-fil
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from attrs import frozen
 
 from surveykit import hookimpl
+from surveykit.extras import needs_extra
 
-from .store import PostgresStore
+if TYPE_CHECKING:
+    from .store import PostgresStore
 
 __all__ = ["PostgresBackend", "PostgresStore"]
+
+
+def __getattr__(name: str) -> Any:
+    # psycopg is imported when a store opens, so loading the plugins never needs it.
+    if name == "PostgresStore":
+        from .store import PostgresStore
+
+        return PostgresStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @frozen
@@ -28,6 +41,8 @@ class PostgresBackend:
     description: str = "PostgreSQL through psycopg 3 and a connection pool: for several hosts"
 
     def open(self, url: str) -> PostgresStore:
+        with needs_extra("postgres", f"opening a {self.scheme}:// store"):
+            from .store import PostgresStore
         return PostgresStore(url)
 
 

@@ -5,10 +5,16 @@ from surveykit import hookimpl
 
 @hookimpl
 def surveykit_register_commands(cli):
-    from .commands import COMMANDS as report_commands
+    from surveykit.cli.lazy import add_lazy_command
 
-    for command in report_commands:
-        cli.add_command(command)
+    # Imported when it runs: other commands never load numpy, scipy or HiGHS (docs/hooks.md).
+    add_lazy_command(
+        cli,
+        "report",
+        "surveykit_reports.commands:report_command",
+        short_help="Write the report on a consultation's current responses.",
+        extra="reports",
+    )
 
 
 @hookimpl

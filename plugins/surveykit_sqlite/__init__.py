@@ -10,13 +10,25 @@ The deployment secret defaults to ``<database>.secret`` beside the database file
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from attrs import frozen
 
 from surveykit import hookimpl
 
-from .store import SqliteStore, parse_url
+if TYPE_CHECKING:
+    from .store import SqliteStore
 
 __all__ = ["SqliteBackend", "SqliteStore"]
+
+
+def __getattr__(name: str) -> Any:
+    # The store module is imported when a store opens, so loading the plugins stays quick.
+    if name == "SqliteStore":
+        from .store import SqliteStore
+
+        return SqliteStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @frozen
@@ -27,6 +39,8 @@ class SqliteBackend:
     description: str = "one SQLite file in WAL mode: the embedded default"
 
     def open(self, url: str) -> SqliteStore:
+        from .store import SqliteStore, parse_url
+
         path, synchronous = parse_url(url)
         return SqliteStore(path, synchronous=synchronous, url=url)
 

@@ -49,7 +49,21 @@ def surveykit_register_renderers(register):
 
 @hookimpl
 def surveykit_register_commands(cli):
-    from .commands import answer_command, enter_command
+    from surveykit.cli.lazy import add_lazy_command
 
-    cli.add_command(answer_command)
-    cli.add_command(enter_command)
+    add_lazy_command(
+        cli,
+        "answer",
+        "surveykit_terminal.commands:answer_command",
+        short_help="Answer a consultation in the terminal, one question at a time.",
+        extra="terminal",
+    )
+    add_lazy_command(
+        cli,
+        "enter",
+        "surveykit_terminal.commands:enter_command",
+        short_help=(
+            "Key in a response that came by post or email, through the same form as `answer`."
+        ),
+        extra="terminal",
+    )

@@ -112,6 +112,40 @@ class Deployment:
     consultations: tuple[ConsultationEntry, ...] = ()
     #: The line each setting was written on, by its name here (``store``, ``smtp_server``).
     lines: Mapping[str, int] = field(factory=dict, eq=False, repr=False)
+    #: The folder relative paths in the file are relative to: the file's own.
+    folder: Path = field(factory=Path.cwd, eq=False, repr=False)
+
+    @property
+    def store_url(self) -> str | None:
+        """The store, a relative ``sqlite:///`` path taken from the file's folder.
+
+        The file is often named from elsewhere (``--deployment /srv/lga/surveykit.toml``); its
+        database must not then be a new, empty one in whatever folder the command ran in.
+        """
+        if self.store is None or not self.store.startswith("sqlite:///"):
+            return self.store
+        rest = self.store.removeprefix("sqlite:///")
+        path, sep, query = rest.partition("?")
+        if not path or Path(path).is_absolute():
+            return self.store
+        return f"sqlite:///{self.folder / path}{sep}{query}"
+
+    def link_prefix(self, entry: ConsultationEntry | None) -> str | None:
+        """What each respondent's link starts with: ``BASE/PATH/r/`` for a consultation the
+        deployment serves under ``/PATH/``, ``BASE/r/`` for a spec served on its own."""
+        if self.base_url is None:
+            return None
+        base = self.base_url.rstrip("/")
+        return f"{base}/{entry.path}/r/" if entry is not None else f"{base}/r/"
+
+    def spec_names(self) -> dict[str, str]:
+        """Each name a command's SPEC may give for a consultation (its path, and its spec as
+        written), with that consultation's spec file or packaged name."""
+        names: dict[str, str] = {}
+        for entry in self.consultations:
+            for name in (entry.spec, str(Path(entry.spec)), entry.path):
+                names.setdefault(name, entry.location)
+        return names
 
     def where(self, setting: str) -> str:
         """``surveykit.toml:3``: where a setting came from, for ``surveykit config``."""
@@ -222,6 +256,7 @@ class _Reader:
             branding=branding,
             consultations=consultations,
             lines=self.lines,
+            folder=self.folder,
             **settings,
         )
 
@@ -339,10 +374,17 @@ def _suggest(word: str, known: list[str]) -> str:
 
 
 def redacted_url(url: str) -> str:
-    """A store URL with any password replaced, for printing."""
+    """A store URL with any password replaced, for printing: in the address
+    (``postgresql://user:***@host/db``) or as a ``password=`` parameter, as libpq allows."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    if parts.query and "password=" in parts.query:
+        query = "&".join(
+            "password=***" if item.startswith("password=") else item
+            for item in parts.query.split("&")
+        )
+        parts = parts._replace(query=query)
+    if parts.password is not None:
+        host = parts.hostname or ""
+        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts) if parts != urlsplit(url) else url

@@ -20,7 +20,9 @@ import os
 import re
 import tomllib
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +57,15 @@ from .model import (
 from .plugins import Registry, get_plugins
 from .tomlpos import Locator, explain_syntax_error, too_deep
 
-__all__ = ["CODES", "WARNING_CODES", "load_spec", "loads_spec", "packaged_specs", "spec_path"]
+__all__ = [
+    "CODES",
+    "WARNING_CODES",
+    "load_spec",
+    "loads_spec",
+    "named_specs",
+    "packaged_specs",
+    "spec_path",
+]
 
 #: Every code a :class:`SpecError` problem can carry, with what it means.
 CODES: dict[str, str] = {
@@ -119,14 +129,43 @@ def packaged_specs() -> dict[str, Path]:
     return {path.stem.replace("_", "-"): path for path in sorted(folder.glob("*.toml"))}
 
 
+#: Names resolved before packaged ones: a deployment's consultations (see :func:`named_specs`).
+_named: ContextVar[Mapping[str, str] | None] = ContextVar("surveykit_named_specs", default=None)
+
+
+@contextmanager
+def named_specs(names: Mapping[str, str]) -> Iterator[None]:
+    """While active, :func:`spec_path` resolves each of ``names`` to its spec (a path or a
+    packaged name) before packaged names.
+
+    The ``surveykit`` command sets this from the deployment file, so every command takes a
+    consultation's name; without it, as in a program calling ``load_spec``, nothing changes.
+    """
+    token = _named.set(dict(names))
+    try:
+        yield
+    finally:
+        _named.reset(token)
+
+
 def spec_path(path: str | os.PathLike[str]) -> Path:
-    """The file ``path`` names: a path, or a packaged spec's name when no such file exists.
+    """The file ``path`` names: a path, else a deployment's consultation of that name (see
+    :func:`named_specs`), else a packaged spec's name.
 
     So ``surveykit show taking-stock`` and ``load_spec("taking-stock")`` work wherever surveykit
     is installed, while a file called ``taking-stock`` in the working directory still wins.
     """
     given = Path(path)
-    name = os.fspath(path)
+    if given.exists():
+        return given
+    location = (_named.get() or {}).get(os.fspath(path))
+    if location is not None:
+        return _packaged_or_path(location)
+    return _packaged_or_path(os.fspath(path))
+
+
+def _packaged_or_path(name: str) -> Path:
+    given = Path(name)
     if not given.exists() and PACKAGED_NAME.fullmatch(name):
         packaged = packaged_specs().get(name)
         if packaged is not None:

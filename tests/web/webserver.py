@@ -21,9 +21,15 @@ def free_port() -> int:
 
 
 class Server:
-    """Runs `surveykit serve SPEC --db sqlite:///DB ...` until the ``with`` block ends."""
+    """Runs `surveykit serve SPEC --db sqlite:///DB ...` until the ``with`` block ends.
 
-    def __init__(self, spec: Path, db: Path, *options: str, startup_seconds: float = 30) -> None:
+    With ``spec`` ``None`` it runs `surveykit serve --db ...` in the database's folder, which
+    serves the consultations of the ``surveykit.toml`` there.
+    """
+
+    def __init__(
+        self, spec: Path | None, db: Path, *options: str, startup_seconds: float = 30
+    ) -> None:
         self.spec = spec
         self.db = db
         self.db_url = f"sqlite:///{db}"
@@ -39,7 +45,7 @@ class Server:
         command = [
             str(surveykit),
             "serve",
-            str(self.spec),
+            *([] if self.spec is None else [str(self.spec)]),
             "--db",
             self.db_url,
             "--port",

@@ -29,3 +29,16 @@ def csrf_of(html: str) -> str:
     match = CSRF.search(html)
     assert match, "the page has no form with a CSRF token"
     return match.group(1)
+
+
+def spec_copy(folder: Path, cid: str, title: str, *, opens: str | None = None) -> Path:
+    """A copy of Taking Stock with another id and title (and, given ``opens``, a window from
+    that date to the end of 2099), written as ``folder/CID.toml``: a second consultation."""
+    text = SPEC.read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^id = "taking-stock"$', f'id = "{cid}"', text, count=1)
+    text = re.sub(r'(?m)^title = "Taking stock"$', f'title = "{title}"', text, count=1)
+    if opens is not None:
+        text = re.sub(r"(?m)^closes = 2015-03-13$", f"opens = {opens}\ncloses = 2099-12-31", text)
+    path = folder / f"{cid}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

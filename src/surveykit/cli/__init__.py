@@ -2,21 +2,32 @@
 
 Errors are one clear line on stderr and a non-zero exit, never a traceback (set
 ``SURVEYKIT_DEBUG=1`` to see one when reporting a bug).  Plugins add subcommands through the
-``surveykit_register_commands`` hook.
+``surveykit_register_commands`` hook, built-in ones lazily (:mod:`surveykit.cli.lazy`).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
 from .. import __version__
 from ..errors import ClosedError, SurveykitError
+from ..extras import MISSING_EXTRA_STATUS, MissingExtraError
 from ..plugins import get_plugins
-from . import plugin_commands, spec_commands, submit_commands, token_commands
+from . import (
+    config_command,
+    init_command,
+    plugin_commands,
+    spec_commands,
+    submit_commands,
+    token_commands,
+)
 from .deployment import refusal
+from .deployment_file import DEPLOYMENT_OPTION, use_deployment
+from .lazy import LazyGroup
 
 __all__ = ["BUG_STATUS", "cli", "main"]
 
@@ -24,19 +35,35 @@ __all__ = ["BUG_STATUS", "cli", "main"]
 BUG_STATUS = 70
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="surveykit")
-def cli() -> None:
+@DEPLOYMENT_OPTION
+@click.pass_context
+def cli(ctx: click.Context, deployment_file: Path | None) -> None:
     """Run a public consultation from its spec.
+
+    Options default from the deployment file (surveykit.toml here, or --deployment): see
+    `surveykit config`.
 
     \b
     Examples:
       surveykit validate specs/taking_stock.toml
       surveykit show specs/taking_stock.toml
     """
+    use_deployment(ctx, deployment_file)
 
 
-for module in (spec_commands, plugin_commands, token_commands, submit_commands):
+for module in (
+    spec_commands,
+    plugin_commands,
+    token_commands,
+    submit_commands,
+    config_command,
+    init_command,
+):
     for command in module.COMMANDS:
         cli.add_command(command)
 
@@ -61,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     except ClosedError as exc:
         click.echo(f"Error: {refusal(exc)}", err=True)
         return 1
+    except MissingExtraError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return MISSING_EXTRA_STATUS
     except SurveykitError as exc:
         click.echo(f"Error: {exc}", err=True)
         return 1

@@ -27,13 +27,13 @@ DB_OPTION = click.option(
     required=True,
     metavar="URL",
     help="The store: sqlite:///responses.db, postgresql://host/db or memory:// "
-    "(default: $SURVEYKIT_DB).",
+    "(default: $SURVEYKIT_DB, else the deployment file's store).",
 )
 SECRET_FILE_OPTION = click.option(
     "--secret-file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The deployment secret, created on first use (default: $SURVEYKIT_SECRET, else "
-    "DATABASE.secret beside a SQLite database).",
+    help="The deployment secret, created on first use (default: $SURVEYKIT_SECRET, else the "
+    "deployment file's secret_file, else DATABASE.secret beside a SQLite database).",
 )
 
 OPEN_UNTIL_OPTION = click.option(
@@ -43,7 +43,7 @@ OPEN_UNTIL_OPTION = click.option(
     callback=parse_date,
     help="Reopen the consultation until the end of DATE (YYYY-MM-DD), whatever the spec's "
     "closing date: for demonstrations and training, and said so on every channel (default: "
-    f"${OPEN_UNTIL_ENV}).",
+    f"${OPEN_UNTIL_ENV}, else the deployment file's open_until).",
 )
 
 
