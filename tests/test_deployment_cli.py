@@ -151,6 +151,27 @@ def test_links_start_with_the_base_url_and_the_consultations_path(tmp_path):
     assert not (tmp_path / "site.db.secret").exists()
 
 
+def test_the_files_base_url_puts_a_link_in_a_respondents_email_form_only(tmp_path):
+    """A blank email form has no respondent, so no link: the file's base_url is not the
+    ``--base-url`` that needs ``--token``.  With a token the form carries their own link."""
+    site(tmp_path, 'base_url = "https://consult.example.gov.uk"')
+    (tmp_path / "roster.csv").write_text(ROSTER)
+    status, _, err = run("email-form", "library", "--out", "blank.txt", cwd=tmp_path)
+    assert status == 0, err
+    assert "https://" not in (tmp_path / "blank.txt").read_text()
+    args = ("tokens", "issue", "library", "--roster", "roster.csv", "--out", "links.csv")
+    assert run(*args, cwd=tmp_path)[0] == 0
+    with (tmp_path / "links.csv").open() as links:
+        (row,) = list(csv.DictReader(links))
+    args = ("email-form", "library", "--token", row["link"], "--out", "own.txt")
+    status, _, err = run(*args, cwd=tmp_path)
+    assert status == 0, err
+    assert row["link"] in (tmp_path / "own.txt").read_text()
+    status, _, err = run("email-form", "library", "--base-url", "https://x.example/r/")
+    refusal = "Error: --base-url needs --token: the link is the respondent's own\n"
+    assert (status, err) == (1, refusal)
+
+
 def test_invite_takes_its_mail_server_from_the_file(tmp_path):
     site(tmp_path, '\n[smtp]\nserver = "127.0.0.1:1"\nsender = "c@lga.example"')
     status, out, err = run("invite", "library", "--dry-run", cwd=tmp_path)

@@ -40,7 +40,8 @@ __all__ = ["COMMANDS", "email_form_command"]
     "--base-url",
     metavar="URL",
     help="Offer the respondent's own web link, this prefix followed by the token "
-    "(e.g. https://consult.example.org/r/).",
+    "(e.g. https://consult.example.org/r/; default with --token: the deployment file's "
+    "base_url).",
 )
 @click.option(
     "--intros", is_flag=True, help="Include each section's introduction (a much longer email)."
@@ -73,6 +74,9 @@ def email_form_command(
       surveykit email-form specs/taking_stock.toml --out form.txt
       surveykit email-form specs/taking_stock.toml --db sqlite:///ts.db --token TOKEN
     """
+    source = click.get_current_context().get_parameter_source("base_url")
+    if token is None and source is click.core.ParameterSource.DEFAULT_MAP:
+        base_url = None  # the deployment file's base URL is for a respondent's own link only
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise SurveykitError(f"--base-url must start with https:// or http://, not {base_url!r}")
     if base_url is not None and token is None:

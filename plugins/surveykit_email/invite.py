@@ -256,8 +256,15 @@ def _emails(plan: InvitePlan, n: int) -> str:
 @click.option(
     "--base-url",
     metavar="URL",
-    help="Prefix for each new link, e.g. https://consult.example.org/r/ (without it no link is "
-    "issued and the email carries only the form to reply with).",
+    help="Prefix for each new link, e.g. https://consult.example.org/r/ (default: the "
+    "deployment file's base_url; without one no link is issued and the email carries only the "
+    "form to reply with).",
+)
+@click.option(
+    "--no-links",
+    is_flag=True,
+    help="Issue no links, even with --base-url or a deployment file's base_url: the email "
+    "carries the form and the respondent's reference only (for links sent by mail merge).",
 )
 @click.option("--reminder", is_flag=True, help="Send a reminder to those who have not responded.")
 @click.option(
@@ -291,6 +298,7 @@ def invite_command(
     server: str,
     sender: str | None,
     base_url: str | None,
+    no_links: bool,
     reminder: bool,
     round_: int,
     dry_run: bool,
@@ -305,10 +313,10 @@ def invite_command(
     Each email is recorded, its link made live and the message handed to the mail server in one
     transaction, so running the command again after an interruption sends nobody the same email
     twice.  A new link replaces the respondent's earlier one, so if you sent the links from
-    `tokens issue` by mail merge, leave out --base-url (the email then carries the form and the
-    respondent's reference only); invite refuses to replace those links without
-    --replace-links.  --reminder goes only to those who have not responded.  Links, addresses
-    and names are never printed.
+    `tokens issue` by mail merge, pass --no-links (or leave out --base-url when no deployment
+    file gives one): the email then carries the form and the respondent's reference only;
+    invite refuses to replace those links without --replace-links.  --reminder goes only to
+    those who have not responded.  Links, addresses and names are never printed.
 
     \b
     Examples:
@@ -319,6 +327,8 @@ def invite_command(
     """
     host, port = parse_server(server)
     per_second = parse_rate(rate)
+    if no_links:
+        base_url = None
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise SurveykitError(f"--base-url must start with https:// or http://, not {base_url!r}")
     consultation = open_window(load_spec(spec), open_until)
@@ -342,8 +352,8 @@ def invite_command(
         SubmitService(consultation, store, secret).require_open(system_clock(), "no email was sent")
         if unsent and not replace_links:
             raise SurveykitError(
-                f"{_replacing(unsent)}; nothing was sent: leave out --base-url to email the "
-                "form and reference only, or pass --replace-links if those links were never sent"
+                f"{_replacing(unsent)}; nothing was sent: pass --no-links to email the form "
+                "and reference only, or --replace-links if those links were never sent"
             )
         with (
             Mailer(host, port, starttls=starttls) as mailer,

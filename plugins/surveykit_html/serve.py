@@ -272,7 +272,7 @@ def _to_serve(
             open_until=until,
             consultation=consultation,
         )
-        served.append(_with_window(item, override or until))
+        served.append(_with_window(item, override or until, named=len(chosen) > 1))
     if len(served) > 1:
         from .site import check_places
 
@@ -285,12 +285,13 @@ def _id(item: Served) -> str:
     return item.consultation.metadata.id
 
 
-def _with_window(item: Served, until: dt.date | None) -> Served:
-    """``item`` reopened until ``until`` (the notice printed), or as it is."""
+def _with_window(item: Served, until: dt.date | None, *, named: bool) -> Served:
+    """``item`` reopened until ``until`` (the notice printed, naming it when ``named``), or as
+    it is."""
     if until is None:
         return item
     assert item.consultation is not None
-    reopened = open_window(item.consultation, until)
+    reopened = open_window(item.consultation, until, named=named)
     return Served(item.spec, item.path, until, reopened)
 
 

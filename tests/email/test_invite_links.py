@@ -23,9 +23,9 @@ from surveykit_email.invite import unsent_links
 BASE = ("--base-url", "https://consult.example.org/r/")
 REFUSAL = (
     "Error: 3 respondents hold links from `surveykit tokens issue` that this would replace, so "
-    "any link you sent them by mail merge would stop working; nothing was sent: leave out "
-    "--base-url to email the form and reference only, or pass --replace-links if those links "
-    "were never sent\n"
+    "any link you sent them by mail merge would stop working; nothing was sent: pass "
+    "--no-links to email the form and reference only, or --replace-links if those links were "
+    "never sent\n"
 )
 
 
@@ -95,6 +95,28 @@ def test_without_a_base_url_the_mail_merge_links_keep_working(merged, sink, caps
     spec, db, links = merged
     assert invite(spec, db, sink) == 0
     assert len(sink.messages) == 3
+    assert all(live(spec, db, link) for link in links.values())
+
+
+def test_no_links_keeps_the_mail_merge_links_whatever_gives_a_base_url(
+    merged, sink, capsys, tmp_path, monkeypatch
+):
+    """--no-links wins over --base-url and over a deployment file's base_url: the form and
+    reference go out, no link is issued, and every link in links.csv still works."""
+    spec, db, links = merged
+    assert invite(spec, db, sink, *BASE, "--no-links") == 0
+    (tmp_path / "surveykit.toml").write_text(
+        f'[deployment]\nbase_url = "https://consult.example.org"\n\n'
+        f'[[consultations]]\nspec = "{spec}"\npath = "taking-stock"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert invite(spec, db, sink, "--reminder") == 1  # the file's base_url would replace links
+    assert "pass --no-links" in capsys.readouterr().err
+    assert invite(spec, db, sink, "--reminder", "--no-links") == 0
+    assert len(sink.messages) == 6
+    assert not any("/r/" in m.get_body(("plain",)).get_content() for m in sink.messages)
     assert all(live(spec, db, link) for link in links.values())
 
 

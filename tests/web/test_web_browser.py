@@ -11,27 +11,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 from webserver import Server
 from webtools import ROOT, SPEC
 
+from browsertools import AXE, AXE_RUN, AXE_SOURCE, chromium
 from surveykit import Engine, load_spec
 from surveykit.storage import open_store
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE = ROOT / "plugins" / "surveykit_html" / "assets" / "node_modules" / "axe-core" / "axe.min.js"
-AXE_SOURCE = AXE.read_text() if AXE.exists() else ""
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 DOCS_IMAGES = ROOT / "docs" / "images" / "web"
 DOCS_SHOTS = {
@@ -54,11 +43,6 @@ PLAN = {
     "q15": "yes",
     "consent": "quote_anonymous",
 }
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {resultTypes: ['violations']});
-  return result.violations.map(v => ({id: v.id, impact: v.impact,
-    nodes: v.nodes.map(n => n.target.join(' '))}));
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -84,14 +68,9 @@ def closed_server(tmp_path_factory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
     assert AXE_SOURCE, f"{AXE} is missing: run `make assets` (npm ci)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 class Visit:

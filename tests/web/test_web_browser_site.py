@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
-from test_web_browser import AXE_RUN, AXE_SOURCE, CHROMIUM, CHROMIUM_ARGS
+from playwright.sync_api import Page
 from webserver import Server
 from webtools import spec_copy
 
+from browsertools import AXE_RUN, AXE_SOURCE, chromium
 from surveykit.storage import open_store
 
 DEPLOYMENT = """\
@@ -40,16 +40,11 @@ def site(tmp_path_factory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def page(site) -> Iterator[Page]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
     assert AXE_SOURCE, "axe-core is missing: run `make assets` (npm ci)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1000, "height": 800})
         context.add_init_script(AXE_SOURCE)
         yield context.new_page()
-        browser.close()
 
 
 def _axe(page: Page) -> list:

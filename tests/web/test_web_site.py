@@ -114,6 +114,11 @@ def test_the_finder_lists_each_consultation_by_whether_it_is_open(site):
     assert "4 consultations" in page
     assert f"Serving 4 consultations at {site.base}/ (press Ctrl+C to stop)" in site.log()
     assert f"  {site.base}/flood/  Flood plan" in site.log().splitlines()
+    # Each reopened consultation's demonstration notice says which one it is.
+    assert (
+        "Demonstration: 'Taking stock' is open until the end of Thursday 31 December 2099; it "
+        "really closes Friday 13 March 2015, end of day."
+    ) in site.log().splitlines()
 
 
 def test_each_consultation_has_its_own_pages_under_its_path(site):

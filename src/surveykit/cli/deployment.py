@@ -71,15 +71,20 @@ def parse_instant(text: str, consultation: Consultation) -> dt.datetime:
     return when
 
 
-def demonstration_notice(consultation: Consultation, until: dt.date) -> str:
-    """The one line every reopening command prints, so nobody takes a demonstration for real."""
-    return (
-        f"Demonstration: open until the end of {until:%A} {until.day} {until:%B %Y}; "
-        f"the consultation really closes {consultation.metadata.closing_text}."
-    )
+def demonstration_notice(consultation: Consultation, until: dt.date, *, named: bool = False) -> str:
+    """The one line every reopening command prints, so nobody takes a demonstration for real
+    (``named``: saying which consultation, where one process runs several)."""
+    when = f"open until the end of {until:%A} {until.day} {until:%B %Y}"
+    closes = consultation.metadata.closing_text
+    if named:
+        title = consultation.metadata.title
+        return f"Demonstration: {title!r} is {when}; it really closes {closes}."
+    return f"Demonstration: {when}; the consultation really closes {closes}."
 
 
-def open_window(consultation: Consultation, open_until: dt.date | None) -> Consultation:
+def open_window(
+    consultation: Consultation, open_until: dt.date | None, *, named: bool = False
+) -> Consultation:
     """The consultation as this deployment runs it: the spec's window, or reopened until the
     end of ``open_until`` (``--open-until`` / ``$SURVEYKIT_OPEN_UNTIL``), announced on stderr.
 
@@ -88,7 +93,7 @@ def open_window(consultation: Consultation, open_until: dt.date | None) -> Consu
     """
     if open_until is None:
         return consultation
-    click.echo(demonstration_notice(consultation, open_until), err=True)
+    click.echo(demonstration_notice(consultation, open_until, named=named), err=True)
     return consultation.reopened_until(open_until)
 
 
