@@ -422,7 +422,6 @@ def breakdown(url: str, spec: str, key: bytes, files: list[str], profile: bool) 
     for name, label in (
         ("new_message", "new_message: SHA-256 and a header parse"),
         ("read_reply", "read_reply: MIME, quoting, answers, engine"),
-        ("automatic", "automatic: another header parse"),
         ("fill_blanks", "fill_blanks: roster answers"),
     ):
         setattr(intake_module, name, phases.wrap(label, getattr(intake_module, name)))

@@ -24,8 +24,6 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from email.parser import BytesHeaderParser
-from email.policy import compat32
 from typing import Any, NamedTuple
 
 import attrs
@@ -46,7 +44,7 @@ from surveykit import (
     get_plugins,
 )
 from surveykit.identity import redact_tokens
-from surveykit.mailbox import NewReview, StoredMessage, header_block, new_message
+from surveykit.mailbox import NewReview, StoredMessage, new_message
 from surveykit.storage import Store, utc
 from surveykit.submit import system_clock
 
@@ -63,7 +61,6 @@ __all__ = [
     "Outcome",
     "Read",
     "Sender",
-    "automatic",
     "read_message",
 ]
 
@@ -444,31 +441,8 @@ def read_message(
 
     Pure: it needs only the bytes and the consultation, so it may run in another process.
     """
-    return Read(read_reply(raw, consultation, kinds=kinds), automatic(raw))
-
-
-def automatic(raw: bytes) -> str | None:
-    """What kind of machine-written message ``raw`` is (RFC 3834, RFC 3464), or ``None``.
-
-    Out-of-office replies and delivery failures come back to the reply address too; they are
-    never answers, and a bounce tells the officer an invitation did not arrive.
-    """
-    try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(header_block(raw))
-        auto = str(headers.get("Auto-Submitted", "no")).strip().lower()
-        kind = str(headers.get("Content-Type", "")).lower()
-        precedence = str(headers.get("Precedence", "")).strip().lower()
-        sender = str(headers.get("From", "")).lower()
-        flagged = any(headers.get(h) for h in ("X-Autoreply", "X-Autorespond"))
-    except Exception:
-        return None
-    if "multipart/report" in kind and "delivery-status" in kind:
-        return "a delivery failure report (bounce): an email we sent did not arrive"
-    if "mailer-daemon" in sender or "postmaster@" in sender:
-        return "a message from a mail server, probably about an email that did not arrive"
-    if (auto and auto != "no") or flagged or precedence in {"auto_reply", "bulk", "junk"}:
-        return "an automatic reply (out of office, say), not a response"
-    return None
+    reading = read_reply(raw, consultation, kinds=kinds)
+    return Read(reading, reading.automatic)
 
 
 def _detail(problems) -> str:

@@ -91,6 +91,7 @@ class Extracted:
     trouble: str | None = None
     senders: tuple[str, ...] = ()
     undecodable: tuple[str, ...] = ()
+    automatic: str | None = None
 
 
 class _Unreadable(Exception):
@@ -602,7 +603,38 @@ def extract(raw: bytes) -> Extracted:
         trouble=trouble,
         senders=senders,
         undecodable=tuple(dict.fromkeys(doubts)),
+        automatic=machine_written(msg),
     )
+
+
+def machine_written(headers: Message) -> str | None:
+    """What kind of machine-written message these headers head (RFC 3834, RFC 3464), or
+    ``None`` for a person's.
+
+    Out-of-office replies and delivery failures come back to the reply address too; they are
+    never answers, and a bounce tells the officer an invitation did not arrive.
+    """
+    try:
+        auto = str(headers.get("Auto-Submitted", "no")).strip().lower()
+        kind = str(headers.get("Content-Type", "")).lower()
+        precedence = str(headers.get("Precedence", "")).strip().lower()
+        sender = str(headers.get("From", "")).lower()
+        flagged = any(headers.get(h) for h in ("X-Autoreply", "X-Autorespond"))
+    except Exception:
+        return None
+    if "multipart/report" in kind and "delivery-status" in kind:
+        return "a delivery failure report (bounce): an email we sent did not arrive"
+    if "mailer-daemon" in sender or "postmaster@" in sender:
+        return "a message from a mail server, probably about an email that did not arrive"
+    if (auto and auto != "no") or flagged or precedence in {"auto_reply", "bulk", "junk"}:
+        return "an automatic reply (out of office, say), not a response"
+    return None
+
+
+def automatic(raw: bytes) -> str | None:
+    """:func:`machine_written` of a raw message's headers, for a message :func:`extract` could
+    not be asked about (it reads them on its way)."""
+    return machine_written(_headers_only(raw))
 
 
 def _headers_only(raw: bytes) -> Message:

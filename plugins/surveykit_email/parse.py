@@ -29,7 +29,7 @@ from attrs import frozen
 from surveykit import Consultation, Engine, Registry, get_plugins
 
 from .matching import Match, OptionMatcher
-from .mime import extract
+from .mime import automatic, extract
 from .reference import find_references, has_malformed_reference
 from .scan import UNPLACED_WORDS, Block, FormScanner, is_tick
 from .wording import key
@@ -94,6 +94,8 @@ class Reading:
     problems: tuple[ReplyProblem, ...]
     text: str = ""
     attachments: tuple[str, ...] = ()
+    #: What kind of machine wrote the message (an out-of-office reply, a bounce), if one did.
+    automatic: str | None = None
 
     @property
     def clean(self) -> bool:
@@ -132,7 +134,7 @@ class ReplyReader:
             problem = ReplyProblem(
                 "unparseable", f"the reply could not be read ({type(exc).__name__})"
             )
-            return Reading({}, None, None, None, None, None, None, (problem,))
+            return Reading({}, None, None, None, None, None, None, (problem,), automatic=_auto(raw))
 
     def _read(self, raw: bytes) -> Reading:
         found = extract(raw)
@@ -180,6 +182,7 @@ class ReplyReader:
             problems=tuple(problems),
             text=text,
             attachments=found.attachments,
+            automatic=found.automatic,
         )
 
     def _reference(self, subject: str, text: str, problems: list[ReplyProblem]) -> str | None:
@@ -403,5 +406,13 @@ def read_reply(
         reader = _reader(consultation, kinds)
     except Exception as exc:  # pragma: no cover - a consultation that loads always compiles
         problem = ReplyProblem("unparseable", f"the consultation could not be prepared: {exc}")
-        return Reading({}, None, None, None, None, None, None, (problem,))
+        return Reading({}, None, None, None, None, None, None, (problem,), automatic=_auto(raw))
     return reader.read(raw)
+
+
+def _auto(raw: object) -> str | None:
+    """:func:`~surveykit_email.mime.automatic` of bytes that could not be read as a reply."""
+    try:
+        return automatic(raw if isinstance(raw, bytes) else bytes(raw))
+    except Exception:
+        return None

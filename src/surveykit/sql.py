@@ -11,10 +11,10 @@ opens a connection: each store runs the statements in its own transactions.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import orjson
 from attrs import Factory, field, frozen
 
 from .errors import StorageError
@@ -126,8 +126,8 @@ def dump_answers(answers: dict[str, Any]) -> str:
     """Answers as the JSON text every SQL store keeps; :class:`StorageError` if they are not
     JSON data."""
     try:
-        return json.dumps(answers, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError) as exc:
+        return orjson.dumps(answers).decode()
+    except TypeError as exc:  # orjson.JSONEncodeError: not JSON data
         raise StorageError(f"answers cannot be stored: {exc}") from None
 
 
