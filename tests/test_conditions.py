@@ -137,16 +137,21 @@ def test_strings_in_either_quotes_with_escapes(source, value):
 @pytest.mark.parametrize(
     ("source", "column", "message"),
     [
-        ("q1 == ", 7, "the condition ends too soon; expected a quoted string"),
+        ("q1 == ", 7, "the condition ends too soon; expected a quoted string, a number or a date"),
         ('q1 = "a"', 4, "unexpected character '='"),
         ('(q1 == "a"', 11, "the condition ends too soon; expected ')'"),
         ('q1 in ["a" "b"]', 12, "unexpected '\"b\"'; expected ',' or ']'"),
         ('q1 in ["a",, "b"]', 12, "unexpected ','; expected ']' or a quoted string"),
         ('q1 == "a" $', 11, "unexpected character '$'"),
         ('q1 == "a" && q2 == "b"', 11, "unexpected character '&'"),
-        ("q1 == yes", 7, "unexpected 'yes'; expected a quoted string"),
+        ("q1 == yes", 7, "unexpected 'yes'; expected a quoted string, a number or a date"),
         ('q1 == "yes', 7, "unexpected character '\"'"),
-        ("q1", 3, "the condition ends too soon; expected '!=', '==', 'in' or 'not'"),
+        (
+            "q1",
+            3,
+            "the condition ends too soon; expected 'in', 'not' or a comparison "
+            "(==, !=, <, <=, >, >=)",
+        ),
         ('q1 not == "a"', 8, "unexpected '=='; expected 'in'"),
         ('"a" in', 7, "the condition ends too soon; expected a question id"),
         ("answered()", 10, "unexpected ')'; expected a question id"),

@@ -13,6 +13,20 @@ import surveykit
 from surveykit import PluginError, Plugins, hookimpl
 from surveykit.cli import cli, main
 
+#: The kinds the built-in ``kinds`` plugin registers, sorted.
+BUILT_IN_KINDS = [
+    "date",
+    "email",
+    "grid",
+    "multi",
+    "number",
+    "phone",
+    "ranking",
+    "single",
+    "text",
+    "uk_postcode",
+]
+
 
 def _module(name: str, **functions) -> types.ModuleType:
     module = types.ModuleType(name)
@@ -43,7 +57,7 @@ def test_hook_register_question_kinds(surveykit_plugins):
     surveykit_plugins.register(
         _module("upper_plugin", surveykit_register_question_kinds=surveykit_register_question_kinds)
     )
-    assert sorted(surveykit_plugins.kinds) == ["multi", "single", "text", "upper"]
+    assert sorted(surveykit_plugins.kinds) == [*BUILT_IN_KINDS, "upper"]
     spec = surveykit.loads_spec(
         '[consultation]\nid="x"\ntitle="X"\npublisher="P"\ncloses=2030-01-01\n'
         '[[sections]]\nid="s"\ntitle="S"\n[[sections.questions]]\nid="a"\ntext="A"\nkind="upper"\n',
@@ -98,7 +112,7 @@ def test_narrowing_plugins_by_environment(monkeypatch):
     monkeypatch.setenv("SURVEYKIT_LOAD_PLUGINS", "kinds")
     plugins = Plugins()
     plugins.load_entry_points()
-    assert sorted(plugins.kinds) == ["multi", "single", "text"]
+    assert sorted(plugins.kinds) == BUILT_IN_KINDS
 
 
 def test_unknown_kind_without_plugins_is_a_clear_spec_error(monkeypatch):

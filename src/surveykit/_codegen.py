@@ -17,7 +17,23 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .characters import MARK, SHORT
-from .conditions import All, Answered, Any_, Condition, Contains, Equals, Not, OneOf
+from .conditions import (
+    All,
+    Answered,
+    Any_,
+    Compare,
+    Condition,
+    Contains,
+    Count,
+    DateLiteral,
+    Equals,
+    Not,
+    OneOf,
+    TextEquals,
+    TextOneOf,
+    normalise_text,
+    render,
+)
 from .errors import AnswerProblem
 from .kinds import EMPTY, Rejected
 
@@ -47,6 +63,10 @@ def _hashable(value: Any) -> bool:
     return True
 
 
+#: Operators as written into the generated source: a fixed table, never the spec's text.
+_OPERATORS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
 def _expression(condition: Condition, slots: Mapping[str, str], ns: _Namespace) -> str:
     """Python source for a condition over the local answer slots (``EMPTY`` when absent)."""
     match condition:
@@ -60,6 +80,34 @@ def _expression(condition: Condition, slots: Mapping[str, str], ns: _Namespace) 
             return f"({slot}.__class__ is list and {ns.name(v)} in {slot})"
         case Answered(question=q):
             return f"({slots[q]} is not EMPTY)"
+        case TextEquals(question=q, value=v):
+            slot = slots[q]
+            norm = ns.name(normalise_text, "n")
+            return f"({slot}.__class__ is str and {norm}({slot}) == {ns.name(v)})"
+        case TextOneOf(question=q, values=values):
+            slot = slots[q]
+            norm, texts = ns.name(normalise_text, "n"), ns.name(frozenset(values))
+            return f"({slot}.__class__ is str and {norm}({slot}) in {texts})"
+        case Compare(question=q, op=op, value=DateLiteral(text=t)):
+            # ISO text of one precision sorts as its dates do; another precision never matches.
+            slot = slots[q]
+            return (
+                f"({slot}.__class__ is str and len({slot}) == {len(t)}"
+                f" and {slot} {_OPERATORS[op]} {ns.name(t)})"
+            )
+        case Compare(question=q, op=op, value=int() | float() as v):
+            slot = slots[q]
+            return (
+                f"(({slot}.__class__ is int or {slot}.__class__ is float)"
+                f" and {slot} {_OPERATORS[op]} {ns.name(v)})"
+            )
+        case Compare():
+            raise TypeError(f"{render(condition)} compares quoted text in order; bind it first")
+        case Count(question=q, op=op, value=v):
+            slot = slots[q]
+            return (
+                f"((len({slot}) if {slot}.__class__ is list else 0) {_OPERATORS[op]} {ns.name(v)})"
+            )
         case Not(operand=operand):
             return f"(not {_expression(operand, slots, ns)})"
         case All(operands=operands):

@@ -34,7 +34,9 @@ _ISO_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?)?\Z"
 )
 #: Fields of the model that the loader fills in itself; a spec may not set them.
-_OMITTED = {Question: ("section", "condition"), Section: ("questions",)}
+#: (A kind's own keys reach ``Question.settings`` through the loader, which takes them out of the
+#: question's table first; a part's ``label`` is made by its kind.)
+_OMITTED = {Question: ("section", "condition", "settings", "label"), Section: ("questions",)}
 #: How each table is written in TOML, for "must be a table such as ..." messages.
 _TABLE_EXAMPLES = {
     Option: '{ value = "yes", label = "Yes" }',

@@ -6,8 +6,13 @@ visible questions only, with each answer normalised by its kind (blank means "no
 answers to hidden or unknown questions are dropped.  "Not shown" (absent from :meth:`visible`)
 and "not answered" (visible but absent from the cleaned answers) stay distinct.
 
+A question's answer is stored as one or more *parts* (see :func:`surveykit.kinds.parts_of`): a
+grid's rows (``q7.cost``), a choice and the words of its "other" option (``q5``, ``q5.other``).
+Each part is an ordinary question with its own answer key, condition and checker, so checking,
+clearing and problems work over parts; showing and walking the form work over questions.
+
 Conditions and kind checkers are compiled once, when the engine is built; the per-record path
-is a single pass over the questions with no parsing and no lookups by name.
+is a single pass over the parts with no parsing and no lookups by name.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from ._codegen import compile_check
 from .characters import CONTROL_CODE, first_control, may_hold_control
 from .conditions import compile_condition, references
 from .errors import AnswerProblem
-from .kinds import EMPTY, Rejected
+from .kinds import EMPTY, Rejected, parts_of
 from .model import Consultation, Question
 from .plugins import Registry, get_plugins
 
@@ -42,30 +47,49 @@ class Checked(NamedTuple):
 
 
 class Engine:
-    """A consultation compiled for answering.  Build once, use for every record."""
+    """A consultation compiled for answering.  Build once, use for every record.
+
+    ``questions`` are what channels show; ``parts`` (each question's parts, in spec order) are
+    what answers are keyed by, checked and stored as.
+    """
 
     def __init__(self, consultation: Consultation, kinds: Registry[Any] | None = None) -> None:
         kinds = kinds if kinds is not None else get_plugins().kinds
         self.consultation = consultation
         self.questions: tuple[Question, ...] = consultation.questions
-        self._ids = frozenset(q.id for q in self.questions)
-        self._index = {q.id: i for i, q in enumerate(self.questions)}
-        self._conditions = tuple(
-            None if q.condition is None else compile_condition(q.condition) for q in self.questions
+        self.parts: tuple[Question, ...] = tuple(
+            part for q in self.questions for part in parts_of(q, kinds)
         )
-        checkers = [kinds[q.kind].checker(q) for q in self.questions]
+        self._ids = frozenset(part.id for part in self.parts)
+        self._index = {part.id: i for i, part in enumerate(self.parts)}
+        self._positions = {q.id: i for i, q in enumerate(self.questions)}
+        compiled: dict[int, Any] = {}  # a question and its own part share one compiled condition
+
+        def compiled_condition(question: Question) -> Any:
+            if question.condition is None:
+                return None
+            key = id(question.condition)
+            if key not in compiled:
+                compiled[key] = compile_condition(question.condition)
+            return compiled[key]
+
+        self._conditions = tuple(compiled_condition(q) for q in self.questions)
+        self._part_conditions = tuple(compiled_condition(part) for part in self.parts)
+        checkers = [kinds[part.kind].checker(part) for part in self.parts]
         self._steps = tuple(
             (
-                q.id,
+                part.id,
                 condition,
                 check,
-                _required_problem(q) if q.required else None,
-                None if getattr(check, "controls_checked", False) else _controls_guard(q),
+                _required_problem(part) if part.required else None,
+                None if getattr(check, "controls_checked", False) else _controls_guard(part),
             )
-            for q, condition, check in zip(self.questions, self._conditions, checkers, strict=True)
+            for part, condition, check in zip(
+                self.parts, self._part_conditions, checkers, strict=True
+            )
         )
-        _require_earlier_references(self.questions)
-        self._compiled = _compile(self._steps, self.questions, self._ids)
+        _require_earlier_references(self.parts)
+        self._compiled = _compile(self._steps, self.parts, self._ids)
 
     def check(self, answers: Mapping[str, Any]) -> Checked:
         """Clean and validate in one pass: the path every channel's submission takes."""
@@ -116,7 +140,11 @@ class Engine:
         return self.check(answers).answers
 
     def validate(self, answers: Mapping[str, Any]) -> list[AnswerProblem]:
-        """Every problem in spec order, then unknown question ids; none on a hidden question."""
+        """Every problem in spec order, then unknown answer keys; none on a hidden part.
+
+        A problem names the part it is about (``AnswerProblem.question`` is ``q7.cost`` for a
+        grid's row), and its message the part's title ("Question 7 (Cost of services)").
+        """
         return self.check(answers).problems
 
     def visible(self, answers: Mapping[str, Any]) -> tuple[str, ...]:
@@ -128,25 +156,35 @@ class Engine:
             if condition is None or condition(clean)
         )
 
+    def visible_parts(self, answers: Mapping[str, Any]) -> tuple[str, ...]:
+        """Answer keys of the parts asked for these answers, in spec order: a shown question's
+        parts, less any whose own condition does not hold (an "other" option not chosen)."""
+        clean = self.clean(answers) if isinstance(answers, Mapping) else {}
+        return tuple(
+            part.id
+            for part, condition in zip(self.parts, self._part_conditions, strict=True)
+            if condition is None or condition(clean)
+        )
+
     def visible_questions(self, answers: Mapping[str, Any]) -> list[Question]:
         """The questions a renderer must ask for these answers, in spec order."""
         shown = set(self.visible(answers))
         return [q for q in self.questions if q.id in shown]
 
     def is_visible(self, question_id: str, answers: Mapping[str, Any]) -> bool:
-        condition = self._conditions[self._index[question_id]]
+        condition = self._conditions[self._positions[question_id]]
         return condition is None or condition(self.clean(answers))
 
     def next_question(
         self, answers: Mapping[str, Any], after: str | None = None
     ) -> Question | None:
         """The first visible question after ``after`` (or the first of all), or ``None``."""
-        start = 0 if after is None else self._index[after] + 1
+        start = 0 if after is None else self._positions[after] + 1
         return self._scan(answers, range(start, len(self.questions)))
 
     def previous_question(self, answers: Mapping[str, Any], before: str) -> Question | None:
         """The last visible question before ``before``, or ``None`` at the start."""
-        return self._scan(answers, range(self._index[before] - 1, -1, -1))
+        return self._scan(answers, range(self._positions[before] - 1, -1, -1))
 
     def _scan(self, answers: Mapping[str, Any], indexes: range) -> Question | None:
         clean = self.clean(answers)
@@ -157,31 +195,32 @@ class Engine:
         return None
 
 
-def _require_earlier_references(questions: tuple[Question, ...]) -> None:
-    """Refuse a consultation built in code whose conditions read later questions.
+def _require_earlier_references(parts: tuple[Question, ...]) -> None:
+    """Refuse a consultation built in code whose conditions read later answer keys.
 
     The spec loader already rejects these with a located error; this guards consultations built
-    directly from model objects, where visibility would otherwise be ill-defined.
+    directly from model objects, where visibility would otherwise be ill-defined.  A part may
+    read an earlier part of its own question (an "other" text reads its choice).
     """
     seen: set[str] = set()
-    for q in questions:
-        if q.condition is not None:
-            later = [ref for ref in references(q.condition) if ref not in seen]
+    for part in parts:
+        if part.condition is not None:
+            later = [ref for ref in references(part.condition) if ref not in seen]
             if later:
                 msg = (
-                    f"{q.title}: its condition reads {', '.join(later)}, which is not an "
+                    f"{part.title}: its condition reads {', '.join(later)}, which is not an "
                     "earlier question; a condition may only use earlier questions"
                 )
                 raise ValueError(msg)
-        seen.add(q.id)
+        seen.add(part.id)
 
 
-def _compile(steps: tuple, questions: tuple[Question, ...], ids: frozenset[str]):
+def _compile(steps: tuple, parts: tuple[Question, ...], ids: frozenset[str]):
     """The generated check function, or ``None`` if Python cannot compile one this deep."""
     try:
         return compile_check(
             [step[0] for step in steps],
-            [q.condition for q in questions],
+            [part.condition for part in parts],
             [step[2] for step in steps],
             [step[3] for step in steps],
             [step[4] for step in steps],

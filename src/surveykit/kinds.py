@@ -14,7 +14,7 @@ engine then spares that check.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from attrs import frozen
@@ -22,7 +22,7 @@ from attrs import frozen
 if TYPE_CHECKING:
     from .model import Question
 
-__all__ = ["EMPTY", "Checker", "QuestionKind", "Rejected"]
+__all__ = ["EMPTY", "Checker", "QuestionKind", "Rejected", "answer_type", "parts_of"]
 
 
 class _Empty:
@@ -62,6 +62,19 @@ class QuestionKind(Protocol):
     ``has_options``: questions of this kind must list options (and conditions may compare them).
     ``multiple``: answers are lists of option values (conditions use ``"v" in q``).
     ``has_max_length``: questions of this kind accept a ``max_length``.
+
+    Optional, looked up with ``getattr`` so that older kinds keep working:
+
+    ``settings``: a mapping of the spec keys this kind takes beyond the common ones (``min``,
+    ``rows``) to a one-line description; the loader moves them into ``Question.settings``.
+    ``check_settings(question)``: ``(key, message)`` for each thing wrong with those settings,
+    reported at the key's ``FILE:LINE`` as ``bad_setting``.
+    ``expand(question)``: the *parts* the question's answer is stored as, each an ordinary
+    :class:`~surveykit.model.Question` with its own answer key (``q7.cost``), kind, condition
+    and required flag; see :func:`parts_of`.
+    ``answer_type`` (or ``answer_type_of(question)`` when it depends on the settings): what
+    conditions may do with an answer, one of ``option``, ``options``, ``ranking``, ``number``,
+    ``date``, ``month`` and ``text``; see :func:`answer_type`.
     """
 
     name: str
@@ -73,3 +86,37 @@ class QuestionKind(Protocol):
     def checker(self, question: Question) -> Checker:
         """Build the checker for one question."""
         ...
+
+
+def parts_of(question: Question, kinds: Mapping[str, Any]) -> tuple[Question, ...]:
+    """The parts ``question``'s answer is stored as: the question itself, unless its kind
+    expands it (a grid into one single-choice part per row, a choice with an "other" option
+    into the choice and a text part for the respondent's own words).
+
+    The engine checks, clears and stores parts; channels show the question and fill in its
+    parts.  A part's id is its answer key, ``QID.NAME``, which no question id can equal.
+    """
+    kind = kinds.get(question.kind)
+    expand = getattr(kind, "expand", None)
+    return (question,) if expand is None else tuple(expand(question))
+
+
+def answer_type(question: Question, kinds: Mapping[str, Any]) -> str:
+    """What conditions may do with ``question``'s answer: one of
+    :data:`surveykit.conditions.ANSWER_TYPES`.
+
+    A kind says so with the optional method ``answer_type_of(question)`` (when it depends on
+    the question's settings, as a date's precision does) or attribute ``answer_type``; without
+    either, a kind whose answers are lists of options is ``"options"``, one with options is
+    ``"option"`` and any other is ``"text"``.
+    """
+    kind = kinds.get(question.kind)
+    answer_type_of = getattr(kind, "answer_type_of", None)
+    if answer_type_of is not None:
+        return answer_type_of(question)
+    declared = getattr(kind, "answer_type", None)
+    if declared is not None:
+        return declared
+    if getattr(kind, "multiple", False):
+        return "options"
+    return "option" if getattr(kind, "has_options", False) else "text"

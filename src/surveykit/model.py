@@ -6,7 +6,10 @@ Nothing here does I/O or knows about TOML; a consultation can also be built in c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cached_property
+from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from attrs import evolve, field, frozen
@@ -30,11 +33,21 @@ When = dt.date | dt.datetime
 
 @frozen
 class Option:
-    """One answer option of a choice question: the stored ``value`` and the shown ``label``."""
+    """One answer option of a choice question: the stored ``value`` and the shown ``label``.
+
+    ``other``: choosing it asks for the respondent's own words ("Other (please specify)"), kept
+    as a text part of its own (see :mod:`surveykit.kinds`), up to ``max_length`` characters.
+    """
 
     value: str
     label: str
     hint: str | None = None
+    other: bool = False
+    max_length: int | None = None
+
+
+def _frozen_settings(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value or {}))
 
 
 @frozen
@@ -47,7 +60,14 @@ class Choice:
 
 @frozen
 class Question:
-    """One question.  ``condition`` is the parsed ``shown_if``; ``None`` means always shown."""
+    """One question.  ``condition`` is the parsed ``shown_if``; ``None`` means always shown.
+
+    ``settings`` holds the keys a kind declares for itself (a number's ``min``, a grid's
+    ``rows``), checked by that kind when the spec loads.  ``sensitive`` marks special-category
+    data (equality monitoring): reports protect it harder and never quote it.  A question may
+    stand for several answer *parts* (a grid's rows, an "other" option's text): see
+    :func:`surveykit.kinds.parts_of`.
+    """
 
     id: str
     text: str
@@ -59,12 +79,19 @@ class Question:
     shown_if: str | None = None
     max_length: int | None = None
     section: str = ""
+    sensitive: bool = False
+    settings: Mapping[str, Any] = field(
+        factory=dict, converter=_frozen_settings, hash=False, repr=False
+    )
     condition: Condition | None = field(default=None, eq=False, repr=False)
+    label: str | None = field(default=None, eq=False, repr=False)
 
     @property
     def title(self) -> str:
-        """The question as people refer to it: "Question 13" or its id when unnumbered."""
-        return f"Question {self.number}" if self.number else f"Question {self.id}"
+        """The question as people refer to it: "Question 13" or its id when unnumbered; a
+        part adds its own label: "Question 7 (Cost of services)"."""
+        title = f"Question {self.number}" if self.number else f"Question {self.id}"
+        return f"{title} ({self.label})" if self.label else title
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -109,6 +136,8 @@ class Metadata:
     foreword: str = ""
     introduction: str = ""
     how_to_respond: str = ""
+    #: The question banks whose sections follow the spec's own (``surveykit:equality``, a path).
+    include: tuple[str, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:

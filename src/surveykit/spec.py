@@ -9,12 +9,20 @@ Messages are read by the people who write specs (a council officer, say), not by
 each names the file, the line and the question, says what is wrong in plain words, and where it
 can, what to write instead.  Each problem also has a stable ``code``, listed in :data:`CODES` and
 documented in ``docs/errors.md``.
+
+A spec may include *question banks* (``include = ["surveykit:equality"]``): TOML files holding only
+``[[sections]]``, appended after the spec's own sections and checked as part of it, each problem
+located in the file it is written in.  A kind may declare keys of its own (``settings``), which
+the loader moves into ``Question.settings`` and asks the kind to check; a question whose kind
+expands it into several answer *parts* (a grid's rows) is checked against them, so conditions may
+read an earlier part's key (``q7.cost``).
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
+import importlib.resources
 import itertools
 import os
 import re
@@ -23,13 +31,17 @@ import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
 from cattrs.errors import BaseValidationError
 
 from . import _structure
+from . import conditions as _conditions
+from . import kinds as _kinds
 from .characters import CONTROL_CODE, first_control
 from .conditions import (
     MAX_CONDITION_DEPTH,
@@ -45,10 +57,12 @@ from .conditions import (
     walk,
 )
 from .errors import ConditionSyntaxError, ConditionTooDeep, SpecError, SpecProblem
+from .kinds import parts_of
 from .model import (
     Choice,
     Consultation,
     Metadata,
+    Option,
     Publication,
     Question,
     RosterAnswers,
@@ -63,6 +77,7 @@ __all__ = [
     "load_spec",
     "loads_spec",
     "named_specs",
+    "packaged_banks",
     "packaged_specs",
     "spec_path",
 ]
@@ -99,6 +114,11 @@ CODES: dict[str, str] = {
     "hold the roster's values",
     "too_deep": "values, or a shown_if condition, are nested too deeply to read",
     "control_character": "a string holds a control character (such as an escaped U+0000)",
+    "bad_setting": "a kind's own setting (a number's min, a grid's rows) is wrong",
+    "bad_other": "an 'other' option is misplaced: two in one question, on a kind that cannot "
+    "take one, or max_length on an option that is not 'other'",
+    "bad_include": "[consultation] include names a question bank that cannot be found or read, "
+    "or a bank holds something other than [[sections]]",
 }
 #: Every code a warning (``consultation.warnings``) can carry.
 WARNING_CODES: dict[str, str] = {
@@ -117,6 +137,52 @@ MAX_NESTING = 32
 Path_ = tuple[str | int, ...]
 
 _converter = _structure.make_converter()
+
+#: ``conditions.bind`` types a condition by the answers it reads; until the conditions module
+#: has it, the loader checks comparisons as it did before there were typed answers.
+_bind = getattr(_conditions, "bind", None)
+_Operand = getattr(_conditions, "Operand", None)
+#: A question bank packaged with surveykit is named ``surveykit:NAME``.
+BANK_PREFIX = "surveykit:"
+#: Answer types whose values are option values (see ``surveykit.kinds.answer_type``).
+_OPTION_TYPES = ("option", "options", "ranking")
+
+
+def packaged_banks() -> dict[str, Traversable]:
+    """The question banks shipped inside surveykit, by name (``equality``): each file in
+    ``surveykit/banks``, included as ``surveykit:NAME``."""
+    folder = importlib.resources.files(__package__).joinpath("banks")
+    if not folder.is_dir():
+        return {}
+    entries = sorted(folder.iterdir(), key=lambda entry: entry.name)
+    return {e.name.removesuffix(".toml"): e for e in entries if e.name.endswith(".toml")}
+
+
+def _answer_type(part: Question, kinds: Any) -> str:
+    """What a condition may do with ``part``'s answer: ``surveykit.kinds.answer_type`` where
+    the kinds module has it, else the same rule from the kind's attributes."""
+    shared = getattr(_kinds, "answer_type", None)
+    if shared is not None:
+        return shared(part, kinds)
+    kind = kinds.get(part.kind)
+    typed = getattr(kind, "answer_type_of", None)
+    if typed is not None:
+        return typed(part)
+    declared = getattr(kind, "answer_type", None)
+    if declared:
+        return declared
+    if getattr(kind, "multiple", False):
+        return "options"
+    return "option" if getattr(kind, "has_options", False) else "text"
+
+
+def _frozen(value: Any) -> Any:
+    """A setting's value, read-only: arrays become tuples, inline tables read-only mappings."""
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
+    return value
 
 
 #: A packaged spec's name: what ``load_spec`` looks up when no file of that name exists.
@@ -243,11 +309,6 @@ def _toml_problem(exc: tomllib.TOMLDecodeError, text: str, source: str) -> SpecP
 # wording -------------------------------------------------------------------------------------
 
 
-def _first_on(first: int | None, here: int | None) -> str:
-    """The words pointing back to the earlier of two clashing entries: ' (first on line 12)'."""
-    return f" (first on line {first})" if first is not None and first != here else ""
-
-
 def _path_text(path: Iterable[str | int]) -> str:
     """The path as a programmer would write it, kept on each problem for tools."""
     out = ""
@@ -329,7 +390,7 @@ def _syntax_hint(source: str, column: int, message: str) -> str:
 
 
 @attrs.define
-class _Part:
+class _Draft:
     """One section as structured, with its questions' positions kept for locating problems."""
 
     index: int
@@ -338,11 +399,19 @@ class _Part:
     broken: bool = False
 
 
+@attrs.frozen
+class _Source:
+    """A file the spec is read from: the spec itself or a question bank it includes."""
+
+    file: str
+    locator: Locator
+
+
 class _Checker:
     """One spec being checked; collects problems instead of stopping at the first."""
 
     def __init__(self, text: str, data: dict[str, Any], source: str, kinds: Registry[Any]) -> None:
-        self.locator = Locator(text)
+        self.main = _Source(source, Locator(text))
         self.data = data
         self.source = source
         self.kinds = kinds
@@ -350,8 +419,23 @@ class _Checker:
         self.warnings: list[SpecProblem] = []
         #: ids of questions that failed to structure: references to them are not reported again
         self.unstructured: set[str] = set()
+        #: ids of questions whose kind is unknown or whose settings are wrong, so whose answer
+        #: keys are unknown: references to them are not reported either
+        self.unexpanded: set[str] = set()
         #: optional keys left out of a repaired table (see :meth:`_piece`), by the table's path
         self.dropped: dict[Path_, frozenset[str]] = {}
+        #: keys handled apart from the model (a kind's settings) recovered by a repair, and
+        #: the misspelt key each was written as, by the path of the key meant
+        self.recovered: dict[Path_, dict[str, Any]] = {}
+        self.written: dict[Path_, Path_] = {}
+        #: each included bank, with the index its first section has among all the sections
+        self.banks: list[tuple[int, _Source]] = []
+        #: the names of the banks included, as the spec gives them
+        self.included: list[str] = []
+        #: every answer part of the sound questions, by answer key (for never-shown warnings)
+        self.answer_parts: dict[str, Question] = {}
+        #: the answer keys of each question checked so far, by question id
+        self.keys_of: dict[str, tuple[str, ...]] = {}
 
     def problem(
         self, code: str, message: str, path: Path_ = (), question: str | None = None
@@ -361,23 +445,59 @@ class _Checker:
     def warn(self, code: str, message: str, path: Path_ = (), question: str | None = None) -> None:
         self.warnings.append(self._located(code, message, path, question))
 
-    def _located(self, code: str, message: str, path: Path_, question: str | None) -> SpecProblem:
-        return SpecProblem(
-            code, message, self.source, self.locator.line(path), question, _path_text(path) or None
-        )
+    def _located(
+        self,
+        code: str,
+        message: str,
+        path: Path_,
+        question: str | None,
+        column: int | None = None,
+    ) -> SpecProblem:
+        source, local = self._locate(path)
+        line = source.locator.line(local)
+        where = _path_text(local) or None
+        return SpecProblem(code, message, source.file, line, question, where, column)
+
+    def _locate(self, path: Path_) -> tuple[_Source, Path_]:
+        """The file ``path`` (into the sections of the spec and its banks) is written in, and
+        the path within that file."""
+        if len(path) >= 2 and path[0] == "sections" and isinstance(path[1], int):
+            for start, source in reversed(self.banks):
+                if path[1] >= start:
+                    return source, ("sections", path[1] - start, *path[2:])
+        return self.main, path
+
+    def _first_on(self, first: Path_, here: Path_) -> str:
+        """The words pointing back to the earlier of two clashing entries: ' (first on line
+        12)', or ' (first on line 12 of spec.toml)' when it is in another file."""
+        first_source, first_local = self._locate(first)
+        here_source, here_local = self._locate(here)
+        line = first_source.locator.line(first_local)
+        if line is None:
+            return ""
+        if first_source.file != here_source.file:
+            return f" (first on line {line} of {first_source.file})"
+        return "" if line == here_source.locator.line(here_local) else f" (first on line {line})"
+
+    def _order(self, problem: SpecProblem) -> tuple[int, int]:
+        """Problems in the spec first, then in each bank in turn, each in line order."""
+        files = [self.main.file, *(source.file for _, source in self.banks)]
+        rank = files.index(problem.file) if problem.file in files else len(files)
+        return rank, problem.line or 0
 
     def run(self) -> Consultation:
+        self._include_banks()
         self._check_characters()
-        meta, roles, authority_types, parts = self._structure()
+        meta, roles, authority_types, drafts = self._structure()
         if meta is not None:
             self._check_metadata(meta)
         self._check_choices("roles", roles)
         self._check_choices("authority_types", authority_types)
-        sections = self._check_sections(parts)
+        sections = self._check_sections(drafts)
         publication = self._publication(sections)
         roster = self._roster(sections, roles, authority_types)
         if self.problems or meta is None:
-            raise SpecError(sorted(self.problems, key=lambda p: p.line or 0))
+            raise SpecError(sorted(self.problems, key=self._order))
         consultation = Consultation(
             metadata=meta,
             sections=sections,
@@ -389,7 +509,7 @@ class _Checker:
             warnings=(),
         )
         self._find_never_shown(consultation)
-        return attrs.evolve(consultation, warnings=tuple(self.warnings))
+        return attrs.evolve(consultation, warnings=tuple(sorted(self.warnings, key=self._order)))
 
     def _check_characters(self) -> None:
         """Refuse control characters (written as escapes, such as ``\\u0000``) in any string.
@@ -415,9 +535,108 @@ class _Checker:
             elif isinstance(value, list):
                 stack.extend(((*path, i), item) for i, item in enumerate(value))
 
+    # question banks -------------------------------------------------------------------------
+
+    def _include_banks(self) -> None:
+        """Append the sections of each bank ``[consultation] include`` names, in order, after
+        the spec's own, so that they are structured and checked as the spec's are."""
+        head = self.data.get("consultation")
+        if not isinstance(head, dict) or "include" not in head:
+            return
+        names, where = head["include"], ("consultation", "include")
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            wanted = 'an array of question banks such as ["surveykit:equality"]'
+            self._wrong_type(where, wanted, names)
+            return
+        sections = self.data.setdefault("sections", [])
+        if not isinstance(sections, list):
+            return  # reported with the sections
+        first: dict[str, int] = {}
+        for i, name in enumerate(names):
+            if name in first:
+                earlier = self._first_on((*where, first[name]), (*where, i))
+                message = f"[consultation]: include names {name!r} twice{earlier}; include "
+                self.problem("bad_include", message + "each question bank once", (*where, i))
+                continue
+            first[name] = i
+            bank = self._read_bank(name, (*where, i))
+            if bank is not None:
+                source, bank_sections = bank
+                self.banks.append((len(sections), source))
+                self.included.append(name)
+                sections.extend(bank_sections)
+
+    def _read_bank(self, name: str, where: Path_) -> tuple[_Source, list[Any]] | None:
+        """A bank's file and its ``[[sections]]``, or ``None`` (with the problem reported)."""
+        if name.startswith(BANK_PREFIX):
+            known = packaged_banks()
+            short = name.removeprefix(BANK_PREFIX)
+            entry = known.get(short)
+            if entry is None:
+                close = _close(short, known)
+                listed = ", ".join(BANK_PREFIX + k for k in known) or "none"
+                hint = (
+                    f"; did you mean {BANK_PREFIX + close!r}?"
+                    if close
+                    else f"; the packaged banks are: {listed}"
+                )
+                message = f"[consultation]: include names {name!r}, which is not a packaged "
+                self.problem("bad_include", message + f"question bank{hint}", where)
+                return None
+            file, read = str(entry), entry.read_bytes
+        else:
+            path = Path(self.source).parent / name
+            file, read = os.fspath(path), path.read_bytes
+        try:
+            data = read()
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            message = f"[consultation]: cannot read the question bank {name!r}: {reason}"
+            self.problem("bad_include", message, where)
+            return None
+        try:
+            text = data.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            message = "the question bank is not UTF-8 text; save it again choosing UTF-8"
+            line = data.count(b"\n", 0, exc.start) + 1
+            self.problems.append(SpecProblem("unreadable", message, file, line))
+            return None
+        deep = too_deep(text, MAX_NESTING)
+        if deep is not None:
+            self.problems.append(_too_deep_problem(file, deep))
+            return None
+        try:
+            table = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            self.problems.append(_toml_problem(exc, text, file))
+            return None
+        except ValueError:  # Python reads no integer of over 4,300 digits
+            self.problems.append(_long_number_problem(text, file))
+            return None
+        source = _Source(file, Locator(text))
+        for key in table:
+            if key != "sections":
+                message = (
+                    f"a question bank holds only [[sections]] and their questions, not {key!r}; "
+                    "put it in the spec that includes the bank"
+                )
+                self.problems.append(
+                    SpecProblem("bad_include", message, file, source.locator.line((key,)))
+                )
+        sections = table.get("sections")
+        if not isinstance(sections, list) or not sections:
+            message = (
+                "the question bank has no sections; write [[sections]], each followed by its "
+                "[[sections.questions]]"
+            )
+            line = source.locator.line(("sections",)) or 1
+            self.problems.append(SpecProblem("bad_include", message, file, line))
+            return None
+        return source, sections
+
     # structuring ----------------------------------------------------------------------------
 
-    def _structure(self) -> tuple[Metadata | None, list, list, list[_Part]]:
+    def _structure(self) -> tuple[Metadata | None, list, list, list[_Draft]]:
         """Structure the document piece by piece, so one bad question hides no other problem."""
         for key, value in self.data.items():
             if key not in TOP_LEVEL:
@@ -431,7 +650,12 @@ class _Checker:
                 ("consultation",),
             )
         else:
-            meta = self._piece(("consultation",), Metadata, self.data["consultation"])
+            head = self.data["consultation"]
+            if isinstance(head, dict):  # include is read by _include_banks
+                head = {key: value for key, value in head.items() if key != "include"}
+            meta = self._piece(("consultation",), Metadata, head, extra=("include",))
+            if meta is not None and self.included:
+                meta = attrs.evolve(meta, include=tuple(self.included))
         roles = self._pieces(("roles",), Choice, self.data.get("roles", []))
         authority_types = self._pieces(
             ("authority_types",), Choice, self.data.get("authority_types", [])
@@ -451,7 +675,7 @@ class _Checker:
             hint = _suggest(key, TOP_LEVEL, "the spec's top level takes")
         self.problem("unknown_key", f"unknown key {key!r}{hint}", (key,))
 
-    def _structure_sections(self) -> list[_Part]:
+    def _structure_sections(self) -> list[_Draft]:
         raw_sections = self.data.get("sections")
         if raw_sections is None:
             self.problem(
@@ -475,7 +699,7 @@ class _Checker:
                 parts.append(part)
         return parts
 
-    def _structure_section(self, si: int, raw: Any) -> _Part | None:
+    def _structure_section(self, si: int, raw: Any) -> _Draft | None:
         path = ("sections", si)
         if not isinstance(raw, dict):
             self._wrong_type(path, "a table", raw)
@@ -486,36 +710,64 @@ class _Checker:
         if section is None:  # keep checking its questions under a stand-in
             section = Section(id=str(head.get("id", "")), title="")
         raw_questions = raw.get("questions", [])
+        if not isinstance(raw_questions, list):
+            wanted = "an array of tables, written [[sections.questions]]"
+            self._wrong_type((*path, "questions"), wanted, raw_questions)
+            raw_questions = []
         questions = []
-        for qi, q in self._pieces((*path, "questions"), Question, raw_questions, partial=True):
+        for qi, item in enumerate(raw_questions):
+            q = self._structure_question((*path, "questions", qi), item)
             if q is None:
                 qid = self._qid((*path, "questions", qi))
                 if qid is not None:
                     self.unstructured.add(qid)
             else:
                 questions.append((qi, q))
-        return _Part(si, section, questions, broken)
+        return _Draft(si, section, questions, broken)
 
-    def _pieces(self, path: Path_, cls: type, value: Any, partial: bool = False) -> list:
-        """Structure an array of tables as (index, object) pairs; failures are ``None``."""
+    def _structure_question(self, path: Path_, raw: Any) -> Question | None:
+        """Structure one question, first moving the keys its kind declares into ``settings``.
+
+        A key neither the model nor the kind knows stays an unknown key, suggested from both.
+        """
+        kind_name = raw.get("kind") if isinstance(raw, dict) else None
+        kind = self.kinds.get(kind_name) if isinstance(kind_name, str) else None
+        core = _structure.ALLOWED_KEYS[Question]
+        declared = tuple(key for key in getattr(kind, "settings", None) or () if key not in core)
+        settings: dict[str, Any] = {}
+        if declared and isinstance(raw, dict):
+            settings = {key: value for key, value in raw.items() if key in declared}
+            raw = {key: value for key, value in raw.items() if key not in settings}
+        q = self._piece(path, Question, raw, extra=declared)
+        if q is None:
+            return None
+        settings.update(self.recovered.pop(path, {}))
+        if settings:
+            q = attrs.evolve(q, settings={key: _frozen(value) for key, value in settings.items()})
+        return q
+
+    def _pieces(self, path: Path_, cls: type, value: Any) -> list:
+        """Structure an array of tables as (index, object) pairs, leaving out failures."""
         if not isinstance(value, list):
             header = ".".join(str(p) for p in path if isinstance(p, str))
             self._wrong_type(path, f"an array of tables, written [[{header}]]", value)
             return []
         out = [(i, self._piece((*path, i), cls, item)) for i, item in enumerate(value)]
-        return out if partial else [(i, o) for i, o in out if o is not None]
+        return [(i, o) for i, o in out if o is not None]
 
-    def _piece(self, path: Path_, cls: type, value: Any) -> Any:
+    def _piece(self, path: Path_, cls: type, value: Any, extra: tuple[str, ...] = ()) -> Any:
         """Structure one table, reporting each problem found in it.
 
         So that one run finds all of a table's problems, a faulty table is then repaired where
         that is safe, and checked further: see :func:`_repair`.  Optional keys dropped by the
         repair are kept in ``self.dropped``, so that no check reports what the repair caused.
+        ``extra`` names keys the loader reads itself (a kind's settings): they are suggested
+        for typos, and a key the repair reads as one of them is kept in ``self.recovered``.
         """
         try:
             return _converter.structure(value, cls)
         except (BaseValidationError, _structure.ValueProblem) as exc:
-            leaves = list(_structure.flatten(exc))
+            leaves = [_with_extra(leaf, extra) for leaf in _structure.flatten(exc)]
         for leaf in leaves:
             if not _explained_by_typo(leaf, leaves):
                 full = (*path, *leaf.path)
@@ -523,11 +775,18 @@ class _Checker:
         repaired, dropped = _repair(value, leaves, cls)
         if repaired is None:
             return None
+        recovered = {key: repaired.pop(key) for key in extra if key in repaired}
+        for leaf in leaves:  # problems with a recovered key are shown where it is written
+            guess = _close(str(leaf.path[-1]), leaf.allowed) if leaf.path else None
+            if leaf.code == "unknown_key" and len(leaf.path) == 1 and guess in recovered:
+                self.written[(*path, guess)] = leaf.path
         try:
             result = _converter.structure(repaired, cls)
         except (BaseValidationError, _structure.ValueProblem):
             return None
         self.dropped[path] = dropped
+        if recovered:
+            self.recovered[path] = recovered
         return result
 
     def _wrong_type(self, path: Path_, wanted: str, value: Any) -> None:
@@ -577,7 +836,10 @@ class _Checker:
 
     def _section_name(self, si: int) -> str:
         section_id = self._lookup(("sections", si, "id"))
-        return f"section {section_id!r}" if isinstance(section_id, str) else f"section {si + 1}"
+        if isinstance(section_id, str):
+            return f"section {section_id!r}"
+        _, local = self._locate(("sections", si))
+        return f"section {int(local[1]) + 1}"
 
     def _lookup(self, path: Path_) -> Any:
         node: Any = self.data
@@ -623,9 +885,7 @@ class _Checker:
         first: dict[str, int] = {}
         for i, choice in choices:
             if choice.value in first:
-                earlier = _first_on(
-                    self.locator.line((key, first[choice.value])), self.locator.line((key, i))
-                )
+                earlier = self._first_on((key, first[choice.value]), (key, i))
                 self.problem(
                     "duplicate_value",
                     f"{key}: the value {choice.value!r} is listed twice{earlier}",
@@ -760,32 +1020,118 @@ class _Checker:
 
     # sections and questions ---------------------------------------------------------------
 
-    def _check_sections(self, parts: list[_Part]) -> tuple[Section, ...]:
+    def _check_sections(self, drafts: list[_Draft]) -> tuple[Section, ...]:
         first_section: dict[str, Path_] = {}
+        first_question: dict[str, Path_] = {}
+        #: the answer keys of the questions checked so far: what a condition may read
         earlier: dict[str, tuple[Question, Path_]] = {}
-        all_ids = {q.id for part in parts for _, q in part.questions} | self.unstructured
+        keys = self._settle(drafts)
+        all_ids = {q.id for draft in drafts for _, q in draft.questions} | self.unstructured
+        all_ids.update(key for found in keys.values() for key in found)
         out = []
-        for part in parts:
-            path = ("sections", part.index)
-            if not part.broken:
-                self._check_unique(
-                    "section", part.section.id, (*path, "id"), first_section, question=None
-                )
+        for draft in drafts:
+            path = ("sections", draft.index)
+            if not draft.broken:
+                self._check_unique("section", draft.section.id, (*path, "id"), first_section)
             questions = []
-            for qi, question in part.questions:
+            for qi, question in draft.questions:
                 qpath = (*path, "questions", qi)
-                question = attrs.evolve(question, section=part.section.id)
+                question = attrs.evolve(question, section=draft.section.id)
+                if question.id in first_question:
+                    where = (*qpath, "id")
+                    self._check_unique("question", question.id, where, first_question, question.id)
                 question = self._check_question(question, qpath, earlier, all_ids)
                 questions.append(question)
-                earlier.setdefault(question.id, (question, qpath))
-            out.append(attrs.evolve(part.section, questions=tuple(questions)))
+                first_question.setdefault(question.id, (*qpath, "id"))
+                if qpath in keys:
+                    self._add_parts(question, qpath, earlier, first_question)
+            out.append(attrs.evolve(draft.section, questions=tuple(questions)))
         return tuple(out)
 
+    def _settle(self, drafts: list[_Draft]) -> dict[Path_, tuple[str, ...]]:
+        """Check each question's kind settings, and find the answer keys of every question
+        whose kind is known and settings sound (by the question's path).
+
+        Done for all questions before any condition is checked, so that a condition naming a
+        later question's part (``q7.cost``) is told it comes later.
+        """
+        keys: dict[Path_, tuple[str, ...]] = {}
+        for draft in drafts:
+            for qi, q in draft.questions:
+                path = ("sections", draft.index, "questions", qi)
+                kind = self.kinds.get(q.kind)
+                if kind is None or not self._settings_sound(q, kind, path):
+                    self.unexpanded.add(q.id)
+                    continue
+                parts = parts_of(q, self.kinds)
+                keys[path] = tuple(part.id for part in parts)
+                self._check_other_part(q, parts, path)
+        return keys
+
+    def _settings_sound(self, q: Question, kind: Any, path: Path_) -> bool:
+        """Report what the kind finds wrong with its settings; ``True`` when nothing is, and the
+        question can be expanded into its parts."""
+        check = getattr(kind, "check_settings", None)
+        found = list(check(q)) if check is not None else []
+        for key, message in found:
+            where = (*path, key) if isinstance(key, str) else (*path, *key)
+            written = self.written.get(where[: len(path) + 1])
+            if written is not None:
+                where = (*path, *written, *where[len(path) + 1 :])
+            self.problem("bad_setting", message, where, q.id)
+        return not found and sum(o.other for o in q.options) <= 1
+
+    def _check_other_part(self, q: Question, parts: tuple[Question, ...], path: Path_) -> None:
+        """An ``other`` option is refused where the kind makes no text part for it."""
+        marked = [i for i, option in enumerate(q.options) if option.other]
+        kind = self.kinds.get(q.kind)
+        if not marked or not getattr(kind, "has_options", False):
+            return  # no other option, or options on a kind without them: reported already
+        if any(part.settings.get("other_of") == q.id for part in parts):
+            return
+        self.problem(
+            "bad_other",
+            f"option {marked[0] + 1} has other = true, but a {q.kind!r} question has no place "
+            "for the respondent's own words; remove other = true",
+            (*path, "options", marked[0], "other"),
+            q.id,
+        )
+
+    def _add_parts(
+        self,
+        question: Question,
+        path: Path_,
+        earlier: dict[str, tuple[Question, Path_]],
+        first_question: dict[str, Path_],
+    ) -> None:
+        """Make the answer keys of a checked question readable by later conditions."""
+        parts = parts_of(question, self.kinds)
+        # A second question of the same id is reported as such, not once for each of its parts.
+        repeated = first_question[question.id][:4] != path[:4]
+        for part in parts:
+            clash = earlier.get(part.id, (None, first_question.get(part.id)))[1]
+            if part.id != question.id and clash is not None and not repeated:
+                self.problem(
+                    "duplicate_id",
+                    f"the answer key {part.id!r} of this question is used twice"
+                    f"{self._first_on(clash, path)}; give each question its own id",
+                    path,
+                    question.id,
+                )
+            earlier.setdefault(part.id, (part, path))
+            self.answer_parts.setdefault(part.id, part)
+        self.keys_of.setdefault(question.id, tuple(part.id for part in parts))
+
     def _check_unique(
-        self, what: str, value: str, path: Path_, first: dict[str, Path_], question: str | None
+        self,
+        what: str,
+        value: str,
+        path: Path_,
+        first: dict[str, Path_],
+        question: str | None = None,
     ) -> None:
         if value in first:
-            earlier = _first_on(self.locator.line(first[value]), self.locator.line(path))
+            earlier = self._first_on(first[value], path)
             self.problem(
                 "duplicate_id",
                 f"{what} id {value!r} is used twice{earlier}; give each {what} its own id",
@@ -802,9 +1148,6 @@ class _Checker:
         all_ids: set[str],
     ) -> Question:
         self._check_id(q, path)
-        if q.id in earlier:
-            first = {q.id: (*earlier[q.id][1], "id")}
-            self._check_unique("question", q.id, (*path, "id"), first, q.id)
         kind = self.kinds.get(q.kind)
         if kind is None:
             known = ", ".join(sorted(self.kinds)) or "none (no kind plugin is loaded)"
@@ -820,9 +1163,10 @@ class _Checker:
         if q.shown_if is None:
             return q
         condition = self._parse_condition(q, path)
-        if condition is not None and self._check_condition(q, condition, path, earlier, all_ids):
-            return attrs.evolve(q, condition=condition)
-        return q
+        if condition is None:
+            return q
+        bound = self._check_condition(q, condition, path, earlier, all_ids)
+        return q if bound is None else attrs.evolve(q, condition=bound)
 
     def _check_id(self, q: Question, path: Path_) -> None:
         """Ids must be names a condition can use: ``q1``, ``role``, ``consent_2``."""
@@ -876,15 +1220,13 @@ class _Checker:
 
     def _check_options(self, q: Question, path: Path_) -> None:
         first: dict[str, int] = {}
+        other: int | None = None
         for i, option in enumerate(q.options):
             where = (*path, "options", i)
             if not option.value:
                 self.problem("empty_option", f"option {i + 1} has an empty value", where, q.id)
             elif option.value in first:
-                earlier = _first_on(
-                    self.locator.line((*path, "options", first[option.value])),
-                    self.locator.line(where),
-                )
+                earlier = self._first_on((*path, "options", first[option.value]), where)
                 self.problem(
                     "duplicate_option",
                     f"option value {option.value!r} is listed twice{earlier}; "
@@ -893,6 +1235,33 @@ class _Checker:
                     q.id,
                 )
             first.setdefault(option.value, i)
+            if option.other and other is not None:
+                earlier = self._first_on((*path, "options", other, "other"), (*where, "other"))
+                self.problem(
+                    "bad_other",
+                    f"option {i + 1} is a second 'other' option{earlier}; a question may have "
+                    "only one, so remove other = true from all but one",
+                    (*where, "other"),
+                    q.id,
+                )
+            elif option.other:
+                other = i
+            self._check_option_length(q, option, i, where)
+
+    def _check_option_length(self, q: Question, option: Option, i: int, where: Path_) -> None:
+        """An option's ``max_length`` limits the words of an ``other`` option, so needs one."""
+        if option.max_length is None:
+            return
+        if not option.other:
+            message = (
+                f"max_length of option {i + 1} limits the respondent's own words, which only "
+                "an 'other' option asks for; add other = true or remove max_length"
+            )
+        elif option.max_length < 1:
+            message = f"max_length of option {i + 1} must be at least 1, not {option.max_length}"
+        else:
+            return
+        self.problem("bad_other", message, (*where, "max_length"), q.id)
 
     # conditions -----------------------------------------------------------------------------
 
@@ -926,32 +1295,82 @@ class _Checker:
         path: Path_,
         earlier: dict[str, tuple[Question, Path_]],
         all_ids: set[str],
-    ) -> bool:
-        """Check each comparison in a condition; ``True`` when the condition is sound."""
-        found: dict[tuple[str, str], None] = {}  # each problem once, however often it recurs
+    ) -> Condition | None:
+        """Check each name and comparison in a condition against the earlier answer keys.
+
+        Returns the condition bound to the answers it reads (see ``conditions.bind``) when it
+        is sound, else ``None`` with each problem reported once, at its column.
+        """
+        found: dict[tuple[str, str], int | None] = {}  # each problem once, however often it recurs
         unsound = False
         for node in walk(condition):
-            if not isinstance(node, Equals | OneOf | Contains | Answered):
+            ref = getattr(node, "question", None)
+            if not isinstance(ref, str):
                 continue
-            ref = node.question
-            if isinstance(node, OneOf) and not node.values:
-                found[("empty_list", _empty_list_message(ref))] = None
+            column = getattr(node, "column", 0) or None
+            if getattr(node, "values", None) == ():
+                found.setdefault(("empty_list", _empty_list_message(ref)), column)
             if ref in earlier:
-                found.update(dict.fromkeys(self._comparison_problems(node, earlier[ref][0])))
-            elif ref in self.unstructured:
+                for problem in self._comparison_problems(node, earlier[ref][0]):
+                    found.setdefault(problem, column)
+            elif self._unknowable(ref):
                 unsound = True  # its own problems are reported already
             else:
-                found[("bad_reference", self._reference_message(q, ref, all_ids))] = None
-        for code, message in found:
-            self.problem(code, message, (*path, "shown_if"), q.id)
-        return not (found or unsound)
+                problem = ("bad_reference", self._reference_message(q, ref, all_ids))
+                found.setdefault(problem, column)
+        bound = condition
+        if _bind is not None:
+            covered = {(code, column) for (code, _), column in found.items()}
+            bound, bind_problems = _bind(condition, lambda name: self._operand(name, earlier))
+            for bad in bind_problems:
+                column = bad.column or None
+                if bad.code == "unknown_question" or (bad.code, column) in covered:
+                    continue  # worded above, as it always has been
+                code = bad.code if bad.code in CODES else "bad_comparison"
+                message = bad.message
+                if not message.startswith("shown_if"):
+                    message = f"shown_if: {message}"
+                found.setdefault((code, message), column)
+        for (code, message), column in found.items():
+            self.problems.append(self._located(code, message, (*path, "shown_if"), q.id, column))
+        return None if found or unsound else bound
+
+    def _unknowable(self, ref: str) -> bool:
+        """Whether ``ref`` names a question (or part of one) whose answer keys are unknown
+        because of a problem reported elsewhere."""
+        owner = ref.partition(".")[0]
+        return bool({ref, owner} & self.unstructured) or owner in self.unexpanded
+
+    def _operand(self, name: str, earlier: dict[str, tuple[Question, Path_]]) -> Any:
+        """What a condition knows about the earlier answer key ``name``, or ``None``."""
+        entry = earlier.get(name)
+        if entry is None or _Operand is None:
+            return None
+        part = entry[0]
+        answer_type = _answer_type(part, self.kinds)
+        return _Operand(answer_type=answer_type, options=tuple(o.value for o in part.options))
 
     def _reference_message(self, q: Question, ref: str, all_ids: set[str]) -> str:
+        owner, _, name = ref.partition(".")
         if ref == q.id:
             return (
                 f"shown_if refers to {ref}, this question itself; a condition may only use "
                 "earlier questions"
             )
+        if owner == q.id:
+            return (
+                f"shown_if refers to {ref}, a part of this question itself; a condition may "
+                "only use earlier questions"
+            )
+        keys = self.keys_of.get(owner)
+        if keys is not None and not name:
+            return (
+                f"shown_if refers to {ref}, whose answers are kept in parts "
+                f"({', '.join(keys)}); name one of them, e.g. {keys[0]}"
+            )
+        if keys is not None:
+            message = f"shown_if refers to {ref}, but {owner} has no part {name!r}"
+            return message + _suggest(ref, keys, "its parts are")
         if ref in all_ids:
             return (
                 f"shown_if refers to {ref}, which comes later in the spec; a condition may only "
@@ -961,15 +1380,20 @@ class _Checker:
         return message + _did_you_mean(ref, sorted(all_ids))
 
     def _comparison_problems(self, node: Condition, target: Question) -> list[tuple[str, str]]:
-        """What is wrong with one comparison against an earlier question, as (code, message)."""
+        """What is wrong with one comparison of option values against an earlier answer key,
+        as (code, message).  Comparisons with other answers are typed by ``conditions.bind``."""
         kind = self.kinds.get(target.kind)
-        if kind is None or isinstance(node, Answered):
+        if kind is None or not isinstance(node, Equals | OneOf | Contains):
             return []
-        assert isinstance(node, Equals | OneOf | Contains)
         ref = target.id
         values = node.values if isinstance(node, OneOf) else (node.value,)
+        if not all(isinstance(value, str) for value in values):
+            return []  # a number or date compared with options: conditions.bind words it
         example = values[0] if values else "value"
-        if not kind.has_options:
+        answer_type = _answer_type(target, self.kinds)
+        if answer_type not in _OPTION_TYPES:
+            if _bind is not None:
+                return []
             return [
                 (
                     "bad_comparison",
@@ -978,7 +1402,7 @@ class _Checker:
                 )
             ]
         out = []
-        if kind.multiple and not isinstance(node, Contains):
+        if answer_type == "options" and not isinstance(node, Contains):
             out.append(
                 (
                     "bad_comparison",
@@ -987,7 +1411,7 @@ class _Checker:
                     f"to test for one option write '\"{example}\" in {ref}'",
                 )
             )
-        elif not kind.multiple and isinstance(node, Contains):
+        elif answer_type == "option" and isinstance(node, Contains):
             out.append(
                 (
                     "bad_comparison",
@@ -1011,10 +1435,11 @@ class _Checker:
     def _find_never_shown(self, consultation: Consultation) -> None:
         """Warn about conditions that cannot hold, searching the answers they read.
 
-        Each referenced question ranges over "absent" and the values the condition could tell
-        apart; a question already known never to be shown is always absent.  If no combination
-        satisfies the condition, the question can never be shown.  The search over-approximates
-        what answers can occur, so every warning is true; very wide conditions are skipped.
+        Each referenced answer ranges over "absent" and the values the condition could tell
+        apart; an answer to a question already known never to be shown is always absent.  If
+        no combination satisfies the condition, the question can never be shown.  The search
+        over-approximates what answers can occur, so every warning is true; very wide
+        conditions, and those on answers other than options, are skipped.
         """
         never: set[str] = set()
         locations = {
@@ -1023,9 +1448,10 @@ class _Checker:
             for qi, q in enumerate(s.questions)
         }
         for q in consultation.questions:
-            if q.condition is None or self._can_hold(q.condition, consultation, never):
+            if q.condition is None or self._can_hold(q.condition, never):
                 continue
             never.add(q.id)
+            never.update(self.keys_of.get(q.id, ()))
             hidden = [r for r in references(q.condition) if r in never]
             if hidden:
                 names = " and ".join(hidden)
@@ -1037,10 +1463,13 @@ class _Checker:
                 message += "is never shown; check the condition"
             self.warn("never_shown", message, (*locations[q.id], "shown_if"), q.id)
 
-    def _can_hold(self, condition: Condition, consultation: Consultation, never: set[str]) -> bool:
+    def _can_hold(self, condition: Condition, never: set[str]) -> bool:
         """Whether some answers make ``condition`` true (or the search is too wide to tell)."""
         refs = references(condition)
-        domains = [self._domain(consultation.by_id[ref], condition, never) for ref in refs]
+        targets = [self.answer_parts.get(ref) for ref in refs]
+        domains = [
+            None if target is None else self._domain(target, condition, never) for target in targets
+        ]
         if any(d is None for d in domains) or _product_size(domains) > MAX_COMBINATIONS:
             return True
         return any(
@@ -1051,23 +1480,21 @@ class _Checker:
         )
 
     def _domain(self, target: Question, condition: Condition, never: set[str]) -> list | None:
-        """The answers to ``target`` that ``condition`` can tell apart, or ``None`` if too many."""
+        """The answers to ``target`` that ``condition`` can tell apart, or ``None`` if too many
+        (or of a type the search does not enumerate: numbers, dates, text compared)."""
         if target.id in never:
             return [_ABSENT]
-        kind = self.kinds.get(target.kind)
-        if kind is None:
+        nodes = [n for n in walk(condition) if getattr(n, "question", None) == target.id]
+        if all(isinstance(n, Answered) for n in nodes):
+            return [_ABSENT, _SOME]
+        if self.kinds.get(target.kind) is None:
             return None
-        if not kind.has_options:
-            return [_ABSENT, "text"]
-        if not kind.multiple:
+        answer_type = _answer_type(target, self.kinds)
+        if answer_type == "option":
             return [_ABSENT, *(o.value for o in target.options)]
-        mentioned = sorted(
-            {
-                n.value
-                for n in walk(condition)
-                if isinstance(n, Contains) and n.question == target.id
-            }
-        )
+        if answer_type != "options" or not all(isinstance(n, Contains | Answered) for n in nodes):
+            return None
+        mentioned = sorted({n.value for n in nodes if isinstance(n, Contains)})
         if len(mentioned) > 12:
             return None
         subsets = [
@@ -1079,6 +1506,8 @@ class _Checker:
 
 
 _ABSENT = object()
+#: Any answer at all: enough where a condition only asks whether a question was answered.
+_SOME = object()
 
 
 def _product_size(domains: list) -> int:
@@ -1086,6 +1515,13 @@ def _product_size(domains: list) -> int:
     for d in domains:
         size *= len(d)
     return size
+
+
+def _with_extra(leaf: _structure.Leaf, extra: tuple[str, ...]) -> _structure.Leaf:
+    """An unknown key of the table itself is also compared with the keys in ``extra``."""
+    if leaf.code != "unknown_key" or len(leaf.path) != 1 or not extra:
+        return leaf
+    return leaf._replace(allowed=(*leaf.allowed, *(k for k in extra if k not in leaf.allowed)))
 
 
 def _explained_by_typo(leaf: _structure.Leaf, leaves: list[_structure.Leaf]) -> bool:

@@ -10,13 +10,12 @@ from typing import Any, TextIO
 import click
 
 from .. import jsoninput
-from ..conditions import render
 from ..engine import Engine
 from ..errors import SpecError
 from ..model import Consultation
 from ..spec import load_spec
 from ..wording import counted
-from .present import describe_condition, spec_as_dict
+from .present import spec_as_dict, spec_lines
 
 SPEC = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 
@@ -79,35 +78,8 @@ def show_command(spec: Path, as_json: bool) -> None:
 
 
 def _show_text(c: Consultation) -> None:
-    meta = c.metadata
-    click.secho(meta.title, bold=True)
-    if meta.subtitle:
-        click.echo(meta.subtitle)
-    click.echo(f"Published by {meta.publisher}")
-    click.echo(f"Closes: {meta.closing_text} ({meta.timezone})")
-    for section in c.sections:
-        click.echo()
-        click.secho(f"== {section.title} ==", bold=True)
-        for q in section.questions:
-            label = f"{q.number}." if q.number else f"[{q.id}]"
-            required = " (required)" if q.required else ""
-            click.echo()
-            click.echo(f"{label} {q.text}{required}")
-            click.secho(
-                f"    id {q.id}, {q.kind}"
-                + (
-                    f", up to {counted(q.max_length, 'character', grouped=True)}"
-                    if q.max_length
-                    else ""
-                ),
-                dim=True,
-            )
-            if q.condition is not None:
-                click.secho(f"    shown only if {describe_condition(q.condition, c)}", fg="yellow")
-                click.secho(f"    ({render(q.condition)})", dim=True)
-            for option in q.options:
-                click.echo(f"    ( ) {option.label}")
-                click.secho(f"        value: {option.value}", dim=True)
+    for line in spec_lines(c):
+        click.secho(line.text, **line.style)
 
 
 @click.command("check")

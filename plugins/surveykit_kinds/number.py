@@ -1,0 +1,243 @@
+"""``number``: a whole number, or one with up to ``decimals`` decimal places, between bounds.
+
+Answers arrive as JSON numbers (from scripts and the JSON API) or as text typed into a form or
+an email: ``"1,250"``, ``" 12.5 "``, ``"-3"``, and with the question's own unit, ``"£12.50"`` or
+``"12.5 kg"``.  They are stored as an ``int`` (``decimals = 0``) or a ``float`` with at most
+``decimals`` places, so a stored answer checks to itself.  Text is read as a decimal, never
+through binary floating point, so ``"0.1"`` meets ``min = 0.1``.
+
+At most 15 significant digits are kept (``MAGNITUDE``): every accepted answer is exactly a
+``float``, and fits every store's JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+from attrs import frozen
+
+from surveykit import EMPTY, Question, Rejected
+
+from ._common import is_number, shown, what
+
+__all__ = ["MAGNITUDE", "MAX_DECIMALS", "Number"]
+
+#: No answer is 10**15 or more in size, less 10**decimals: 15 significant digits, all exact.
+MAGNITUDE = 15
+MAX_DECIMALS = 6
+_ASCII_DIGITS = frozenset("0123456789")
+_MINUS = "-\u2212"  # a hyphen-minus, or the minus sign a word processor writes
+_DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+"
+
+
+def _format(value: Decimal | int | float, decimals: int) -> str:
+    return f"{Decimal(repr(value)) if value.__class__ is float else value:,.{decimals}f}"
+
+
+def _reader(unit: str, prefix: bool) -> re.Pattern[str]:
+    """The text forms of a number: a sign, the digits (thousands may be grouped with commas),
+    and the question's unit where it belongs, in any case, with or without a space."""
+    sign = rf"(?P<sign>[{_MINUS}+]?)\s*"
+    if not unit:
+        return re.compile(rf"{sign}(?P<digits>{_DIGITS})")
+    unit_re = re.escape(unit)
+    if prefix:  # "£12.50", "-£3", "£-3"
+        return re.compile(
+            rf"{sign}(?:{unit_re}\s*)?(?P<sign2>[{_MINUS}+]?)\s*(?P<digits>{_DIGITS})",
+            re.IGNORECASE,
+        )
+    return re.compile(rf"{sign}(?P<digits>{_DIGITS})(?:\s*{unit_re})?", re.IGNORECASE)
+
+
+@frozen
+class Number:
+    """A number, whole or with decimals, between optional bounds, with an optional unit."""
+
+    name: str = "number"
+    description: str = "a number: whole, or with decimals; min, max and a unit if wanted"
+    has_options: bool = False
+    multiple: bool = False
+    has_max_length: bool = False
+    answer_type: str = "number"
+    settings: ClassVar = MappingProxyType(
+        {
+            "min": "the smallest answer accepted (a number)",
+            "max": "the largest answer accepted (a number)",
+            "decimals": f"how many decimal places an answer may have, 0 to {MAX_DECIMALS} "
+            "(default 0: whole numbers)",
+            "unit": 'what the number counts, shown beside the box: "people", "£"',
+            "unit_prefix": "true to show the unit before the number, as in £250",
+        }
+    )
+
+    def check_settings(self, question: Question) -> list[tuple[str, str]]:
+        """Bounds that are numbers, in order, within reach of the decimals; a short unit."""
+        settings = question.settings
+        problems: list[tuple[str, str]] = []
+        decimals = settings.get("decimals", 0)
+        if decimals.__class__ is not int or not 0 <= decimals <= MAX_DECIMALS:
+            problems.append(
+                (
+                    "decimals",
+                    f"decimals must be a whole number from 0 to {MAX_DECIMALS}, "
+                    f"not {shown(decimals)}",
+                )
+            )
+            decimals = 0
+        limit = Decimal(10) ** (MAGNITUDE - decimals)
+        bounds: dict[str, Decimal] = {}
+        for key in ("min", "max"):
+            if key not in settings:
+                continue
+            value = settings[key]
+            if not is_number(value):
+                problems.append((key, f"{key} must be a number, not {shown(value)}"))
+            elif not -limit < Decimal(repr(value)) < limit:
+                problems.append(
+                    (key, f"{key} must be less than {limit:,} in size, not {shown(value)}")
+                )
+            else:
+                bounds[key] = Decimal(repr(value))
+        if "min" in bounds and "max" in bounds:
+            low, high = bounds["min"], bounds["max"]
+            step = Decimal(1).scaleb(-decimals)
+            if low > high:
+                problems.append(
+                    ("min", f"min ({settings['min']}) is more than max ({settings['max']})")
+                )
+            elif (low / step).to_integral_value("ROUND_CEILING") > (high / step).to_integral_value(
+                "ROUND_FLOOR"
+            ):
+                problems.append(
+                    (
+                        "min",
+                        f"no number with {decimals} decimal places lies between min "
+                        f"({settings['min']}) and max ({settings['max']})",
+                    )
+                )
+        unit = settings.get("unit", "")
+        if unit.__class__ is not str or len(unit) > 20 or (unit and not unit.strip()):
+            problems.append(("unit", f"unit must be a short piece of text, not {shown(unit)}"))
+        elif unit != unit.strip() or unit[:1] in _ASCII_DIGITS or unit[-1:] in _ASCII_DIGITS:
+            problems.append(
+                (
+                    "unit",
+                    f"unit {unit!r} must not start or end with a space or a digit: respondents "
+                    "type it next to the number",
+                )
+            )
+        elif any(c in ",.+-\u2212" for c in unit):
+            problems.append(
+                ("unit", f"unit {unit!r} must not hold a comma, full stop, plus or minus sign")
+            )
+        prefix = settings.get("unit_prefix", False)
+        if prefix.__class__ is not bool:
+            problems.append(
+                ("unit_prefix", f"unit_prefix must be true or false, not {shown(prefix)}")
+            )
+        elif prefix and not unit:
+            problems.append(("unit_prefix", "unit_prefix needs a unit to put before the number"))
+        return problems
+
+    def checker(self, question: Question):
+        settings = question.settings
+        decimals: int = settings.get("decimals", 0)
+        unit: str = settings.get("unit", "")
+        prefix: bool = settings.get("unit_prefix", False) is True
+        step = Decimal(1).scaleb(-decimals)
+        limit = 10 ** (MAGNITUDE - decimals)
+        # The bounds as the nearest answers allowed: min = 0.5 with whole numbers means 1.
+        low = Decimal(repr(settings["min"])) if "min" in settings else Decimal(1 - limit)
+        high = Decimal(repr(settings["max"])) if "max" in settings else Decimal(limit - 1)
+        low = (low / step).to_integral_value("ROUND_CEILING") * step
+        high = (high / step).to_integral_value("ROUND_FLOOR") * step
+        low_int, high_int = (int(low), int(high)) if decimals == 0 else (None, None)
+        read = _reader(unit, prefix).fullmatch
+        title = question.title
+
+        def written(number: Decimal) -> str:
+            text = _format(number, decimals)
+            if not unit:
+                return text
+            if prefix:
+                return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
+            return f"{text} {unit}"
+
+        example = next(
+            (v for v in (Decimal(250), low.max(Decimal(0)), high) if low <= v <= high), low
+        )
+        if prefix:
+            noun, enter = "the amount", f"enter an amount, such as {written(example)}"
+        elif unit:
+            noun = f"the number of {unit}"
+            enter = f"enter a number of {unit}, such as {_format(example, decimals)}"
+        else:
+            noun, enter = "the number", f"enter a number, such as {written(example)}"
+        bound = written if prefix or not unit else lambda number: _format(number, decimals)
+        not_a_number = Rejected("not_a_number", f"{title}: {enter}")
+        too_small = Rejected("too_small", f"{title}: {noun} must be {bound(low)} or more")
+        too_large = Rejected("too_large", f"{title}: {noun} must be {bound(high)} or less")
+        places = f"{decimals} decimal place{'s' if decimals > 1 else ''}"
+        too_precise = Rejected(
+            "too_precise",
+            f"{title}: enter a whole number, such as {written(example)}"
+            if decimals == 0
+            else f"{title}: {noun} can have at most {places}, such as {written(example)}",
+        )
+
+        def finish(number: Decimal) -> Any:
+            """The stored answer for an exact decimal, or why it cannot be one."""
+            exponent = number.normalize().as_tuple().exponent
+            if exponent.__class__ is not int:  # NaN or Infinity, which no reader lets through
+                return not_a_number
+            if exponent < -decimals:
+                return too_precise
+            if number < low:
+                return too_small
+            if number > high:
+                return too_large
+            return int(number) if decimals == 0 else float(number)
+
+        low_float, high_float = float(low), float(high)
+
+        def check(value: Any) -> Any:
+            if (
+                value.__class__ is float
+                and low_float <= value <= high_float
+                and round(value, decimals) == value
+            ):
+                return value if decimals else int(value)  # a stored answer, rechecked
+            if value.__class__ is int and low_int is not None:
+                if value < low_int:
+                    return too_small
+                if value > high_int:
+                    return too_large
+                return value
+            if value.__class__ is str:
+                text = value.strip()
+                if not text:
+                    return EMPTY
+                if len(text) > 60 or (found := read(text)) is None:
+                    return not_a_number
+                sign = found["sign"]
+                if prefix and found["sign2"]:
+                    if sign:
+                        return not_a_number  # "-£-3"
+                    sign = found["sign2"]
+                digits = Decimal(found["digits"].replace(",", ""))
+                return finish(-digits if sign and sign in _MINUS else digits)
+            if value.__class__ is int:
+                if abs(value) >= limit:
+                    return too_small if value < 0 else too_large
+                return finish(Decimal(value))
+            if value.__class__ is float:
+                return finish(Decimal(repr(value))) if is_number(value) else not_a_number
+            if value is None:
+                return EMPTY
+            return Rejected("wrong_type", f"{title}: {enter}, not a {what(value)}")
+
+        check.controls_checked = True  # only numbers come back
+        return check

@@ -1,0 +1,50 @@
+"""``text``: free text, trimmed, up to ``max_length`` characters."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+from attrs import frozen
+
+from surveykit import EMPTY, Question, Rejected
+
+from ._common import what
+
+__all__ = ["Text"]
+
+
+@frozen
+class Text:
+    """Free text.  Surrounding whitespace is trimmed; blank text counts as no answer."""
+
+    name: str = "text"
+    description: str = "free text, up to max_length characters"
+    has_options: bool = False
+    multiple: bool = False
+    has_max_length: bool = True
+    default_max_length: int = 10_000
+    answer_type: str = "text"
+    settings: ClassVar = MappingProxyType({})
+
+    def checker(self, question: Question):
+        limit = question.max_length or self.default_max_length
+        title = question.title
+
+        def check(value: Any) -> Any:
+            if value.__class__ is str:
+                text = value.strip()
+                if not text:
+                    return EMPTY
+                if len(text) > limit:
+                    return Rejected(
+                        "too_long",
+                        f"{title}: the answer is {len(text):,} characters long; "
+                        f"the limit is {limit:,}",
+                    )
+                return text
+            if value is None:
+                return EMPTY
+            return Rejected("wrong_type", f"{title}: write text, not a {what(value)}")
+
+        return check
