@@ -17,6 +17,7 @@ Run: ``python benchmarks/engine.py`` (full) or ``--smoke`` (seconds, used by the
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import random
@@ -75,11 +76,16 @@ def random_answers(
     answer *part* (a grid's row, an "other" text) is answered as its channel posts it.
     """
     out: dict[str, Any] = {}
-    for q in surveykit.Engine(consultation).parts:
+    for q in _parts(consultation):
         if rng.random() < 0.15:
             continue
         out[q.id] = raw_answer(q, rng, max_words)
     return out
+
+
+@functools.cache
+def _parts(consultation: surveykit.Consultation) -> tuple[surveykit.Question, ...]:
+    return surveykit.Engine(consultation).parts
 
 
 def raw_answer(q: surveykit.Question, rng: random.Random, max_words: int) -> Any:
@@ -174,18 +180,22 @@ def walking_check(
     return clean, problems
 
 
-def as_stored(consultation: surveykit.Consultation, record: dict[str, Any]) -> dict[str, Any]:
+def as_stored(checkers: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
     """``record`` with every answer its kind accepts in its stored form ("1,250" as 1250, the
     date boxes as "2024-03-05"), the rest (mistakes, and answers to hidden questions) as given:
     what ``surveykit check`` reads from an export."""
-    kinds = surveykit.get_plugins().kinds
-    parts = {q.id: q for q in surveykit.Engine(consultation).parts}
     out: dict[str, Any] = {}
     for key, value in record.items():
-        checked = kinds[parts[key].kind].checker(parts[key])(value)
+        checked = checkers[key](value)
         accepted = checked is not surveykit.EMPTY and not isinstance(checked, surveykit.Rejected)
         out[key] = checked if accepted else value
     return out
+
+
+def part_checkers(consultation: surveykit.Consultation) -> dict[str, Any]:
+    """Each answer part's checker, by answer key, built once."""
+    kinds = surveykit.get_plugins().kinds
+    return {q.id: kinds[q.kind].checker(q) for q in surveykit.Engine(consultation).parts}
 
 
 def measure(
@@ -198,13 +208,12 @@ def measure(
 ) -> None:
     rng = random.Random(2015)
     records = [random_answers(consultation, rng, max_words) for _ in range(count)]
+    checkers = part_checkers(consultation)
     if stored:
-        records = [as_stored(consultation, record) for record in records]
+        records = [as_stored(checkers, record) for record in records]
     lines = [json.dumps(r) for r in records]
     engine = surveykit.Engine(consultation)
     check = engine.check
-    kinds = surveykit.get_plugins().kinds
-    checkers = {q.id: kinds[q.kind].checker(q) for q in engine.parts}
     # The records themselves are millions of live objects: freeze them out of the cyclic garbage
     # collector's sight, so its full passes measure the work, not the size of the test data.
     gc.collect()
