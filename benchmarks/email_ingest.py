@@ -39,8 +39,9 @@ each): messages/s, how many were refused and how many are stored (all, none).  B
 same clients against an aiosmtpd server, also a child process, that keeps nothing.
 
 Run: ``python benchmarks/email_ingest.py`` (10,000 replies per backend, a few minutes),
-``--large`` (100,000 per backend: most of an hour, several GB of temporary files) or ``--smoke``
-(seconds, for the tests).  PostgreSQL is found at ``SURVEYKIT_TEST_POSTGRES`` (default: the
+``--large`` (100,000 per backend: most of an hour, several GB of temporary files; with
+``--sqlite-only``, SQLite's ingest and steps alone, about twenty minutes) or ``--smoke`` (seconds,
+for the tests).  PostgreSQL is found at ``SURVEYKIT_TEST_POSTGRES`` (default: the
 local test database); the benchmark works in schemas of its own and drops them at the end.
 """
 
@@ -611,6 +612,11 @@ def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--large", action="store_true", help="100,000 replies per backend")
     p.add_argument("--profile", action="store_true", help="print cProfile's busiest functions")
+    p.add_argument(
+        "--sqlite-only",
+        action="store_true",
+        help="measure SQLite alone (no PostgreSQL ingest, steps or burst): a quicker --large",
+    )
     args = p.parse_args()
     if args.smoke:
         count, per_file, burst_size = 300, 100, 100
@@ -631,9 +637,10 @@ def main() -> None:
         postgres_url = f"{POSTGRES_URL}?schema={schema}"
         with open_store(sqlite_url) as store:
             plan = enrol(store, secret, consultation, count)
-        with open_store(postgres_url) as store:
-            bind_secret(store, secret)
-            plan.commit(store)
+        if not args.sqlite_only:
+            with open_store(postgres_url) as store:
+                bind_secret(store, secret)
+                plan.commit(store)
         people = [g.respondent for g in plan.grants]
         began = time.perf_counter()
         files = write_files(folder, spec, secret, people, per_file)
@@ -659,18 +666,18 @@ def main() -> None:
         if not cli.startswith(expected):
             sys.exit(f"the command and the benchmark disagree: {cli!r} against {expected!r}")
         print_ingest("SQLite", sqlite_result, per_file)
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}_base"')
-        fresh_url = f"{POSTGRES_URL}?schema={schema}_fresh"
-        with open_store(fresh_url) as store:
-            bind_secret(store, secret)
-            plan.commit(store)
-        baseline_schema = f"postgresql:{schema}_base"
-        postgres_result = in_child(
-            ingest_and_baseline, postgres_url, fresh_url, baseline_schema, str(spec), key, names
-        )
-        print_ingest("PostgreSQL", postgres_result, per_file)
-
+        if not args.sqlite_only:
+            with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+                conn.execute(f'CREATE SCHEMA "{schema}_base"')
+            fresh_url = f"{POSTGRES_URL}?schema={schema}_fresh"
+            with open_store(fresh_url) as store:
+                bind_secret(store, secret)
+                plan.commit(store)
+            baseline_schema = f"postgresql:{schema}_base"
+            postgres_result = in_child(
+                ingest_and_baseline, postgres_url, fresh_url, baseline_schema, str(spec), key, names
+            )
+            print_ingest("PostgreSQL", postgres_result, per_file)
         two = names[:2] if len(names) >= 2 else names * 2
         with open_store(f"sqlite:///{folder / 'steps.db'}") as store:
             plan.commit(store)
@@ -678,14 +685,14 @@ def main() -> None:
             breakdown, f"sqlite:///{folder / 'steps.db'}", str(spec), key, two, args.profile
         )
         print_breakdown("SQLite steps", steps)
-        steps_url = f"{POSTGRES_URL}?schema={schema}_steps"
-        with open_store(steps_url) as store:
-            bind_secret(store, secret)
-            plan.commit(store)
-        steps = in_child(breakdown, steps_url, str(spec), key, two, args.profile)
-        print_breakdown("PostgreSQL steps", steps)
-
-        burst(folder, spec, burst_size, 10)
+        if not args.sqlite_only:
+            steps_url = f"{POSTGRES_URL}?schema={schema}_steps"
+            with open_store(steps_url) as store:
+                bind_secret(store, secret)
+                plan.commit(store)
+            steps = in_child(breakdown, steps_url, str(spec), key, two, args.profile)
+            print_breakdown("PostgreSQL steps", steps)
+            burst(folder, spec, burst_size, 10)
         report("peak resident memory of the benchmark process", peak_rss_mb(), "MB")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
