@@ -158,14 +158,14 @@ def _words(source: str, book: Phrasebook) -> str:
             "fewer than 3 options are chosen at question 25",
         ),
         (
-            "t1 == ' North  Yorkshire'",
-            "Question 26 is answered 'north yorkshire'",
-            'you answered "north yorkshire" to question 26',
+            "t1 == 'North Yorkshire'",
+            "Question 26 is answered 'North Yorkshire'",
+            'you answered "North Yorkshire" to question 26',
         ),
         (
             "t1 not in ['York', 'Leeds']",
-            "not (Question 26 is answered 'york' or 'leeds')",
-            'you did not answer "york" or "leeds" to question 26',
+            "not (Question 26 is answered 'York' or 'Leeds')",
+            'you did not answer "York" or "Leeds" to question 26',
         ),
         (
             "g7.cost == 'agree'",
@@ -213,7 +213,7 @@ def test_a_phrasebook_without_typed_phrases_gets_the_defaults() -> None:
     assert _words("d1 > 2024-01-01 and count(c1) >= 2", OLD) == (
         "Question 23 is after 1 January 2024 and at least 2 options are chosen at Question 25"
     )
-    assert _words("t1 == 'York'", OLD) == "Question 26 is answered 'york'"
+    assert _words("t1 == 'York'", OLD) == "Question 26 is answered 'York'"
 
 
 @pytest.mark.parametrize(

@@ -48,5 +48,9 @@ def fill_blanks(
         p for p in reading.problems if not (p.code == "missing_answer" and p.question in filled)
     )
     answers = {**reading.answers, **filled}
-    ordered = {q.id: answers[q.id] for q in consultation.questions if q.id in answers}
+    # In question order; a part's key (q8.parks, q14.other) stays with its question.
+    order = {q.id: i for i, q in enumerate(consultation.questions)}
+    ordered = dict(
+        sorted(answers.items(), key=lambda item: order.get(item[0].partition(".")[0], len(order)))
+    )
     return attrs.evolve(reading, answers=ordered, problems=problems)

@@ -8,6 +8,13 @@ would store; an answer to a question that the other answers hide is a problem, n
 silence.  A reading with no problems (``clean``) can be submitted as it is; anything else goes
 to an officer.
 
+Answers are read per form item (:mod:`.items`) into the kind's *raw input*, never normalised
+here: a typed number, date or address goes to its kind's checker as written ("about 250" is
+refused there, and the reply goes to review naming the question); a ranking becomes
+``{value: rank}`` from numbered boxes or a list of values from typed lines; a grid's statements
+are read from their own boxes or from lines such as "Parks: agree"; the words for an "Other"
+option go to its text part (``q14.other``).
+
 Problem codes (stable; see docs/email-replies.md):
 
 ``unparseable``, ``attachments_only``, ``no_answers``, ``unknown_option``, ``ambiguous_option``,
@@ -26,8 +33,10 @@ from typing import Any
 
 from attrs import frozen
 
-from surveykit import Consultation, Engine, Registry, get_plugins
+from surveykit import Consultation, Engine, Option, Question, Registry, get_plugins
 
+from .items import Item, form_items
+from .kindtext import named_other, specify_words
 from .matching import Match, OptionMatcher
 from .mime import automatic, extract
 from .reference import find_references, has_malformed_reference
@@ -66,6 +75,15 @@ IDENTITY_CODES = frozenset(
     {"no_reference", "bad_reference", "conflicting_reference", "conflicting_sender"}
 )
 _SPLIT = re.compile(r"[;,]")
+_RANK_SPLIT = re.compile(r"[;,>]")
+# A rank in a box or before an option: "1", "01", "1st", "#2", "3."
+_RANK = re.compile(r"#?0*([1-9][0-9]?)(?:st|nd|rd|th)?\.?", re.IGNORECASE)
+_RANKED_LINE = re.compile(
+    r"^\s*(?:#?([0-9]{1,2})(?:st|nd|rd|th)?\s*[.):\-]?\s+|#?([0-9]{1,2})[.):\-]\s*)(.+)$",
+    re.IGNORECASE | re.S,
+)
+# Where a grid line may divide its statement from its answer: "Parks: agree", "Parks - agree"
+_ROW_SEPARATOR = re.compile(r"\s*(?::|=|\s[-\u2013\u2014]\s|\t)\s*")
 
 
 @frozen
@@ -119,12 +137,15 @@ class ReplyReader:
         kinds = kinds if kinds is not None else get_plugins().kinds
         self.consultation = consultation
         self.engine = Engine(consultation, kinds=kinds)
-        multiple = frozenset(
-            q.id for q in consultation.questions if getattr(kinds.get(q.kind), "multiple", False)
-        )
-        self.multiple = multiple
-        self.scanner = FormScanner(consultation, multiple)
-        self.matchers = {q.id: OptionMatcher(q) for q in consultation.questions if q.options}
+        self.items = form_items(consultation, kinds)
+        self.by_id = {item.id: item for item in self.items}
+        self.parts = {part.id: part for part in self.engine.parts}
+        self.multiple = frozenset(i.id for i in self.items if i.reading == "choices")
+        self.scanner = FormScanner(consultation, self.items, kinds)
+        self.matchers = {i.id: OptionMatcher(i.question) for i in self.items if i.options}
+        self.row_matchers = {
+            i.id: _row_matcher(i, self.by_id) for i in self.items if i.reading == "grid"
+        }
 
     def read(self, raw: bytes) -> Reading:
         """The reading of one raw message; never raises."""
@@ -221,12 +242,12 @@ class ReplyReader:
         candidates: dict[str, list[Any]] = {}
         doubtful: set[str] = set()
         for block in scan.blocks:
-            value, troubles = self._block_value(block)
-            if troubles:
-                problems.extend(troubles)
-                doubtful.add(block.qid)
-            elif value is not None:
-                candidates.setdefault(block.qid, []).append(value)
+            values, troubles = self._block_values(block)
+            problems.extend(troubles)
+            for trouble in troubles:
+                doubtful.update(self._related(trouble.question or block.qid))
+            for answer_key, value in values.items():
+                candidates.setdefault(answer_key, []).append(value)
         read: dict[str, Any] = {}
         for qid, values in candidates.items():
             if qid in doubtful:
@@ -253,27 +274,54 @@ class ReplyReader:
         if not read and not doubtful:
             problems.append(ReplyProblem("no_answers", "no answers were found in the reply"))
             return {}
-        ordered = {q.id: read[q.id] for q in self.consultation.questions if q.id in read}
+        ordered = {p.id: read[p.id] for p in self.engine.parts if p.id in read}
         return self._checked(ordered, doubtful, problems)
 
-    def _block_value(self, block: Block) -> tuple[Any, list[ReplyProblem]]:
+    def _related(self, answer_key: str) -> tuple[str, ...]:
+        """The answer keys a doubt about ``answer_key`` casts doubt on: a choice's "Other"
+        words, or every statement of a grid."""
+        item = self.by_id.get(answer_key)
+        if item is None:
+            return (answer_key,)
+        if item.reading == "grid":
+            return item.rows
+        return (item.id, item.other_key) if item.other_key else (item.id,)
+
+    def _block_values(self, block: Block) -> tuple[dict[str, Any], list[ReplyProblem]]:
+        """The raw answers one block gives, by answer key, or the troubles that stop them."""
         qid = block.qid
-        if qid not in self.matchers:
+        item = self.by_id[qid]
+        if item.reading == "text" or qid not in self.matchers:
             if block.suspect:
                 message = (
                     f"{self._title(qid)}: the answer runs into a line {block.suspect[0][:60]!r} "
                     "that may belong to another question or to the form"
                 )
-                return None, [ReplyProblem("unclear_text", message, qid)]
+                return {}, [ReplyProblem("unclear_text", message, qid)]
             text = block.answer_text
-            return (text or None), []
-        if not block.typed and not any(mark for mark, _ in block.ticks):
-            return None, []  # the form's own empty boxes: nothing chosen here
+            return ({qid: text} if text else {}), []
+        if item.reading == "grid":
+            return self._grid_lines(item, block)
+        if item.reading == "ranking":
+            return self._ranking(item, block)
+        return self._choice(item, block)
+
+    def _choice(self, item: Item, block: Block) -> tuple[dict[str, Any], list[ReplyProblem]]:
+        qid = item.id
+        if not block.typed and not block.other_words and not any(m for m, _ in block.ticks):
+            return {}, []  # the form's own empty boxes: nothing chosen here
         matcher = self.matchers[qid]
         troubles: list[ReplyProblem] = []
         chosen: list[str] = []
+        words: list[str] = []
+        unticked: list[str] = []
         for mark, label in block.ticks:
             ticked = is_tick(mark)
+            said = named_other(label, item)
+            if said is not None and ticked is False:
+                if said:
+                    unticked.append(said)
+                continue
             if ticked is False:
                 continue
             if ticked is None:
@@ -286,18 +334,177 @@ class ReplyReader:
                     )
                 )
                 continue
+            if said is not None and item.other is not None:
+                self._add(chosen, [item.other.value], words, said)
+                continue
             self._choose(qid, matcher, label, chosen, troubles)
         for line in block.typed:
+            said = named_other(line, item)
+            if said is not None and item.other is not None:
+                self._add(chosen, [item.other.value], words, said)
+                continue
             self._choose(qid, matcher, line, chosen, troubles)
+        words += [w for w in map(specify_words, block.other_words) if w]
+        other = item.other
+        if other is not None and (unticked or words) and other.value not in chosen:
+            written = (unticked or words)[0]
+            troubles.append(
+                ReplyProblem(
+                    "unclear_text",
+                    f"{self._title(qid)}: words are written for {other.label!r} "
+                    f"({written[:60]!r}) but that option is not ticked",
+                    qid,
+                )
+            )
         if troubles or not chosen:
-            return None, troubles
+            return {}, troubles
         if qid in self.multiple:
-            return chosen, []
-        if len(chosen) > 1:
+            value: Any = chosen
+        elif len(chosen) > 1:
             labels = ", ".join(repr(matcher.label_of(v)) for v in chosen)
             message = f"{self._title(qid)}: several options are chosen ({labels}); choose one"
-            return None, [ReplyProblem("several_options", message, qid)]
-        return chosen[0], []
+            return {}, [ReplyProblem("several_options", message, qid)]
+        else:
+            value = chosen[0]
+        values = {qid: value}
+        if words and item.other_key is not None:
+            values[item.other_key] = "\n".join(words + unticked)
+        return values, []
+
+    @staticmethod
+    def _add(chosen: list[str], values: list[str], words: list[str], said: str) -> None:
+        chosen.extend(v for v in values if v not in chosen)
+        if said:
+            words.append(said)
+
+    def _ranking(self, item: Item, block: Block) -> tuple[dict[str, Any], list[ReplyProblem]]:
+        """A ranking from numbers in its boxes (``{value: rank}``) or from typed lines (a list
+        in order, or ``{value: rank}`` when every line is numbered); the kind checks it."""
+        qid = item.id
+        title = self._title(qid)
+        matcher = self.matchers[qid]
+        troubles: list[ReplyProblem] = []
+        boxed: list[tuple[int | None, str]] = []
+        for mark, label in block.ticks:
+            if not mark:
+                continue
+            found = _RANK.fullmatch(mark)
+            if found is None and is_tick(mark) is None:
+                message = f"{title}: the box for {label[:80]!r} holds {mark!r}, not a rank"
+                troubles.append(ReplyProblem("ambiguous_option", message, qid))
+                continue
+            match = matcher.match(label)
+            if match.value is None:
+                troubles.append(self._unmatched(qid, matcher, label, match))
+                continue
+            boxed.append((int(found[1]) if found else None, match.value))
+        typed: list[tuple[int | None, str]] = []
+        for line in block.typed:
+            typed += self._ranked_line(qid, matcher, line, troubles)
+        if troubles:
+            return {}, troubles
+        if boxed and typed:
+            message = f"{title}: the ranking is written both in the boxes and as a list"
+            return {}, [ReplyProblem("unclear_text", message, qid)]
+        ranked = boxed or typed
+        if not ranked:
+            return {}, []
+        places = [place for place, _ in ranked]
+        if all(place is not None for place in places):
+            if len({value for _, value in ranked}) == len(ranked):
+                return {qid: {value: place for place, value in ranked}}, []
+            return {qid: [value for _, value in sorted(ranked, key=lambda r: r[0] or 0)]}, []
+        if boxed and len(boxed) > 1:
+            message = (
+                f"{title}: boxes are ticked but not numbered, so the order of preference "
+                "is not known"
+            )
+            return {}, [ReplyProblem("ambiguous_option", message, qid)]
+        if any(place is not None for place in places):
+            message = f"{title}: some of the ranked options are numbered and some are not"
+            return {}, [ReplyProblem("ambiguous_option", message, qid)]
+        return {qid: [value for _, value in ranked]}, []
+
+    def _ranked_line(
+        self, qid: str, matcher: OptionMatcher, line: str, troubles: list[ReplyProblem]
+    ) -> list[tuple[int | None, str]]:
+        """The options a typed line ranks, each with its number if it has one: "1. Libraries",
+        "Libraries, Housing", "Housing > Roads"."""
+        whole = self._numbered(matcher, line)
+        if whole is not None:
+            return [whole]
+        pieces = [p for p in _RANK_SPLIT.split(line) if p.strip()]
+        found: list[tuple[int | None, str]] = []
+        for piece in pieces:
+            ranked = self._numbered(matcher, piece)
+            if ranked is None:
+                rest = _RANKED_LINE.match(piece)
+                text = rest[3] if rest else piece
+                troubles.append(self._unmatched(qid, matcher, text, matcher.match(text)))
+                return []
+            found.append(ranked)
+        return found
+
+    @staticmethod
+    def _numbered(matcher: OptionMatcher, text: str) -> tuple[int | None, str] | None:
+        match = matcher.match(text)
+        if match.value is not None:
+            return None, match.value
+        numbered = _RANKED_LINE.match(text)
+        if numbered is None:
+            return None
+        match = matcher.match(numbered[3])
+        if match.value is None:
+            return None
+        return int(numbered[1] or numbered[2]), match.value
+
+    def _unmatched(self, qid: str, matcher: OptionMatcher, text: str, match: Match) -> ReplyProblem:
+        title = self._title(qid)
+        if match.code == "ambiguous_option":
+            labels = " or ".join(repr(matcher.label_of(v)) for v in match.candidates)
+            message = f"{title}: {text.strip()[:80]!r} could mean {labels}"
+            return ReplyProblem("ambiguous_option", message, qid)
+        message = f"{title}: {text.strip()[:80]!r} is not one of the options"
+        return ReplyProblem("unknown_option", message, qid)
+
+    def _grid_lines(self, item: Item, block: Block) -> tuple[dict[str, Any], list[ReplyProblem]]:
+        """Statements answered on lines of their own under the grid: "Parks: agree"."""
+        title = self._title(item.id)
+        troubles: list[ReplyProblem] = []
+        values: dict[str, Any] = {}
+        if any(is_tick(mark) is not False for mark, _ in block.ticks):
+            message = f"{title}: a box is ticked outside the statements: which one is not known"
+            troubles.append(ReplyProblem("ambiguous_option", message, item.id))
+        rows = self.row_matchers[item.id]
+        options = self.matchers[item.id]
+        for line in block.typed:
+            pieces = [line]
+            split = [p for p in _SPLIT.split(line) if p.strip()]
+            if len(split) > 1 and all(_ROW_SEPARATOR.search(p) for p in split):
+                pieces = split
+            for piece in pieces:
+                readings = set()
+                for cut in _ROW_SEPARATOR.finditer(piece):
+                    row = rows.match(piece[: cut.start()])
+                    answer = options.match(piece[cut.end() :])
+                    if row.value is not None and answer.value is not None:
+                        readings.add((row.value, answer.value))
+                if len(readings) != 1:
+                    how = (
+                        "could be read more than one way"
+                        if readings
+                        else ('does not name one statement and one answer, as in "Parks: Agree"')
+                    )
+                    message = f"{title}: {piece.strip()[:80]!r} {how}"
+                    troubles.append(ReplyProblem("unknown_option", message, item.id))
+                    continue
+                row_key, answer = readings.pop()
+                if values.get(row_key, answer) != answer:
+                    message = f"{self._title(row_key)} is answered more than once, differently"
+                    troubles.append(ReplyProblem("duplicate_answer", message, row_key))
+                    continue
+                values[row_key] = answer
+        return values, troubles
 
     def _choose(
         self,
@@ -374,8 +581,37 @@ class ReplyReader:
         return answers
 
     def _title(self, qid: str) -> str:
+        part = self.parts.get(qid)
+        if part is not None:
+            return part.title if part.label else f"Question {key(part)}"
         question = self.consultation.by_id.get(qid)
         return f"Question {key(question)}" if question else qid
+
+
+def _row_matcher(grid: Item, by_id: dict[str, Item]) -> OptionMatcher:
+    """Matches a statement of a grid by its words, its row id or its number ("8a")."""
+    options = []
+    for row_key in grid.rows:
+        row = by_id[row_key]
+        options.append(Option(value=row_key, label=row.question.text))
+    question = Question(id=grid.id, text=grid.question.text, kind="single", options=tuple(options))
+    return _RowMatcher(
+        question,
+        {by_id[r].key: r for r in grid.rows} | {r.rpartition(".")[2]: r for r in grid.rows},
+    )
+
+
+class _RowMatcher(OptionMatcher):
+    """An :class:`OptionMatcher` over a grid's statements that also knows their numbers and
+    row ids."""
+
+    def __init__(self, question: Question, aliases: dict[str, str]) -> None:
+        super().__init__(question)
+        self.aliases = {alias.casefold(): value for alias, value in aliases.items()}
+
+    def match(self, text: str) -> Match:
+        alias = self.aliases.get(" ".join(text.split()).casefold())
+        return Match(alias) if alias is not None else super().match(text)
 
 
 _READERS: OrderedDict[int, tuple[Consultation, Any, ReplyReader]] = OrderedDict()

@@ -37,12 +37,14 @@ from surveykit.storage import Store
 from surveykit.wording import counted
 
 from .intake import Intake
+from .items import form_items
+from .kindtext import answer_words
 from .parse import read_reply
 from .reference import find_reference
 from .sealing import Seal
 from .wording import key
 
-__all__ = ["Accepted", "accept", "parse_corrections", "review_group"]
+__all__ = ["Accepted", "accept", "answer_lines", "parse_corrections", "review_group"]
 
 
 @frozen
@@ -211,14 +213,25 @@ def _who(store: Store, consultation: Consultation, respondent_id: str | None) ->
     return f"{respondent.authority} ({labels.get(respondent.role, respondent.role).lower()})"
 
 
-def _answer_text(consultation: Consultation, qid: str, value: Any) -> str:
-    question = consultation.by_id.get(qid)
-    if question is None:
-        return str(value)
-    labels = {o.value: o.label for o in question.options}
-    if isinstance(value, list):
-        return "; ".join(labels.get(v, v) for v in value)
-    return labels.get(value, value) if isinstance(value, str) else str(value)
+def answer_lines(consultation: Consultation, answers: dict[str, Any]) -> list[str]:
+    """Each answer as an officer reads it, under the number the form shows: "Question 8a
+    (satisfaction.parks): Agree", a ranking numbered, an "Other" option's words labelled."""
+    items = {item.id: item for item in form_items(consultation, get_plugins().kinds)}
+    others = {item.other_key: item for item in items.values() if item.other_key}
+    lines = []
+    for answer_key, value in answers.items():
+        item = items.get(answer_key)
+        if item is not None:
+            said = answer_words(item, item.question, value)
+            lines.append(f"  Question {item.key} ({answer_key}): {said}")
+        elif answer_key in others:
+            owner = others[answer_key]
+            label = owner.other.label if owner.other is not None else "Other"
+            said = f'Question {owner.key}, "{label}" in their own words'
+            lines.append(f"  {said} ({answer_key}): {value}")
+        else:
+            lines.append(f"  {answer_key}: {value}")
+    return lines
 
 
 SPEC = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
@@ -314,9 +327,7 @@ def show_command(
             version = f", version {item.version}" if item.version else ""
             lines.append(f"Resolved {resolved}{version}: {item.note}")
         lines += ["", "Read with certainty:"]
-        for qid, value in reading.answers.items():
-            title = key(consultation.by_id[qid]) if qid in consultation.by_id else qid
-            lines.append(f"  Question {title} ({qid}): {_answer_text(consultation, qid, value)}")
+        lines += answer_lines(consultation, reading.answers)
         if not reading.answers:
             lines.append("  nothing")
         if reading.problems:

@@ -5,7 +5,11 @@ quoted form read the same as answers typed in a copy of it.  A line opens a ques
 when it is the question's heading from the form ("13. Is there a continued need ...") or a label
 a person wrote ("13. Yes", "Q13: yes", "Question 13 - Yes", "A1) Leader").  Inside a block:
 
-- ``[x] Label`` lines are ticked boxes (``[ ]`` is not ticked; any other mark is unclear);
+- ``[x] Label`` lines are ticked boxes (``[ ]`` is not ticked; any other mark is unclear,
+  except a rank such as ``[2]`` in a ranking's box, read by :mod:`.parse`);
+- after a ticked "Other (please specify)" box, or a typed line naming that option, the lines
+  that follow (until the next box) are the respondent's own words for it;
+- in a ranking's block, "1. Libraries" is a ranked option, not the label of question 1;
 - the lines after "Your answer:", or after a label of a free-text question, are the answer;
 - other lines are typed answers, unless they are the form's own text (question wording, hints,
   notes, instructions), which is recognised and skipped.
@@ -33,10 +37,11 @@ from attrs import define, field
 from surveykit import Consultation
 
 from .form import ANSWER_MARK, END_LINE, KNOWN_NOTE, write_form
+from .items import Item
+from .kindtext import named_other
 from .matching import normalise
 from .quoteheaders import COLONS, header_span
 from .signatures import SIGN_OFF_STARTS, Signer, may_sign_off, sign_off
-from .wording import key
 
 __all__ = ["UNPLACED_WORDS", "Block", "FormScanner", "Scan"]
 
@@ -58,6 +63,10 @@ _TICKS = frozenset("xX*+#vVyY\u2713\u2714\u2715\u2716\u2717\u2718\u2022\u25cf\u2
 }
 _REFERENCE_LINE = re.compile(r"^reference\s*:\s*(?:sk\b|none\b)", re.IGNORECASE)
 _SEPARATOR = r"\s*[.:)\-\u2013\u2014](?=\s|$)"
+# "1. Libraries", "2) Housing", "#3 Roads": a ranked option written on a line of its own
+_RANKED = re.compile(r"^#?[0-9]{1,2}(?:st|nd|rd|th)?\s*[.:)\-]?\s+(?P<rest>\S.*)$", re.IGNORECASE)
+# A tick written just after an empty box: "[ ]x Agree", "[ ] X Agree"
+_LATE_TICK = re.compile(r"^(?P<mark>[xX\u2713\u2714])\s+(?P<label>\S.*)$")
 
 
 @define
@@ -72,6 +81,9 @@ class Block:
     text: list[str] = field(factory=list)
     last_box: int | None = None
     suspect: list[str] = field(factory=list)
+    #: Words written for the "Other" option on the lines after its box or its typed name.
+    other_words: list[str] = field(factory=list)
+    in_other: bool = False
 
     @property
     def answer_text(self) -> str:
@@ -97,19 +109,24 @@ class Scan:
 class FormScanner:
     """Reads replies to one consultation's form; built once per consultation."""
 
-    def __init__(self, consultation: Consultation, multiple: frozenset[str]) -> None:
+    def __init__(self, consultation: Consultation, items: tuple[Item, ...], kinds=None) -> None:
         self.consultation = consultation
-        self.by_key = {key(q).casefold(): q for q in reversed(consultation.questions)}
-        self.order = {q.id: i for i, q in enumerate(consultation.questions)}
-        self.text_questions = frozenset(q.id for q in consultation.questions if not q.options)
-        self.multiple = multiple
-        self.wording = {q.id: normalise(q.text) for q in consultation.questions}
+        self.items = {item.id: item for item in items}
+        self.by_key = {item.key.casefold(): item for item in reversed(items)}
+        self.order = {item.id: i for i, item in enumerate(items)}
+        self.text_questions = frozenset(i.id for i in items if i.reading == "text")
+        self.multiple = frozenset(i.id for i in items if i.reading == "choices")
+        self.rankings = frozenset(i.id for i in items if i.reading == "ranking")
+        self.wording = {i.id: normalise(i.question.text) for i in items}
         self.options = {
-            q.id: frozenset(f for o in q.options for f in (normalise(o.label), normalise(o.value)))
-            for q in consultation.questions
+            i.id: frozenset(f for o in i.options for f in (normalise(o.label), normalise(o.value)))
+            for i in items
         }
-        self.labels = {
-            q.id: frozenset(o.label.strip() for o in q.options) for q in consultation.questions
+        self.labels = {i.id: frozenset(o.label.strip() for o in i.options) for i in items}
+        self._option_starts = {
+            i.id: tuple(normalise(o.label) + " " for o in i.options)
+            for i in items
+            if i.reading == "ranking"
         }
         keys = "|".join(re.escape(k) for k in sorted(self.by_key, key=len, reverse=True))
         bare = rf"(?P<key>{keys})(?![0-9A-Za-z_])"
@@ -140,7 +157,8 @@ class FormScanner:
         # A personal form also says what the roster knows: learn its wording with placeholders.
         known = {qid: "?" for _, qid in consultation.roster.items()}
         for intros in (False, True):
-            for line in write_form(consultation, intros=intros, known=known).splitlines():
+            form = write_form(consultation, intros=intros, known=known, kinds=kinds)
+            for line in form.splitlines():
                 if line.strip().startswith(KNOWN_NOTE):
                     continue
                 stripped = line.strip()
@@ -292,6 +310,7 @@ class FormScanner:
                     # The form's own empty box chooses nothing; its label's next lines are skipped.
                     if current is not None:
                         current.last_box = None
+                        current.in_other = False
                     continue
                 elif kind == "heading":
                     signature = False
@@ -397,19 +416,44 @@ class FormScanner:
                     current.ticks[current.last_box] = (mark, f"{label} {stripped}")
                 continue
             found = self.label(stripped) if keyed else None
-            if found is not None and not (found[1] == "" and self._names_option(current, stripped)):
+            if (
+                found is not None
+                and not (found[1] == "" and self._names_option(current, stripped))
+                and not self._ranked(current, stripped)
+            ):
                 current = self._open(blocks, found[0], found[1])
                 continue
             if current is not None:
                 current.last_box = None
                 if current.qid in self.text_questions:
                     current.text.append(content.rstrip())
+                elif current.in_other and normalise(stripped) not in self.options[current.qid]:
+                    current.other_words.append(stripped)
                 else:
                     current.typed.append(stripped)
+                    current.in_other = self._names_other(current, stripped)
             elif depth == 0 and not replied and not quiet:
                 unplaced += len(stripped.split())
         # Most blocks are the quoted form's questions, left unanswered: only those read are kept.
         return Scan([b for b in blocks if _has_answer(b) or b.suspect], unplaced)
+
+    def _ranked(self, block: Block | None, stripped: str) -> bool:
+        """Whether "1. Libraries" in a ranking's block ranks an option (by its label or value,
+        or the first words of its label) rather than labelling question 1."""
+        if block is None or block.qid not in self.rankings:
+            return False
+        found = _RANKED.match(stripped)
+        if found is None:
+            return False
+        rest = normalise(found["rest"])
+        return rest in self.options[block.qid] or any(
+            start.startswith(rest + " ") for start in self._option_starts[block.qid]
+        )
+
+    def _names_other(self, block: Block, text: str) -> bool:
+        """Whether ``text`` chooses the block's "Other (please specify)" option."""
+        item = self.items.get(block.qid)
+        return item is not None and item.other is not None and named_other(text, item) is not None
 
     def _names_option(self, block: Block | None, stripped: str) -> bool:
         """Whether a bare "1." under a choice question is its option "1", not a label."""
@@ -450,8 +494,12 @@ class FormScanner:
             trailing = _TRAILING_MARK.search(label)
             if trailing and label not in self.labels[block.qid]:
                 mark, label = "x", label[: trailing.start()].strip()
+            late = _LATE_TICK.match(label)
+            if late and normalise(late["label"]) in self.options[block.qid]:
+                mark, label = "x", late["label"]
         block.ticks.append((mark, label))
         block.last_box = len(block.ticks) - 1
+        block.in_other = self._names_other(block, label)
         return True
 
     def _signs_off(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from surveykit import Consultation
+from attrs import evolve
+
+from surveykit import Consultation, Question
 from surveykit.conditions import Condition
 from surveykit.wording import Phrasebook, describe
 
@@ -26,7 +28,10 @@ def _either(labels: Sequence[str]) -> str:
 
 
 #: The respondents' voice: "you answered ..." about questions by number, in straight quotes
-#: (plain-text email), with a phrase of its own for every negated comparison.
+#: (plain-text email), with a phrase of its own for every negated comparison.  Numbers, dates
+#: and counts use the shared phrases ("question 3 is more than 4 people", "fewer than 3 options
+#: are chosen at question 10"); text comparisons ignore case, so their words are quoted as the
+#: condition holds them (in lower case).
 RESPONDENT = Phrasebook(
     name=lambda question, qid: f"question {key(question) if question else qid}",
     label=lambda option, value: f'"{option.label if option else value}"',
@@ -43,9 +48,32 @@ RESPONDENT = Phrasebook(
 )
 
 
-def applies_when(condition: Condition, c: Consultation) -> str:
-    """A condition as the rest of "Answer only if ...": "you answered "Yes" to question 13"."""
-    return describe(condition, c, RESPONDENT)
+def applies_when(
+    condition: Condition,
+    c: Consultation,
+    parts: Mapping[str, Question] | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> str:
+    """A condition as the rest of "Answer only if ...": "you answered "Yes" to question 13".
+
+    ``parts`` maps answer keys to the parts conditions may read (a grid's rows, an "Other"
+    option's words) and ``keys`` gives each part the number the form shows it under ("8a"), so
+    that ``q8.parks == "disagree"`` reads 'you answered "Disagree" to question 8a'.
+    """
+    if not parts:
+        return describe(condition, c, RESPONDENT)
+    named = keys or {}
+
+    def name(question: Question | None, qid: str) -> str:
+        if question is None:
+            return f"question {qid}"
+        if qid in named:
+            return f"question {named[qid]}"
+        if question.settings.get("other_of"):
+            return f'question {key(question)} ("{question.label}")'
+        return f"question {key(question)}"
+
+    return describe(condition, c, evolve(RESPONDENT, name=name), parts=parts)
 
 
 def plain_text(markdown: str) -> str:

@@ -157,7 +157,7 @@ def form_app(
     web = WebState(
         consultation=consultation,
         engine=engine,
-        flow=Flow(engine),
+        flow=Flow(engine, plugins.kinds),
         service=service,
         pages=Pages(consultation, demo, keys, static_versions()),
         keys=keys,

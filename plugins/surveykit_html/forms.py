@@ -1,4 +1,4 @@
-"""Reading what a browser posts: limits, CSRF, the one answer a question page sends, and messages.
+"""Reading what a browser posts: limits, CSRF, refusals, and what to say about an answer.
 
 A form that could not have come from our own page (a missing or wrong CSRF token, fields we
 never render, a value for a question not being asked) is refused with :class:`FormRefused`
@@ -19,7 +19,7 @@ from surveykit import AnswerProblem, Question
 from .config import Limits
 from .sessions import WebKeys
 
-__all__ = ["ANSWER", "FormRefused", "field_message", "read_answer", "read_form"]
+__all__ = ["ANSWER", "FormRefused", "field_message", "read_form", "tampered"]
 
 #: The name of the answer field on a question page; the first input's id, for error links.
 ANSWER = "answer"
@@ -94,29 +94,25 @@ def _urlencoded(body: bytes, limits: Limits) -> FormData:
     return FormData(pairs)
 
 
-def read_answer(form: FormData, question: Question, multiple: bool) -> Any:
-    """The raw answer a question page sent: a list for checkboxes, else a string or ``None``."""
-    values = form.getlist(ANSWER)
-    if multiple:
-        return list(values)
-    if len(values) > 1:
-        raise tampered(f"{question.title} takes one answer, and the form sent {len(values)}.")
-    return values[0] if values else None
-
-
-def field_message(
-    question: Question, problem: AnswerProblem, has_options: bool, multiple: bool
-) -> str:
-    """What to tell a person about a problem with their answer, in the GOV.UK style."""
+def field_message(part: Question, problem: AnswerProblem, kind: Any) -> str:
+    """What to tell a person about a problem with their answer to ``part`` (a question, or
+    one of its parts: a grid's row, an "other" option's words), in the GOV.UK style."""
     code = problem.code
-    name = f"question {question.number or question.id}"
+    number = f"question {part.number or part.id.partition('.')[0]}"
+    # A part names what it is about: "for “Streets are kept clean” in question 8".
+    name = f"“{part.label}” in {number}" if part.label else number
+    to = "for" if part.label else "to"
+    has_options = getattr(kind, "has_options", False)
     if code == "required":
+        if getattr(kind, "answer_type", None) == "ranking":
+            return f"Rank at least one of the options {to} {name}"
         if has_options:
+            multiple = getattr(kind, "multiple", False)
             verb = "Select at least one answer" if multiple else "Select an answer"
-            return f"{verb} to {name}"
-        return f"Enter an answer to {name}"
-    if code == "too_long" and question.max_length:
-        return f"Your answer to {name} must be {question.max_length:,} characters or fewer"
-    if code == "unknown_option":
+            return f"{verb} {to} {name}"
+        return f"Enter {'your' if part.label else 'an'} answer {to} {name}"
+    if code == "too_long" and part.max_length:
+        return f"Your answer {to} {name} must be {part.max_length:,} characters or fewer"
+    if code == "unknown_option" and has_options:
         return f"Select one of the answers listed for {name}"
     return problem.message

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from surveykit import Question
 from surveykit.errors import AnswersRejected, ClosedError, LinkError
 
-from .forms import ANSWER, FormRefused, field_message, read_answer, read_form, tampered
+from .forms import ANSWER, FormRefused, field_message, read_form, tampered
 from .sessions import SessionKey
 from .state import Visitor, WebState, redirect
 
@@ -31,7 +31,7 @@ __all__ = [
     "start",
 ]
 
-_ANSWER_FIELDS = frozenset({ANSWER, "action"})
+_BUTTON = frozenset({"action"})
 _NO_FIELDS: frozenset[str] = frozenset()
 
 
@@ -122,51 +122,46 @@ def _render_question(
     question: Question,
     answers: dict[str, Any],
     *,
-    value: Any,
+    fields: dict[str, Any],
     change: bool,
     errors: list[dict[str, str]] | None = None,
+    field_errors: dict[str, str] | None = None,
     known: bool = False,
 ) -> Response:
+    """The question's page, its fields filled in with ``fields`` (stored answers, or what was
+    posted when ``errors`` say what is wrong with it; ``field_errors`` by part key)."""
     web = web_state(request)
+    widget = web.widgets[question.id]
     if change:
         back_url = web.url(request, "check")
     else:
         previous = web.flow.before(answers, question.id)
         back_url = web.question_url(request, previous) if previous else web.url(request, "overview")
     action_url = web.question_url(request, question) + ("?change=1" if change else "")
+    field_errors = field_errors or {}
+    error = field_errors.get(question.id, "")
     context = {
         "question": question,
         "section": web.sections[question.id],
-        "control": web.control(question),
-        "max_length": web.max_length(question),
-        "value": value,
+        "widget": widget,
+        "control": widget.control,
+        "max_length": widget.max_length,
+        "value": fields.get(ANSWER),
+        "fields": fields,
         "change": change,
         "back_url": back_url,
         "action_url": action_url,
         "errors": errors or [],
-        "error": errors[0]["text"] if errors else "",
+        "error": error,
+        "field_errors": field_errors,
+        "wrong_boxes": widget.wrong_boxes(fields) if error and widget.boxes else (),
         "known": known,
     }
-    shared = None if errors else _shared_value(web, question, value)
+    shared = None if errors else widget.shared_key(fields)
     if shared is not None:
         key = (question.id, shared, change, back_url, action_url, known)
         return web.pages.render_shared(request, "question.html", key, **context)
     return web.pages.render(request, "question.html", 400 if errors else 200, **context)
-
-
-def _shared_value(web: WebState, question: Question, value: Any) -> tuple[str, ...] | None:
-    """``value`` as part of a shared page's key: only no answer or chosen options qualify.
-
-    Typed text is the respondent's own, so a page showing it is never kept.
-    """
-    if value is None:
-        return ()
-    if not web.kinds[question.kind].has_options:
-        return None
-    chosen = value if isinstance(value, list) else [value]
-    if all(isinstance(v, str) for v in chosen):
-        return tuple(chosen)
-    return None
 
 
 async def question_page(request: Request) -> Response:
@@ -185,14 +180,16 @@ async def question_page(request: Request) -> Response:
         return redirect(web.question_url(request, web.flow.resume(answers)))
     value = answers.get(question.id)
     known = question.id in visitor.known and value == visitor.known[question.id]
-    return _render_question(request, question, answers, value=value, change=change, known=known)
+    fields = web.widgets[question.id].shown(answers)
+    return _render_question(request, question, answers, fields=fields, change=change, known=known)
 
 
 async def _answer(
     request: Request, visitor: Visitor, question: Question, answers: dict[str, Any], change: bool
 ) -> Response:
     web = web_state(request)
-    form = await read_form(request, web.keys, web.limits, _ANSWER_FIELDS)
+    widget = web.widgets[question.id]
+    form = await read_form(request, web.keys, web.limits, widget.fields | _BUTTON)
     action = form.get("action", "continue")
     if action not in ("continue", "save"):
         raise tampered("The form asked for something this page cannot do.")
@@ -203,28 +200,36 @@ async def _answer(
             f"{question.title} is not asked after the answers you have given, so your answer "
             "to it was not saved. Go to check your answers to see the questions you are asked.",
         )
-    kind = web.kinds[question.kind]
-    raw = read_answer(form, question, kind.multiple)
-    candidate = {qid: v for qid, v in answers.items() if qid != question.id}
-    if raw is not None:
-        candidate[question.id] = raw
+    raw = widget.read(form)
+    mine = set(widget.keys)
+    candidate = {key: v for key, v in answers.items() if key not in mine}
+    candidate.update((key, v) for key, v in raw.items() if v is not None)
     checked = web.engine.check(candidate)
-    mine = [
+    problems = [
         p
         for p in checked.problems
-        if p.question == question.id and (action == "continue" or p.code != "required")
+        if p.question in mine and (action == "continue" or p.code != "required")
     ]
-    if mine:
-        errors = [
-            {
-                "text": field_message(question, p, kind.has_options, kind.multiple),
-                "href": f"#{ANSWER}",
-            }
-            for p in mine
-        ]
-        return _render_question(request, question, answers, value=raw, change=change, errors=errors)
+    if problems:
+        fields = widget.posted(form)
+        errors = []
+        field_errors: dict[str, str] = {}
+        for problem in problems:
+            part = web.parts[problem.question]
+            text = field_message(part, problem, web.kinds[part.kind])
+            errors.append({"text": text, "href": widget.href(part.id, fields)})
+            field_errors.setdefault(part.id, text)
+        return _render_question(
+            request,
+            question,
+            answers,
+            fields=fields,
+            change=change,
+            errors=errors,
+            field_errors=field_errors,
+        )
     wrong = {p.question for p in checked.problems if p.code != "required"}
-    new = {qid: v for qid, v in checked.answers.items() if qid not in wrong}
+    new = {key: v for key, v in checked.answers.items() if key not in wrong}
     try:
         draft = await web.save_draft(visitor.key, new)
     except ClosedError:
@@ -280,18 +285,22 @@ async def check(request: Request) -> Response:
 
 
 def _problem_links(request: Request, exc: AnswersRejected) -> list[dict[str, str]]:
+    """Each problem, linking to the page (and the field) that puts it right."""
     web = web_state(request)
     links = []
     for problem in exc.problems:
-        question = web.consultation.by_id.get(problem.question or "")
-        if question is None:
+        key = problem.question or ""
+        part = web.parts.get(key)
+        question = web.owner(key)
+        if part is None or question is None:
             links.append({"text": problem.message, "href": "#main-content"})
             continue
-        kind = web.kinds[question.kind]
+        widget = web.widgets[question.id]
+        fragment = "" if key == question.id else widget.href(key, {})
         links.append(
             {
-                "text": field_message(question, problem, kind.has_options, kind.multiple),
-                "href": web.question_url(request, question) + "?change=1",
+                "text": field_message(part, problem, web.kinds[part.kind]),
+                "href": web.question_url(request, question) + "?change=1" + fragment,
             }
         )
     return links

@@ -31,6 +31,7 @@ from .flow import Flow
 from .ratelimit import SlidingWindow
 from .rendering import Pages
 from .sessions import SessionKey, SessionSubmitService, WebKeys
+from .widgets import Widget, widget_for
 
 __all__ = ["Visitor", "WebState", "blocking", "redirect"]
 
@@ -101,6 +102,19 @@ class WebState:
             takes_self=True,
         ),
     )
+    #: How each question is asked (its page's fields), by question id.
+    widgets: dict[str, Widget] = field(
+        init=False,
+        default=Factory(
+            lambda self: {q.id: widget_for(q, self.kinds) for q in self.consultation.questions},
+            takes_self=True,
+        ),
+    )
+    #: Every part (a question, a grid's row, an "other" option's words), by answer key.
+    parts: dict[str, Question] = field(
+        init=False,
+        default=Factory(lambda self: {p.id: p for p in self.engine.parts}, takes_self=True),
+    )
     #: Each question's section, by question id, for page captions.
     sections: dict[str, Section] = field(
         init=False,
@@ -141,15 +155,13 @@ class WebState:
         return f"{local:%A} {local.day} {local:%B %Y at %H:%M}"
 
     def control(self, question: Question) -> str:
-        """How a question is asked: radios, checkboxes, a textarea or a one-line input."""
-        kind = self.kinds[question.kind]
-        if kind.has_options:
-            return "checkboxes" if kind.multiple else "radios"
-        limit = self.max_length(question)
-        return "textarea" if limit is None or limit > 200 else "input"
+        """How a question is asked: radios, checkboxes, a textarea, a date input... (see
+        :class:`~.widgets.Widget`)."""
+        return self.widgets[question.id].control
 
-    def max_length(self, question: Question) -> int | None:
-        return question.max_length or getattr(self.kinds[question.kind], "default_max_length", None)
+    def owner(self, key: str) -> Question | None:
+        """The question an answer key belongs to: ``q8`` for ``q8.parks``."""
+        return self.consultation.by_id.get(key.partition(".")[0])
 
     def url(self, request: Request, name: str, **params: Any) -> str:
         """A path inside this app that survives mounting under a prefix."""

@@ -11,9 +11,24 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from surveykit.conditions import All, Answered, Any_, Condition, Contains, Equals, Not, OneOf
+from surveykit.conditions import (
+    All,
+    Answered,
+    Any_,
+    Compare,
+    Condition,
+    Contains,
+    Count,
+    DateLiteral,
+    Equals,
+    Not,
+    OneOf,
+    TextEquals,
+    TextOneOf,
+    walk,
+)
 from surveykit.storage import TallyPlan, TallyRow
-from surveykit.tally import ALL, ANSWERED, RESPONDENTS, SHOWN, WEEK
+from surveykit.tally import ALL, ANSWERED, RESPONDENTS, SHOWN, WEEK, rank_key
 
 __all__ = [
     "CURRENT",
@@ -21,7 +36,9 @@ __all__ = [
     "condition_sql",
     "group_sql",
     "groups_query",
+    "in_sql",
     "multiple_query",
+    "positions_query",
     "tally_query",
     "tally_rows",
 ]
@@ -36,9 +53,38 @@ CURRENT = (
 UNIT = "CASE WHEN btrim(r.authority) = '' THEN 'id:' || r.id ELSE lower(btrim(r.authority)) END"
 
 
+def in_sql(plan: TallyPlan) -> bool:
+    """Whether every condition of the plan has an exact SQL twin.  Text comparisons do not:
+    Python's case folding and whitespace are not PostgreSQL's, so a plan with one is counted
+    by the portable counter instead, which is exact."""
+    return not any(
+        isinstance(node, TextEquals | TextOneOf)
+        for _, condition in plan.conditions
+        for node in walk(condition)
+    )
+
+
 def condition_sql(condition: Condition, params: list[Any]) -> str:
     """A SQL boolean (never NULL) equal to the condition on the cleaned answers ``s.answers``."""
     match condition:
+        case Compare(question=q, op=op, value=DateLiteral(text=t)):
+            params.extend([q, q, len(t), q, t])
+            return (
+                "coalesce(jsonb_typeof(s.answers->%s) = 'string' AND length(s.answers->>%s) = %s "
+                f'AND (s.answers->>%s) COLLATE "C" {op} %s, false)'
+            )
+        case Compare(question=q, op=op, value=int() | float() as v):
+            params.extend([q, q, v])
+            return (
+                "coalesce(jsonb_typeof(s.answers->%s) = 'number' "
+                f"AND (s.answers->>%s)::numeric {op} %s, false)"
+            )
+        case Count(question=q, op=op, value=v):
+            params.extend([q, q, v])
+            return (
+                "(CASE WHEN jsonb_typeof(s.answers->%s) = 'array' THEN "
+                f"jsonb_array_length(s.answers->%s) ELSE 0 END {'<>' if op == '!=' else op} %s)"
+            )
         case Equals(question=q, value=v):
             params.extend([q, q, v])
             return "(jsonb_typeof(s.answers->%s) = 'string' AND s.answers->>%s = %s)"
@@ -125,7 +171,13 @@ def tally_query(
     for qid in plan.counted:
         if qid in plan.multiple:
             continue  # counted by multiple_query: a list expands to several values
-        if qid in plan.options:
+        if qid in plan.rankings:  # by the first choice; every position by positions_query
+            exprs.append(
+                "(CASE WHEN jsonb_typeof(s.answers->%s) = 'array' THEN s.answers->%s->>0 END)"
+            )
+            params.extend([qid, qid])
+            columns.append((qid, "option"))
+        elif qid in plan.options or qid in plan.values:
             exprs.append("s.answers->>%s")
             params.append(qid)
             columns.append((qid, "option"))
@@ -181,6 +233,29 @@ def multiple_query(plan: TallyPlan) -> tuple[str, list[Any]]:
         ") v(v) WHERE p.consultation = %s AND e.key = ANY(%s) GROUP BY 1, 2, 3, 4, 5"
     )
     return sql, [*params, plan.consultation, multiple]
+
+
+#: What :func:`~surveykit.tally.rank_key` puts between a ranking's id and a position.
+_RANK = rank_key("", 0)[:-1]
+
+
+def positions_query(plan: TallyPlan) -> tuple[str, list[Any]]:
+    """Counts of rankings by position: one row per option ranked at each position, under the
+    pseudo-question :func:`~surveykit.tally.rank_key` (the position counted from 1)."""
+    names = [q for q, _ in plan.positions]
+    most = [n for _, n in plan.positions]
+    params: list[Any] = []
+    role, kind = group_sql(plan, params)
+    sql = (
+        f"SELECT e.key || '{_RANK}' || v.n, v.v, {role}, {kind}, {UNIT}, count(*) "
+        f"{CURRENT}CROSS JOIN LATERAL jsonb_each(s.answers) e "
+        "JOIN unnest(%s::text[], %s::int[]) AS rk(q, most) ON rk.q = e.key "
+        "CROSS JOIN LATERAL jsonb_array_elements_text("
+        "CASE WHEN jsonb_typeof(e.value) = 'array' THEN e.value ELSE '[]'::jsonb END"
+        ") WITH ORDINALITY AS v(v, n) "
+        "WHERE p.consultation = %s AND v.n <= rk.most GROUP BY 1, 2, 3, 4, 5"
+    )
+    return sql, [*params, names, most, plan.consultation]
 
 
 def tally_rows(

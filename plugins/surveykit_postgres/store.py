@@ -48,6 +48,7 @@ from surveykit.storage import (
     Visit,
     utc,
 )
+from surveykit.tally import tally_rows
 
 from . import reports, schema
 from .mailbox import PostgresMailbox
@@ -503,6 +504,9 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
             raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
 
     def tally(self, plan: TallyPlan) -> Iterator[TallyRow]:
+        if not reports.in_sql(plan):
+            return tally_rows(plan, self.iter_report_rows(plan.consultation))
+
         def count(conn: psycopg.Connection) -> list[TallyRow]:
             # Room for every grouping set's hash table at once: one pass, little sorting.
             conn.execute("SET LOCAL work_mem = '256MB'")
@@ -516,6 +520,8 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
             tallied = list(reports.tally_rows(rows, columns, groups))
             if plan.multiple:
                 tallied += map(_tally, conn.execute(*reports.multiple_query(plan)).fetchall())
+            if plan.positions:
+                tallied += map(_tally, conn.execute(*reports.positions_query(plan)).fetchall())
             return tallied
 
         return iter(self._run(count))

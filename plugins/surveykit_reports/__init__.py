@@ -20,8 +20,9 @@ def surveykit_register_commands(cli):
 @hookimpl
 def surveykit_register_aggregators(register):
     from .aggregators import BUILT_IN
+    from .distributions import Distributions, Rankings
 
-    for aggregator in BUILT_IN:
+    for aggregator in (*BUILT_IN, Distributions(), Rankings()):
         register(aggregator)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from attrs import frozen
 
@@ -65,27 +65,62 @@ def _members(column: Heading) -> tuple[str, ...]:
     return column.members or (column.value,)
 
 
+Measure = Callable[[str, str | None, tuple[str, ...]], tuple[int, int]]
+
+
+def heading_of(context: Context, question: Question) -> str:
+    """A part's table title: its question's number and text, then the row it stands for."""
+    owner = context.consultation.by_id.get(question.settings.get("row_of", ""))
+    if owner is not None:
+        return f"{owner.title}: {owner.text} {question.text}"
+    if question.id in context.plan.rankings:
+        return f"{question.title}: {question.text} First choices"
+    return f"{question.title}: {question.text}"
+
+
+def sensitive_threshold(context: Context, question: Question) -> int | None:
+    """A sensitive question's own threshold: the report's, but never below
+    :data:`SENSITIVE_THRESHOLD`."""
+    return max(context.threshold, SENSITIVE_THRESHOLD) if question.sensitive else None
+
+
+#: The least threshold for a sensitive question's figures (special-category data).
+SENSITIVE_THRESHOLD = 10
+
+
 def question_table(
     context: Context,
     question: Question,
     dimension: str | None,
+    *,
+    rows: tuple[Heading, ...] | None = None,
+    measure: Measure | None = None,
+    notes: tuple[str, ...] = (),
 ) -> Iterator[RawTable | Relation | Count]:
     """Counts of one question, as one column or by ``role`` / ``authority_type``, with the
     facts an attacker knows about them (combined columns are sums of their groups; a
-    multi-answer question's option is chosen by at most everyone in the group)."""
+    multi-answer question's option is chosen by at most everyone in the group).
+
+    ``rows`` and ``measure(value, dimension, groups)`` replace the question's own answers and
+    how each is counted (a number's bins, say)."""
     counts = context.counts
-    rows = question_rows(question, counts)
+    rows = rows if rows is not None else question_rows(question, counts)
     dim = dimension or ""
     columns = (TOTAL,) if dimension is None else context.columns(dimension)
     if not columns:
         return
     multi = question.id in context.plan.multiple
 
+    def measured(value: str, dimension: str | None, members: tuple[str, ...]) -> tuple[int, int]:
+        return counts.in_groups(question.id, value, dimension, members)
+
+    count_of = measure or measured
+
     def figure(value: str, column: Heading) -> Count:
         if dimension is None or column is TOTAL:
-            n, units = counts.in_groups(question.id, value, None, ())
+            n, units = count_of(value, None, ())
             return Count(n, units, (question.id, value, "", ""))
-        n, units = counts.in_groups(question.id, value, dimension, _members(column))
+        n, units = count_of(value, dimension, _members(column))
         return Count(n, units, (question.id, value, dim, _key(column)))
 
     def size(column: Heading) -> Count:
@@ -113,16 +148,17 @@ def question_table(
     n = sum(c.n for c in column_totals)
     grand = Count(n, everyone.authorities, (question.id, "_sum", "", "")) if multi else everyone
     by = {None: "", "role": " by role", "authority_type": " by type of authority"}[dimension]
-    notes: tuple[str, ...] = ()
     if multi:
         notes = (
+            *notes,
             "Respondents could choose several options, so options add up to more than "
             "the responses.",
         )
-    answers = tuple(o.value for o in question.options) or (ANSWERED,)
+    blanks = (NOT_ANSWERED, NOT_SHOWN)
+    answers = tuple(h.value for h in rows if h.value not in blanks) or (ANSWERED,)
     yield RawTable(
         id=f"{question.id}{'' if dimension is None else '-by-' + dimension}",
-        title=f"{question.title}: {question.text}{by}",
+        title=f"{heading_of(context, question)}{by}",
         aggregator="counts" if dimension is None else "crosstab",
         row_label="Answer",
         column_label={None: "", "role": "Role", "authority_type": "Type of authority"}[dimension],
@@ -138,6 +174,7 @@ def question_table(
         answers=answers,
         populations=(*sizes, everyone) if multi else (),
         protect_changes=True,
+        threshold=sensitive_threshold(context, question),
     )
     if multi:
         yield from _choices(question.id, rows, cells, sizes)
@@ -199,13 +236,16 @@ def _choices(
 
 
 def _counted(context: Context) -> Iterator[Question]:
-    counted = set(context.plan.counted)
-    return (q for q in context.consultation.questions if q.id in counted)
+    """The parts counted as tables of their answers: not an "other" option's words (only
+    quoted), nor a number or a date (binned: :mod:`surveykit_reports.distributions`)."""
+    plan = context.plan
+    return (q for q in context.parts if q.id not in plan.others and q.id not in plan.values)
 
 
 @frozen
 class Counting:
-    """Counts and percentages of every answer to every question."""
+    """Counts and percentages of every answer to every question (a ranking's first choices,
+    a grid's statements one by one)."""
 
     name: str = "counts"
     description: str = "counts and percentages per question and option"
@@ -234,6 +274,8 @@ class CrossTab:
 
     def aggregate(self, context: Context) -> Iterator[RawTable | Relation | Count]:
         for question in _counted(context):
+            if question.sensitive:
+                continue  # special-category data is never shown by role or authority
             for dimension in ("role", "authority_type"):
                 if _is_dimension(context, question, dimension):
                     continue  # "role by role" says nothing the counts do not
@@ -452,7 +494,7 @@ class FreeText:
     description: str = "free-text digests: consenting respondents' words, redacted"
 
     def aggregate(self, context: Context) -> Iterable[Digest | RawTable | Relation]:
-        questions = [q for q in _counted(context) if not q.options]
+        questions = [q for q in context.parts if q.id in context.quoted]
         if not questions:
             return []
         if context.internal:
@@ -562,6 +604,10 @@ def _quoting(
         answers=(QUOTABLE, NOT_QUOTABLE),
         protect_changes=True,
     )
+    owner, option = question.settings.get("other_of"), question.settings.get("option")
+    if owner in context.plan.options:
+        # An "other" option's words are written only by those who chose it.
+        yield Relation((((question.id, ANSWERED, "", ""), 1), ((owner, option, "", ""), -1)), "<=")
     publication = context.publication
     consent = publication.consent_question
     if consent in context.plan.options and consent not in context.plan.multiple:

@@ -9,6 +9,7 @@ from attrs import evolve
 
 from surveykit import Consultation
 from surveykit.errors import SurveykitError
+from surveykit.kinds import parts_of
 from surveykit.plugins import Plugins, get_plugins
 from surveykit.storage import Store
 from surveykit.tally import ALL
@@ -41,6 +42,7 @@ from .model import (
     Table,
 )
 from .redact import Redactor
+from .summaries import mean_ranks
 
 __all__ = ["DEFAULT_THRESHOLD", "ReportError", "build_release", "build_report"]
 
@@ -168,7 +170,8 @@ def build_release(
         )
     else:
         shown = [key for raw in raws for line in raw.grid() for key in _keys(line)]
-        relations += routing_relations(consultation, context.plan, shown)
+        bases = [key for key in _keys(hidden) if key[0] in context.plan.values]
+        relations += routing_relations(consultation, context.plan, shown, bases)
         if earlier is None:
             earlier = [Tabulation.from_json(r.audit) for r in store.releases(context.id)]
         try:
@@ -191,7 +194,9 @@ def build_release(
     placed: dict[str, list[Table]] = {"questions": [], "coverage": [], "timeline": []}
     for raw, table in zip(raws, tables, strict=True):
         placed.setdefault(raw.section, []).append(table)
-    order = {q.id: i for i, q in enumerate(consultation.questions)}
+    kinds = (plugins or get_plugins()).kinds
+    every = [part.id for q in consultation.questions for part in parts_of(q, kinds)]
+    order = {qid: i for i, qid in enumerate(every)}
     questions = sorted(placed.pop("questions"), key=lambda t: order.get(t.question, len(order)))
     timeline = placed.pop("timeline")
     coverage = [t for section in placed.values() for t in section]
@@ -209,6 +214,7 @@ def build_release(
         notes=tuple(notes),
         identities=_identities(context) if internal else (),
         protection=None if internal else protection_level(k),
+        summaries=tuple(mean_ranks(questions, k, internal=internal)),
     )
     return report, tabulation
 

@@ -16,9 +16,10 @@ from typing import Any
 from attrs import define
 
 from surveykit import Consultation
-from surveykit.model import Publication
+from surveykit.model import Publication, Question
+from surveykit.plugins import get_plugins
 from surveykit.storage import ReportRow, Store, TallyPlan, TallyRow, TextRequest, TextRow
-from surveykit.tally import ALL, RESPONDENTS, SHOWN, WEEK, unit_of
+from surveykit.tally import ALL, RESPONDENTS, SHOWN, WEEK, counted_parts, unit_of
 
 from .disclosure import Count
 from .model import COMBINED, NOT_ANSWERED, NOT_SHOWN, Heading
@@ -110,6 +111,27 @@ class Counts:
     def weeks(self) -> list[str]:
         return sorted(self.cells.get(WEEK, {}))
 
+    def among_in(
+        self,
+        question: str,
+        values: Iterable[str],
+        dimension: str | None,
+        members: tuple[str, ...],
+    ) -> tuple[int, int]:
+        """Responses and distinct authorities under any of ``values`` of a single-answer
+        question, among the groups ``members`` of ``dimension`` (``None``: everyone)."""
+        by_value = self.cells.get(question, {})
+        index = {"role": 0, "authority_type": 1}.get(dimension or "")
+        wanted = set(members)
+        n = 0
+        units: set[str] = set()
+        for value in values:
+            for group, m in by_value.get(value, {}).items():
+                if index is None or group[index] in wanted:
+                    n += m
+                    units.add(group[2])
+        return n, len(units)
+
     def among(self, question: str, values: Iterable[str]) -> tuple[int, int]:
         """Responses and distinct authorities under any of several values of a question (each
         response has one value of a single-choice question, such as its week)."""
@@ -147,6 +169,21 @@ class Context:
         return TallyPlan.of(self.consultation)
 
     @cached_property
+    def parts(self) -> tuple[Question, ...]:
+        """The answer parts the report counts, in spec order (see :attr:`TallyPlan.counted`)."""
+        return counted_parts(self.consultation, get_plugins().kinds)
+
+    @cached_property
+    def quoted(self) -> tuple[str, ...]:
+        """The text parts whose answers a digest may quote: free text and "other" words, never
+        a sensitive question's."""
+        plan = self.plan
+        kinds = (plan.options, plan.values, plan.rankings)
+        return tuple(
+            q.id for q in self.parts if not q.sensitive and not any(q.id in ks for ks in kinds)
+        )
+
+    @cached_property
     def counts(self) -> Counts:
         return Counts(self.plan, iter(self._tallied[0]))
 
@@ -157,7 +194,7 @@ class Context:
         publication = self.publication
         if publication.consent_question is None or not publication.quote:
             return None
-        questions = tuple(q for q in self.plan.counted if q not in self.plan.options)
+        questions = self.quoted
         return TextRequest(
             questions, publication.consent_question, tuple(publication.quote), self.max_quotes
         )

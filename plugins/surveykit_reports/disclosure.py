@@ -110,6 +110,9 @@ class RawTable:
     answers: tuple[str, ...] = ()
     populations: tuple[Count, ...] = ()
     protect_changes: bool = False
+    #: A threshold of the table's own for the figures of its question, when higher than the
+    #: report's: a sensitive question's (docs/disclosure.md).  Group sizes keep the report's.
+    threshold: int | None = None
 
     def __attrs_post_init__(self) -> None:
         rows, cols = len(self.rows), len(self.columns)
@@ -173,6 +176,20 @@ class Tabulation:
     hidden: set[Key]
     fixed: set[Key]
     suppressed: set[Key] = field(factory=set)
+    #: Statistics with a threshold of their own, higher than ``threshold`` (sensitive ones).
+    thresholds: dict[Key, int] = field(factory=dict)
+    #: Summary figures published (means, quartiles): key -> (contributors, value), so the next
+    #: release can tell whether publishing its own would let them be differenced.
+    summaries: dict[Key, tuple[int, Any]] = field(factory=dict)
+
+    def k_of(self, key: Key) -> int:
+        """The threshold a statistic is protected at."""
+        return self.thresholds.get(key, self.threshold)
+
+    def p_of(self, key: Key) -> int:
+        """The protection level of a statistic: half its threshold, rounded up."""
+        k = self.thresholds.get(key)
+        return self.protection if k is None else protection_level(k)
 
     @classmethod
     def of(
@@ -184,6 +201,7 @@ class Tabulation:
     ) -> Tabulation:
         values: dict[Key, tuple[int, int]] = {}
         fixed: set[Key] = set()
+        thresholds: dict[Key, int] = {}
         shapes = []
         for raw in raws:
             grid = raw.grid()
@@ -196,6 +214,9 @@ class Tabulation:
                     values[key] = (count.n, count.authorities)
                     if count.fixed and not _small(count.n, count.authorities, k):
                         fixed.add(key)
+                    own = raw.threshold
+                    if own is not None and own > k and not count.fixed and key[:1] != (ALL,):
+                        thresholds[key] = max(own, thresholds.get(key, own))
             populations = []
             for m, count in enumerate(raw.populations):
                 key = _key(count, raw.id, -1, m)
@@ -220,6 +241,7 @@ class Tabulation:
             relations=list(relations),
             hidden=unseen - shown,
             fixed=fixed,
+            thresholds=thresholds,
         )
 
     def shown(self) -> set[Key]:
@@ -248,6 +270,8 @@ class Tabulation:
                 "hidden": [list(k) for k in self.hidden],
                 "fixed": [list(k) for k in self.fixed],
                 "suppressed": [list(k) for k in self.suppressed],
+                "thresholds": [[list(k), t] for k, t in self.thresholds.items()],
+                "summaries": [[list(k), n, v] for k, (n, v) in self.summaries.items()],
             },
             separators=(",", ":"),
         )
@@ -277,6 +301,8 @@ class Tabulation:
             hidden={tuple(k) for k in data["hidden"]},
             fixed={tuple(k) for k in data["fixed"]},
             suppressed={tuple(k) for k in data["suppressed"]},
+            thresholds={tuple(k): t for k, t in data.get("thresholds", [])},
+            summaries={tuple(k): (n, v) for k, n, v in data.get("summaries", [])},
         )
 
 
@@ -341,12 +367,12 @@ def _limits(tab: Tabulation) -> dict[Key, int]:
 
 def _own_needs(tab: Tabulation, tag: Tag) -> list[Need]:
     """What must stay unknown about one release taken with everything else."""
-    k, p = tab.threshold, tab.protection
     needs = []
     limits = _limits(tab)
     for key in sorted(tab.shown() - tab.fixed):
         n, authorities = tab.values[key]
-        if not _small(n, authorities, k):
+        p = tab.p_of(key)
+        if not _small(n, authorities, tab.k_of(key)):
             continue
         name = (tag, key)
         needs.append(
@@ -425,7 +451,7 @@ def _changes(old: Tabulation, old_tag: Tag, new: Tabulation, new_tag: Tag) -> li
         if before is None or after is None:
             continue
         change = sum(new.values[p][0] for p in after) - sum(old.values[p][0] for p in before)
-        if change != 0 and abs(change) < k:
+        if change != 0 and abs(change) < max(k, new.k_of(key), old.k_of(key)):
             terms = (*(((new_tag, p), 1) for p in after), *(((old_tag, p), -1) for p in before))
             needs.append(
                 Need(
@@ -480,7 +506,7 @@ def _system(new: Tabulation, earlier: Sequence[Tabulation]) -> System:
                 state = "hidden"
             elif key in tab.fixed:
                 state = "fixed"
-            elif _small(n, authorities, tab.threshold):
+            elif _small(n, authorities, tab.k_of(key)):
                 state = "suppressed"
             else:
                 state = "published"
@@ -604,7 +630,8 @@ def protect_all(
             for j, key in enumerate(line):
                 if key in suppressed:
                     n, authorities = tab.values[key]
-                    why[(i, j)] = PRIMARY if _small(n, authorities, k) else SECONDARY
+                    small = _small(n, authorities, tab.k_of(key))
+                    why[(i, j)] = PRIMARY if small else SECONDARY
         tables.append(_table(raw, why))
     return tables, tab
 

@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from surveykit import Consultation
 from surveykit.conditions import (
     All,
     Answered,
     Any_,
+    Compare,
     Condition,
     Contains,
+    DateLiteral,
     Equals,
     Not,
     OneOf,
@@ -46,11 +49,17 @@ _MOST = 8
 
 
 def routing_relations(
-    consultation: Consultation, plan: TallyPlan, shown: Iterable[Key]
+    consultation: Consultation, plan: TallyPlan, shown: Iterable[Key], bases: Iterable[Key] = ()
 ) -> Iterator[Relation]:
     """For each conditional question, and each group whose figures are shown, the relations
-    between how many were shown it and the answers its condition reads."""
+    between how many were shown it and the answers its condition reads.
+
+    ``bases`` are the base bins of numbers and dates (never shown, but summed by the bins that
+    are): a comparison on a number or a date holds for every answer of a base bin wholly on its
+    side, for none wholly on the other, and for some of one that straddles it; so the published
+    bins bound how many it holds, and the attacker knows those bounds."""
     present = set(shown)
+    bins = _base_bins(consultation, plan, bases)
     groups = {(key[2], key[3]) for key in present if key[0] == ALL and key[1] == ALL}
     for qid, condition in plan.conditions:
         for dim, group in sorted(groups):
@@ -58,7 +67,7 @@ def routing_relations(
             if hidden not in present:
                 continue
             size: Key = (ALL, ALL, dim, group)
-            bounds = _bounds(condition, plan, present, dim, group, size)
+            bounds = _bounds(condition, plan, present, dim, group, size, bins)
             lows, highs = bounds
             # shown = size - hidden
             shown_form: Form = {size: 1, hidden: -1}
@@ -122,6 +131,77 @@ def _one_question(
     return form
 
 
+Span = tuple[Any, Any]  # the least and the greatest answer a base bin can hold
+
+
+def _base_bins(
+    consultation: Consultation, plan: TallyPlan, bases: Iterable[Key]
+) -> dict[tuple[str, str, str], dict[Key, Span]]:
+    """Base-bin statistics by (question, dimension, group), with the answers each can hold."""
+    places: dict[str, int] = {}
+    tops: dict[str, Any] = {}
+    for question in consultation.questions:
+        decimals = question.settings.get("decimals", 0)
+        places[question.id] = decimals if isinstance(decimals, int) else 0
+        tops[question.id] = question.settings.get("max")
+    out: dict[tuple[str, str, str], dict[Key, Span]] = {}
+    for key in bases:
+        question, value, dim, group = key
+        span = _span(value, places.get(question, 0), tops.get(question))
+        if span is not None:
+            out.setdefault((question, dim, group), {})[key] = span
+    return out
+
+
+def _span(value: str, places: int, top: Any) -> Span | None:
+    """The least and greatest answer in a base bin ``a..b`` (a number) or ``2024``/``2024-03``
+    (a date, compared by its text)."""
+    if ".." in value:
+        low, _, high = value.partition("..")
+        a, b = float(low), float(high)
+        step = 10.0**-places
+        return a, b if top is not None and float(top) == b else b - step
+    if len(value) == 4 and value.isdigit():
+        return f"{value}-01-01", f"{value}-12-31"
+    if len(value) == 7 and value[:4].isdigit():
+        return f"{value}-01", f"{value}-31"
+    return None
+
+
+def _holds(op: str, value: Any, literal: Any) -> bool:
+    if isinstance(literal, DateLiteral):
+        value, literal = value[: len(literal.text)], literal.text
+    return {
+        "==": value == literal,
+        "<": value < literal,
+        "<=": value <= literal,
+        ">": value > literal,
+        ">=": value >= literal,
+    }[op]
+
+
+def _compared(condition: Compare, spans: dict[Key, Span]) -> Bounds:
+    """How many a comparison holds for, from the base bins: at least those wholly on its side,
+    at most those partly on it too."""
+    low: Form = {}
+    high: Form = {}
+    for key, (least, most) in spans.items():
+        first = _holds(condition.op, least, condition.value)
+        last = _holds(condition.op, most, condition.value)
+        if condition.op == "==":
+            some = _holds("<=", least, condition.value) and _holds(">=", most, condition.value)
+            if first and last:
+                low[key] = 1
+            if some:
+                high[key] = 1
+            continue
+        if first and last:
+            low[key] = 1
+        if first or last:
+            high[key] = 1
+    return [low], [high]
+
+
 def _bounds(
     condition: Condition,
     plan: TallyPlan,
@@ -129,8 +209,10 @@ def _bounds(
     dim: str,
     group: str,
     size: Key,
+    bins: dict[tuple[str, str, str], dict[Key, Span]] | None = None,
 ) -> Bounds:
     """Lower and upper linear bounds on how many in the group meet ``condition``."""
+    bins = bins or {}
     everyone: Form = {size: 1}
     unknown: Bounds = ([{}], [everyone])
 
@@ -174,11 +256,13 @@ def _bounds(
                 return unknown
             skipped = stat(q, NOT_SHOWN)
             return exact(_minus(everyone, {blank: 1, **({skipped: 1} if skipped else {})}))
+        case Compare(question=q) if (q, dim, group) in bins:
+            return _compared(condition, bins[(q, dim, group)])
         case Not(operand=operand):
-            lows, highs = _bounds(operand, plan, present, dim, group, size)
+            lows, highs = _bounds(operand, plan, present, dim, group, size, bins)
             return [_minus(everyone, h) for h in highs], [_minus(everyone, low) for low in lows]
         case All(operands=operands):
-            parts = [_bounds(o, plan, present, dim, group, size) for o in operands]
+            parts = [_bounds(o, plan, present, dim, group, size, bins) for o in operands]
             highs = [h for _, hs in parts for h in hs]
             lows = [
                 _minus(_plus(*combo), _scale(everyone, len(combo) - 1))
@@ -186,7 +270,7 @@ def _bounds(
             ]
             return lows, highs
         case Any_(operands=operands):
-            parts = [_bounds(o, plan, present, dim, group, size) for o in operands]
+            parts = [_bounds(o, plan, present, dim, group, size, bins) for o in operands]
             lows = [low for ls, _ in parts for low in ls]
             highs = [
                 _plus(*combo)

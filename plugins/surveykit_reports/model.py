@@ -34,6 +34,7 @@ __all__ = [
     "IdentifiedResponse",
     "Quote",
     "Report",
+    "Summary",
     "Suppression",
     "Table",
 ]
@@ -130,6 +131,35 @@ class Table:
         yield self.grand_total
 
 
+Figure = int | float | str | None
+
+
+@frozen
+class Summary:
+    """Figures that are not counts: a ranking's mean rank per option, a number's or a date's
+    median and quartiles.  ``values[i][j]`` is the figure for ``rows[i]`` and ``columns[j]``:
+    a number, an ISO date (``"2024-03"``), or ``None`` where it is not published (the group is
+    too small, or publishing it would let a hidden count or an earlier release's figure be
+    worked out; docs/disclosure.md says when).
+    """
+
+    id: str
+    title: str
+    aggregator: str
+    question: str
+    row_label: str
+    rows: tuple[Heading, ...]
+    columns: tuple[Heading, ...]
+    values: tuple[tuple[Figure, ...], ...]
+    notes: tuple[str, ...] = ()
+
+    def value(self, row: str, column: str) -> Figure:
+        """The figure at a row value and a column value."""
+        i = next(n for n, h in enumerate(self.rows) if h.value == row)
+        j = next(n for n, h in enumerate(self.columns) if h.value == column)
+        return self.values[i][j]
+
+
 @frozen
 class Quote:
     """A free-text answer that may be published: redacted, with its authority only if allowed.
@@ -183,7 +213,8 @@ class Report:
     ``threshold`` is the ``k`` used and ``protection`` the protection level ``p``;
     ``release`` the number under which the store recorded it as published (``None`` for a
     report not recorded); ``timeline`` counts responses by week, over the weeks of the
-    consultation's window, with those received outside it in one last row (:data:`OUTSIDE_WINDOW`).
+    consultation's window, with those received outside it in one last row (:data:`OUTSIDE_WINDOW`);
+    ``summaries`` are the figures that are not counts (mean ranks, medians and quartiles).
     """
 
     consultation: str
@@ -200,6 +231,7 @@ class Report:
     identities: tuple[IdentifiedResponse, ...] = ()
     protection: int | None = None
     release: int | None = None
+    summaries: tuple[Summary, ...] = ()
 
     def all_tables(self) -> Iterator[Table]:
         """Every table in the report, in order: question tables, coverage, then the timeline."""

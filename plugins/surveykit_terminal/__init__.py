@@ -2,8 +2,11 @@
 
 Respondents answer one question at a time with arrow-key lists, tick-boxes and a multi-line
 editor (from questionary, on prompt_toolkit), or with numbered plain lines when the terminal is
-not interactive, so the form can be scripted.  Officers key in paper and emailed responses with
-the same form.  Answers go through :class:`surveykit.SubmitService` like every other channel.
+not interactive, so the form can be scripted.  Every kind of question is asked from its kind's
+public API (see :mod:`surveykit_terminal.asking`): a grid statement by statement, a ranking by
+option numbers, and typed answers (numbers, dates, addresses) read by the kind's checker.
+Officers key in paper and emailed responses with the same form.  Answers go through
+:class:`surveykit.SubmitService` like every other channel.
 This package is an ordinary surveykit plugin, registered through the ``surveykit`` entry-point
 group and using only the public API.
 """

@@ -13,12 +13,13 @@ from typing import Any
 import click
 from attrs import frozen
 
-from surveykit import Respondent, Submission, SubmissionError, SubmitService
+from surveykit import Question, Respondent, Submission, SubmissionError, SubmitService
 from surveykit.known import roster_answers
 from surveykit.wording import counted
 
+from .asking import asking_for
 from .prompters import BACK, Prompter, Review
-from .text import answer_text, intro_text, wrap
+from .text import intro_text, page_text, wrap
 from .walk import Walk
 
 __all__ = [
@@ -171,19 +172,62 @@ class TerminalForm:
                 section = question.section
                 self._section(section)
             self._question(walk)
-            kind = self.service.plugins.kinds[question.kind]
-            value = self.prompter.ask(question, kind, walk.value(question.id), walk.problems)
-            if value is BACK:
+            if not self._page(walk):
                 if not walk.back():
                     click.echo("This is the first question.")
                 continue
-            for hidden in walk.answer(value):
-                click.echo(
-                    wrap(
-                        f"Your answer to {hidden.title} was removed: that question no longer "
-                        "applies."
-                    )
-                )
+
+    def _page(self, walk: Walk) -> bool:
+        """Ask the current question's shown parts in turn and record them; False if the
+        person went back from its first part.
+
+        Back from a later part goes to the one before it on the same page.  Which parts are
+        shown is asked again after every answer: choosing "Other" brings in its "Please
+        specify", and choosing something else leaves it out (the engine clears its words).
+        """
+        question = walk.current
+        assert question is not None
+        kinds = self.service.plugins.kinds
+        parts = walk.parts()
+        pending: dict[str, Any] = {}
+        at = 0
+        while True:
+            shown = {part.id for part in walk.shown_parts(pending)}
+            ahead = [i for i in range(at, len(parts)) if parts[i].id in shown]
+            if not ahead:
+                break
+            at = ahead[0]
+            part = parts[at]
+            current = pending.get(part.id, walk.value(part.id))
+            if part.id != question.id:
+                self._part(part, current)
+            value = self.prompter.ask(
+                asking_for(part, kinds),
+                current,
+                lambda value, part=part: walk.check(part, value, pending),
+            )
+            if value is BACK:
+                before = [i for i in range(at) if parts[i].id in shown]
+                if not before:
+                    return False
+                at = before[-1]
+                continue
+            pending[part.id] = value
+            at += 1
+        for hidden in walk.answer_parts(pending):
+            click.echo(
+                wrap(f"Your answer to {hidden.title} was removed: that question no longer applies.")
+            )
+        return True
+
+    def _part(self, part: Question, current: Any) -> None:
+        """A part's own heading on its question's page: a grid's statement, "Please specify"."""
+        click.echo()
+        click.secho(wrap(part.text, "- ", "  "), bold=True)
+        if part.hint:
+            click.secho(wrap(part.hint, "  "), dim=True)
+        if self._from_records(part.id, current):
+            click.echo("We have this answer from our records. Change it only if it is wrong.")
 
     def _section(self, section_id: str) -> None:
         section = next((s for s in self.service.consultation.sections if s.id == section_id), None)
@@ -217,7 +261,11 @@ class TerminalForm:
 
     def _review(self, walk: Walk, previous: Submission | None) -> int | None:
         self._summary(walk)
-        choice: Review = self.prompter.review(walk.rows())
+        rows = [
+            (question, "; ".join(self._answer(question, parts).splitlines()))
+            for question, parts in walk.pages()
+        ]
+        choice: Review = self.prompter.review(rows)
         if choice.action == "back":
             walk.back()
         elif choice.action == "change" and choice.question is not None:
@@ -235,17 +283,24 @@ class TerminalForm:
         click.echo("==================")
         sections = {s.id: s.title for s in self.service.consultation.sections}
         shown = None
-        for question, value in walk.rows():
+        for question, parts in walk.pages():
             if question.section != shown:
                 shown = question.section
                 click.echo()
                 click.secho(sections.get(shown, shown), bold=True)
             label = f"{question.number or question.id}. "
             click.echo(wrap(f"{label}{question.text}", "  ", "  " + " " * len(label)))
-            click.echo(wrap(answer_text(question, value), "      "))
-            if self._from_records(question.id, value):
+            click.echo(wrap(self._answer(question, parts), "      "))
+            if any(self._from_records(part.id, value) for part, value in parts):
                 click.echo(wrap(FROM_RECORDS, "      "))
         click.echo()
+
+    def _answer(self, question: Question, parts: list[tuple[Question, Any]]) -> str:
+        """A question's answer on the check step, from its shown parts."""
+        kinds = self.service.plugins.kinds
+        return page_text(
+            question, [(part, value, asking_for(part, kinds).said) for part, value in parts]
+        )
 
     def _submit(self, walk: Walk, previous: Submission | None) -> int | None:
         problems = self.service.engine.validate(walk.answers)

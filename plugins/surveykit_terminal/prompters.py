@@ -1,7 +1,10 @@
 """Two ways of asking in a terminal: arrow-key prompts, and numbered plain lines for scripts.
 
-Both take the same calls from :class:`~surveykit_terminal.form.TerminalForm` and give back an
-answer, :data:`~surveykit.EMPTY` for "no answer", or :data:`BACK`.  Interrupting raises
+Both take the same calls from :class:`~surveykit_terminal.form.TerminalForm`: each asks one
+answer part, in the style :mod:`~surveykit_terminal.asking` chose for it, and gives back the
+answer as the engine stores it, :data:`~surveykit.EMPTY` for "no answer", or :data:`BACK`.
+Every answer goes through the engine's check (the kind's checker) before it is given back: a
+refused answer is explained in the checker's words and asked again.  Interrupting raises
 :class:`KeyboardInterrupt` (Ctrl-C) or :class:`EOFError` (Ctrl-D, or the end of piped input),
 which the form turns into a saved draft.
 """
@@ -17,16 +20,18 @@ from attrs import frozen
 
 from surveykit import EMPTY, Question
 
+from .asking import Asking, Unreadable, read_ranking, typed_text
 from .text import answer_text, wrap
 
 __all__ = ["BACK", "InteractivePrompter", "PlainPrompter", "Prompter", "Review"]
 
-#: Questions whose answers may be longer than this many characters get a multi-line editor.
-SHORT_TEXT = 200
 #: A line holding only this starts, and another ends, a multi-line answer in plain mode.
 BLOCK = '"""'
+#: Asked after a ranking is shown back as a numbered list.
+RANKING_RIGHT = "Is this order right?"
 
-Problems = Callable[[Any], list[str]]
+#: The engine's verdict on a raw answer: the answer as stored, and what is wrong with it.
+Check = Callable[[Any], tuple[Any, list[str]]]
 
 
 class _Back:
@@ -52,22 +57,18 @@ class Prompter(Protocol):
 
     interactive: bool
 
-    def ask(self, question: Question, kind: Any, current: Any, problems: Problems) -> Any: ...
+    def ask(self, asking: Asking, current: Any, check: Check) -> Any: ...
 
-    def review(self, rows: Sequence[tuple[Question, Any]]) -> Review: ...
+    def review(self, rows: Sequence[tuple[Question, str]]) -> Review: ...
 
-    def confirm(self, text: str) -> bool: ...
-
-
-def _multiple(kind: Any) -> bool:
-    return bool(getattr(kind, "has_options", False) and getattr(kind, "multiple", False))
+    def confirm(self, text: str, default: bool = False) -> bool: ...
 
 
-def _choices(kind: Any) -> bool:
-    return bool(getattr(kind, "has_options", False))
+def _ranked_list(asking: Asking, ranked: list[str]) -> str:
+    return wrap(answer_text(asking.part, ranked, "ranking"), "  ", "     ")
 
 
-def _find(rows: Sequence[tuple[Question, Any]], text: str) -> str | None:
+def _find(rows: Sequence[tuple[Question, str]], text: str) -> str | None:
     wanted = text.strip().casefold()
     if not wanted:
         return None
@@ -101,16 +102,18 @@ class PlainPrompter:
             click.echo(line)  # no terminal echoed it: show it, so the output reads as a session
         return line
 
-    def ask(self, question: Question, kind: Any, current: Any, problems: Problems) -> Any:
-        options = question.options if _choices(kind) else ()
-        for number, option in enumerate(options, start=1):
-            click.echo(wrap(f"{number}. {option.label}", "  "))
-        click.echo(self._instructions(question, kind, current))
+    def ask(self, asking: Asking, current: Any, check: Check) -> Any:
+        part, style = asking.part, asking.style
+        listed = style in ("choice", "choices", "ranking")
+        if listed:
+            for number, option in enumerate(part.options, start=1):
+                click.echo(wrap(f"{number}. {option.label}", "  "))
+        click.echo(self._instructions(asking, current))
         while True:
             line = self._read()
             if line.strip() == "<":
                 return BACK
-            if line.strip() == BLOCK and not options:
+            if line.strip() == BLOCK and style == "text":
                 value: Any = self._block()
             elif not line.strip():
                 if current is not EMPTY:
@@ -118,33 +121,45 @@ class PlainPrompter:
                 value = EMPTY
             elif line.strip() == "-":
                 value = EMPTY
-            elif options:
-                value = self._parse_choice(question, kind, line)
+            elif style in ("choice", "choices"):
+                value = self._parse_choice(part, style == "choices", line)
+            elif style == "ranking":
+                value = read_ranking(part, line)
             else:
                 value = line
-            if isinstance(value, _Unreadable):
+            if isinstance(value, Unreadable):
                 click.echo(f"  {value.message}. Try again.")
                 continue
             if isinstance(value, str) and not value.strip():
                 value = EMPTY
-            found = problems(value)
+            answer, found = check(value)
             if found:
                 click.echo(f"  {found[0]}. Try again.")
                 continue
-            return value
+            if style == "ranking" and answer is not EMPTY:
+                click.echo("  Your order:")
+                click.echo(_ranked_list(asking, answer))
+                if not self.confirm(f"  {RANKING_RIGHT}", default=True):
+                    click.echo("  Type the numbers again, in the order you want.")
+                    continue
+            return answer
 
-    def _instructions(self, question: Question, kind: Any, current: Any) -> str:
-        if _multiple(kind):
+    def _instructions(self, asking: Asking, current: Any) -> str:
+        question = asking.part
+        if asking.style == "choices":
             how = "Type the numbers of all that apply, separated by commas"
-        elif _choices(kind):
+        elif asking.style == "choice":
             how = "Type a number"
-        else:
+        elif asking.style == "text":
             how = f"Type your answer on one line (or between two lines of {BLOCK})"
+        else:
+            how = asking.guidance or "Type your answer on one line"
         parts = [how, '"<" goes back']
         if not question.required:
             parts.append('"-" leaves it unanswered')
         if current is not EMPTY:
-            parts.append(f"Enter keeps: {answer_text(question, current)}")
+            kept = answer_text(question, current, asking.said).replace("\n", "; ")
+            parts.append(f"Enter keeps: {kept}")
         return wrap("; ".join(parts) + ".", "  ")
 
     def _block(self) -> str:
@@ -155,14 +170,14 @@ class PlainPrompter:
                 return "\n".join(lines)
             lines.append(line)
 
-    def _parse_choice(self, question: Question, kind: Any, line: str) -> Any:
+    def _parse_choice(self, question: Question, multiple: bool, line: str) -> Any:
         tokens = [t for t in line.replace(",", " ").split() if t]
         values = []
-        for token in tokens if _multiple(kind) else [line.strip()]:
-            if token.isdigit():
-                number = int(token)
+        for token in tokens if multiple else [line.strip()]:
+            if token.isascii() and token.isdigit():
+                number = int(token) if len(token) <= 6 else 0
                 if not 1 <= number <= len(question.options):
-                    return _Unreadable(
+                    return Unreadable(
                         f"{question.title}: there is no option {number}; "
                         f"type a number from 1 to {len(question.options)}"
                     )
@@ -170,11 +185,11 @@ class PlainPrompter:
             else:
                 by_label = {o.label.casefold(): o.value for o in question.options}
                 values.append(by_label.get(token.casefold(), token))
-        if _multiple(kind):
+        if multiple:
             return list(dict.fromkeys(values))
         return values[0]
 
-    def review(self, rows: Sequence[tuple[Question, Any]]) -> Review:
+    def review(self, rows: Sequence[tuple[Question, str]]) -> Review:
         click.echo(
             wrap(
                 'Type "submit" to send these answers, a question\'s number to change its answer, '
@@ -195,19 +210,16 @@ class PlainPrompter:
                 f'  {line[:40]!r} is not "submit", "save", "<" or a question above. Try again.'
             )
 
-    def confirm(self, text: str) -> bool:
+    def confirm(self, text: str, default: bool = False) -> bool:
         while True:
-            word = self._read(f"{text} [y/N] ").strip().casefold()
+            word = self._read(f"{text} {'[Y/n]' if default else '[y/N]'} ").strip().casefold()
             if word in ("y", "yes"):
                 return True
-            if word in ("", "n", "no"):
+            if word in ("n", "no"):
                 return False
+            if not word:
+                return default
             click.echo('  Type "y" or "n".')
-
-
-@frozen
-class _Unreadable:
-    message: str
 
 
 class InteractivePrompter:
@@ -218,20 +230,28 @@ class InteractivePrompter:
 
     interactive = True
 
-    def ask(self, question: Question, kind: Any, current: Any, problems: Problems) -> Any:
+    def ask(self, asking: Asking, current: Any, check: Check) -> Any:
         while True:
-            if _multiple(kind):
-                value = self._checkbox(question, current)
-            elif _choices(kind):
-                value = self._select(question, current)
+            if asking.style == "choices":
+                value = self._checkbox(asking.part, current)
+            elif asking.style == "choice":
+                value = self._select(asking.part, current)
+            elif asking.style == "ranking":
+                value = self._ranking(asking, current, check)
             else:
-                value = self._text(question, current, problems)
+                value = self._text(asking, current, check)
             if value is BACK:
                 return BACK
-            found = problems(value)
-            if not found:
-                return value
-            click.echo(f"  {found[0]}. Try again.")
+            answer, found = check(value)
+            if found:
+                click.echo(f"  {found[0]}. Try again.")
+                continue
+            if asking.style == "ranking" and answer is not EMPTY:
+                click.echo("  Your order:")
+                click.echo(_ranked_list(asking, answer))
+                if not self.confirm(RANKING_RIGHT, default=True):
+                    continue
+            return answer
 
     def _select(self, question: Question, current: Any) -> Any:
         import questionary
@@ -270,22 +290,22 @@ class InteractivePrompter:
         result = _run(prompt, eof=True)
         return result if result is BACK or result else EMPTY
 
-    def _text(self, question: Question, current: Any, problems: Problems) -> Any:
+    def _text(self, asking: Asking, current: Any, check: Check) -> Any:
         import questionary
 
-        multiline = (question.max_length or 10_000) > SHORT_TEXT
+        multiline = not asking.one_line
         # Said before the prompt rather than in it, so the finished prompt shows only the answer.
-        click.secho(
-            "(Enter starts a new line; Esc then Enter finishes. Ctrl-B goes back.)"
+        keys = (
+            "Enter starts a new line; Esc then Enter finishes. Ctrl-B goes back."
             if multiline
-            else "(Enter confirms. Ctrl-B goes back.)",
-            dim=True,
+            else "Enter confirms. Ctrl-B goes back."
         )
+        click.secho(f"({asking.guidance}. {keys})" if asking.guidance else f"({keys})", dim=True)
         prompt = questionary.text(
             "Your answer",
-            default=current if isinstance(current, str) else "",
+            default=typed_text(asking, current),
             multiline=multiline,
-            validate=lambda text: _verdict(problems(text if text.strip() else EMPTY)),
+            validate=lambda text: _verdict(check(text if text.strip() else EMPTY)[1]),
             instruction="\n>" if multiline else "",
         )
         result = _run(prompt, eof=False)
@@ -293,7 +313,30 @@ class InteractivePrompter:
             return BACK
         return result if result.strip() else EMPTY
 
-    def review(self, rows: Sequence[tuple[Question, Any]]) -> Review:
+    def _ranking(self, asking: Asking, current: Any, check: Check) -> Any:
+        """The options numbered, then their numbers typed in order ("3, 1, 2")."""
+        import questionary
+
+        for number, option in enumerate(asking.part.options, start=1):
+            click.echo(wrap(f"{number}. {option.label}", "  "))
+        click.secho(f"({asking.guidance}. Enter confirms. Ctrl-B goes back.)", dim=True)
+
+        def verdict(text: str) -> bool | str:
+            value = read_ranking(asking.part, text)
+            if isinstance(value, Unreadable):
+                return value.message
+            return _verdict(check(value)[1])
+
+        result = _run(
+            questionary.text("Your answer", default=typed_text(asking, current), validate=verdict),
+            eof=False,
+        )
+        if result is BACK:
+            return BACK
+        value = read_ranking(asking.part, result)
+        return EMPTY if isinstance(value, Unreadable) else value
+
+    def review(self, rows: Sequence[tuple[Question, str]]) -> Review:
         import questionary
 
         action = _run(
@@ -317,10 +360,10 @@ class InteractivePrompter:
         room = max(20, _columns() - 20)  # fits the list and the finished "? Which answer? "
         choices = [
             questionary.Choice(
-                _shorten(f"{q.number or q.id}. {q.text} ({answer_text(q, value)})", room),
+                _shorten(f"{q.number or q.id}. {q.text} ({shown})", room),
                 value=q.id,
             )
-            for q, value in rows
+            for q, shown in rows
         ]
         choices.append(questionary.Choice("Back to the summary", value=BACK))
         picked = _run(
@@ -331,10 +374,10 @@ class InteractivePrompter:
         )
         return Review("summary") if picked is BACK else Review("change", picked)
 
-    def confirm(self, text: str) -> bool:
+    def confirm(self, text: str, default: bool = False) -> bool:
         import questionary
 
-        return bool(_run(questionary.confirm(text, default=False), eof=True))
+        return bool(_run(questionary.confirm(text, default=default), eof=True))
 
 
 def _verdict(found: list[str]) -> bool | str:

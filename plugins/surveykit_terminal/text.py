@@ -6,13 +6,29 @@ import re
 import shutil
 import sys
 import textwrap
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from surveykit import EMPTY, Question
 
-__all__ = ["answer_text", "intro_text", "width", "wrap"]
+__all__ = [
+    "NOT_ANSWERED",
+    "answer_text",
+    "intro_text",
+    "number_text",
+    "page_text",
+    "spoken_date",
+    "width",
+    "wrap",
+]
 
 NOT_ANSWERED = "Not answered"
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:mailto:)?([^)]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -44,15 +60,93 @@ def wrap(text: str, indent: str = "", hanging: str | None = None) -> str:
     )
 
 
-def answer_text(question: Question, value: Any) -> str:
-    """An answer as the person chose it: option labels, or the text itself."""
+def answer_text(question: Question, value: Any, answer_type: str | None = None) -> str:
+    """An answer as the person would say it: option labels, "5 March 2027", "£12.50", a
+    ranking as a numbered list (one line each), or the text itself.
+
+    ``answer_type`` is the part's (see :func:`surveykit.kinds.answer_type`); without it, lists
+    are read as options ticked and anything else as a label or text.
+    """
     if value is EMPTY:
         return NOT_ANSWERED
+    if answer_type == "ranking" and isinstance(value, list):
+        return "\n".join(
+            f"{place}. {_label(question, v)}" for place, v in enumerate(value, start=1)
+        )
     if isinstance(value, list):
         return "; ".join(_label(question, v) for v in value)
+    if answer_type == "number":
+        return number_text(question, value)
+    if answer_type in ("date", "month") and isinstance(value, str):
+        return spoken_date(value)
     if question.options:
         return _label(question, value)
     return str(value)
+
+
+def page_text(question: Question, parts: Sequence[tuple[Question, Any, str]]) -> str:
+    """A whole question's answer on the check step, from its visible parts: ``(part, answer,
+    answer type)`` in order.
+
+    The words given for an "Other" option follow its label ("Somewhere else: the bus stop");
+    the rows of a grid, or any other part, come one per line as "its text: its answer".
+    """
+    words = {
+        part.settings.get("option"): value
+        for part, value, _said in parts
+        if part.settings.get("other_of") == question.id and value is not EMPTY
+    }
+    lines = []
+    for part, value, said in parts:
+        if part.settings.get("other_of") == question.id:
+            continue  # said beside the option's label
+        if part.id == question.id:
+            lines.append(_with_words(part, value, said, words))
+        else:
+            lines.append(f"{part.text}: {_with_words(part, value, said, words)}")
+    return "\n".join(lines) if lines else NOT_ANSWERED
+
+
+def _with_words(part: Question, value: Any, said: str, words: dict[Any, Any]) -> str:
+    if not words or value is EMPTY:
+        return answer_text(part, value, said)
+    chosen = value if isinstance(value, list) else [value]
+    shown = []
+    for item in chosen:
+        label = _label(part, item)
+        shown.append(f"{label}: {words[item]}" if item in words else label)
+    if said == "ranking":
+        return "\n".join(f"{place}. {text}" for place, text in enumerate(shown, start=1))
+    return "; ".join(shown)
+
+
+def number_text(question: Question, value: Any) -> str:
+    """A number as the question counts it: grouped, to its decimal places, with its unit
+    ("£1,250.00", "3 people"); text the checker reads back as the same number."""
+    settings = question.settings
+    decimals = settings.get("decimals", 0)
+    decimals = decimals if isinstance(decimals, int) and 0 <= decimals <= 15 else 0
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    try:
+        text = f"{Decimal(repr(value)):,.{decimals}f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+    unit = settings.get("unit") if isinstance(settings.get("unit"), str) else ""
+    if not unit:
+        return text
+    if settings.get("unit_prefix") is True:
+        return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
+    return f"{text} {unit}"
+
+
+def spoken_date(iso: str) -> str:
+    """ISO text as people say it: "5 March 2027", or "March 2027" for a month."""
+    found = _ISO.fullmatch(iso)
+    if found is None or not 1 <= int(found[2]) <= 12:
+        return iso
+    month = f"{MONTHS[int(found[2]) - 1]} {int(found[1])}"
+    return month if found[3] is None else f"{int(found[3])} {month}"
 
 
 def _label(question: Question, value: str) -> str:

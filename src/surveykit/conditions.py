@@ -183,11 +183,18 @@ class TextEquals:
     """``q == "v"`` on a text part: equal once both sides are :func:`normalise_text`-ed.
 
     ``value`` is held normalised already; :func:`bind` makes these from :class:`Equals`.
+    ``written`` is the literal as the spec wrote it, for showing and rendering only.
     """
 
     question: str
     value: str
     column: int = field(default=0, eq=False)
+    written: str | None = field(default=None, eq=False)
+
+    @property
+    def source(self) -> str:
+        """The literal as the spec wrote it (where known), for showing and writing back."""
+        return self.value if self.written is None else self.written
 
 
 @frozen
@@ -197,6 +204,12 @@ class TextOneOf:
     question: str
     values: tuple[str, ...]
     column: int = field(default=0, eq=False)
+    written: tuple[str, ...] | None = field(default=None, eq=False)
+
+    @property
+    def source(self) -> tuple[str, ...]:
+        """The literals as the spec wrote them (where known), for showing and writing back."""
+        return self.values if self.written is None else self.written
 
 
 @frozen
@@ -548,8 +561,9 @@ def _bind_leaf(node: Leaf, target: Operand) -> tuple[Condition, Found]:
 
 def _text(node: Equals | OneOf) -> TextEquals | TextOneOf:
     if isinstance(node, Equals):
-        return TextEquals(node.question, normalise_text(node.value), node.column)
-    return TextOneOf(node.question, tuple(normalise_text(v) for v in node.values), node.column)
+        return TextEquals(node.question, normalise_text(node.value), node.column, node.value)
+    values = tuple(normalise_text(v) for v in node.values)
+    return TextOneOf(node.question, values, node.column, node.values)
 
 
 def _example_option(target: Operand) -> str:
@@ -844,9 +858,9 @@ def render(condition: Condition) -> str:
     Parsing the text (and binding it, for typed nodes) gives an equal condition back.
     """
     match condition:
-        case Equals(question=q, value=v) | TextEquals(question=q, value=v):
+        case Equals(question=q, value=v) | TextEquals(question=q, source=v):
             return f"{q} == {_quote(v)}"
-        case OneOf(question=q, values=values) | TextOneOf(question=q, values=values):
+        case OneOf(question=q, values=values) | TextOneOf(question=q, source=values):
             return f"{q} in [{', '.join(_quote(v) for v in values)}]"
         case Contains(question=q, value=v):
             return f"{_quote(v)} in {q}"
@@ -856,11 +870,11 @@ def render(condition: Condition) -> str:
             return f"{q} {op} {_literal_text(v)}"
         case Count(question=q, op=op, value=v):
             return f"count({q}) {op} {_number_text(v)}"
-        case Not(operand=Equals(question=q, value=v) | TextEquals(question=q, value=v)):
+        case Not(operand=Equals(question=q, value=v) | TextEquals(question=q, source=v)):
             return f"{q} != {_quote(v)}"
         case Not(operand=Compare(question=q, op="==", value=v)):
             return f"{q} != {_literal_text(v)}"
-        case Not(operand=OneOf(question=q, values=values) | TextOneOf(question=q, values=values)):
+        case Not(operand=OneOf(question=q, values=values) | TextOneOf(question=q, source=values)):
             return f"{q} not in [{', '.join(_quote(v) for v in values)}]"
         case Not(operand=Contains(question=q, value=v)):
             return f"{_quote(v)} not in {q}"

@@ -18,6 +18,13 @@ The values a row can carry besides an option value:
 - ``ALL`` under question ``ALL``: one per response; ``WEEK`` rows count responses by the
   Monday (in the consultation's time zone) of the week they were received.
 
+Counting is over answer *parts* (:func:`surveykit.kinds.parts_of`): a grid's rows are counted as
+the single-choice questions they are.  A ranking is counted by its first choice, and under the
+pseudo-question ``QID#N`` (:func:`rank_key`) by the option ranked N-th; a number or a date by
+its value (so the report can bin it and find its quartiles).  Never counted: the parts the spec
+marks identifying, answers of identifying kinds (email, phone, postcode), and a sensitive
+question's "other" words, which are never quoted.
+
 Stored answers are always cleaned, so a question's condition evaluated on them says whether it
 was shown, and an absent answer to a shown question is "not answered".
 """
@@ -34,13 +41,15 @@ from zoneinfo import ZoneInfo
 
 from attrs import field, frozen
 
-from .conditions import Condition, compile_condition, references
-from .model import Consultation
+from .conditions import Answered, Condition, compile_condition, references, walk
+from .kinds import answer_type, parts_of
+from .model import Consultation, Question
 from .plugins import Registry, get_plugins
 
 __all__ = [
     "ALL",
     "ANSWERED",
+    "IDENTIFYING_KINDS",
     "RESPONDENTS",
     "SHOWN",
     "WEEK",
@@ -51,6 +60,9 @@ __all__ = [
     "TextRequest",
     "TextRow",
     "choose_texts",
+    "counted_parts",
+    "identifying",
+    "rank_key",
     "tally_rows",
     "text_rank",
     "unit_of",
@@ -62,6 +74,15 @@ RESPONDENTS = "_respondents"
 SHOWN = "_shown"
 ALL = "_all"
 WEEK = "_week"
+#: Kinds whose answers identify a person: never counted or published in any form, whatever
+#: the spec says.  A kind of a plugin's may say so itself with ``identifying = True``.
+IDENTIFYING_KINDS = frozenset({"email", "phone", "uk_postcode"})
+
+
+def rank_key(question: str, position: int) -> str:
+    """The pseudo-question under which a ranking's ``position``-th choices are counted (from
+    1): ``#`` can never appear in an answer key, so it clashes with nothing."""
+    return f"{question}#{position}"
 
 
 def unit_of(authority: str, respondent_id: str) -> str:
@@ -211,9 +232,12 @@ class TallyRow(NamedTuple):
 class TallyPlan:
     """What to count for a consultation: derived from its spec, shared by every backend.
 
-    ``counted`` are question ids in spec order (identifying questions left out);
+    ``counted`` are answer keys (parts) in spec order (identifying ones left out);
     ``options`` those whose answers are option values; ``multiple`` those whose answers are
-    lists of them; ``conditions`` the ``shown_if`` of each conditional counted question.
+    lists of them; ``conditions`` the ``shown_if`` of each conditional counted part.
+    ``rankings`` are counted by their first choice and by the option at each position
+    (:func:`rank_key`, up to ``positions``); ``values`` (numbers and dates) by their value;
+    ``others`` ("other" text parts) only as answered, for their quotes, never as a table.
 
     ``role_answer`` and ``type_answer`` are the questions the spec's ``[roster]`` table says
     ask a respondent's role and type of authority, with the values that name one.  A response
@@ -231,6 +255,10 @@ class TallyPlan:
     timezone: str
     role_answer: tuple[str, frozenset[str]] | None = None
     type_answer: tuple[str, frozenset[str]] | None = None
+    rankings: frozenset[str] = frozenset()
+    positions: tuple[tuple[str, int], ...] = ()
+    values: frozenset[str] = frozenset()
+    others: frozenset[str] = frozenset()
 
     def group_of(self, row: ReportRow) -> tuple[str, str]:
         """The role and type of authority a response is counted under: its answers, where
@@ -243,23 +271,62 @@ class TallyPlan:
     @classmethod
     def of(cls, consultation: Consultation, kinds: Registry[Any] | None = None) -> TallyPlan:
         kinds = kinds if kinds is not None else get_plugins().kinds
-        skip = set(consultation.publication.identifying)
-        counted = tuple(q for q in consultation.questions if q.id not in skip)
+        counted = counted_parts(consultation, kinds)
+        types = {q.id: answer_type(q, kinds) for q in counted}
         multiple = frozenset(
             q.id for q in counted if q.options and getattr(kinds.get(q.kind), "multiple", False)
         )
+        rankings = frozenset(q.id for q in counted if types[q.id] == "ranking")
         return cls(
             consultation=consultation.metadata.id,
             counted=tuple(q.id for q in counted),
-            options=frozenset(q.id for q in counted if q.options),
-            multiple=multiple,
+            options=frozenset(q.id for q in counted if q.options and q.id not in rankings),
+            multiple=multiple - rankings,
             conditions=tuple((q.id, q.condition) for q in counted if q.condition is not None),
             timezone=consultation.metadata.timezone,
             role_answer=_grouping(consultation, consultation.roster.role, consultation.roles),
             type_answer=_grouping(
                 consultation, consultation.roster.authority_type, consultation.authority_types
             ),
+            rankings=rankings,
+            positions=tuple(
+                (q.id, _positions(q)) for q in counted if q.id in rankings and q.options
+            ),
+            values=frozenset(q.id for q in counted if types[q.id] in ("number", "date", "month")),
+            others=frozenset(q.id for q in counted if "other_of" in q.settings),
         )
+
+
+def identifying(question: Question, consultation: Consultation, kinds: Any) -> bool:
+    """Whether a part's answers identify someone: the spec lists it (or the question it is a
+    part of) in ``[publication] identifying``, or its kind holds contact details."""
+    listed = set(consultation.publication.identifying)
+    owner = question.settings.get("row_of") or question.settings.get("other_of")
+    kind = kinds.get(question.kind)
+    return (
+        question.id in listed
+        or owner in listed
+        or question.kind in IDENTIFYING_KINDS
+        or bool(getattr(kind, "identifying", False))
+    )
+
+
+def counted_parts(consultation: Consultation, kinds: Any) -> tuple[Question, ...]:
+    """The parts a report counts, in spec order: every part of every question, less those
+    that identify someone, and less a sensitive question's own words (never quoted)."""
+    return tuple(
+        part
+        for question in consultation.questions
+        for part in parts_of(question, kinds)
+        if not identifying(part, consultation, kinds)
+        and not (part.sensitive and "other_of" in part.settings)
+    )
+
+
+def _positions(question: Question) -> int:
+    most = question.settings.get("max_ranked")
+    n = len(question.options)
+    return min(most, n) if isinstance(most, int) and not isinstance(most, bool) else n
 
 
 def _grouping(
@@ -295,11 +362,26 @@ def tally_rows(plan: TallyPlan, rows: Iterable[ReportRow]) -> Iterator[TallyRow]
     the number of groups, options and combinations, never with the number of responses.
     """
     zone = ZoneInfo(plan.timezone)
-    singles = tuple(q for q in plan.counted if q in plan.options and q not in plan.multiple)
+    singles = tuple(
+        q
+        for q in plan.counted
+        if (q in plan.options or q in plan.values) and q not in plan.multiple
+    )
     multiple = tuple(q for q in plan.counted if q in plan.multiple)
-    texts = frozenset(plan.counted) - plan.options
+    rankings = tuple(
+        (q, tuple(rank_key(q, n + 1) for n in range(most))) for q, most in plan.positions
+    )
+    texts = frozenset(plan.counted) - plan.options - plan.values - plan.rankings
     compiled = [(q, compile_condition(c)) for q, c in plan.conditions]
     read = tuple(sorted({ref for _, c in plan.conditions for ref in references(c)}))
+    # A question a condition only asks ``answered(q)`` of is looked up by presence alone (its
+    # text need not be part of the cache key); any other is looked up by its value.
+    by_value = {
+        leaf.question
+        for _, c in plan.conditions
+        for leaf in walk(c)
+        if hasattr(leaf, "question") and not isinstance(leaf, Answered)
+    }
     shown_by: dict[tuple, tuple[str, ...]] = {}
     weeks: dict[int, str] = {}
     groups: dict[tuple[str, str, str], Counter] = {}
@@ -333,17 +415,21 @@ def tally_rows(plan: TallyPlan, rows: Iterable[ReportRow]) -> Iterator[TallyRow]
                 counter.update((qid, str(item)) for item in value)
             elif value is not None:
                 counter[(qid, str(value))] += 1
+        for qid, keys in rankings:
+            value = answers.get(qid)
+            if value.__class__ is list and value:
+                counter[(qid, str(value[0]))] += 1
+                counter.update(zip(keys, map(str, value), strict=False))
         if compiled:
             key = tuple(
-                _hashable(answers.get(q, _ABSENT)) if q in plan.options else q in answers
-                for q in read
+                _hashable(answers.get(q, _ABSENT)) if q in by_value else q in answers for q in read
             )
             shown = shown_by.get(key)
             if shown is None:
                 if len(shown_by) > _CACHE_LIMIT:
                     shown_by.clear()
                 seen = {
-                    q: (_thaw(v) if q in plan.options else "")
+                    q: (_thaw(v) if q in by_value else "")
                     for q, v in zip(read, key, strict=True)
                     if v is not _ABSENT and v is not False
                 }

@@ -295,10 +295,14 @@ def describe(
             return book.label(question.option(value) if question else None, value)
 
         fields = {"name": said}
-        if isinstance(node, Equals | Contains | TextEquals):
+        if isinstance(node, Equals | Contains):
             fields["label"] = quote(node.value)
-        elif isinstance(node, OneOf | TextOneOf):
+        elif isinstance(node, TextEquals):
+            fields["label"] = quote(node.source)
+        elif isinstance(node, OneOf):
             fields["labels"] = book.join([quote(v) for v in node.values])
+        elif isinstance(node, TextOneOf):
+            fields["labels"] = book.join([quote(v) for v in node.source])
         return template.format(**fields)
 
     def compare(node: Compare, op: str) -> str:

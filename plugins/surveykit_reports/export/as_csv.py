@@ -5,6 +5,8 @@
   suppressed, percent``.  A suppressed cell has an empty ``count`` and ``suppressed`` ``true``.
 - ``quotes.csv``: the free-text digest, ``question, question_title, quote, attribution``.
 - ``digests.csv``: per free-text question, how many quotes are published and how many withheld.
+- ``summaries.csv``: figures that are not counts (a ranking's mean ranks), one row per figure,
+  empty where it is not published; only when the report has any.
 - ``identities.csv``: internal reports only.
 - ``README.txt``: what the files are, the threshold and what the marker means.
 
@@ -42,6 +44,7 @@ TABLE_COLUMNS = (
     "percent",
 )
 QUOTE_COLUMNS = ("question", "question_title", "quote", "attribution")
+SUMMARY_COLUMNS = ("summary", "question", "row", "row_label", "column", "column_label", "value")
 DIGEST_COLUMNS = ("question", "question_title", "quotes", "withheld_count")
 IDENTITY_COLUMNS = (
     "authority",
@@ -95,6 +98,11 @@ def _readme(report: Report) -> str:
             "tables.csv     one row per table cell (totals have row or column _total)",
             "quotes.csv     quotable free-text answers, redacted",
             "digests.csv    per free-text question: quotes published and answers withheld",
+            *(
+                ["summaries.csv  mean ranks and other figures that are not counts"]
+                if report.summaries
+                else []
+            ),
             *(["identities.csv who each response came from"] if report.internal else []),
             "",
             suppression_note(report.threshold),
@@ -142,6 +150,18 @@ def write_csv(report: Report, folder: Path) -> None:
         ),
         marking,
     )
+    if report.summaries:
+        _write(
+            folder / "summaries.csv",
+            SUMMARY_COLUMNS,
+            (
+                (s.id, s.question, row.value, row.label, column.value, column.label, value)
+                for s in report.summaries
+                for row, line in zip(s.rows, s.values, strict=True)
+                for column, value in zip(s.columns, line, strict=True)
+            ),
+            marking,
+        )
     if report.internal:
         _write(
             folder / "identities.csv",

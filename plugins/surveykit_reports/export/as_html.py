@@ -19,8 +19,18 @@ from markupsafe import Markup
 
 from surveykit.wording import counted
 
-from ..charts import Bar, bar_chart
-from ..model import ANSWERED, NOT_ANSWERED, NOT_SHOWN, OUTSIDE_WINDOW, Cell, Digest, Report, Table
+from ..charts import Bar, Stack, bar_chart, stacked_chart
+from ..model import (
+    ANSWERED,
+    NOT_ANSWERED,
+    NOT_SHOWN,
+    OUTSIDE_WINDOW,
+    Cell,
+    Digest,
+    Report,
+    Summary,
+    Table,
+)
 from . import INTERNAL_MARK, SUPPRESSED_MARKER, suppression_note
 
 __all__ = ["render_html", "write_html"]
@@ -37,6 +47,9 @@ class Block:
     counts: Table | None = None
     crosstabs: list[Table] = field(factory=list)
     digest: Digest | None = None
+    #: On a grid's first statement: the stacked chart of all its statements.
+    grid_chart: Markup | None = None
+    summaries: list[Summary] = field(factory=list)
 
     @property
     def anchor(self) -> str:
@@ -71,7 +84,45 @@ def blocks(report: Report) -> list[Block]:
     for digest in report.digests:
         block = found.setdefault(digest.question, Block(digest.question, digest.title))
         block.digest = digest
+    for summary in report.summaries:
+        block = found.setdefault(summary.question, Block(summary.question, summary.title))
+        block.summaries.append(summary)
+    grids: dict[str, list[Block]] = {}
+    for block in found.values():
+        if "." in block.question and block.counts is not None:
+            grids.setdefault(block.question.split(".", 1)[0], []).append(block)
+    for rows in grids.values():
+        rows[0].grid_chart = grid_chart([b.counts for b in rows if b.counts is not None])
     return list(found.values())
+
+
+def grid_chart(tables: list[Table]) -> Markup:
+    """A grid's statements as one stacked chart: each statement's answers (not the blanks)."""
+    stacks = []
+    # Every statement's title starts with the question's number and text: keep the statement.
+    titles = [t.title for t in tables]
+    shared = ""
+    if len(titles) > 1:
+        shared = min(titles)[
+            : next(
+                (
+                    i
+                    for i, pair in enumerate(zip(min(titles), max(titles), strict=False))
+                    if pair[0] != pair[1]
+                ),
+                len(min(titles)),
+            )
+        ]
+        shared = shared[: shared.rfind(" ") + 1]
+    for table in tables:
+        bars = tuple(
+            Bar(row.label, cells[0].count)
+            for row, cells in zip(table.rows, table.cells, strict=True)
+            if row.value not in MUTED_ROWS
+        )
+        label = table.title[len(shared) :] or table.title
+        stacks.append(Stack(label, bars))
+    return stacked_chart(stacks, marker=SUPPRESSED_MARKER)
 
 
 def outside_window(report: Report) -> str | None:

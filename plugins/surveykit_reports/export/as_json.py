@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..model import Cell, Digest, Report, Table
+from ..model import Cell, Digest, Report, Summary, Table
 from . import INTERNAL_MARK, SUPPRESSED_MARKER, suppression_note
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "to_json", "write_json"]
@@ -57,6 +57,25 @@ def table_record(table: Table) -> dict[str, Any]:
     }
 
 
+def summary_record(summary: Summary) -> dict[str, Any]:
+    """Figures that are not counts: one record per figure, ``null`` where not published."""
+    return {
+        "id": summary.id,
+        "title": summary.title,
+        "aggregator": summary.aggregator,
+        "question": summary.question,
+        "row_label": summary.row_label,
+        "rows": [{"value": h.value, "label": h.label} for h in summary.rows],
+        "columns": [{"value": h.value, "label": h.label} for h in summary.columns],
+        "values": [
+            {"row": row.value, "column": column.value, "value": value}
+            for row, line in zip(summary.rows, summary.values, strict=True)
+            for column, value in zip(summary.columns, line, strict=True)
+        ],
+        "notes": list(summary.notes),
+    }
+
+
 def digest_record(digest: Digest) -> dict[str, Any]:
     return {
         "question": digest.question,
@@ -90,6 +109,8 @@ def to_json(report: Report) -> dict[str, Any]:
         "timeline": None if report.timeline is None else table_record(report.timeline),
         "digests": [digest_record(d) for d in report.digests],
     }
+    if report.summaries:  # only where there are any: reports without them keep their shape
+        data["summaries"] = [summary_record(s) for s in report.summaries]
     if report.internal:
         data["identities"] = [
             {
