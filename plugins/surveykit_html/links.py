@@ -13,7 +13,8 @@ from starlette.responses import Response
 
 from surveykit.errors import ClosedError, DetailsError, LinkError
 from surveykit.identity import Token
-from surveykit.people import MAX_FIELD, check_person
+from surveykit.model import Consultation
+from surveykit.people import MAX_FIELD, for_authorities, person_problems
 from surveykit.submit import SELF_SERVICE_ROLE
 
 from .forms import read_form
@@ -23,14 +24,23 @@ from .state import blocking, redirect
 
 __all__ = ["enter", "get_link"]
 
+#: The form's fields.  A consultation that lists no authority types (a residents' survey) does
+#: not ask for the type, and its authority box is the optional organisation a person answers for.
 _DETAILS = ("authority", "authority_type", "name", "email")
+_RESIDENT_DETAILS = ("authority", "name", "email")
 _LABELS = {"authority": "The name of your authority", "name": "Your name", "email": "Your email"}
+_RESIDENT_LABELS = {**_LABELS, "authority": "The name of the organisation"}
+#: GOV.UK wording for a problem, by its code; any other problem shows check_person's message.
 _MESSAGES = {
-    "missing_authority": ("authority", "Enter the name of your authority or organisation"),
-    "missing_authority_type": ("authority_type", "Select the type of authority or organisation"),
-    "unknown_authority_type": ("authority_type", "Select the type of authority or organisation"),
-    "bad_email": ("email", "Enter an email address in the correct format, like name@example.com"),
+    "missing_authority": "Enter the name of your authority or organisation",
+    "missing_authority_type": "Select the type of authority or organisation",
+    "unknown_authority_type": "Select the type of authority or organisation",
+    "bad_email": "Enter an email address in the correct format, like name@example.com",
 }
+
+
+def _details(consultation: Consultation) -> tuple[str, ...]:
+    return _DETAILS if for_authorities(consultation) else _RESIDENT_DETAILS
 
 
 def client_of(request: Request) -> str:
@@ -67,22 +77,26 @@ async def enter(request: Request) -> Response:
 
 
 def _problems(request: Request, values: dict[str, str]) -> dict[str, str]:
+    """What is wrong with each detail, by field; a problem with a detail the form does not ask
+    for (the role it gives every self-service respondent) is shown against the authority."""
     web = web_state(request)
+    details = _details(web.consultation)
+    labels = _LABELS if for_authorities(web.consultation) else _RESIDENT_LABELS
     problems: dict[str, str] = {}
-    for field, label in _LABELS.items():
+    for field, label in labels.items():
         if len(values[field]) > MAX_FIELD:
             problems[field] = f"{label} must be {MAX_FIELD} characters or fewer"
-    found = check_person(
+    found = person_problems(
         web.consultation,
         authority=values["authority"],
-        authority_type=values["authority_type"],
+        authority_type=values.get("authority_type", ""),
         role=SELF_SERVICE_ROLE,
         name=values["name"],
         email=values["email"],
     )
-    for code, text in found:
-        field, wording = _MESSAGES.get(code, ("authority", text))
-        problems.setdefault(field, wording)
+    for problem in found:
+        field = problem.field if problem.field in details else "authority"
+        problems.setdefault(field, _MESSAGES.get(problem.code, problem.message))
     return problems
 
 
@@ -91,11 +105,12 @@ async def get_link(request: Request) -> Response:
     web = web_state(request)
     if web.opening() != "open":
         return closed(request, 403 if request.method == "POST" else 200)
-    values = dict.fromkeys(_DETAILS, "")
+    details = _details(web.consultation)
+    values = dict.fromkeys(details, "")
     if request.method == "GET":
         return _form(request, values, {})
-    form = await read_form(request, web.keys, web.limits, frozenset(_DETAILS))
-    values = {field: str(form.get(field, "")).strip() for field in _DETAILS}
+    form = await read_form(request, web.keys, web.limits, frozenset(details))
+    values = {field: str(form.get(field, "")).strip() for field in details}
     problems = _problems(request, values)
     if problems:
         return _form(request, values, problems)
@@ -127,15 +142,17 @@ async def get_link(request: Request) -> Response:
 
 def _form(request: Request, values: dict[str, str], problems: dict[str, str]) -> Response:
     web = web_state(request)
+    details = _details(web.consultation)
     errors = [{"text": text, "href": f"#{field}"} for field, text in problems.items()]
-    order = {field: i for i, field in enumerate(_DETAILS)}
+    order = {field: i for i, field in enumerate(details)}
     errors.sort(key=lambda e: order[e["href"][1:]])
     return web.pages.render(
         request,
         "get_link.html",
         400 if problems else 200,
         values=values,
-        field_errors={field: problems.get(field, "") for field in _DETAILS},
+        field_errors={field: problems.get(field, "") for field in details},
         errors=errors,
+        authorities=for_authorities(web.consultation),
         authority_types=web.consultation.authority_types,
     )

@@ -108,7 +108,8 @@ async def overview(request: Request) -> Response:
         request,
         "overview.html",
         respondent=respondent,
-        role=roles.get(respondent.role, respondent.role),
+        # A consultation of residents lists no roles: "other" says nothing to show.
+        role=roles.get(respondent.role, respondent.role) if roles else None,
         authority_type=types.get(respondent.authority_type, respondent.authority_type),
         draft=visitor.draft,
         response=visitor.response,

@@ -26,9 +26,10 @@ from surveykit.cli.deployment import (
     open_window,
     parse_instant,
 )
-from surveykit.people import check_person
+from surveykit.people import check_person, for_authorities
 from surveykit.roster import RosterEntry, plan_links
 from surveykit.storage import Store, utc
+from surveykit.submit import SELF_SERVICE_ROLE
 
 from .form import Entry, TerminalForm
 from .prompters import InteractivePrompter, PlainPrompter, Prompter
@@ -124,7 +125,10 @@ def answer_command(
         service = SubmitService(consultation, store, secret)
         _require_open(consultation, service.now(), received=False)
         respondent = service.authenticate(token)
-        click.echo(f"Answering for {respondent.authority} ({_role(consultation, respondent)}).")
+        if respondent.authority:
+            click.echo(f"Answering for {respondent.authority} ({_role(consultation, respondent)}).")
+        else:
+            click.echo(f"Answering for {_who(respondent)}.")
         form = TerminalForm(
             service,
             Entry(token, respondent, channel="cli"),
@@ -141,12 +145,18 @@ def answer_command(
 @click.option(
     "--respondent",
     "who",
-    required=True,
     metavar="WHO",
-    help="Who sent it: their email address, their authority's name or their respondent id; "
-    "with --new, the authority's name.",
+    help="Who sent it: their email address, their authority's name (or, for someone who "
+    "answers for no organisation, their own name) or their respondent id; with --new, the "
+    "authority's name.  A consultation that lists no authority types (of residents, say) needs "
+    "none with --new: give the organisation's, or leave it out for someone answering for "
+    "themselves.",
 )
-@click.option("--role", help="Narrow --respondent to this role; with --new, the new role.")
+@click.option(
+    "--role",
+    help="Narrow --respondent to this role; with --new, the new role (default `other` when the "
+    "consultation lists no roles).",
+)
 @click.option(
     "--new",
     "create",
@@ -154,7 +164,11 @@ def answer_command(
     help="Add the respondent first (for someone not on the roster): give --authority-type and "
     "--role, and --name and --email if known.",
 )
-@click.option("--authority-type", help="With --new: the authority's type, e.g. county.")
+@click.option(
+    "--authority-type",
+    help="With --new: the authority's type, e.g. county (not needed when the consultation lists "
+    "no authority types).",
+)
 @click.option("--name", default="", help="With --new: the person's name, if known.")
 @click.option("--email", default="", help="With --new: the person's email address, if known.")
 @click.option(
@@ -176,7 +190,7 @@ def answer_command(
 def enter_command(
     spec: Path,
     db_url: str,
-    who: str,
+    who: str | None,
     role: str | None,
     create: bool,
     authority_type: str | None,
@@ -203,7 +217,11 @@ def enter_command(
     """
     if not create and (authority_type or name or email):
         raise click.UsageError("--authority-type, --name and --email go with --new")
+    if who is None and not create:
+        raise click.MissingParameter(param_hint="'--respondent'", param_type="option")
     consultation = _consultation(spec, open_until)
+    if who is None and for_authorities(consultation):
+        raise click.UsageError("--respondent is needed with --new: the authority's name")
     received = None if received_at is None else parse_instant(received_at, consultation)
     with deployment(db_url, secret_file) as (store, secret):
         service = SubmitService(consultation, store, secret)
@@ -212,15 +230,17 @@ def enter_command(
             raise SurveykitError(f"--received-at {received_at} is in the future")
         _require_open(consultation, received or now, received=received is not None)
         if create:
+            if role is None and not consultation.roles:
+                role = SELF_SERVICE_ROLE
             respondent = _create(
-                service, store, who, role or "", authority_type or "", name, email, now
+                service, store, who or "", role or "", authority_type or "", name, email, now
             )
         else:
-            respondent = _find(store, consultation, who, role)
+            respondent = _find(store, consultation, who or "", role)
         meta = consultation.metadata
         when = (received or now).astimezone(meta.zone)
         click.echo(
-            f"Keying in a {channel} response from {respondent.authority} "
+            f"Keying in a {channel} response from {_who(respondent)} "
             f"({_role(consultation, respondent)}), received {when:%Y-%m-%d %H:%M} "
             f"({meta.timezone})."
         )
@@ -245,6 +265,12 @@ def _role(consultation: Consultation, respondent: Respondent) -> str:
     return labels.get(respondent.role, respondent.role).lower()
 
 
+def _who(respondent: Respondent) -> str:
+    """How a respondent is named on screen: their authority, or, for someone answering for no
+    organisation, their name."""
+    return respondent.authority or respondent.name or "a respondent with no name given"
+
+
 def _words(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -256,7 +282,8 @@ def _find(store: Store, consultation: Consultation, who: str, role: str | None) 
         for r in store.respondents(consultation.metadata.id)
         if r.id == who.strip()
         or (r.email and r.email.casefold() == wanted)
-        or _words(r.authority) == wanted
+        or (r.authority and _words(r.authority) == wanted)
+        or (not r.authority and r.name and _words(r.name) == wanted)
     ]
     if role:
         matches = [r for r in matches if r.role == role]
@@ -268,7 +295,7 @@ def _find(store: Store, consultation: Consultation, who: str, role: str | None) 
         )
     if len(matches) > 1:
         listed = ", ".join(
-            sorted(f"{r.authority} ({r.role}{', ' + r.name if r.name else ''})" for r in matches)
+            sorted(f"{_who(r)} ({r.role}{', ' + r.name if r.name else ''})" for r in matches)
         )
         raise SurveykitError(
             f"{len(matches)} respondents match {who[:80]!r}{with_role}: {listed}; "
@@ -304,10 +331,10 @@ def _create(
     plan = plan_links(store, service.secret, consultation, [entry], now=now)
     if not plan.links:
         raise SurveykitError(
-            f"{authority} ({role}) is already a respondent (same name or email address); "
-            "leave out --new"
+            f"{authority or name or 'That person'} ({role}) is already a respondent (same name "
+            "or email address); leave out --new"
         )
     plan.commit(store)
     respondent = plan.links[0].respondent
-    click.echo(f"Added {respondent.authority} ({_role(consultation, respondent)}) as a respondent.")
+    click.echo(f"Added {_who(respondent)} ({_role(consultation, respondent)}) as a respondent.")
     return respondent

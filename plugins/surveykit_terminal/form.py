@@ -133,7 +133,7 @@ class TerminalForm:
         if self.entry.officer:
             r = self.entry.respondent
             return (
-                f"Note: {r.authority} ({r.role}) already has a response (version "
+                f"Note: {_named(r)} already has a response (version "
                 f"{previous.version}, by {previous.channel}, {when}). Submitting replaces it as "
                 "the response that counts; earlier versions stay in the history."
             )
@@ -351,7 +351,7 @@ class TerminalForm:
         if self.entry.officer:
             r = self.entry.respondent
             text = (
-                f"Stored version {s.version} of the response from {r.authority} ({r.role}) "
+                f"Stored version {s.version} of the response from {_named(r)} "
                 f"by {s.channel}, received {self._local(s.received_at)}"
             )
             if replaced:
@@ -404,3 +404,11 @@ class TerminalForm:
 
     def _local(self, when: dt.datetime) -> str:
         return f"{when.astimezone(self.meta.zone):%Y-%m-%d %H:%M} ({self.meta.timezone})"
+
+
+def _named(respondent: Respondent) -> str:
+    """How an officer's messages name a respondent: "Kent County Council (leader)", or a
+    resident, answering for no organisation, by their name."""
+    if respondent.authority:
+        return f"{respondent.authority} ({respondent.role})"
+    return respondent.name or "a respondent with no name given"

@@ -9,12 +9,21 @@ from __future__ import annotations
 import functools
 import re
 
+from attrs import frozen
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from .characters import CONTROL_CODE, first_control
 from .model import Consultation
 
-__all__ = ["MAX_FIELD", "check_person", "normal_email", "person_key"]
+__all__ = [
+    "MAX_FIELD",
+    "PersonProblem",
+    "check_person",
+    "for_authorities",
+    "normal_email",
+    "person_key",
+    "person_problems",
+]
 
 MAX_FIELD = 200
 #: An address as nearly everyone writes one: ASCII, a dot-atom before the @, host names of
@@ -27,10 +36,100 @@ _PLAIN_EMAIL = re.compile(
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{1,63}"
 )
 _SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
+#: How messages name each detail.
+_WORDS = {
+    "authority": "authority",
+    "authority_type": "authority type",
+    "name": "name",
+    "email": "email",
+}
 
 
 def _listed(values: tuple[str, ...]) -> str:
     return ", ".join(values)
+
+
+def for_authorities(consultation: Consultation) -> bool:
+    """Whether respondents answer for authorities: the spec lists ``authority_types``.
+
+    Such a consultation (Taking Stock) needs every respondent's authority and its type.  One
+    that lists none (a residents' survey) asks neither: a resident answers for themselves, and
+    the authority is only the organisation someone answers for, when they do.
+    """
+    return bool(consultation.authority_types)
+
+
+@frozen
+class PersonProblem:
+    """One problem with one person's details, and the detail it is about, so a form can put
+    the message next to the right box."""
+
+    #: ``"authority"``, ``"authority_type"``, ``"role"``, ``"name"`` or ``"email"``.
+    field: str
+    code: str
+    message: str
+
+
+def person_problems(
+    consultation: Consultation,
+    *,
+    authority: str,
+    authority_type: str,
+    role: str,
+    name: str,
+    email: str,
+) -> list[PersonProblem]:
+    """Every problem with one person's details, each naming its detail; empty when all is well.
+
+    Without authority types (see :func:`for_authorities`) the authority and its type may be
+    blank; a type that is given anyway is free text, held to the same length and character
+    rules as the authority.
+    """
+    problems: list[PersonProblem] = []
+    authorities = for_authorities(consultation)
+    if authorities and not authority.strip():
+        problems.append(PersonProblem("authority", "missing_authority", "the authority is missing"))
+    words = {**_WORDS, "authority": "authority" if authorities else "organisation"}
+    lengths = ["authority", "name", "email"]
+    controls = ["authority", "name"]
+    if not authorities:
+        lengths.append("authority_type")
+        controls.append("authority_type")
+    values = {
+        "authority": authority,
+        "authority_type": authority_type,
+        "name": name,
+        "email": email,
+    }
+    for field_name in lengths:
+        if len(values[field_name]) > MAX_FIELD:
+            message = f"the {words[field_name]} is longer than {MAX_FIELD} characters"
+            problems.append(PersonProblem(field_name, "too_long", message))
+    for field_name in controls:
+        # (An address holding one is not valid: bad_email says so.)
+        if found := first_control(values[field_name], multiline=False):
+            message = f"the {words[field_name]} contains a control character ({found}); remove it"
+            problems.append(PersonProblem(field_name, CONTROL_CODE, message))
+    types = tuple(c.value for c in consultation.authority_types)
+    if authorities and not authority_type.strip():
+        problems.append(
+            PersonProblem(
+                "authority_type", "missing_authority_type", "the authority type is missing"
+            )
+        )
+    elif types and authority_type not in types:
+        message = f"unknown authority type {authority_type[:40]!r} (known: {_listed(types)})"
+        problems.append(PersonProblem("authority_type", "unknown_authority_type", message))
+    roles = tuple(c.value for c in consultation.roles)
+    if not role.strip():
+        problems.append(PersonProblem("role", "missing_role", "the role is missing"))
+    elif roles and role not in roles:
+        message = f"unknown role {role[:40]!r} (known: {_listed(roles)})"
+        problems.append(PersonProblem("role", "unknown_role", message))
+    if email and len(email) <= MAX_FIELD and normal_email(email) is None:
+        # The address itself is personal data: the message says what is wrong, not what it is.
+        problems.append(PersonProblem("email", "bad_email", "the email address is not valid"))
+    return problems
 
 
 def check_person(
@@ -42,37 +141,19 @@ def check_person(
     name: str,
     email: str,
 ) -> list[tuple[str, str]]:
-    """Every problem with one person's details, as ``(code, message)``; empty when all is well."""
-    problems: list[tuple[str, str]] = []
-    if not authority.strip():
-        problems.append(("missing_authority", "the authority is missing"))
-    for field_name, value in (("authority", authority), ("name", name), ("email", email)):
-        if len(value) > MAX_FIELD:
-            problems.append(("too_long", f"the {field_name} is longer than {MAX_FIELD} characters"))
-    for field_name, value in (("authority", authority), ("name", name)):
-        # (An address holding one is not valid: bad_email says so.)
-        if found := first_control(value, multiline=False):
-            message = f"the {field_name} contains a control character ({found}); remove it"
-            problems.append((CONTROL_CODE, message))
-    types = tuple(c.value for c in consultation.authority_types)
-    if not authority_type.strip():
-        problems.append(("missing_authority_type", "the authority type is missing"))
-    elif types and authority_type not in types:
-        problems.append(
-            (
-                "unknown_authority_type",
-                f"unknown authority type {authority_type[:40]!r} (known: {_listed(types)})",
-            )
-        )
-    roles = tuple(c.value for c in consultation.roles)
-    if not role.strip():
-        problems.append(("missing_role", "the role is missing"))
-    elif roles and role not in roles:
-        problems.append(("unknown_role", f"unknown role {role[:40]!r} (known: {_listed(roles)})"))
-    if email and len(email) <= MAX_FIELD and normal_email(email) is None:
-        # The address itself is personal data: the message says what is wrong, not what it is.
-        problems.append(("bad_email", "the email address is not valid"))
-    return problems
+    """Every problem with one person's details, as ``(code, message)``; empty when all is well.
+
+    The rules are :func:`person_problems`'s.
+    """
+    found = person_problems(
+        consultation,
+        authority=authority,
+        authority_type=authority_type,
+        role=role,
+        name=name,
+        email=email,
+    )
+    return [(p.code, p.message) for p in found]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -102,6 +183,15 @@ def normal_email(email: str) -> str | None:
     return f"{local}@{domain.lower()}"
 
 
-def person_key(authority: str, role: str, name: str) -> tuple[str, str, str]:
-    """Who a row is, for spotting the same person twice: case and spacing do not matter."""
-    return (" ".join(authority.split()).casefold(), role, " ".join(name.split()).casefold())
+def person_key(authority: str, role: str, name: str, email: str = "") -> tuple[str, ...]:
+    """Who a roster row is, for spotting the same person twice: case and spacing do not matter.
+
+    With an authority: the authority, role and name (a council has one leader), whatever the
+    email address.  Without one (a resident) a name says too little, since two residents may
+    share one, so the email address joins the key: rows that differ only in it are different
+    people, and two rows with the same name and no address are still the same person.
+    """
+    key = (" ".join(authority.split()).casefold(), role, " ".join(name.split()).casefold())
+    if key[0]:
+        return key
+    return (*key, email.strip().casefold())

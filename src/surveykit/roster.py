@@ -51,8 +51,8 @@ class RosterEntry:
     source: str = "<roster>"
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return person_key(self.authority, self.role, self.name)
+    def key(self) -> tuple[str, ...]:
+        return person_key(self.authority, self.role, self.name, self.email)
 
 
 def read_roster(path: str | os.PathLike[str], consultation: Consultation) -> list[RosterEntry]:
@@ -91,7 +91,7 @@ def parse_roster(
     index = {c: columns.index(c) for c in COLUMNS}
     needed = max(index.values()) + 1
     entries: list[RosterEntry] = []
-    seen_keys: dict[tuple[str, str, str], int] = {}
+    seen_keys: dict[tuple[str, ...], int] = {}
     seen_emails: dict[str, int] = {}
     for row in _rows(reader, source, problems):
         line = reader.line_num
@@ -201,7 +201,7 @@ def plan_links(
     """Decide, without storing anything, which roster entries get a (new) link."""
     bind_secret(store, secret)
     cid = consultation.metadata.id
-    by_key: dict[tuple[str, str, str], Respondent] = {}
+    by_key: dict[tuple[str, ...], Respondent] = {}
     by_email: dict[str, Respondent] = {}
     self_service: list[Respondent] = []
     for respondent in store.respondents(cid):
@@ -209,7 +209,8 @@ def plan_links(
             # Anyone can ask for a self-service link in a roster person's name: never adopt it.
             self_service.append(respondent)
             continue
-        by_key[person_key(respondent.authority, respondent.role, respondent.name)] = respondent
+        key = person_key(respondent.authority, respondent.role, respondent.name, respondent.email)
+        by_key[key] = respondent
         if respondent.email:
             by_email[respondent.email.casefold()] = respondent
     grants: list[Grant] = []

@@ -192,8 +192,8 @@ class SubmitService:
     def request_link(
         self,
         *,
-        authority: str,
-        authority_type: str,
+        authority: str = "",
+        authority_type: str = "",
         name: str = "",
         email: str = "",
         consent: str | None = None,
@@ -202,6 +202,8 @@ class SubmitService:
 
         Always a new respondent, even if the details match a roster person's: anyone can type
         anyone's name (see :mod:`surveykit.duplicates`).  The email address is stored normalised.
+        The authority and its type are needed only where the spec lists ``authority_types``; a
+        resident may give no details at all (see :func:`surveykit.people.person_problems`).
         """
         now = self.now()
         self.require_open(now, "no link was created")
