@@ -222,10 +222,17 @@ class _Layout:
     def _boxes(self, item: Item) -> list[str]:
         lines: list[str] = []
         for option in item.options:
-            label = option.label
+            boxed = _fill(f"[ ] {option.label}", INDENT, INDENT + "    ")
             if item.other is not None and option.value == item.other.value:
-                label = f"{label} {SPECIFY} {OTHER_BLANK}"
-            lines += _fill(f"[ ] {label}", INDENT, INDENT + "    ")
+                # The blank stays whole on one line, after the label or under it: a person
+                # writes their words over it, and a blank split across a wrapped line ("write
+                # in (please" / "specify): ______") leaves words the reader cannot place.
+                blank = f"{SPECIFY} {OTHER_BLANK}"
+                if len(boxed[-1]) + 1 + len(blank) <= WIDTH:
+                    boxed[-1] += " " + blank
+                else:
+                    boxed.append(INDENT + "    " + blank)
+            lines += boxed
         return lines
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,17 @@ import click
 from attrs import frozen
 
 from surveykit import (
+    EMPTY,
     Consultation,
     KnownRespondent,
+    Question,
+    Rejected,
     SurveykitError,
     get_plugins,
     load_spec,
     open_store,
 )
+from surveykit.characters import first_control
 from surveykit.cli.deployment import (
     DB_OPTION,
     OPEN_UNTIL_OPTION,
@@ -31,7 +36,10 @@ from surveykit.cli.deployment import (
     deployment,
     open_window,
 )
+from surveykit.conditions import render
 from surveykit.errors import StorageError
+from surveykit.kinds import answer_type, parts_of
+from surveykit.known import with_roster_answers
 from surveykit.mailbox import ReviewItem
 from surveykit.storage import Store
 from surveykit.wording import counted
@@ -63,50 +71,181 @@ def _words(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _question_id(consultation: Consultation, name: str) -> str:
-    wanted = name.strip().casefold()
+@frozen
+class _Target:
+    """What a ``--set`` name stands for: a question, or one of its parts (a grid's statement
+    ``8a``, an "other" option's words ``heard_about.other``), and the answer keys it sets."""
+
+    question: Question
+    parts: tuple[Question, ...]
+    #: For a grid, its first statement's number in the form (``8a``), to say how to correct it.
+    first_row: str | None = None
+
+
+def _targets(consultation: Consultation, kinds: Mapping[str, Any]) -> dict[str, _Target]:
+    """Every name an officer may correct an answer by, case-folded: a question's id, number
+    (``13``, ``q13``), a part's answer key (``satisfaction.parks``, ``heard_about.other``) and
+    the form's number for a grid statement (``8a``)."""
+    items = form_items(consultation, kinds)
+    first_rows: dict[str, str] = {}
+    for item in items:
+        if item.grid is not None:
+            first_rows.setdefault(item.grid, item.key)
+    names: dict[str, _Target] = {}
     for question in consultation.questions:
-        if wanted in {question.id.casefold(), (question.number or "").casefold()}:
-            return question.id
-        if wanted in {f"q{question.number}".casefold(), key(question).casefold()}:
-            return question.id
-    raise SurveykitError(f"--set {name}=...: there is no question {name!r} in this consultation")
+        parts = parts_of(question, kinds)
+        whole = _Target(question, parts, first_rows.get(question.id))
+        for name in (question.id, key(question), f"q{key(question)}"):
+            names.setdefault(name.casefold(), whole)
+        for part in parts:
+            names.setdefault(part.id.casefold(), _Target(part, (part,)))
+    for item in items:
+        if item.grid is not None:
+            row = _Target(item.question, (item.question,))
+            for name in (item.key, f"q{item.key}"):
+                names.setdefault(name.casefold(), row)
+    return names
 
 
-def _option(consultation: Consultation, qid: str, text: str) -> str:
-    question = consultation.question(qid)
+def _option(question: Question, text: str) -> str | None:
     wanted = _words(text)
     for option in question.options:
         if wanted in {_words(option.value), _words(option.label)}:
             return option.value
+    return None
+
+
+def _not_an_option(question: Question, text: str) -> Rejected:
     values = ", ".join(o.value for o in question.options)
-    raise SurveykitError(f"--set {qid}: {text[:60]!r} is not one of its options ({values})")
+    return Rejected(
+        "unknown_option",
+        f"{question.title}: {_one_line(text)!r} is not one of its options ({values})",
+    )
 
 
-def parse_corrections(consultation: Consultation, settings: tuple[str, ...]) -> dict[str, Any]:
-    """``Q=VALUE`` pairs as answers; ``Q=`` removes an answer (``None``).
+def _choices(question: Question, text: str) -> list[str] | Rejected:
+    """Options named by value or label and separated by commas, in the order written, or
+    why not.  A label that holds a comma itself is still found whole."""
+    pieces = text.split(",")
+    chosen: list[str] = []
+    i = 0
+    while i < len(pieces):
+        if not pieces[i].strip():
+            i += 1
+            continue
+        for j in range(len(pieces), i, -1):
+            value = _option(question, ",".join(pieces[i:j]))
+            if value is not None:
+                chosen.append(value)
+                i = j
+                break
+        else:
+            return _not_an_option(question, pieces[i])
+    return chosen
 
-    ``Q`` is a question's id or number; a choice is given by its value or its label, several
-    choices (a multiple-choice question) separated by commas.
+
+def _one_line(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def _answer(target: _Target, text: str, kinds: Mapping[str, Any]) -> Any:
+    """The answer ``text`` gives ``target``, checked by its kind's checker, or why it is wrong.
+
+    Choices are named by value or label; several choices and rankings are separated by
+    commas; anything else goes to the kind's checker as written (a number, a date, an address).
     """
-    kinds = get_plugins().kinds
+    question = target.question
+    if target.first_row is not None:
+        first = next(p.id for p in target.parts if p.settings.get("row_of") == question.id)
+        return Rejected(
+            "grid",
+            f"{question.title} is a grid: correct each statement on its own, "
+            f"like {target.first_row}=... or {first}=...",
+        )
+    kind = kinds.get(question.kind)
+    if kind is None:
+        return Rejected("unknown_kind", f"{question.title}: its kind {question.kind!r} is unknown")
+    value: Any = text
+    if question.options:
+        many = answer_type(question, kinds) in ("options", "ranking")
+        if many or getattr(kind, "multiple", False):
+            value = _choices(question, text)
+        else:
+            value = _option(question, text)
+            value = _not_an_option(question, text) if value is None else value
+        if value.__class__ is Rejected:
+            return value
+    checked = kind.checker(question)(value)
+    if checked.__class__ is Rejected:
+        return checked
+    if checked is EMPTY:
+        return Rejected("no_answer", f"{question.title}: {_one_line(text)!r} is no answer")
+    if checked.__class__ is str and (found := first_control(checked)):
+        return Rejected(
+            "control_character",
+            f"{question.title}: the answer contains a control character ({found}); remove it",
+        )
+    return value
+
+
+def parse_corrections(
+    consultation: Consultation,
+    settings: tuple[str, ...],
+    kinds: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``Q=VALUE`` pairs as answers keyed by answer key; ``Q=`` removes an answer (``None``).
+
+    ``Q`` is a question's id or number (``13``, ``q13``), an answer part's key
+    (``satisfaction.parks``, ``heard_about.other``) or a grid statement's number in the email
+    form (``8a``).  A choice is given by its value or its label; several choices, and a ranking
+    (most preferred first), separated by commas.  Anything else (a number, a date, contact
+    details, text) is passed as written to the kind's checker.  Each answer is checked here, so
+    a mistake is reported on one line naming the question part, before anything is stored.
+    """
+    kinds = kinds if kinds is not None else get_plugins().kinds
+    targets = _targets(consultation, kinds)
     corrections: dict[str, Any] = {}
     for setting in settings:
-        name, sep, value = setting.partition("=")
+        name, sep, text = setting.partition("=")
         if not sep:
-            raise SurveykitError(f"--set takes QUESTION=VALUE, not {setting!r}")
-        qid = _question_id(consultation, name)
-        question = consultation.question(qid)
-        if not value.strip():
-            corrections[qid] = None
-        elif not question.options:
-            corrections[qid] = value.strip()
-        elif getattr(kinds.get(question.kind), "multiple", False):
-            parts = [p for p in value.split(",") if p.strip()]
-            corrections[qid] = [_option(consultation, qid, p) for p in parts]
-        else:
-            corrections[qid] = _option(consultation, qid, value)
+            raise SurveykitError(f"--set takes QUESTION=VALUE, not {_one_line(setting)!r}")
+        target = targets.get(name.strip().casefold())
+        if target is None:
+            raise SurveykitError(
+                f"--set {_one_line(name)}=...: there is no question {name.strip()[:40]!r} "
+                "in this consultation"
+            )
+        if not text.strip():
+            corrections.update(dict.fromkeys((p.id for p in target.parts), None))
+            continue
+        value = _answer(target, text, kinds)
+        if value.__class__ is Rejected:
+            raise SurveykitError(
+                f"--set {_one_line(name)}={_one_line(text, 40)}: {_one_line(value.message, 300)}"
+            )
+        corrections[target.question.id] = value
     return corrections
+
+
+def _hidden(
+    intake: Intake, respondent_id: str, answers: dict[str, Any], corrected: Mapping[str, Any]
+) -> None:
+    """Refuse a correction the form would not ask for with these answers: the engine would
+    drop it without a word, and the officer would believe it stored."""
+    respondent = intake.store.respondent(respondent_id)
+    merged = with_roster_answers(intake.consultation, respondent, answers)
+    asked = set(intake.service.engine.visible_parts(merged))
+    parts = {p.id: p for p in intake.service.engine.parts}
+    for answer_key in corrected:
+        part = parts.get(answer_key)
+        if part is None or answer_key in asked or answers.get(answer_key) is None:
+            continue
+        when = f" (it is asked only if {render(part.condition)})" if part.condition else ""
+        raise SurveykitError(
+            f"--set {answer_key}: {part.title} is not asked with these answers{when}; "
+            "correct the answer it depends on too, or leave it out"
+        )
 
 
 def _respondent_id(
@@ -155,6 +294,7 @@ def accept(
     reading = read_reply(intake.raw_of(message), intake.consultation, kinds=intake.plugins.kinds)
     answers = {**reading.answers, **corrections}
     answers = {qid: value for qid, value in answers.items() if value is not None}
+    _hidden(intake, rid, answers, corrections)
     changed = ", ".join(sorted(corrections))
     record = note or (f"accepted with {changed} corrected" if changed else "accepted as read")
     version = message.version
@@ -345,8 +485,10 @@ def show_command(
     "settings",
     multiple=True,
     metavar="Q=VALUE",
-    help="Correct an answer: a question's number or id, then an option's value or label "
-    "(several separated by commas), or text; Q= removes the answer.  Repeat as needed.",
+    help="Correct an answer: Q is a question's number or id, a part's key (satisfaction.parks, "
+    "heard_about.other) or a grid statement's number (8a); VALUE an option's value or label "
+    "(several, or a ranking, separated by commas), or a number, date or text as a respondent "
+    "writes it.  Q= removes the answer.  Repeat as needed.",
 )
 @click.option("--respondent-email", metavar="ADDR", help="Who sent it, when none was found.")
 @click.option("--reference", metavar="REF", help="Who sent it, by their reference SK-....")
@@ -374,6 +516,8 @@ def accept_command(
       surveykit review accept specs/taking_stock.toml --db sqlite:///responses.db 3
       surveykit review accept specs/taking_stock.toml --db sqlite:///responses.db 4 \\
           --set 13=yes --set 14=no --respondent-email leader@kent.example
+      surveykit review accept residents.toml --db sqlite:///responses.db 5 \\
+          --set 8a=agree --set "10=housing, libraries" --set "5=March 2019"
     """
     if respondent_email and reference:
         raise click.UsageError("give --respondent-email or --reference, not both")

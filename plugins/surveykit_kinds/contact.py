@@ -1,5 +1,9 @@
 """Contact details: ``email``, ``uk_postcode`` and ``phone``, each stored in one normal form so
-that the same address, postcode or number typed two ways is stored (and compared) as one."""
+that the same address, postcode or number typed two ways is stored (and compared) as one.
+
+Each is ``identifying``: its answers point to one person, so reports never publish them in any
+form (no table, no count, no quote), whatever the spec says.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ class Email:
     multiple: bool = False
     has_max_length: bool = False
     answer_type: str = "text"
+    identifying: bool = True
     settings: ClassVar = MappingProxyType({})
 
     def checker(self, question: Question):
@@ -89,6 +94,7 @@ class UKPostcode:
     multiple: bool = False
     has_max_length: bool = False
     answer_type: str = "text"
+    identifying: bool = True
     settings: ClassVar = MappingProxyType({})
 
     def checker(self, question: Question):
@@ -153,6 +159,7 @@ class Phone:
     multiple: bool = False
     has_max_length: bool = False
     answer_type: str = "text"
+    identifying: bool = True
     settings: ClassVar = MappingProxyType(
         {"international": "true to accept numbers outside the UK too (default false)"}
     )

@@ -169,11 +169,13 @@ class Number:
         example = next(
             (v for v in (Decimal(250), low.max(Decimal(0)), high) if low <= v <= high), low
         )
+        whole = "a whole number"
         if prefix:
             noun, enter = "the amount", f"enter an amount, such as {written(example)}"
         elif unit:
             noun = f"the number of {unit}"
             enter = f"enter a number of {unit}, such as {_format(example, decimals)}"
+            whole = f"a whole number of {unit}"  # "of people, such as 1", not "1 people"
         else:
             noun, enter = "the number", f"enter a number, such as {written(example)}"
         bound = written if prefix or not unit else lambda number: _format(number, decimals)
@@ -183,7 +185,7 @@ class Number:
         places = f"{decimals} decimal place{'s' if decimals > 1 else ''}"
         too_precise = Rejected(
             "too_precise",
-            f"{title}: enter a whole number, such as {written(example)}"
+            f"{title}: enter {whole}, such as {bound(example)}"
             if decimals == 0
             else f"{title}: {noun} can have at most {places}, such as {written(example)}",
         )

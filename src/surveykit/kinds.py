@@ -75,6 +75,9 @@ class QuestionKind(Protocol):
     ``answer_type`` (or ``answer_type_of(question)`` when it depends on the settings): what
     conditions may do with an answer, one of ``option``, ``options``, ``ranking``, ``number``,
     ``date``, ``month`` and ``text``; see :func:`answer_type`.
+    ``identifying``: ``True`` when an answer points to one person (an email address, a phone
+    number, a postcode, a membership number): reports never publish such answers in any form,
+    whatever the spec says (:func:`surveykit.tally.identifying`).  Default ``False``.
     """
 
     name: str

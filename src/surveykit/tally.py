@@ -299,7 +299,8 @@ class TallyPlan:
 
 def identifying(question: Question, consultation: Consultation, kinds: Any) -> bool:
     """Whether a part's answers identify someone: the spec lists it (or the question it is a
-    part of) in ``[publication] identifying``, or its kind holds contact details."""
+    part of) in ``[publication] identifying``, or its kind holds contact details.  A kind the
+    registry does not know counts as identifying: what cannot be vouched for is not published."""
     listed = set(consultation.publication.identifying)
     owner = question.settings.get("row_of") or question.settings.get("other_of")
     kind = kinds.get(question.kind)
@@ -307,6 +308,7 @@ def identifying(question: Question, consultation: Consultation, kinds: Any) -> b
         question.id in listed
         or owner in listed
         or question.kind in IDENTIFYING_KINDS
+        or kind is None
         or bool(getattr(kind, "identifying", False))
     )
 

@@ -389,14 +389,20 @@ def fill_in(answers: dict[str, Any], spoken: bool = False) -> str:
     by_key = {item.key: item for item in ITEMS}
     out: list[str] = []
     item = None
+    pending = ""  # Other's words, for a blank the box's label pushed onto the next line
     for line in FORM.splitlines():
         found = re.match(r"^([0-9A-Za-z-]+)\. ", line)
         if found and found[1] in by_key:
             item = by_key[found[1]]
         box = re.match(r"^    \[ \] (.*)$", line)
+        if pending and not box and "______" in line:
+            line, pending = line.replace("______", pending), ""
         if item is not None and box and item.id in answers:
             value = answers[item.id]
-            option = next(o for o in item.options if box[1].startswith(o.label))
+            text = box[1].strip()  # a label, or the start of one the line wraps
+            option = next(
+                o for o in item.options if text.startswith(o.label) or o.label.startswith(text)
+            )
             if item.reading == "ranking":
                 if option.value in value:
                     line = line.replace("[ ]", f"[{value.index(option.value) + 1}]")
@@ -404,7 +410,10 @@ def fill_in(answers: dict[str, Any], spoken: bool = False) -> str:
                 line = line.replace("[ ]", "[x]")
                 words = answers.get(item.other_key or "")
                 if item.other is not None and option.value == item.other.value and words:
-                    line = line.replace("______", words)
+                    if "______" in line:
+                        line = line.replace("______", words)
+                    else:
+                        pending = words
         out.append(line)
         if item is not None and line.strip() == "Your answer:" and item.id in answers:
             out.append(_written(answers[item.id], spoken))
@@ -446,3 +455,15 @@ def test_the_filled_in_form_reads_back_as_the_answers(answers, spoken, quoted):
     reading = _read(body + form)
     assert reading.problems == ()
     assert reading.answers == answers
+
+
+def test_a_long_other_label_keeps_its_blank_whole_and_the_words_are_read():
+    """A long "Other" label wraps: its blank goes whole onto the next line, where a person
+    writes over it, and those words are read (they were once split as "(please" / "specify):
+    more" and read as an unknown option)."""
+    assert "        (please specify): ______" in FORM.splitlines()
+    answers = {"eq_ethnic_group": "mixed", "eq_ethnic_mixed": "other"}
+    answers["eq_ethnic_mixed.other"] = "Irish and Nigerian"
+    reading = _read("My answers.\n\n" + fill_in(answers))
+    assert "(please specify): Irish and Nigerian" in fill_in(answers)
+    assert {k: v for k, v in reading.answers.items() if k.startswith("eq_eth")} == answers

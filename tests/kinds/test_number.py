@@ -77,6 +77,16 @@ def test_blank_is_no_answer(blank):
         ),
         (12.5, {}, ("too_precise", "Question 5: enter a whole number, such as 250")),
         (
+            "2.5",
+            {"min": 1, "max": 20, "unit": "people"},
+            ("too_precise", "Question 5: enter a whole number of people, such as 1"),
+        ),
+        (
+            "£2.50",
+            {"unit": "£", "unit_prefix": True},
+            ("too_precise", "Question 5: enter a whole number, such as £250"),
+        ),
+        (
             "12.345",
             {"decimals": 2},
             (
