@@ -327,14 +327,21 @@ def run_surveykit(url: str, out: str | None) -> dict[str, Any]:
 
 
 def _counting_only(installed: surveykit.Plugins) -> surveykit.Plugins:
-    """Plugins whose only aggregators are the built-in counts and cross-tabs."""
+    """Plugins whose only aggregators are the built-in counts and cross-tabs (and the
+    installed question kinds, which say what may be counted)."""
     found = installed.aggregators
+    kinds = installed.kinds
 
     class CountingOnly:
         @surveykit.hookimpl
         def surveykit_register_aggregators(self, register: Any) -> None:
             for name in ("counts", "crosstab"):
                 register(found[name])
+
+        @surveykit.hookimpl
+        def surveykit_register_question_kinds(self, register: Any) -> None:
+            for name in kinds:
+                register(kinds[name])
 
     plugins = surveykit.Plugins()
     plugins.register(CountingOnly(), "counting-only")

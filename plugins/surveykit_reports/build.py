@@ -39,10 +39,11 @@ from .model import (
     IdentifiedResponse,
     Quote,
     Report,
+    Summary,
     Table,
 )
 from .redact import Redactor
-from .summaries import mean_ranks
+from .summaries import mean_ranks, quartiles
 
 __all__ = ["DEFAULT_THRESHOLD", "ReportError", "build_release", "build_report"]
 
@@ -120,10 +121,19 @@ def build_release(
     k = DEFAULT_THRESHOLD if k is None else k
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise ReportError(f"the threshold must be a whole number of at least 1, not {k!r}")
-    registry = (plugins or get_plugins()).aggregators
+    installed = plugins or get_plugins()
+    registry = installed.aggregators
     # The built-in free-text digest quotes in public reports: choose its quotes while counting.
     wants_quotes = not internal and any(isinstance(registry[n], FreeText) for n in registry)
-    context = Context(consultation, store, k, internal, progress, wants_quotes=wants_quotes)
+    context = Context(
+        consultation,
+        store,
+        k,
+        internal,
+        progress,
+        wants_quotes=wants_quotes,
+        kinds=installed.kinds,
+    )
     raws: list[RawTable] = []
     relations: list[Relation] = []
     hidden: list[Count] = []
@@ -171,7 +181,9 @@ def build_release(
     else:
         shown = [key for raw in raws for line in raw.grid() for key in _keys(line)]
         bases = [key for key in _keys(hidden) if key[0] in context.plan.values]
-        relations += routing_relations(consultation, context.plan, shown, bases)
+        # Combined columns' groups are statistics too (never shown): route them as well.
+        known = [*shown, *_keys(hidden)]
+        relations += routing_relations(consultation, context.plan, known, bases)
         if earlier is None:
             earlier = [Tabulation.from_json(r.audit) for r in store.releases(context.id)]
         try:
@@ -214,9 +226,26 @@ def build_release(
         notes=tuple(notes),
         identities=_identities(context) if internal else (),
         protection=None if internal else protection_level(k),
-        summaries=tuple(mean_ranks(questions, k, internal=internal)),
+        summaries=tuple(_summaries(questions, raws, k, context, internal, order)),
     )
     return report, tabulation
+
+
+def _summaries(
+    questions: list[Table],
+    raws: list[RawTable],
+    k: int,
+    context: Context,
+    internal: bool,
+    order: dict[str, int],
+) -> list[Summary]:
+    """Mean ranks, medians and quartiles, in spec order."""
+    own = {raw.question: raw.threshold for raw in raws if raw.question and raw.threshold}
+    found = [
+        *mean_ranks(questions, k, internal=internal),
+        *quartiles(questions, k, context.plan.values, own, internal=internal),
+    ]
+    return sorted(found, key=lambda s: order.get(s.question, len(order)))
 
 
 def _keys(line: list[Count]) -> Iterator[tuple[str, ...]]:

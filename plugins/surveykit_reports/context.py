@@ -159,6 +159,13 @@ class Context:
     #: Whether an aggregator will ask for :meth:`quotable_texts`; they are then chosen in the
     #: same pass over the responses as the counts, where the store counts in Python.
     wants_quotes: bool = False
+    #: The question kinds of the plugins the report is built with (default: the installed
+    #: ones), so a kind known only to those plugins is judged by its own members.
+    kinds: Any = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.kinds is None:
+            self.kinds = get_plugins().kinds
 
     @property
     def id(self) -> str:
@@ -166,12 +173,12 @@ class Context:
 
     @cached_property
     def plan(self) -> TallyPlan:
-        return TallyPlan.of(self.consultation)
+        return TallyPlan.of(self.consultation, self.kinds)
 
     @cached_property
     def parts(self) -> tuple[Question, ...]:
         """The answer parts the report counts, in spec order (see :attr:`TallyPlan.counted`)."""
-        return counted_parts(self.consultation, get_plugins().kinds)
+        return counted_parts(self.consultation, self.kinds)
 
     @cached_property
     def quoted(self) -> tuple[str, ...]:

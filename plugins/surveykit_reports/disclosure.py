@@ -441,10 +441,13 @@ def _changes(old: Tabulation, old_tag: Tag, new: Tabulation, new_tag: Tag) -> li
     k = new.threshold
     old_keys, new_keys = _change_keys(old), _change_keys(new)
     sums = [(key, (key,)) for key in sorted(old_keys & new_keys)]
+    defined = {**_definitions(old), **_definitions(new)}
     for key in sorted((old_keys | new_keys) - (old_keys & new_keys)):
         parts = _parts(key)
         if len(parts) > 1:
             sums.append((key, parts))
+        elif key in defined:
+            sums.append((key, defined[key]))
     for key, parts in sums:
         before = _sum_of(old, key, parts)
         after = _sum_of(new, key, parts)
@@ -460,6 +463,20 @@ def _changes(old: Tabulation, old_tag: Tag, new: Tabulation, new_tag: Tag) -> li
                 )
             )
     return needs
+
+
+def _definitions(tab: Tabulation) -> dict[Key, tuple[Key, ...]]:
+    """Statistics a release gives as the sum of others (a merged range of a number's or a
+    date's bins is the sum of its base bins): another release that merged the bins otherwise
+    holds the same sum, so the change in it must be protected too."""
+    out: dict[Key, tuple[Key, ...]] = {}
+    for relation in tab.relations:
+        if relation.sense != "==" or relation.rhs != 0 or len(relation.terms) < 2:
+            continue
+        (head, sign), *rest = relation.terms
+        if sign == 1 and all(c == -1 for _, c in rest):
+            out.setdefault(head, tuple(key for key, _ in rest))
+    return out
 
 
 def _parts(key: Key) -> tuple[Key, ...]:

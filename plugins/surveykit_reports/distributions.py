@@ -20,12 +20,11 @@ from attrs import frozen
 
 from surveykit.kinds import answer_type
 from surveykit.model import Question
-from surveykit.plugins import get_plugins
 from surveykit.tally import rank_key
 
 from .aggregators import TOTAL, question_table, sensitive_threshold
 from .bins import Bin, base_bins, label_of, merge
-from .context import Context
+from .context import Context, Counts
 from .disclosure import Count, RawTable, Relation
 from .model import NOT_ANSWERED, NOT_SHOWN, Heading
 
@@ -38,7 +37,7 @@ NOT_RANKED = "_not_ranked"
 def binned(context: Context, question: Question) -> tuple[list[tuple[Bin, ...]], dict[str, str]]:
     """A number's or a date's merged bins, and the base bin each counted value falls in."""
     counts = context.counts
-    kind = answer_type(question, get_plugins().kinds)
+    kind = answer_type(question, context.kinds)
     seen = [v for v in counts.values(question.id) if v not in (NOT_ANSWERED, NOT_SHOWN)]
     today = dt.datetime.now(context.consultation.metadata.zone).date()
     bins = base_bins(question, kind, seen, today)
@@ -84,7 +83,7 @@ class Distributions:
     description: str = "numbers and dates as binned distributions"
 
     def aggregate(self, context: Context) -> Iterator[RawTable | Relation | Count]:
-        kinds = get_plugins().kinds
+        kinds = context.kinds
         for question in context.parts:
             if question.id not in context.plan.values:
                 continue
@@ -179,6 +178,28 @@ class Rankings:
                 yield from _positions(context, question, positions[question.id])
 
 
+def _units(counts: Counts, keys: list[tuple[str, str]]) -> int:
+    """The distinct authorities counted under any of ``(question, value)`` ``keys``."""
+    units = {
+        group[2]
+        for question, value in keys
+        for group, n in counts.cells.get(question, {}).get(value, {}).items()
+        if n
+    }
+    return len(units)
+
+
+def _short(counts: Counts, question: str, n: int) -> int:
+    """The distinct authorities with a response that did not rank ``n`` options (or none):
+    per role, type and authority, the responses less those that ranked an ``n``-th option."""
+    ranked: dict[tuple[str, str, str], int] = {}
+    for by_group in counts.cells.get(rank_key(question, n), {}).values():
+        for group, m in by_group.items():
+            ranked[group] = ranked.get(group, 0) + m
+    everyone = counts.cells.get("_all", {}).get("_all", {})
+    return len({group[2] for group, m in everyone.items() if m > ranked.get(group, 0)})
+
+
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -204,12 +225,20 @@ def _positions(context: Context, question: Question, most: int) -> Iterator[RawT
     rest = []
     for j, n in enumerate(range(1, most + 1)):
         ranked = sum(line[j].n for line in cells)
-        rest.append(Count(everyone[0] - ranked, everyone[1], (rank_key(qid, n), NOT_RANKED)))
+        fewer = (everyone[0] - ranked, _short(counts, qid, n), (rank_key(qid, n), NOT_RANKED))
+        rest.append(Count(*fewer))
     cells.append(rest)
     row_totals = []
     for i, line in enumerate(cells):
         key = (rank_key(qid, 0), rows[i].value)
-        row_totals.append(Count(sum(c.n for c in line), max(c.authorities for c in line), key))
+        # The authorities behind a row: those behind any of its positions (the last position's
+        # for "not ranked this far", which holds everyone who fell short earlier).
+        units = (
+            _units(counts, [(rank_key(qid, n), rows[i].value) for n in range(1, most + 1)])
+            if i < len(options)
+            else line[-1].authorities
+        )
+        row_totals.append(Count(sum(c.n for c in line), units, key))
     total = Count(*everyone, ("_all", "_all", "", ""), fixed=True)
     column_totals = tuple(total for _ in columns)
     grand = Count(total.n * most, total.authorities, (rank_key(qid, 0), "_all"), fixed=True)
@@ -234,14 +263,29 @@ def _positions(context: Context, question: Question, most: int) -> Iterator[RawT
         protect_changes=True,
         threshold=sensitive_threshold(context, question),
     )
-    # Those who did not rank that far: the blanks of the first-choice table, then fewer.
+    # Those who did not rank that far: the blanks of the first-choice table, then more at each
+    # later position (the same up to ``min_ranked``: everyone who answered ranked that many).
     blanks = [((qid, NOT_ANSWERED, "", ""), -1)]
     if question.condition is not None:
         blanks.append(((qid, "_not_shown", "", ""), -1))
     yield Relation((((rank_key(qid, 1), NOT_RANKED), 1), *blanks))
+    least = question.settings.get("min_ranked", 1)
+    least = least if isinstance(least, int) and not isinstance(least, bool) else 1
     for n in range(2, most + 1):
         yield Relation(
             (((rank_key(qid, n), NOT_RANKED), 1), ((rank_key(qid, n - 1), NOT_RANKED), -1)),
+            "==" if n <= least else ">=",
+            0,
+        )
+    # Each respondent who answered ranks an option once at most: its row adds up to no more
+    # than those who answered.
+    for line in cells[: len(options)]:
+        yield Relation(
+            (
+                (("_all", "_all", "", ""), 1),
+                *blanks,
+                *((count.key, -1) for count in line),
+            ),
             ">=",
             0,
         )

@@ -17,6 +17,7 @@ any reader of the published tables can know, so they are what is given to the so
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -35,10 +36,14 @@ from surveykit.conditions import (
     evaluate,
     references,
 )
-from surveykit.tally import ALL, TallyPlan
+from surveykit.conditions import Count as CountOf
+from surveykit.tally import ALL, TallyPlan, rank_key
 
 from .model import NOT_ANSWERED, NOT_SHOWN
 from .protection import Relation
+
+#: A ranking's row of its positions table for those who did not rank that far.
+NOT_RANKED = "_not_ranked"
 
 __all__ = ["routing_relations"]
 
@@ -61,6 +66,7 @@ def routing_relations(
     present = set(shown)
     bins = _base_bins(consultation, plan, bases)
     groups = {(key[2], key[3]) for key in present if key[0] == ALL and key[1] == ALL}
+    yield from _same_conditions(plan, present, groups)
     for qid, condition in plan.conditions:
         for dim, group in sorted(groups):
             hidden = (qid, NOT_SHOWN, dim, group)
@@ -80,6 +86,61 @@ def routing_relations(
             for high in highs:
                 if high != {size: 1}:
                     yield _relation(_minus(high, shown_form), ">=")
+
+
+def _same_conditions(
+    plan: TallyPlan, present: set[Key], groups: set[tuple[str, str]]
+) -> Iterator[Relation]:
+    """Questions asked on one condition are shown to the same people: in every group their
+    "not shown" figures are equal, however little the tables say about the condition."""
+    by_condition: dict[Condition, list[str]] = {}
+    for qid, condition in plan.conditions:
+        by_condition.setdefault(condition, []).append(qid)
+    for qids in by_condition.values():
+        for first, other in itertools.pairwise(qids):
+            for dim, group in sorted(groups):
+                a, b = (first, NOT_SHOWN, dim, group), (other, NOT_SHOWN, dim, group)
+                if a in present and b in present:
+                    yield Relation(((a, 1), (b, -1)), "==", 0)
+
+
+def _ranking(
+    condition: Condition, plan: TallyPlan, present: set[Key], dim: str, size: Key
+) -> Form | None:
+    """How many a test of a ranking holds for, from its table of positions (everyone only):
+    ``"o" in q`` is how many ranked ``o`` at any position, ``count(q) >= n`` everyone less
+    those who did not rank ``n`` options."""
+    question = getattr(condition, "question", None)
+    most = dict(plan.positions).get(question or "")
+    if dim or question not in plan.rankings or not most:
+        return None
+    if isinstance(condition, Contains):
+        keys = [
+            (question, condition.value, "", ""),
+            *((rank_key(question, n), condition.value) for n in range(2, most + 1)),
+        ]
+        return dict.fromkeys(keys, 1) if all(k in present for k in keys) else None  # type: ignore[misc]
+    if not isinstance(condition, CountOf):
+        return None
+
+    def at_least(n: int) -> Form | None:
+        if n <= 0:
+            return {size: 1}
+        if n > most:
+            return {}
+        fewer = (rank_key(question, n), NOT_RANKED)
+        return {size: 1, fewer: -1} if fewer in present else None  # type: ignore[dict-item]
+
+    v = condition.value
+    if condition.op in (">=", ">"):
+        return at_least(math.ceil(v) if condition.op == ">=" else math.floor(v) + 1)
+    if condition.op in ("<", "<="):
+        held = at_least(math.ceil(v) if condition.op == "<" else math.floor(v) + 1)
+        return None if held is None else _minus({size: 1}, held)
+    if condition.op == "==" and v == int(v):
+        high, higher = at_least(int(v)), at_least(int(v) + 1)
+        return None if high is None or higher is None else _minus(high, higher)
+    return None
 
 
 def _relation(form: Form, sense: str) -> Relation:
@@ -155,7 +216,10 @@ def _base_bins(
 
 def _span(value: str, places: int, top: Any) -> Span | None:
     """The least and greatest answer in a base bin ``a..b`` (a number) or ``2024``/``2024-03``
-    (a date, compared by its text)."""
+    (a date, compared by its text); ``None`` for a merged range (``2..4~8..10``), whose base
+    bins are statistics of their own."""
+    if "~" in value:
+        return None
     if ".." in value:
         low, _, high = value.partition("..")
         a, b = float(low), float(high)
@@ -240,6 +304,9 @@ def _bounds(
     single = _one_question(condition, plan, present, dim, group)
     if single is not None:
         return exact(single)
+    ranked = _ranking(condition, plan, present, dim, size)
+    if ranked is not None:
+        return exact(ranked)
     match condition:
         case Equals(question=q, value=v):
             return exact(options(q, [v]))

@@ -21,6 +21,13 @@ several tables is one unknown:
 - ``("_week", monday, "", "")``: the timeline; ``(table_id, row, "", column)``: coverage tables
   and tables the attacker does not understand, with ``_total`` for their margins.
 - ``("_cond", condition, d, g)``, never published: how many a compound condition holds for.
+- a grid's statement is a single-choice question of its own (``q7.cost``); a number's or a
+  date's base bins are rows of their own (``(q, "2..4", d, g)``, ``(q, "2014-03", d, g)``,
+  from the documented rule in ``binrules.py``), never published alone: a published range
+  (``2..4~8..10``) is the sum of its base bins, so releases that merged differently are
+  compared bin by bin; a ranking's first choices are ``(q, option, d, g)``, its other
+  positions ``("q#n", option, "", "")`` and those who did not rank ``n`` options
+  ``("q#n", "_not_ranked", "", "")``.
 
 The knowledge, in families that :class:`Attacker` can be told to ignore (:data:`FAMILIES`):
 
@@ -42,7 +49,20 @@ The knowledge, in families that :class:`Attacker` can be told to ignore (:data:`
   ``protection``: 0, fewer than ``k``, or rounded down to a multiple of ``k``); quotable answers
   are at most the consenting respondents, the rest at most those not consenting;
 - releases: with additions only between two releases, no count of responses falls (coverage
-  tables aside: "did not respond" falls as people respond).
+  tables aside: "did not respond" falls as people respond);
+- rankings (their table of positions): each column adds up to everyone; not ranking as far as
+  the first position is the first-choice table's blanks, and more fall short at each later one
+  (none before ``min_ranked``); each option is ranked at most once by each respondent who
+  answered; a published mean rank is its row's positions averaged over the published number
+  who ranked it, to two places;
+- routing on the new kinds: a comparison of a number or a date holds for every answer of a base
+  bin wholly on its side and some of one that straddles it (the bounds); ``count(q)`` of a
+  ranking is exact for everyone (those who ranked ``n`` options are everyone less those who did
+  not), and so is ``"o" in q`` (its row of the positions table); elsewhere a bounded unknown.
+  Two questions on one condition share its unknown (they were shown to the same people);
+- medians and quartiles (``quartiles`` summaries): the range holding the ``j``-th quartile is
+  the first whose running total reaches ``j/4`` of those who answered: those before it hold
+  fewer, and with it at least that many (two linear facts on the base bins).
 
 Queries are solved with ``scipy.optimize.milp`` per connected component of unknowns, after
 bounds are propagated through the constraints (what they pin down is folded into constants).
@@ -68,6 +88,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from binrules import Bins, bins_of
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -76,13 +97,17 @@ from surveykit.conditions import (
     All,
     Answered,
     Any_,
+    Compare,
     Contains,
+    Count,
+    DateLiteral,
     Not,
     evaluate,
     references,
     render,
     walk,
 )
+from surveykit.kinds import answer_type, parts_of
 from surveykit.plugins import get_plugins
 
 __all__ = [
@@ -112,6 +137,7 @@ NOT_QUOTABLE = "_not_quotable"
 SUM = "_sum"
 RESPONDENTS = "_respondents"
 WEEK = "_week"
+NOT_RANKED = "_not_ranked"
 #: The attacker's own unknowns: how many respondents a compound condition holds for.
 AUX = "_cond"
 #: A multi-choice question's totals over everyone in a group: they grow with every response
@@ -160,6 +186,8 @@ class Figure:
 class Finding:
     """Something the attacker can prove that the rules promise they cannot.
 
+    - ``published``: a small figure (not zero, fewer than ``k`` respondents or authorities)
+      is published as it is.
     - ``exact``: a suppressed figure has one possible value.
     - ``interval``: a *small* suppressed figure (true ``n`` not zero, fewer than ``k``
       respondents or authorities) whose range does not reach down to ``max(0, n - p)`` and up
@@ -226,6 +254,9 @@ FAMILIES = {
     "branching": "not shown = group size less those the condition holds for",
     "multi": "a multi-choice question's respondents, options and blanks",
     "growth": "with additions only, no count falls between releases",
+    "bins": "a published range is the sum of its base bins",
+    "ranking": "a ranking's positions: each option once per person, in order",
+    "summaries": "a mean rank is its option's positions averaged, rounded to 2 places",
 }
 
 
@@ -306,16 +337,30 @@ class Reader:
         self.spec = spec
         kinds = get_plugins().kinds
         self.multiple: set[str] = set()
+        #: every answer part by its key (a grid's statements are single-choice questions)
+        self.parts: dict[str, Any] = {}
+        #: numbers and dates: their base bins; rankings: how many positions they publish
+        self.binned: dict[str, Bins] = {}
+        self.rankings: dict[str, Any] = {}
         if spec is not None:
-            for q in spec.questions:
-                kind = kinds.get(q.kind)
-                if q.options and getattr(kind, "multiple", q.kind in ("multi", "multiple")):
-                    self.multiple.add(q.id)
+            for whole in spec.questions:
+                for q in parts_of(whole, kinds):
+                    self.parts[q.id] = q
+                    kind = answer_type(q, kinds)
+                    if kind == "options":
+                        self.multiple.add(q.id)
+                    elif kind == "ranking":
+                        self.rankings[q.id] = q
+                    elif kind in ("number", "date", "month"):
+                        self.binned[q.id] = bins_of(q, kind)
         # per release: question -> dimension -> groups; question -> rows; dimension -> groups
         self.groups: dict[tuple[int, str, str], set[str]] = defaultdict(set)
         self.rows_of: dict[tuple[int, str], set[str]] = defaultdict(set)
         self.dims: dict[tuple[int, str], set[str]] = defaultdict(set)
         self.texts: dict[int, set[str]] = defaultdict(set)
+        self.positions: dict[tuple[int, str], int] = {}
+        #: a number's or a date's published ranges (everyone), in order, per release
+        self.ranges: dict[tuple[int, str], list[str]] = {}
 
     # one release ---------------------------------------------------------------------------
 
@@ -336,6 +381,9 @@ class Reader:
         new_rules = "protection" in data
         for digest in data.get("digests", ()):
             self.digest(r, digest, k_published, new_rules)
+        self.ranked(r)
+        for summary in data.get("summaries") or ():
+            self.summary(r, summary)
         self.branching(r)
         self.consent(r)
         self.choices(r)
@@ -378,6 +426,8 @@ class Reader:
             return _Scheme("question", q, dimension, multiple)
         if q and aggregator == "free_text" and tid == f"{q}-quoting":
             return _Scheme("quoting", q, "", False)
+        if q and aggregator == "rankings" and tid == f"{q}-positions":
+            return _Scheme("positions", q, "", False)
         if aggregator == "timeline":
             return _Scheme("timeline", None, "", False)
         return _Scheme("other", None, "", False)
@@ -400,9 +450,11 @@ class Reader:
             if s.kind == "question":
                 assert q is not None
                 if row is not None and column is not None:
-                    return {(r, (q, row, d, g)): 1 for g in groups(column)}
+                    return {
+                        (r, (q, b, d, g)): 1 for g in groups(column) for b in self.bases(q, row)
+                    }
                 if row is not None:
-                    return {(r, (q, row, "", "")): 1}
+                    return {(r, (q, b, "", "")): 1 for b in self.bases(q, row)}
                 gs = groups(column) if column is not None else ("",)
                 dd = d if column is not None else ""
                 if s.multiple:
@@ -413,6 +465,13 @@ class Reader:
                 return {(r, (q, ANSWERED if row is None else row, "", "")): 1}
             if s.kind == "timeline":
                 return {(r, RESPONSES if row is None else (WEEK, row, "", "")): 1}
+            if s.kind == "positions":
+                assert q is not None
+                if row is None:
+                    return {(r, RESPONSES): 1 if column is not None else len(columns)}
+                if column is None:
+                    return _plus(*(at(row, c) for c in columns))
+                return {(r, position(q, row, int(column[0]))): 1}
             stat = (tid, TOTAL if row is None else row, "", TOTAL if column is None else column[0])
             # Not counts of responses: a roster's "did not respond" falls as responses come in.
             self.kn.not_counts.add(stat)
@@ -430,6 +489,11 @@ class Reader:
         if s.kind == "quoting":
             assert q is not None
             self.texts[r].add(q)
+        if s.kind == "positions":
+            assert q is not None
+            self.positions[(r, q)] = len(columns)
+        if s.kind == "question" and not d and q in self.binned:
+            self.ranges[(r, q)] = [row for row in rows if not row.startswith("_")]  # as published
         row_keys: list[str | None] = [*rows, None]
         column_keys: list[tuple[str, tuple[str, ...]] | None] = [*columns, None]
         grid = [[at(i, j) for j in column_keys] for i in row_keys]
@@ -454,6 +518,8 @@ class Reader:
                     gs = groups(column) if column is not None else ("",)
                     dd = d if column is not None else ""
                     group = {(r, (ALL, ALL, dd, g)): 1 for g in gs}
+                if s.kind == "positions" and row not in (None, NOT_RANKED) and column:
+                    whole = {(r, RESPONSES): 1}  # everyone put this option in this place
                 if (
                     s.kind in ("question", "quoting")
                     and row is not None
@@ -484,6 +550,94 @@ class Reader:
 
     # what the rules and the spec add -------------------------------------------------------
 
+    def bases(self, q: str, row: str) -> list[str]:
+        """The base bins a number's or a date's published range stands for (``1..3`` one,
+        ``13..15~19..20`` all from the first to the last); any other row is itself."""
+        bins = self.binned.get(q)
+        if bins is None or row in BLANK_ROWS:
+            return [row]
+        first, _, last = row.partition("~")
+        return bins.between(first, last or first)
+
+    def shown_bases(self, r: int, q: str) -> list[str]:
+        """The base bins release ``r`` published (within its ranges) for a number or date."""
+        rows = self.rows_of.get((r, q), set())
+        return [b for row in sorted(rows - BLANK_ROWS) for b in self.bases(q, row)]
+
+    def ranked(self, r: int) -> None:
+        """A ranking's positions: those who did not rank as far as the first position are its
+        blanks, and more at every later one (fewer than ``min_ranked`` never); each option is
+        ranked at most once by each respondent who answered."""
+        self.kn.family = "ranking"
+        for (rr, q), most in self.positions.items():
+            if rr != r:
+                continue
+            question = self.rankings.get(q)
+            least = question.settings.get("min_ranked", 1) if question is not None else 1
+            rows = self.rows_of.get((r, q), set())
+            blanks = {(r, (q, b, "", "")): 1 for b in (NOT_ANSWERED, NOT_SHOWN) if b in rows}
+            first = (r, position(q, NOT_RANKED, 1))
+            if blanks:
+                self.kn.equal(_plus({first: 1}, blanks, scale=[1, -1]), 0)
+            for n in range(2, most + 1):
+                later = (r, position(q, NOT_RANKED, n))
+                earlier = (r, position(q, NOT_RANKED, n - 1))
+                self.kn.add({later: 1, earlier: -1}, 0, INF if n > least else 0)
+            options = sorted(rows - BLANK_ROWS)
+            answered = _plus({(r, RESPONSES): 1}, blanks, scale=[1, -1])
+            for o in options:
+                if not blanks:
+                    continue
+                anywhere = {(r, position(q, o, n)): 1 for n in range(1, most + 1)}
+                self.kn.add(_plus(anywhere, answered, scale=[1, -1]), -INF, 0)
+
+    def summary(self, r: int, summary: Mapping[str, Any]) -> None:
+        """A mean rank, where published: its option's positions averaged over those who
+        ranked it (published beside it), rounded to two places."""
+        q = summary.get("question")
+        if summary.get("aggregator") == "quartiles":
+            self.quartiles(r, summary)
+            return
+        most = self.positions.get((r, q))
+        if summary.get("aggregator") != "mean_rank" or most is None:
+            return
+        values: dict[tuple[str, str], Any] = {
+            (v["row"], v["column"]): v["value"] for v in summary.get("values") or ()
+        }
+        self.kn.family = "summaries"
+        for (row, column), mean in values.items():
+            ranked = values.get((row, "ranked"))
+            if column != "mean_rank" or mean is None or ranked is None:
+                continue
+            places = {(r, position(q, row, n)): n for n in range(1, most + 1)}
+            self.kn.add(places, ranked * (mean - 0.005), ranked * (mean + 0.005))
+            self.kn.equal({(r, position(q, row, n)): 1 for n in range(1, most + 1)}, ranked)
+
+    def quartiles(self, r: int, summary: Mapping[str, Any]) -> None:
+        """The range holding a quartile ``j`` (of those who answered, ``n``): the first whose
+        running total reaches ``j * n / 4``, so the ranges before it hold fewer (``4 *
+        before < j * n``) and with it at least that many (``j * n <= 4 * through``)."""
+        q = summary["question"]
+        ranges = self.ranges.get((r, q))
+        if not ranges:
+            return
+        share = {"lower_quartile": 1, "median": 2, "upper_quartile": 3}
+        self.kn.family = "summaries"
+        everyone = _plus(*(self.overall(r, q, row) for row in ranges))
+        for value in summary.get("values") or ():
+            j = share.get(value["row"])
+            if value["column"] != "row" or value["value"] is None or j is None:
+                continue
+            i = ranges.index(value["value"])
+            before = _plus(*(self.overall(r, q, row) for row in ranges[:i]))
+            through = _plus(before, self.overall(r, q, ranges[i]))
+            self.kn.add(_plus(before, everyone, scale=[4, -j]), -INF, -1)
+            self.kn.add(_plus(everyone, through, scale=[j, -4]), -INF, 0)
+
+    def overall(self, r: int, q: str, row: str) -> Terms:
+        """A published range of everyone's answers, as the sum of its base bins."""
+        return {(r, (q, b, "", "")): 1 for b in self.bases(q, row)}
+
     def digest(self, r: int, digest: Mapping[str, Any], k: int, new_rules: bool) -> None:
         """The quotes listed are the quotable answers (at least, with "A selection"), unless
         the digest was quietened; ``withheld_count`` is the rest: exact or ``null`` (not
@@ -510,7 +664,7 @@ class Reader:
         the respondents its condition holds for (see :meth:`holding`)."""
         if self.spec is None:
             return
-        for q2 in self.spec.questions:
+        for q2 in self.parts.values():
             if q2.condition is None:
                 continue
             asked = references(q2.condition)
@@ -535,6 +689,15 @@ class Reader:
         exact = self.exactly(r, condition, d, g)
         if exact is not None:
             return exact
+        bounded = self.bounded(r, condition, d, g)
+        if bounded is not None:
+            low, high = bounded
+            if low == high:
+                return low
+            unknown = (r, (AUX, render(condition), d, g))
+            self.kn.add(_plus({unknown: 1}, low, scale=[1, -1]), 0, INF)
+            self.kn.add(_plus({unknown: 1}, high, scale=[1, -1]), -INF, 0)
+            return {unknown: 1}
         if isinstance(condition, Not):
             return _plus(size, self.holding(r, condition.operand, d, g), scale=[1, -1])
         unknown = (r, (AUX, render(condition), d, g))
@@ -561,12 +724,20 @@ class Reader:
         asked = references(condition)
         if len(asked) != 1 or (r, asked[0]) not in self.rows_of:
             return None
-        q1 = self.spec.by_id.get(asked[0])
+        q1 = self.parts.get(asked[0])
         if q1 is None:
             return None
         rows = self.rows_of[(r, q1.id)]
         blanks = {(r, (q1.id, b, d, g)): 1 for b in (NOT_ANSWERED, NOT_SHOWN) if b in rows}
         size = {(r, (ALL, ALL, d, g)): 1}
+        if q1.id in self.binned or q1.id in self.rankings:
+            # Counted in ranges, or by first choice: only ``answered`` is exact.
+            if not all(isinstance(n, Answered | Not | All | Any_) for n in walk(condition)):
+                return None
+            answered = _plus(size, blanks, scale=[1, -1])
+            if evaluate(condition, {q1.id: [1]}):
+                return answered
+            return _plus(size, answered, scale=[1, -1])
         if q1.id not in self.multiple:
             if q1.options:
                 states = {v: {q1.id: v} for v in sorted(rows - BLANK_ROWS)}
@@ -592,6 +763,66 @@ class Reader:
         else:
             return None
         return held if positive else _plus(size, held, scale=[1, -1])
+
+    def bounded(self, r: int, condition: Any, d: str, g: str) -> tuple[Terms, Terms] | None:
+        """Least and most respondents of group ``g`` a test of a number, a date or a ranking
+        holds for, from what is published: a comparison holds for every answer of a base bin
+        wholly on its side and for some of one that straddles it; ``count(q)`` of a ranking is
+        how far people ranked (its positions table: overall only); ``"o" in q`` of a ranking
+        is how many ranked ``o`` anywhere (overall only)."""
+        if isinstance(condition, Compare) and condition.question in self.binned:
+            q = condition.question
+            if g not in self.groups.get((r, q, d), set()):
+                return None
+            question = self.parts[q]
+            places = question.settings.get("decimals", 0)
+            low: Terms = {}
+            high: Terms = {}
+            for b in self.shown_bases(r, q):
+                least, most = self.binned[q].span(b, places if isinstance(places, int) else 0)
+                first = _compares(condition.op, least, condition.value)
+                last = _compares(condition.op, most, condition.value)
+                if condition.op == "==":
+                    some = _compares("<=", least, condition.value) and _compares(
+                        ">=", most, condition.value
+                    )
+                else:
+                    some = first or last
+                if first and last:
+                    low[(r, (q, b, d, g))] = 1
+                if some:
+                    high[(r, (q, b, d, g))] = 1
+            return low, high
+        q = getattr(condition, "question", None)
+        most = self.positions.get((r, q))
+        if most is None or d:
+            return None
+        size = {(r, RESPONSES): 1}
+        if isinstance(condition, Contains):
+            anywhere = {(r, position(q, condition.value, n)): 1 for n in range(1, most + 1)}
+            return anywhere, anywhere
+        if not isinstance(condition, Count):
+            return None
+
+        def at_least(n: int) -> Terms:
+            if n <= 0:
+                return size
+            if n > most:
+                return {}
+            return _plus(size, {(r, position(q, NOT_RANKED, n)): 1}, scale=[1, -1])
+
+        v = condition.value
+        ge = {">=": math.ceil(v), ">": math.floor(v) + 1}
+        if condition.op in ge:
+            held = at_least(ge[condition.op])
+        elif condition.op in ("<", "<="):
+            n = math.ceil(v) if condition.op == "<" else math.floor(v) + 1
+            held = _plus(size, at_least(n), scale=[1, -1])
+        elif condition.op == "==" and v == int(v):
+            held = _plus(at_least(int(v)), at_least(int(v) + 1), scale=[1, -1])
+        else:
+            return None
+        return held, held
 
     def consent(self, r: int) -> None:
         """Quotable answers are answers from consenting respondents: at most those consenting,
@@ -635,6 +866,27 @@ class Reader:
             if d and (r, q, "") in self.groups:
                 parts = {(r, (q, RESPONDENTS, d, g)): 1 for g in groups}
                 self.kn.equal(_plus(parts, {(r, (q, RESPONDENTS, "", "")): -1}), 0)
+
+
+def _compares(op: str, value: Any, literal: Any) -> bool:
+    """A comparison as the spec's condition makes it (a date by its literal's precision)."""
+    if isinstance(literal, DateLiteral):
+        value, literal = value[: len(literal.text)], literal.text
+    return {
+        "==": value == literal,
+        "!=": value != literal,
+        "<": value < literal,
+        "<=": value <= literal,
+        ">": value > literal,
+        ">=": value >= literal,
+    }[op]
+
+
+def position(q: str, option: str, n: int) -> Stat:
+    """A ranking's count of ``option`` at position ``n``: the first choices at 1."""
+    if n == 1 and option != NOT_RANKED:
+        return (q, option, "", "")
+    return (f"{q}#{n}", option, "", "")
 
 
 def _count(cell: Mapping[str, Any]) -> int | None:
@@ -1193,9 +1445,16 @@ class Attacker:
         return np.round(res.x)
 
     def audit(
-        self, truth: Mapping[int, Mapping[Stat, tuple[int, int]]], k: int, p: int
+        self,
+        truth: Mapping[int, Mapping[Stat, tuple[int, int]]],
+        k: int,
+        p: int,
+        *,
+        unsuppressed: bool = False,
     ) -> list[Finding]:
-        """Every finding (see :class:`Finding`) against the true counts, per release."""
+        """Every finding (see :class:`Finding`) against the true counts, per release; with
+        ``unsuppressed``, small figures published as they are too (hand-made tables in the
+        attacker's own tests publish some on purpose, to see what they give away)."""
         x = self.seed(truth)
         kn = self.knowledge
         findings: list[Finding] = []
@@ -1204,12 +1463,20 @@ class Attacker:
             return round(sum(a * x[kn.index[v]] for v, a in terms.items()))
 
         def holders(figure: Figure) -> int:
+            """The distinct authorities behind a figure: the truth's count for what it shows
+            (a combined column by its members, a merged range by its published value, a
+            ranking's row total as ranking the option anywhere)."""
             (r, stat), *_ = figure.terms[0]
             if len(figure.terms) == 1:
                 return truth.get(r, {}).get(stat, (0, 0))[1]
             q, row, d, _ = stat
-            members = tuple(sorted(v[1][3] for v, _ in figure.terms))
-            found = truth.get(r, {}).get((q, row, d, members))
+            groups = tuple(sorted({v[1][3] for v, _ in figure.terms}))
+            rows = {v[1][1] for v, _ in figure.terms}
+            row = row if len(rows) == 1 else figure.row
+            key = (q, row, d, groups[0] if len(groups) == 1 else groups)
+            if figure.table.endswith("-positions"):
+                key = (f"{figure.table.removesuffix('-positions')}#0", figure.row, "", "")
+            found = truth.get(r, {}).get(key)
             if found is not None:
                 return found[1]
             return max(truth.get(r, {}).get(v[1], (0, 0))[1] for v, _ in figure.terms)
@@ -1252,9 +1519,24 @@ class Attacker:
             if self.differs(terms, n):
                 continue
             findings.append(_finding("exact", f, n, n, n))
+        if unsuppressed:
+            findings += self._published(holders, k)
         findings += self._groups(true)
         findings += self._differences(x, k)
         return findings
+
+    def _published(self, holders, k: int) -> list[Finding]:
+        """Small figures published as they are: not zero, and fewer than ``k`` respondents or
+        authorities behind them."""
+        out = []
+        seen: set[tuple] = set()
+        for f in self.knowledge.figures:
+            if f.count is None or f.count == 0 or (f.release, f.terms) in seen:
+                continue
+            seen.add((f.release, f.terms))
+            if min(f.count, holders(f)) < k:
+                out.append(_finding("published", f, f.count, f.count, f.count))
+        return out
 
     def _known(self, terms: tuple[tuple[Var, int], ...] | None) -> float:
         """The value of a sum of statistics the publications pin down, else infinity."""
@@ -1444,9 +1726,11 @@ def audit(
     additions_only: Additions = "auto",
     known: Mapping[int, Mapping[Stat, int]] | None = None,
     ignore: Iterable[str] = (),
+    unsuppressed: bool = False,
 ) -> list[Finding]:
     """Every :class:`Finding` an attacker holding ``releases`` (in release order) can prove;
     ``truth`` is the true ``(n, authorities)`` of every statistic, one mapping per release.
+    ``unsuppressed`` reports small figures that were published too (``published`` findings).
 
     ``p`` defaults to the last release's ``protection``, else ``ceil(k / 2)``.
     ``additions_only="auto"`` assumes only additions between releases where no true count fell
@@ -1467,4 +1751,4 @@ def audit(
         known=known,
         ignore=ignore,
     )
-    return attacker.audit(truths, k, p)
+    return attacker.audit(truths, k, p, unsuppressed=unsuppressed)

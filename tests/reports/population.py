@@ -21,11 +21,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from binrules import bins_of
 from hypothesis import strategies as st
 
 import surveykit
 from surveykit import Consultation
 from surveykit.identity import Respondent
+from surveykit.kinds import answer_type, parts_of
 from surveykit.plugins import get_plugins
 from surveykit.storage import Grant, NewSubmission, Store, open_store
 
@@ -95,8 +97,36 @@ class Person:
 
 
 def _multiple(question) -> bool:
-    kind = get_plugins().kinds.get(question.kind)
-    return bool(question.options) and bool(getattr(kind, "multiple", False))
+    return _type(question) == "options"
+
+
+def _type(question) -> str:
+    """The part's answer type (``option``, ``options``, ``ranking``, ``number``...)."""
+    return answer_type(question, get_plugins().kinds)
+
+
+def counted_parts(spec: Consultation) -> list:
+    """The answer parts a report counts: every part but identifying ones and "other" words."""
+    skip = set(spec.publication.identifying)
+    kinds = get_plugins().kinds
+    return [
+        part
+        for q in spec.questions
+        if q.id not in skip
+        for part in parts_of(q, kinds)
+        if "other_of" not in part.settings
+    ]
+
+
+def positions(question) -> int:
+    """How many positions a ranking's table has: its ``max_ranked``, else every option."""
+    most = question.settings.get("max_ranked")
+    return min(most, len(question.options)) if isinstance(most, int) else len(question.options)
+
+
+def rank_stat(question: str, position: int) -> str:
+    """The attacker's name for a ranking's position ``n`` (``q4#2``)."""
+    return f"{question}#{position}"
 
 
 def _monday(when: dt.datetime, spec: Consultation) -> str:
@@ -109,6 +139,7 @@ def tabulate(
     people: Iterable[Person],
     *,
     combined: Iterable[tuple[str, Sequence[str]]] = (),
+    ranges: Iterable[tuple[str, str]] = (),
 ) -> Truth:
     """Every statistic of the current responses as ``(respondents, distinct authorities)``.
 
@@ -116,27 +147,44 @@ def tabulate(
     ``_answered``, ``_not_answered``, ``_not_shown``, ``_quotable``, ``_not_quotable``, and for
     multi-choice ``_sum`` and ``_respondents``), dimension ``d`` (``""``, ``"role"``,
     ``"authority_type"``) and group ``g`` (``""`` for everyone; a sorted tuple of members for
-    each ``combined`` ``(dimension, members)``); ``("_all", "_all", d, g)`` group sizes;
+    each ``combined`` ``(dimension, members)``); a number's or a date's base bins (``1..3``,
+    ``2014-03``) and each merged range in ``ranges`` (``(q, "1..3~7..9")``); a ranking's
+    positions ``("q4#2", option)`` and ``("q4#n", "_not_ranked")``, and ``("q4#0", option)``
+    for ranking it anywhere; ``("_all", "_all", d, g)`` group sizes;
     ``("_week", monday, "", "")``; coverage ``(table, row, "", column)`` with ``_total``
     margins.  Zeros are listed for every option and group the spec names.
     """
     engine = surveykit.Engine(spec)
     publication = spec.publication
-    skip = set(publication.identifying)
-    counted = [q for q in spec.questions if q.id not in skip]
-    multiple = {q.id for q in counted if _multiple(q)}
+    counted = counted_parts(spec)
+    types = {q.id: _type(q) for q in counted}
+    multiple = {q.id for q in counted if types[q.id] == "options"}
+    binned = {q.id: bins_of(q, types[q.id]) for q in counted if types[q.id] in BINNED}
     consent, quote = publication.consent_question, set(publication.quote)
     combos = [(d, tuple(sorted(members))) for d, members in combined]
+    merged: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for q, value in ranges:
+        first, _, last = value.partition("~")
+        for base in binned[q].between(first, last):
+            merged[q][base].append(value)
     found: dict[Stat, list] = defaultdict(lambda: [0, set()])
     people = list(people)
     for person in people:
         answers = person.answers
         if answers is None:
             continue
-        shown = set(engine.visible(answers))
+        shown = set(engine.visible_parts(answers))
         rows: list[tuple[str, str]] = [(ALL, ALL)]
         for q in counted:
             many = q.id in multiple
+            if types[q.id] == "ranking":
+                ranked = answers.get(q.id) or [] if q.id in shown else []
+                for n in range(1, positions(q) + 1):
+                    at = ranked[n - 1] if n <= len(ranked) else "_not_ranked"
+                    if n > 1 or at == "_not_ranked":
+                        rows.append((rank_stat(q.id, n), at))
+                    if at != "_not_ranked":
+                        rows.append((rank_stat(q.id, 0), at))
             if q.id not in shown:
                 value = "_not_shown"
             elif q.id not in answers:
@@ -146,6 +194,11 @@ def tabulate(
                 rows += [(q.id, v) for v in chosen] + [(q.id, "_sum")] * len(chosen)
                 rows.append((q.id, "_respondents"))
                 continue
+            elif types[q.id] == "ranking":
+                value = answers[q.id][0]
+            elif q.id in binned:
+                value = binned[q.id].of(answers[q.id])
+                rows += [(q.id, shown_as) for shown_as in merged[q.id].get(value, ())]
             elif q.options:
                 value = answers[q.id]
             else:
@@ -172,12 +225,16 @@ def tabulate(
         week[0] += 1
         week[1].add(unit)
     truth: Truth = {key: (n, len(units)) for key, (n, units) in found.items()}
-    _zeros(truth, spec, counted, multiple, combos, people)
+    _zeros(truth, spec, counted, multiple, binned, combos, people)
     truth.update(_coverage(people))
     return truth
 
 
-def _zeros(truth, spec, counted, multiple, combos, people) -> None:
+#: Answer types counted in bins.
+BINNED = ("number", "date", "month")
+
+
+def _zeros(truth, spec, counted, multiple, binned, combos, people) -> None:
     """List every statistic the spec names, zero when nobody is in it."""
     groups: list[tuple[str, Any]] = [("", "")]
     for d, choices in (("role", spec.roles), ("authority_type", spec.authority_types)):
@@ -187,7 +244,10 @@ def _zeros(truth, spec, counted, multiple, combos, people) -> None:
     for d, g in groups:
         truth.setdefault((ALL, ALL, d, g), (0, 0))
         for q in counted:
-            rows = [o.value for o in q.options] or ["_answered", "_quotable", "_not_quotable"]
+            if q.id in binned:
+                rows = binned[q.id].ids()[:200]
+            else:
+                rows = [o.value for o in q.options] or ["_answered", "_quotable", "_not_quotable"]
             rows.append("_not_answered")
             if q.condition is not None:
                 rows.append("_not_shown")
@@ -225,6 +285,19 @@ def _coverage(people: Sequence[Person]) -> Truth:
     return out
 
 
+def ranges_in(report: dict) -> list[tuple[str, str]]:
+    """The merged ranges of numbers and dates a public report published, as ``(q, value)``."""
+    return sorted(
+        {
+            (table["question"], row["value"])
+            for table in report.get("tables", ())
+            if table.get("aggregator") in ("counts", "crosstab")
+            for row in table["rows"]
+            if "~" in row["value"]
+        }
+    )
+
+
 def combinations_in(report: dict) -> list[tuple[str, tuple[str, ...]]]:
     """The combined columns a public report published, as ``(dimension, members)``."""
     out = set()
@@ -243,19 +316,43 @@ def combinations_in(report: dict) -> list[tuple[str, tuple[str, ...]]]:
 
 
 OPTION_WORDS = ("yes", "no", "dont_know", "partly", "other")
+#: The kinds of generated questions: choices and free text, and (``rich=True``) grids,
+#: rankings, numbers and month-precision dates.
+PLAIN = ("single", "single", "multi", "text")
+RICH = ("grid", "ranking", "number", "date")
+#: A number's bounds: deciles of a range, or none (the fixed 1-2-5 edges).
+NUMBER_SETTINGS = ({"min": 0, "max": 20}, {"min": 1, "max": 100}, {"min": 0})
+#: A month-precision date's span: three years by month, or by year.
+DATE_SETTINGS = (
+    {"precision": "month", "earliest": dt.date(2013, 1, 1), "latest": dt.date(2015, 12, 31)},
+    {"precision": "month", "earliest": dt.date(2005, 1, 1), "latest": dt.date(2015, 12, 31)},
+)
 
 
 @st.composite
-def spec_texts(draw, k: int | None = None) -> str:
-    """A small consultation as TOML: 2-5 questions (single, multi, text), at least one shown
-    only after an earlier answer, and a consent question."""
+def spec_texts(draw, k: int | None = None, rich: bool = False) -> str:
+    """A small consultation as TOML: 2-5 questions (single, multi, text, and with ``rich``
+    grids, rankings, numbers and dates), at least one shown only after an earlier answer, and a
+    consent question."""
     n_types = draw(st.integers(2, 6))
     n = draw(st.integers(2, 5))
+    kinds = PLAIN + RICH if rich else PLAIN
     questions: list[dict[str, Any]] = []
     for i in range(n):
-        kind = draw(st.sampled_from(("single", "single", "multi", "text")))
-        options = list(OPTION_WORDS[: draw(st.integers(2, 4))]) if kind != "text" else []
+        kind = draw(st.sampled_from(kinds))
+        options = []
+        if kind not in ("text", "number", "date"):
+            options = list(OPTION_WORDS[: draw(st.integers(2 if kind != "ranking" else 3, 4))])
         question: dict[str, Any] = {"id": f"q{i + 1}", "kind": kind, "options": options}
+        if kind == "grid":
+            question["rows"] = ["a", "b", "c"][: draw(st.integers(1, 3))]
+        elif kind == "ranking":
+            most = draw(st.integers(2, len(options)))
+            question["settings"] = {"min_ranked": 1, "max_ranked": most}
+        elif kind == "number":
+            question["settings"] = draw(st.sampled_from(NUMBER_SETTINGS))
+        elif kind == "date":
+            question["settings"] = draw(st.sampled_from(DATE_SETTINGS))
         conditional = [q for q in questions if q.get("shown_if")]
         must = i == n - 1 and not conditional
         if questions and (must or draw(st.booleans())):
@@ -270,7 +367,7 @@ def spec_texts(draw, k: int | None = None) -> str:
 
 def _conditions(questions: list[dict[str, Any]]):
     """A ``shown_if`` on one earlier question: mostly single tests the attacker models
-    exactly, sometimes a compound one it must skip."""
+    exactly, sometimes a compound one it must bound."""
     choices = []
     for q in questions:
         qid, options = q["id"], q["options"]
@@ -288,15 +385,35 @@ def _conditions(questions: list[dict[str, Any]]):
         elif q["kind"] == "multi":
             choices += [f'"{options[0]}" in {qid}', f'"{options[1]}" not in {qid}']
             choices.append(f"answered({qid})")
+        elif q["kind"] == "grid":
+            row = f"{qid}.{q['rows'][-1]}"
+            choices += [f'{row} == "{options[0]}"', f'{row} != "{options[1]}"']
+            choices.append(f'{qid}.a == "{options[0]}" and {row} != "{options[0]}"')
+        elif q["kind"] == "ranking":
+            choices += [f"count({qid}) >= 2", f"answered({qid})", f'"{options[0]}" in {qid}']
+        elif q["kind"] == "number":
+            top = q["settings"].get("max", 50)
+            choices += [f"{qid} > 4", f"{qid} <= {top // 2}", f"{qid} >= 2 and {qid} < 10"]
+        elif q["kind"] == "date":
+            choices += [f"{qid} >= 2014-06", f"{qid} < 2015-01", f"answered({qid})"]
         else:
             choices.append(f"answered({qid})")
     return st.sampled_from(choices)
 
 
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date | int | float):
+        return value.isoformat() if isinstance(value, dt.date) else repr(value)
+    return f'"{value}"'
+
+
 def spec_text(questions: Sequence[dict[str, Any]], n_types: int = 2, k: int = 5) -> str:
     """A spec as TOML: roles leader / chief_executive / other, authority types ``type0``...,
-    and ``questions`` as ``{"id", "kind", "options", "shown_if"?}``; the consent question
-    ``consent`` is the consent question of ``[publication]`` when it is among them."""
+    and ``questions`` as ``{"id", "kind", "options", "shown_if"?, "rows"?, "settings"?}``; the
+    consent question ``consent`` is the consent question of ``[publication]`` when it is among
+    them."""
     consent = any(q["id"] == "consent" for q in questions)
     lines = [
         "[consultation]",
@@ -336,15 +453,20 @@ def spec_text(questions: Sequence[dict[str, Any]], n_types: int = 2, k: int = 5)
         if q["options"]:
             listed = ", ".join(f'{{ value = "{o}", label = "{o}" }}' for o in q["options"])
             lines.append(f"options = [{listed}]")
+        if q.get("rows"):
+            listed = ", ".join(f'{{ id = "{r}", text = "Statement {r}" }}' for r in q["rows"])
+            lines.append(f"rows = [{listed}]")
+        for key, value in (q.get("settings") or {}).items():
+            lines.append(f"{key} = {_toml(value)}")
         if q.get("shown_if"):
             lines.append(f"shown_if = '{q['shown_if']}'")
         lines.append("")
     return "\n".join(lines)
 
 
-def specs(k: int | None = None):
+def specs(k: int | None = None, rich: bool = False):
     """Generated consultations, loaded and checked by ``surveykit.loads_spec``."""
-    return spec_texts(k).map(surveykit.loads_spec)
+    return spec_texts(k, rich).map(surveykit.loads_spec)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -380,20 +502,46 @@ class _World:
         if base is not None:
             return dict(base)
         rng, raw = self.rng, {}
-        for q in self.spec.questions:
+        for q in counted_parts(self.spec):
+            kind = _type(q)
             if q.id == self.spec.publication.consent_question:
                 raw[q.id] = rng.choices(CONSENT, weights=(3, 2, 1))[0]
             elif rng.random() < 0.15:
                 continue
-            elif _multiple(q):
+            elif kind == "options":
                 chosen = [o.value for o in q.options if rng.random() < 0.4]
                 raw[q.id] = chosen
+            elif kind == "ranking":
+                order = sorted(q.options, key=lambda o: rng.random() * (1 + q.options.index(o)))
+                raw[q.id] = [o.value for o in order[: rng.randint(1, positions(q))]]
+            elif kind == "number":
+                raw[q.id] = self._number(q.settings)
+            elif kind in ("date", "month"):
+                raw[q.id] = self._month(q.settings)
             elif q.options:
                 weights = [8] + [1] * (len(q.options) - 1)
                 raw[q.id] = rng.choices([o.value for o in q.options], weights=weights)[0]
             else:
                 raw[q.id] = rng.choice(("More support.", "Keep it.", "Less inspection."))
         return surveykit.Engine(self.spec).clean(raw)
+
+    def _number(self, settings: Any) -> int:
+        """Skewed, as real answers are: mostly small, a long tail, an occasional outlier."""
+        low, high = settings.get("min", 0), settings.get("max", 10**6)
+        value = low + int(self.rng.expovariate(1 / 3))
+        if self.rng.random() < 0.05:
+            value = self.rng.randint(low, min(high, 5000))
+        return max(low, min(high, value))
+
+    def _month(self, settings: Any) -> str:
+        """A month, mostly recent (people who moved lately), some long ago."""
+        first, last = settings["earliest"], settings["latest"]
+        months = (last.year - first.year) * 12 + last.month - first.month
+        back = min(months, int(self.rng.expovariate(1 / 6)))
+        if self.rng.random() < 0.1:
+            back = self.rng.randint(0, months)
+        n = last.year * 12 + last.month - 1 - back
+        return f"{n // 12:04d}-{n % 12 + 1:02d}"
 
     def when(self) -> dt.datetime:
         return START + dt.timedelta(days=self.rng.randrange(42), minutes=self.rng.randrange(600))
@@ -484,10 +632,13 @@ class Sequence_:
 
 
 @st.composite
-def release_sequences(draw, spec: Consultation | None = None, max_steps: int = 3):
+def release_sequences(
+    draw, spec: Consultation | None = None, max_steps: int = 3, rich: bool = False
+):
     """An initial population, then increments (one response, a few, or many, sometimes with
-    revisions of existing responses), each followed by a release."""
-    spec = spec if spec is not None else draw(specs())
+    revisions of existing responses), each followed by a release.  ``rich`` specs have grids,
+    rankings, numbers and dates too (the old rules of ``old_rules.py`` know none of them)."""
+    spec = spec if spec is not None else draw(specs(rich=rich))
     k = draw(st.integers(3, 10))
     world = _World(spec, random.Random(draw(st.integers(0, 2**32 - 1))))
     people = world.grow([], draw(sizes()))
@@ -570,5 +721,7 @@ def publish_releases(sequence: Sequence_) -> tuple[list[dict], list[Truth], list
                 continue
             data = to_json(report)
             published.append(data)
-            truths.append(tabulate(spec, people, combined=combinations_in(data)))
+            truths.append(
+                tabulate(spec, people, combined=combinations_in(data), ranges=ranges_in(data))
+            )
     return published, truths, refused
