@@ -22,9 +22,10 @@ from attrs import evolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kindspecs import BUILT_IN_KINDS
 from surveykit import EMPTY, Consultation, Engine, Question, Rejected, get_plugins
 from surveykit.conditions import Operand, bind, evaluate, parse_condition, render
-from surveykit.kinds import answer_type, parts_of
+from surveykit.kinds import answer_type, checker_of, parts_of
 from surveykit.model import Metadata, Section
 from surveykit.testing_kinds import (
     invalid_answers_for,
@@ -34,18 +35,6 @@ from surveykit.testing_kinds import (
 )
 
 KINDS = get_plugins().kinds
-BUILT_IN = (
-    "single",
-    "multi",
-    "text",
-    "number",
-    "date",
-    "email",
-    "uk_postcode",
-    "phone",
-    "grid",
-    "ranking",
-)
 OPERATORS = ("<", "<=", ">", ">=", "==", "!=")
 ABSENT = object()
 
@@ -103,7 +92,7 @@ def _operand(part: Question) -> Operand:
 def consultations(draw: st.DrawFn) -> Consultation:
     """A consultation of 2 to 7 questions of any built-in kinds, most after the first shown
     only under a condition on earlier parts, bound exactly as the spec loader binds them."""
-    kinds = draw(st.lists(st.sampled_from(BUILT_IN), min_size=2, max_size=7))
+    kinds = draw(st.lists(st.sampled_from(BUILT_IN_KINDS), min_size=2, max_size=7))
     questions: list[Question] = []
     parts: list[Question] = []
     for i, kind in enumerate(kinds):
@@ -165,7 +154,7 @@ def reference(consultation: Consultation, answers: Mapping[str, Any]):
             outcomes[part.id] = (ABSENT, None)
             continue
         raw = answers[part.id]
-        checked = KINDS[part.kind].checker(part)(raw)
+        checked = checker_of(part, KINDS, consultation)(raw)
         if checked is EMPTY:
             outcomes[part.id] = (ABSENT, None)
         elif isinstance(checked, Rejected):

@@ -19,6 +19,7 @@ from attrs import frozen
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kindspecs import spec_text
 from strategies import ReversedMapping
 from surveykit import Engine, Question, Registry, get_plugins, loads_spec
 from surveykit.conditions import All, Condition, Contains, Equals
@@ -127,17 +128,7 @@ def parts_kinds() -> Registry[Any]:
 
 KINDS = parts_kinds()
 
-HEAD = """\
-[consultation]
-id = "parts"
-title = "Parts"
-publisher = "Test"
-closes = 2030-01-01
-
-[[sections]]
-id = "s"
-title = "S"
-"""
+HEAD = spec_text("", id="parts", title="Parts", closes=dt.date(2030, 1, 1))
 
 # generated specs ----------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kindspecs import BUILT_IN_KINDS, RESIDENTS, ROOT, every_kind, written
 from strategies import specs
 from surveykit import Question, load_spec
 from surveykit.cli import main
@@ -24,127 +25,24 @@ from surveykit.kinds import parts_of
 from surveykit.model import Option
 from surveykit.plugins import get_plugins
 
-ROOT = Path(__file__).resolve().parents[1]
-RESIDENTS = ROOT / "specs" / "examples" / "residents_survey.toml"
 TAKING_STOCK = ROOT / "specs" / "taking_stock.toml"
 
-EVERY_KIND = """\
-[consultation]
-id = "every-kind"
-title = "Every kind"
-publisher = "Tests"
-closes = 2099-12-31
-include = ["surveykit:equality"]
-
-[[sections]]
-id = "all"
-title = "All kinds"
-
-[[sections.questions]]
-id = "household"
-number = "1"
-text = "How many people live in your household?"
-kind = "number"
-required = true
-min = 1
-max = 20
-unit = "people"
-
-[[sections.questions]]
-id = "pay"
-number = "2"
-text = "How much would you pay?"
-kind = "number"
-decimals = 2
-min = 0
-max = 500
-unit = "£"
-unit_prefix = true
-
-[[sections.questions]]
-id = "moved"
-number = "3"
-text = "When did you move here?"
-kind = "date"
-precision = "month"
-earliest = 1920-01-01
-latest = "today"
-
-[[sections.questions]]
-id = "visit"
-number = "4"
-text = "When did you visit?"
-kind = "date"
-earliest = 2027-01-11
-latest = 2027-04-09
-
-[[sections.questions]]
-id = "email"
-number = "5"
-text = "Your email address"
-kind = "email"
-
-[[sections.questions]]
-id = "postcode"
-number = "6"
-text = "Your postcode"
-kind = "uk_postcode"
-
-[[sections.questions]]
-id = "phone"
-number = "7"
-text = "Your phone number"
-kind = "phone"
-international = true
-
-[[sections.questions]]
-id = "satisfaction"
-number = "8"
-text = "How far do you agree with each statement?"
-kind = "grid"
-rows = [
-    { id = "parks", text = "Parks are well looked after" },
-    { id = "streets", text = "Streets are clean", required = true },
-]
-options = [
-    { value = "agree", label = "Agree" },
-    { value = "disagree", label = "Disagree" },
-]
-
+#: The every-kind consultation with what `show` marks besides: a question shown on a grid row's
+#: answer, a sensitive question with an "other" option, and the equality monitoring bank.
+SHOWN = every_kind(
+    """
 [[sections.questions]]
 id = "why_parks"
-number = "9"
+number = "14"
 text = "What is wrong with the parks?"
 kind = "text"
 max_length = 300
 shown_if = 'satisfaction.parks == "disagree"'
-
-[[sections.questions]]
-id = "priorities"
-number = "10"
-text = "Rank these priorities"
-kind = "ranking"
-min_ranked = 1
-max_ranked = 2
-options = [
-    { value = "roads", label = "Roads" },
-    { value = "parks", label = "Parks" },
-    { value = "housing", label = "Housing" },
-]
-
-[[sections.questions]]
-id = "used"
-number = "11"
-text = "Which services have you used?"
-kind = "multi"
-options = [
-    { value = "libraries", label = "Libraries" },
-    { value = "other", label = "Another service", other = true, max_length = 200 },
-]
-
+""",
+    """
 [[sections.questions]]
 id = "faith"
-number = "12"
+number = "15"
 text = "What is your religion?"
 kind = "single"
 sensitive = true
@@ -152,7 +50,9 @@ options = [
     { value = "none", label = "No religion" },
     { value = "other", label = "Any other religion, write in", other = true },
 ]
-"""
+""",
+    include=["surveykit:equality"],
+)
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -276,9 +176,7 @@ def test_a_ranking_states_its_limits(total, data):
 
 
 def _every_kind(tmp_path: Path) -> Path:
-    spec = tmp_path / "every_kind.toml"
-    spec.write_text(EVERY_KIND, encoding="utf-8")
-    return spec
+    return written(tmp_path, SHOWN, "every_kind.toml")
 
 
 def shown(spec: Path) -> str:
@@ -297,15 +195,15 @@ def test_show_presents_every_kinds_settings(tmp_path):
     """Each question's id line says what its answer must be."""
     out = shown(_every_kind(tmp_path))
     for line in (
-        "    id household, number: a whole number, from 1 to 20 people",
-        "    id pay, number: a number with up to 2 decimal places, from £0 to £500",
-        "    id moved, date: a month and year, from January 1920 to today",
-        "    id visit, date: a whole date (day, month and year), from 11 January 2027 to "
-        "9 April 2027",
-        "    id email, email: an email address",
-        "    id postcode, uk_postcode: a UK postcode",
-        "    id phone, phone: a phone number, UK or international, stored in international form",
-        "    id priorities, ranking: rank 1 to 2 of the 3 options in order, most preferred first",
+        "    id staff, number: a whole number, from 0 to 5,000 people",
+        "    id budget, number: a number with up to 2 decimal places, from -£1,000 to £2,000,000",
+        "    id since, date: a month and year, from January 1920 to today",
+        "    id founded, date: a whole date (day, month and year), from 1 January 1900 to "
+        "31 December 2099",
+        "    id contact, email: an email address",
+        "    id office, uk_postcode: a UK postcode",
+        "    id abroad, phone: a phone number, UK or international, stored in international form",
+        "    id order, ranking: rank 2 to 3 of the 4 options in order, most preferred first",
         "    id why_parks, text, up to 300 characters",
     ):
         assert line + "\n" in out
@@ -323,7 +221,8 @@ def test_show_lists_a_grids_rows_with_their_answer_keys(tmp_path):
         "        answer key: satisfaction.streets\n"
     ) in out
     assert (
-        "    shown only if Question 8 (Parks are well looked after) is answered “Disagree”\n" in out
+        "    shown only if Question 13 (Parks are well looked after) is answered “Disagree”\n"
+        in out
     )
     assert '    (satisfaction.parks == "disagree")\n' in out
 
@@ -332,11 +231,11 @@ def test_show_marks_other_options_and_sensitive_questions(tmp_path):
     """An 'Other' option says where its words go; a sensitive question says how it is kept."""
     out = shown(_every_kind(tmp_path))
     assert (
-        "    ( ) Another service\n"
+        "    ( ) Another area\n"
         "        value: other\n"
-        "        asks for the respondent's own words as used.other, up to 200 characters\n"
+        "        asks for the respondent's own words as areas.other, up to 200 characters\n"
     ) in out
-    faith = out[out.index("12. What is your religion?") :]
+    faith = out[out.index("15. What is your religion?") :]
     assert faith.splitlines()[2] == f"    {SENSITIVE}"
     assert "Includes: surveykit:equality\n" in out
 
@@ -347,15 +246,15 @@ def test_show_json_has_settings_parts_and_answer_keys(tmp_path):
     data = json.loads(out)
     by_id = {q["id"]: q for s in data["sections"] for q in s["questions"]}
     assert status == 0
-    assert by_id["household"]["settings"] == {"min": 1, "max": 20, "unit": "people"}
-    assert by_id["household"]["in_words"] == "a whole number, from 1 to 20 people"
-    assert by_id["moved"]["settings"] == {
+    assert by_id["staff"]["settings"] == {"min": 0, "max": 5000, "unit": "people"}
+    assert by_id["staff"]["in_words"] == "a whole number, from 0 to 5,000 people"
+    assert by_id["since"]["settings"] == {
         "precision": "month",
         "earliest": "1920-01-01",
         "latest": "today",
     }
-    assert by_id["phone"]["settings"] == {"international": True}
-    assert by_id["priorities"]["settings"] == {"min_ranked": 1, "max_ranked": 2}
+    assert by_id["abroad"]["settings"] == {"international": True}
+    assert by_id["order"]["settings"] == {"min_ranked": 2, "max_ranked": 3}
     grid = by_id["satisfaction"]
     assert grid["answer_keys"] == ["satisfaction.parks", "satisfaction.streets"]
     assert [(p["id"], p["kind"], p["required"]) for p in grid["parts"]] == [
@@ -363,18 +262,18 @@ def test_show_json_has_settings_parts_and_answer_keys(tmp_path):
         ("satisfaction.streets", "single", True),
     ]
     assert [r["id"] for r in grid["settings"]["rows"]] == ["parks", "streets"]
-    used = by_id["used"]
-    assert used["answer_keys"] == ["used", "used.other"]
-    assert used["options"][1] == {
+    areas = by_id["areas"]
+    assert areas["answer_keys"] == ["areas", "areas.other"]
+    assert areas["options"][1] == {
         "value": "other",
-        "label": "Another service",
+        "label": "Another area",
         "hint": None,
         "other": True,
         "max_length": 200,
     }
-    assert used["parts"][0]["shown_if"] is not None
+    assert areas["parts"][0]["shown_if"] is not None
     assert by_id["faith"]["sensitive"] is True
-    assert by_id["household"]["sensitive"] is False
+    assert by_id["staff"]["sensitive"] is False
     assert all(q["sensitive"] for q in by_id.values() if q["id"].startswith("eq_"))
     assert data["consultation"]["include"] == ["surveykit:equality"]
 
@@ -388,18 +287,7 @@ def test_the_residents_survey_validates_and_uses_every_kind():
     assert status == 0, out
     c = load_spec(RESIDENTS)
     kinds = {q.kind for q in c.questions}
-    assert kinds >= {
-        "single",
-        "multi",
-        "text",
-        "number",
-        "date",
-        "email",
-        "uk_postcode",
-        "phone",
-        "grid",
-        "ranking",
-    }
+    assert kinds >= set(BUILT_IN_KINDS)
     assert any(o.other for q in c.questions if q.kind == "multi" for o in q.options)
     assert c.sections[-1].id == "equality"
     assert c.publication.consent_question == "consent"

@@ -38,7 +38,7 @@ from surveykit.cli.deployment import (
 )
 from surveykit.conditions import render
 from surveykit.errors import StorageError
-from surveykit.kinds import answer_type, parts_of
+from surveykit.kinds import answer_type, checker_of, parts_of
 from surveykit.known import with_roster_answers
 from surveykit.mailbox import ReviewItem
 from surveykit.storage import Store
@@ -149,7 +149,9 @@ def _one_line(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
-def _answer(target: _Target, text: str, kinds: Mapping[str, Any]) -> Any:
+def _answer(
+    target: _Target, text: str, kinds: Mapping[str, Any], consultation: Consultation
+) -> Any:
     """The answer ``text`` gives ``target``, checked by its kind's checker, or why it is wrong.
 
     Choices are named by value or label; several choices and rankings are separated by
@@ -176,7 +178,7 @@ def _answer(target: _Target, text: str, kinds: Mapping[str, Any]) -> Any:
             value = _not_an_option(question, text) if value is None else value
         if value.__class__ is Rejected:
             return value
-    checked = kind.checker(question)(value)
+    checked = checker_of(question, kinds, consultation)(value)
     if checked.__class__ is Rejected:
         return checked
     if checked is EMPTY:
@@ -219,7 +221,7 @@ def parse_corrections(
         if not text.strip():
             corrections.update(dict.fromkeys((p.id for p in target.parts), None))
             continue
-        value = _answer(target, text, kinds)
+        value = _answer(target, text, kinds, consultation)
         if value.__class__ is Rejected:
             raise SurveykitError(
                 f"--set {_one_line(name)}={_one_line(text, 40)}: {_one_line(value.message, 300)}"

@@ -11,18 +11,20 @@ given for a month question is taken as its month.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import time
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any, ClassVar
 
 from attrs import frozen
 
-from surveykit import EMPTY, Question, Rejected
+from surveykit import EMPTY, Consultation, Question, Rejected
 
 from ._common import shown, what
 
-__all__ = ["MONTH_NAMES", "Date", "bound_of", "read_date"]
+__all__ = ["MONTH_NAMES", "Date", "bound_of", "read_date", "today_in"]
 
 #: The months' names in English, as dates are written to and read from respondents.
 MONTH_NAMES = (
@@ -140,18 +142,50 @@ def bound_of(value: Any, month: bool) -> str | None:
     return text[:7] if month else text if len(text) == 10 else None
 
 
-_day: list[Any] = ["", 0.0]  # today's ISO date, and the time at which it stops being today
+class _Today:
+    """Today's date as ISO text in one time zone, worked out again only when midnight *in that
+    zone* has passed: a question with ``latest = "today"`` reads it for every answer.
+
+    ``zone`` ``None`` is the server's local time zone.  ``clock`` gives the time (seconds since
+    the epoch); the tests pass their own to walk across midnights and clock changes.
+    """
+
+    __slots__ = ("_clock", "_day", "_zone")
+
+    def __init__(self, zone: dt.tzinfo | None, clock: Callable[[], float] = time.time) -> None:
+        self._zone = zone
+        self._clock = clock
+        self._day = ("", -math.inf)  # today's ISO date, and the time it stops being today
+
+    def __call__(self) -> str:
+        now = self._clock()
+        day = self._day
+        if now >= day[1]:
+            day = self._day = self._work_out(now)  # one assignment: threads see a whole day
+        return day[0]
+
+    def _work_out(self, now: float) -> tuple[str, float]:
+        """Today at ``now``, and the next midnight starting a new day.  Where a clock change
+        skips midnight (clocks going forward at 00:00), the midnight worked out is the instant
+        of the change, when the new day starts; where clocks go back at 24:00 to 23:00, it is
+        the midnight after the repeated hour, so the old day lasts through it."""
+        today = dt.datetime.fromtimestamp(now, self._zone).date()
+        if today == dt.date.max:
+            return today.isoformat(), math.inf
+        tomorrow = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), self._zone)
+        return today.isoformat(), tomorrow.timestamp()
 
 
-def _today() -> str:
-    """Today's date as ISO text, worked out again only when a day has passed: a question with
-    ``latest = "today"`` reads it for every answer."""
-    now = time.time()
-    if now >= _day[1]:
-        today = dt.date.today()
-        midnight = dt.datetime.combine(today + dt.timedelta(days=1), dt.time())
-        _day[:] = [today.isoformat(), midnight.timestamp()]
-    return _day[0]
+_TODAYS: dict[dt.tzinfo | None, _Today] = {}
+
+
+def today_in(zone: dt.tzinfo | None) -> Callable[[], str]:
+    """A function giving today's date as ISO text in ``zone`` (``None``: the server's), shared
+    by every question of every consultation kept in that zone."""
+    today = _TODAYS.get(zone)
+    if today is None:
+        today = _TODAYS.setdefault(zone, _Today(zone))
+    return today
 
 
 def _unreal(year: int, month: int, day: int) -> str | None:
@@ -229,6 +263,18 @@ class Date:
         return problems
 
     def checker(self, question: Question):
+        """The checker without a consultation: ``"today"`` is the date in the server's local
+        time zone (what every checker did before ``checker_in``)."""
+        return self._checker(question, None)
+
+    def checker_in(self, question: Question, consultation: Consultation):
+        """The checker the engine builds: ``"today"`` is the date in the consultation's
+        ``timezone``, wherever the server is."""
+        if "today" not in (question.settings.get("earliest"), question.settings.get("latest")):
+            return self._checker(question, None)  # no "today": the zone is never read
+        return self._checker(question, consultation.metadata.zone)
+
+    def _checker(self, question: Question, zone: dt.tzinfo | None):
         settings = question.settings
         month = settings.get("precision") == "month"
         size = 7 if month else 10
@@ -249,8 +295,10 @@ class Date:
                 return "this month" if month else "today"
             return _spoken(bound)
 
+        today = today_in(zone)
+
         def resolved(bound: str) -> str:
-            return _today()[:size] if bound == "today" else bound
+            return today()[:size] if bound == "today" else bound
 
         too_early = too_late = None
         if earliest is not None:

@@ -95,6 +95,8 @@ class Grid:
             "with an optional hint and required"
         }
     )
+    #: The settings respondents read, translated per language (surveykit.translations).
+    translatable: ClassVar = ("rows.*.text", "rows.*.hint")
 
     def check_settings(self, question: Question) -> list[tuple[str, str]]:
         rows = question.settings.get("rows")

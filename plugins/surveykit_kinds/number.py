@@ -33,6 +33,35 @@ _MINUS = "-\u2212"  # a hyphen-minus, or the minus sign a word processor writes
 _DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+"
 
 
+def _total_problems(question: Question, low: Decimal | None) -> list[tuple[str, str]]:
+    """``total = true`` publishes a sum of answers (a magnitude table): only of amounts that
+    cannot be negative, which the dominance rule protecting it assumes, and never of a
+    sensitive question, whose answers are published only as counts (docs/disclosure.md)."""
+    total = question.settings.get("total", False)
+    if total.__class__ is not bool:
+        return [("total", f"total must be true or false, not {shown(total)}")]
+    if not total:
+        return []
+    if question.sensitive:
+        return [
+            (
+                "total",
+                "total = true publishes the sum of the answers, but this question is "
+                "sensitive = true, whose answers are only ever published as counts; "
+                "remove total = true",
+            )
+        ]
+    if low is None or low < 0:
+        return [
+            (
+                "total",
+                "total = true needs min = 0 or more: the rule that protects a published total "
+                "assumes no answer is negative",
+            )
+        ]
+    return []
+
+
 def _format(value: Decimal | int | float, decimals: int) -> str:
     return f"{Decimal(repr(value)) if value.__class__ is float else value:,.{decimals}f}"
 
@@ -70,8 +99,12 @@ class Number:
             "(default 0: whole numbers)",
             "unit": 'what the number counts, shown beside the box: "people", "£"',
             "unit_prefix": "true to show the unit before the number, as in £250",
+            "total": "true to publish the total of the answers, by type of authority, once the "
+            "consultation has closed (needs min = 0 or more; docs/disclosure.md)",
         }
     )
+    #: The settings respondents read, translated per language (surveykit.translations).
+    translatable: ClassVar = ("unit",)
 
     def check_settings(self, question: Question) -> list[tuple[str, str]]:
         """Bounds that are numbers, in order, within reach of the decimals; a short unit."""
@@ -140,6 +173,7 @@ class Number:
             )
         elif prefix and not unit:
             problems.append(("unit_prefix", "unit_prefix needs a unit to put before the number"))
+        problems += _total_problems(question, bounds.get("min"))
         return problems
 
     def checker(self, question: Question):

@@ -28,6 +28,7 @@ from .disclosure import (
     unprotected,
 )
 from .facts import routing_relations
+from .magnitudes import totals
 from .model import (
     ANSWERED,
     NOT_QUOTABLE,
@@ -212,12 +213,19 @@ def build_release(
     questions = sorted(placed.pop("questions"), key=lambda t: order.get(t.question, len(order)))
     timeline = placed.pop("timeline")
     coverage = [t for section in placed.values() for t in section]
+    generated_on = generated_on or dt.datetime.now(dt.UTC).date()
+    found = _summaries(questions, raws, k, context, internal, order)
+    # Totals of numbers (magnitude tables) are protected against the counts published with
+    # them, and against earlier releases' totals (docs/disclosure.md).
+    found += totals(
+        context, questions, tabulation=tabulation, generated_on=generated_on, internal=internal
+    )
     report = Report(
         consultation=consultation.metadata.id,
         title=consultation.metadata.title,
         threshold=k,
         internal=internal,
-        generated_on=generated_on or dt.datetime.now(dt.UTC).date(),
+        generated_on=generated_on,
         responses=_responses(everyone, k, internal),
         tables=tuple(questions),
         coverage=tuple(coverage),
@@ -226,7 +234,7 @@ def build_release(
         notes=tuple(notes),
         identities=_identities(context) if internal else (),
         protection=None if internal else protection_level(k),
-        summaries=tuple(_summaries(questions, raws, k, context, internal, order)),
+        summaries=tuple(sorted(found, key=lambda s: order.get(s.question, len(order)))),
     )
     return report, tabulation
 

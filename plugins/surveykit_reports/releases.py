@@ -50,12 +50,15 @@ def publish_report(
     """
     cid = consultation.metadata.id
     earlier = store.releases(cid)
+    published_at = published_at or dt.datetime.now(dt.UTC)
     report, tabulation = build_release(
         consultation,
         store,
         threshold=threshold,
         progress=progress,
         plugins=plugins,
+        # The report is dated the day it is published, where the consultation is run.
+        generated_on=published_at.astimezone(consultation.metadata.zone).date(),
         earlier=[Tabulation.from_json(r.audit) for r in earlier],
     )
     assert tabulation is not None  # a public report always has one
@@ -63,7 +66,7 @@ def publish_report(
     report = evolve(report, release=number)
     recorded = store.record_release(
         cid,
-        published_at=published_at or dt.datetime.now(dt.UTC),
+        published_at=published_at,
         format=format,
         threshold=report.threshold,
         public=json.dumps(to_json(report), ensure_ascii=False),

@@ -97,10 +97,7 @@ def quartiles(
             if not row.value.startswith("_")
         ]
         answered = sum(n or 0 for _, n in ranges)
-        # Public reports withhold quartiles for now: the auditor's attacker found one generated
-        # consultation whose published quartiles it could not reconcile with the published
-        # counts (docs/disclosure.md), so until that is explained only internal reports show them.
-        shown = internal and all(n is not None for _, n in ranges) and answered >= 1
+        shown = all(n is not None for _, n in ranges) and answered >= 1
         shown = shown and (internal or answered >= 2 * own)
         values = []
         for _, j in QUARTILES:

@@ -24,7 +24,7 @@ from ._codegen import compile_check
 from .characters import CONTROL_CODE, first_control, may_hold_control
 from .conditions import compile_condition, references
 from .errors import AnswerProblem
-from .kinds import EMPTY, Rejected, parts_of
+from .kinds import EMPTY, Rejected, checker_of, parts_of
 from .model import Consultation, Question
 from .plugins import Registry, get_plugins
 
@@ -75,7 +75,7 @@ class Engine:
 
         self._conditions = tuple(compiled_condition(q) for q in self.questions)
         self._part_conditions = tuple(compiled_condition(part) for part in self.parts)
-        checkers = [kinds[part.kind].checker(part) for part in self.parts]
+        checkers = [checker_of(part, kinds, consultation) for part in self.parts]
         self._steps = tuple(
             (
                 part.id,

@@ -43,5 +43,12 @@ def surveykit_register_exporters(register):
 
 
 @hookspec
+def surveykit_register_catalogues(register):
+    """Register message catalogues for the software's own words: ``register(catalogue)`` with a
+    :class:`surveykit.i18n.Catalogue` (a ``.po`` file of one domain in one language); see
+    :func:`surveykit.i18n.catalogues_in` and docs/languages.md."""
+
+
+@hookspec
 def surveykit_submitted(consultation, submission):
     """Called after a submission is stored (a :class:`surveykit.storage.Submission`)."""

@@ -4,7 +4,10 @@ A kind plugin registers :class:`QuestionKind` objects through the
 ``surveykit_register_question_kinds`` hook.  The engine asks each kind, once per question, for a
 *checker*: a function from a raw answer to either the normalised answer, :data:`EMPTY` (no answer
 given) or a :class:`Rejected` explaining what is wrong.  Checkers sit on the hot path, so they
-should do their lookups when they are built, not when they are called.
+should do their lookups when they are built, not when they are called.  A kind whose checker
+depends on the consultation (a date's ``"today"`` is today in the consultation's time zone)
+builds it with the optional ``checker_in(question, consultation)``, which the engine prefers;
+:func:`checker_of` makes that choice for every caller.
 
 Whatever a checker returns, the engine refuses text holding a control character (see
 :mod:`surveykit.characters`).  A checker that only ever returns option values (which a spec
@@ -20,9 +23,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 from attrs import frozen
 
 if TYPE_CHECKING:
-    from .model import Question
+    from .model import Consultation, Question
 
-__all__ = ["EMPTY", "Checker", "QuestionKind", "Rejected", "answer_type", "parts_of"]
+__all__ = [
+    "EMPTY",
+    "Checker",
+    "QuestionKind",
+    "Rejected",
+    "answer_type",
+    "checker_of",
+    "parts_of",
+]
 
 
 class _Empty:
@@ -65,6 +76,10 @@ class QuestionKind(Protocol):
 
     Optional, looked up with ``getattr`` so that older kinds keep working:
 
+    ``checker_in(question, consultation)``: the checker for a question of that consultation,
+    preferred to ``checker(question)`` wherever surveykit builds one (see :func:`checker_of`),
+    for a kind whose verdicts depend on the consultation, such as its ``timezone``.  A kind
+    without it is built with ``checker(question)``, as before.
     ``settings``: a mapping of the spec keys this kind takes beyond the common ones (``min``,
     ``rows``) to a one-line description; the loader moves them into ``Question.settings``.
     ``check_settings(question)``: ``(key, message)`` for each thing wrong with those settings,
@@ -78,6 +93,9 @@ class QuestionKind(Protocol):
     ``identifying``: ``True`` when an answer points to one person (an email address, a phone
     number, a postcode, a membership number): reports never publish such answers in any form,
     whatever the spec says (:func:`surveykit.tally.identifying`).  Default ``False``.
+    ``translatable``: the settings that are texts respondents read, so are translated (see
+    :mod:`surveykit.translations`): setting keys, ``*`` standing for each table of an array,
+    named by its ``id`` (``("unit",)``, ``("rows.*.text", "rows.*.hint")``).  Default none.
     """
 
     name: str
@@ -89,6 +107,21 @@ class QuestionKind(Protocol):
     def checker(self, question: Question) -> Checker:
         """Build the checker for one question."""
         ...
+
+
+def checker_of(question: Question, kinds: Mapping[str, Any], consultation: Consultation) -> Checker:
+    """The checker for ``question`` of ``consultation``: its kind's ``checker_in(question,
+    consultation)`` if the kind has one, else ``checker(question)``.
+
+    Every place that checks answers builds its checkers here, so a kind that needs to know the
+    consultation sees it on every channel, and a kind written before ``checker_in`` existed
+    works unchanged.  An unknown kind raises ``KeyError``, as ``kinds[question.kind]`` does.
+    """
+    kind = kinds[question.kind]
+    checker_in = getattr(kind, "checker_in", None)
+    if checker_in is not None:
+        return checker_in(question, consultation)
+    return kind.checker(question)
 
 
 def parts_of(question: Question, kinds: Mapping[str, Any]) -> tuple[Question, ...]:

@@ -26,6 +26,7 @@ __all__ = [
     "Question",
     "RosterAnswers",
     "Section",
+    "Translation",
 ]
 
 When = dt.date | dt.datetime
@@ -138,6 +139,10 @@ class Metadata:
     how_to_respond: str = ""
     #: The question banks whose sections follow the spec's own (``surveykit:equality``, a path).
     include: tuple[str, ...] = ()
+    #: The languages offered (BCP 47 tags), the first being the one the spec is written in.
+    languages: tuple[str, ...] = ("en",)
+    #: Files holding ``[translations.LANG]`` tables, relative to the spec (see docs/languages.md).
+    translation_files: tuple[str, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -212,8 +217,38 @@ class RosterAnswers:
 
 
 @frozen
+class Translation:
+    """One text of the spec in another language, and the fingerprint of the source it was made
+    from (see :func:`surveykit.translations.fingerprint`): when the source text changes, the
+    fingerprints differ and the translation is known to be stale.
+
+    ``file`` and ``line`` say where it is written, for messages; they take no part in equality.
+    """
+
+    text: str
+    source: str
+    file: str = field(default="<spec>", eq=False)
+    line: int | None = field(default=None, eq=False)
+
+
+def _frozen_translations(
+    value: Mapping[str, Mapping[str, Translation]] | None,
+) -> Mapping[str, Mapping[str, Translation]]:
+    return MappingProxyType(
+        {lang: MappingProxyType(dict(table)) for lang, table in (value or {}).items()}
+    )
+
+
+@frozen
 class Consultation:
-    """A whole consultation spec, loaded and checked.  Questions keep spec order."""
+    """A whole consultation spec, loaded and checked.  Questions keep spec order.
+
+    ``translations`` maps each language the spec is translated into to its translations, by
+    the address of the text each translates (``q3.text``); ``language`` is the language the
+    texts are in, ``None`` for the spec's own (``metadata.languages[0]``).  Channels get the
+    consultation in a respondent's language from :func:`surveykit.translations.localise`, which
+    sets ``localised_from`` to the consultation as written.
+    """
 
     metadata: Metadata
     sections: tuple[Section, ...]
@@ -223,6 +258,27 @@ class Consultation:
     roster: RosterAnswers = RosterAnswers()
     source: str = "<spec>"
     warnings: tuple[SpecProblem, ...] = field(default=(), eq=False, repr=False)
+    translations: Mapping[str, Mapping[str, Translation]] = field(
+        factory=dict, converter=_frozen_translations, hash=False, repr=False
+    )
+    language: str | None = None
+    localised_from: Consultation | None = field(default=None, eq=False, repr=False)
+    #: Each language this consultation was localised into (filled by ``localise``): a copy is
+    #: made once per language, then shared.  Not copied by ``evolve``, so a changed copy never
+    #: hands out versions of the consultation it was made from.
+    _localised: dict[str, Consultation] = field(
+        factory=dict, init=False, eq=False, repr=False, hash=False
+    )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages offered, the spec's own first."""
+        return self.metadata.languages
+
+    @property
+    def text_language(self) -> str:
+        """The language this consultation's texts are in."""
+        return self.language or self.metadata.languages[0]
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -241,4 +297,9 @@ class Consultation:
         It keeps the consultation's id, so anything stored belongs to the real consultation;
         channels that use it must say so to the people answering (``--open-until``).
         """
-        return evolve(self, metadata=evolve(self.metadata, closes=until))
+        original = self.localised_from
+        return evolve(
+            self,
+            metadata=evolve(self.metadata, closes=until),
+            localised_from=None if original is None else original.reopened_until(until),
+        )

@@ -91,6 +91,7 @@ class Plugins:
         self._renderers: Registry[Any] | None = None
         self._aggregators: Registry[Any] | None = None
         self._exporters: Registry[Any] | None = None
+        self._catalogues: Registry[Any] | None = None
         self._lock = threading.Lock()
 
     def load_entry_points(self) -> None:
@@ -117,6 +118,7 @@ class Plugins:
         self._renderers = None
         self._aggregators = None
         self._exporters = None
+        self._catalogues = None
 
     def check(self) -> None:
         """Fail loudly on a hook implementation that matches no hook specification."""
@@ -191,6 +193,16 @@ class Plugins:
                 self._exporters = registry
             return self._exporters
 
+    @property
+    def catalogues(self) -> Registry[Any]:
+        """Message catalogues by ``domain/language`` (:class:`surveykit.i18n.Catalogue`)."""
+        with self._lock:
+            if self._catalogues is None:
+                registry: Registry[Any] = Registry("message catalogue")
+                self.call_register_hook("surveykit_register_catalogues", registry, _name)
+                self._catalogues = registry
+            return self._catalogues
+
     def info(self) -> list[PluginInfo]:
         """Loaded plugins with their versions and the hooks each implements."""
         versions = {
@@ -203,6 +215,7 @@ class Plugins:
             "surveykit_register_renderers": self.renderers,
             "surveykit_register_aggregators": self.aggregators,
             "surveykit_register_exporters": self.exporters,
+            "surveykit_register_catalogues": self.catalogues,
         }
         rows = []
         for name, plugin in sorted(self.pm.list_name_plugin(), key=lambda pair: str(pair[0])):

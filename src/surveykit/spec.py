@@ -39,7 +39,7 @@ from typing import Any
 import attrs
 from cattrs.errors import BaseValidationError
 
-from . import _structure
+from . import _structure, translations
 from . import conditions as _conditions
 from . import kinds as _kinds
 from .characters import CONTROL_CODE, first_control
@@ -67,6 +67,7 @@ from .model import (
     Question,
     RosterAnswers,
     Section,
+    Translation,
 )
 from .plugins import Registry, get_plugins
 from .tomlpos import Locator, explain_syntax_error, too_deep
@@ -119,15 +120,31 @@ CODES: dict[str, str] = {
     "take one, or max_length on an option that is not 'other'",
     "bad_include": "[consultation] include names a question bank that cannot be found or read, "
     "or a bank holds something other than [[sections]]",
+    "bad_language": "[consultation] languages holds a tag that is not BCP 47 or is listed twice, "
+    "or translations are given for a language the consultation does not offer",
+    "bad_translation": "a translation names no text of the spec, is empty or badly written, "
+    "is given twice, or its file cannot be read",
 }
 #: Every code a warning (``consultation.warnings``) can carry.
 WARNING_CODES: dict[str, str] = {
     "never_shown": "a condition can never be true, so its question is never shown",
+    "missing_translation": "a text has no translation into one of the languages offered",
+    "stale_translation": "a translation was made from an older version of its source text",
 }
 
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 RESERVED = frozenset({"and", "or", "not", "in", "answered"})
-TOP_LEVEL = ("consultation", "roles", "authority_types", "sections", "publication", "roster")
+TOP_LEVEL = (
+    "consultation",
+    "roles",
+    "authority_types",
+    "sections",
+    "publication",
+    "roster",
+    "translations",
+)
+#: Keys of ``[consultation]`` the loader reads itself, before the table is structured.
+OWN_HEAD_KEYS = ("include", "languages", "translation_files")
 #: Conditions whose referenced answers have more combinations than this are not searched for
 #: impossibility; the warning is a help, and must not make loading slow.
 MAX_COMBINATIONS = 4096
@@ -436,6 +453,12 @@ class _Checker:
         self.answer_parts: dict[str, Question] = {}
         #: the answer keys of each question checked so far, by question id
         self.keys_of: dict[str, tuple[str, ...]] = {}
+        #: each translation file read, and its ``[translations]`` table
+        self.translation_files: list[tuple[_Source, Any]] = []
+        #: the names of the translation files read, as the spec gives them
+        self.translation_names: list[str] = []
+        #: every well-written translation, in the order read
+        self.entries: list[_Entry] = []
 
     def problem(
         self, code: str, message: str, path: Path_ = (), question: str | None = None
@@ -482,15 +505,19 @@ class _Checker:
     def _order(self, problem: SpecProblem) -> tuple[int, int]:
         """Problems in the spec first, then in each bank in turn, each in line order."""
         files = [self.main.file, *(source.file for _, source in self.banks)]
+        files.extend(source.file for source, _ in self.translation_files)
         rank = files.index(problem.file) if problem.file in files else len(files)
         return rank, problem.line or 0
 
     def run(self) -> Consultation:
         self._include_banks()
+        self._read_translation_files()
         self._check_characters()
         meta, roles, authority_types, drafts = self._structure()
         if meta is not None:
             self._check_metadata(meta)
+            meta = attrs.evolve(meta, languages=self._languages())
+            self._read_translations(meta.languages)
         self._check_choices("roles", roles)
         self._check_choices("authority_types", authority_types)
         sections = self._check_sections(drafts)
@@ -507,8 +534,13 @@ class _Checker:
             roster=roster,
             source=self.source,
             warnings=(),
+            translations=self._translation_tables(),
         )
+        self._check_translated(consultation)
+        if self.problems:
+            raise SpecError(sorted(self.problems, key=self._order))
         self._find_never_shown(consultation)
+        self._warn_translations(consultation)
         return attrs.evolve(consultation, warnings=tuple(sorted(self.warnings, key=self._order)))
 
     def _check_characters(self) -> None:
@@ -517,23 +549,17 @@ class _Checker:
         Strings from a spec are stored (option values, roles) and shown; some stores cannot keep
         these characters, and no one means them.  See :mod:`surveykit.characters`.
         """
-        stack: list[tuple[Path_, Any]] = [((), self.data)]
-        while stack:
-            path, value = stack.pop()
-            if isinstance(value, str):
-                found = first_control(value)
-                if found is not None:
-                    leaf = _structure.Leaf(
-                        (), CONTROL_CODE, f"holds a control character ({found}); remove it"
-                    )
-                    message = self._leaf_message(path, leaf)
-                    self.problem(CONTROL_CODE, message, path, self._qid(path))
-            elif isinstance(value, dict):
-                for key, item in value.items():
-                    stack.append(((*path, key), key))
-                    stack.append(((*path, key), item))
-            elif isinstance(value, list):
-                stack.extend(((*path, i), item) for i, item in enumerate(value))
+        for path, found in _controls(self.data):
+            leaf = _structure.Leaf(
+                (), CONTROL_CODE, f"holds a control character ({found}); remove it"
+            )
+            message = self._leaf_message(path, leaf)
+            self.problem(CONTROL_CODE, message, path, self._qid(path))
+        for source, table in self.translation_files:
+            for inner, found in _controls(table):
+                path = ("translations", *inner)
+                message = f"{_translation_context(path)} holds a control character ({found}); "
+                self._problem_in(source, CONTROL_CODE, message + "remove it", path)
 
     # question banks -------------------------------------------------------------------------
 
@@ -594,26 +620,10 @@ class _Checker:
             message = f"[consultation]: cannot read the question bank {name!r}: {reason}"
             self.problem("bad_include", message, where)
             return None
-        try:
-            text = data.decode("utf-8").removeprefix("\ufeff")
-        except UnicodeDecodeError as exc:
-            message = "the question bank is not UTF-8 text; save it again choosing UTF-8"
-            line = data.count(b"\n", 0, exc.start) + 1
-            self.problems.append(SpecProblem("unreadable", message, file, line))
+        read_toml = self._read_toml(data, file, "question bank")
+        if read_toml is None:
             return None
-        deep = too_deep(text, MAX_NESTING)
-        if deep is not None:
-            self.problems.append(_too_deep_problem(file, deep))
-            return None
-        try:
-            table = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            self.problems.append(_toml_problem(exc, text, file))
-            return None
-        except ValueError:  # Python reads no integer of over 4,300 digits
-            self.problems.append(_long_number_problem(text, file))
-            return None
-        source = _Source(file, Locator(text))
+        source, table = read_toml
         for key in table:
             if key != "sections":
                 message = (
@@ -634,6 +644,318 @@ class _Checker:
             return None
         return source, sections
 
+    def _read_toml(self, data: bytes, file: str, what: str) -> tuple[_Source, Any] | None:
+        """A file's TOML table and its positions, or ``None`` with the problem reported at the
+        file's own line: it is not UTF-8, not TOML, or nested too deeply."""
+        try:
+            text = data.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            message = f"the {what} is not UTF-8 text; save it again choosing UTF-8"
+            line = data.count(b"\n", 0, exc.start) + 1
+            self.problems.append(SpecProblem("unreadable", message, file, line))
+            return None
+        deep = too_deep(text, MAX_NESTING)
+        if deep is not None:
+            self.problems.append(_too_deep_problem(file, deep))
+            return None
+        try:
+            table = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            self.problems.append(_toml_problem(exc, text, file))
+            return None
+        except ValueError:  # Python reads no integer of over 4,300 digits
+            self.problems.append(_long_number_problem(text, file))
+            return None
+        return _Source(file, Locator(text)), table
+
+    # languages and translations --------------------------------------------------------------
+
+    def _languages(self) -> tuple[str, ...]:
+        """``[consultation] languages``, checked: BCP 47 tags in their usual case, none twice.
+
+        With a problem, the tags that are sound (else English), so translations are still
+        checked against something.
+        """
+        head = self.data.get("consultation")
+        raw = head.get("languages", ["en"]) if isinstance(head, dict) else ["en"]
+        where: Path_ = ("consultation", "languages")
+        if not isinstance(raw, list) or not all(isinstance(tag, str) for tag in raw):
+            self._wrong_type(where, 'an array of language tags such as ["en", "cy"]', raw)
+            return ("en",)
+        if not raw:
+            message = (
+                "[consultation]: languages is empty; list the language the spec is written in "
+                'first, then any it is translated into, e.g. languages = ["en", "cy"]'
+            )
+            self.problem("bad_language", message, where)
+            return ("en",)
+        sound: dict[str, int] = {}
+        for i, tag in enumerate(raw):
+            fixed = _canonical_tag(tag)
+            if fixed is None:
+                message = (
+                    f"[consultation]: languages holds {tag!r}, which is not a language tag; use "
+                    "a BCP 47 tag such as 'en', 'cy' or 'en-GB'"
+                )
+                self.problem("bad_language", message, (*where, i))
+            elif fixed != tag:
+                message = f"[consultation]: languages holds {tag!r}; write it {fixed!r}"
+                self.problem("bad_language", message, (*where, i))
+            elif tag in sound:
+                earlier = self._first_on((*where, sound[tag]), (*where, i))
+                message = f"[consultation]: languages lists {tag!r} twice{earlier}"
+                self.problem("bad_language", message, (*where, i))
+            else:
+                sound[tag] = i
+        return tuple(sound) or ("en",)
+
+    def _read_translation_files(self) -> None:
+        """Read each file ``[consultation] translation_files`` names (relative to the spec):
+        TOML holding only ``[translations.LANG]`` tables, checked with the spec's own."""
+        head = self.data.get("consultation")
+        if not isinstance(head, dict) or "translation_files" not in head:
+            return
+        names, where = head["translation_files"], ("consultation", "translation_files")
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            wanted = 'an array of file names such as ["consultation.cy.toml"]'
+            self._wrong_type(where, wanted, names)
+            return
+        first: dict[str, int] = {}
+        for i, name in enumerate(names):
+            if name in first:
+                earlier = self._first_on((*where, first[name]), (*where, i))
+                message = f"[consultation]: translation_files names {name!r} twice{earlier}"
+                self.problem("bad_translation", message, (*where, i))
+                continue
+            first[name] = i
+            path = Path(self.source).parent / name
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                message = f"[consultation]: cannot read the translation file {name!r}: {reason}"
+                self.problem("bad_translation", message, (*where, i))
+                continue
+            found = self._read_toml(data, os.fspath(path), "translation file")
+            if found is None:
+                continue
+            source, table = found
+            for key in table:
+                if key != "translations":
+                    message = (
+                        "a translation file holds only [translations.LANG] tables, not "
+                        f"{key!r}; put it in the spec"
+                    )
+                    self._problem_in(source, "bad_translation", message, (key,))
+            self.translation_files.append((source, table.get("translations", {})))
+            self.translation_names.append(name)
+
+    def _read_translations(self, languages: tuple[str, ...]) -> None:
+        """Check the shape of every ``[translations.LANG]`` table, in the spec and its
+        translation files, keeping each well-written entry in ``self.entries``."""
+        tables = []
+        if "translations" in self.data:
+            tables.append((self.main, self.data["translations"]))
+        tables.extend(self.translation_files)
+        first: dict[tuple[str, str], tuple[_Source, Path_]] = {}
+        for source, table in tables:
+            if not isinstance(table, dict):
+                wanted = "a table of languages, written [translations.cy]"
+                detail = f"[translations] must be {wanted}, not {_structure.describe(table)}"
+                self._problem_in(source, "wrong_type", detail, ("translations",))
+                continue
+            for lang, entries in table.items():
+                path: Path_ = ("translations", lang)
+                if not isinstance(entries, dict):
+                    detail = f"[translations.{lang}] must be a table, not "
+                    detail += _structure.describe(entries)
+                    self._problem_in(source, "wrong_type", detail, path)
+                    continue
+                offered = self._language_offered(source, lang, languages, path)
+                for address, raw_path, value in _flatten_translations(entries, path):
+                    entry = self._entry(source, lang, address, raw_path, value)
+                    if entry is None or not offered:
+                        continue
+                    key = (lang, address)
+                    if key in first:
+                        earlier = self._first_at(first[key], source, raw_path)
+                        message = (
+                            f"[translations.{lang}]: {address} is translated twice{earlier}; "
+                            "keep one"
+                        )
+                        self._problem_in(source, "bad_translation", message, raw_path)
+                        continue
+                    first[key] = (source, raw_path)
+                    self.entries.append(entry)
+
+    def _language_offered(
+        self, source: _Source, lang: str, languages: tuple[str, ...], path: Path_
+    ) -> bool:
+        if lang in languages[1:]:
+            return True
+        offered = ", ".join(repr(tag) for tag in languages)
+        if lang == languages[0]:
+            message = (
+                f"[translations.{lang}]: {lang!r} is the language the spec is written in, so "
+                "its texts are the spec's own; remove this table"
+            )
+        else:
+            message = (
+                f"[translations.{lang}]: {lang!r} is not one of the consultation's languages "
+                f"({offered}); add it to [consultation] languages, or remove this table"
+            )
+            close = _close(lang, languages[1:])
+            if close is not None:
+                message = (
+                    f"[translations.{lang}]: {lang!r} is not one of the consultation's "
+                    f"languages ({offered}); did you mean {close!r}?"
+                )
+        self._problem_in(source, "bad_language", message, path)
+        return False
+
+    def _entry(
+        self, source: _Source, lang: str, address: str, path: Path_, value: Any
+    ) -> _Entry | None:
+        """One translation, checked: ``{ text = "...", source = "3f9a1c02" }``."""
+        context = f"[translations.{lang}]: the translation of {address}"
+        example = '{ text = "...", source = "3f9a1c02" }'
+        if not isinstance(value, dict):
+            message = f"{context} must be a table such as {example}, not "
+            message += _structure.describe(value)
+            self._problem_in(source, "wrong_type", message, path)
+            return None
+        sound = True
+        for key in value:
+            if key not in ("text", "source"):
+                hint = _suggest(str(key), ("text", "source"), "a translation takes")
+                message = f"{context} has an unknown key {key!r}{hint}"
+                self._problem_in(source, "unknown_key", message, (*path, key))
+                sound = False
+        text = value.get("text")
+        if "text" not in value:
+            self._problem_in(source, "missing_key", f"{context} has no text", path)
+            sound = False
+        elif not isinstance(text, str):
+            message = f"{context}: text must be a string, not {_structure.describe(text)}"
+            self._problem_in(source, "wrong_type", message, (*path, "text"))
+            sound = False
+        elif not text.strip():
+            message = f"{context} is empty; write the translation, or remove the entry"
+            self._problem_in(source, "bad_translation", message, (*path, "text"))
+            sound = False
+        made_from = value.get("source")
+        if "source" not in value:
+            message = (
+                f"{context} has no source: the fingerprint of the text it was made from, "
+                "which surveykit translate writes"
+            )
+            self._problem_in(source, "missing_key", message, path)
+            sound = False
+        elif not isinstance(made_from, str) or not _FINGERPRINT.fullmatch(made_from):
+            shown = made_from if isinstance(made_from, str) else _structure.describe(made_from)
+            message = (
+                f"{context}: source must be the 8 hex digits surveykit translate writes, such "
+                f'as "3f9a1c02", not {shown!r}'
+                if isinstance(made_from, str)
+                else f'{context}: source must be a string such as "3f9a1c02", not {shown}'
+            )
+            self._problem_in(source, "bad_translation", message, (*path, "source"))
+            sound = False
+        if not sound:
+            return None
+        line = source.locator.line(path)
+        translation = Translation(text, made_from, source.file, line)
+        return _Entry(lang, address, translation, source, path)
+
+    def _translation_tables(self) -> dict[str, dict[str, Translation]]:
+        tables: dict[str, dict[str, Translation]] = {}
+        for entry in self.entries:
+            tables.setdefault(entry.lang, {})[entry.address] = entry.translation
+        return tables
+
+    def _check_translated(self, consultation: Consultation) -> None:
+        """Each translation names a text of the consultation, and a kind's texts translated
+        are still ones the kind accepts (a number's unit holds no digit in any language)."""
+        known = {t.address: t for t in translations.texts(consultation, self.kinds, empty=True)}
+        written = sorted(a for a, t in known.items() if t.text.strip())
+        for entry in self.entries:
+            text = known.get(entry.address)
+            context = f"[translations.{entry.lang}]: {entry.address}"
+            if text is None:
+                hint = _did_you_mean(entry.address, written)
+                message = f"{context} is not the address of a text in this spec{hint}"
+            elif not text.text.strip():
+                message = (
+                    f"{context} is empty in the spec, so there is nothing to translate; remove "
+                    "the translation, or write the text in the spec first"
+                )
+            else:
+                continue
+            self._problem_in(entry.source, "bad_translation", message, entry.path)
+        if self.problems:
+            return
+        for lang in consultation.languages[1:]:
+            self._check_translated_settings(consultation, lang)
+
+    def _check_translated_settings(self, consultation: Consultation, lang: str) -> None:
+        entries = [e for e in self.entries if e.lang == lang]
+        localised = translations.localise(consultation, lang, self.kinds)
+        for question, translated in zip(consultation.questions, localised.questions, strict=True):
+            check = getattr(self.kinds.get(question.kind), "check_settings", None)
+            if check is None or translated.settings == question.settings:
+                continue
+            qid = translations.address_part(question.id)
+            for key, problem in check(translated):
+                name = key if isinstance(key, str) else key[0]
+                own = [e for e in entries if e.address.startswith(f"{qid}.{name}")]
+                own = own or [e for e in entries if e.address.startswith(f"{qid}.")]
+                for entry in own[:1]:
+                    message = f"[translations.{lang}]: {entry.address} is not accepted: {problem}"
+                    self._problem_in(entry.source, "bad_translation", message, entry.path)
+
+    def _warn_translations(self, consultation: Consultation) -> None:
+        """Warn of each text not translated into a language offered, at the text's own line,
+        and of each translation made from an older text, at the translation's."""
+        where = {(e.lang, e.address): e for e in self.entries}
+        for lang in consultation.languages[1:]:
+            name = translations.language_name(lang)
+            for text in translations.missing(consultation, lang, self.kinds):
+                message = f"no {name} translation of {text.address}"
+                self.warn("missing_translation", message, text.path, text.question)
+            for found in translations.stale(consultation, lang, self.kinds):
+                entry = where[(lang, found.text.address)]
+                now = translations.fingerprint(found.text.text)
+                message = (
+                    f"the {name} translation of {found.text.address} was made from an older "
+                    f"text; the source now reads {_excerpt(found.text.text)}: check the "
+                    f'translation, then set source = "{now}"'
+                )
+                line = entry.source.locator.line(entry.path)
+                problem = SpecProblem(
+                    "stale_translation",
+                    message,
+                    entry.source.file,
+                    line,
+                    None,
+                    _path_text(entry.path),
+                )
+                self.warnings.append(problem)
+
+    def _problem_in(self, source: _Source, code: str, message: str, path: Path_) -> None:
+        """A problem at ``path`` of ``source`` (the spec or a translation file)."""
+        line = source.locator.line(path)
+        self.problems.append(SpecProblem(code, message, source.file, line, None, _path_text(path)))
+
+    def _first_at(self, first: tuple[_Source, Path_], source: _Source, path: Path_) -> str:
+        """' (first on line 12)', or ' (first on line 12 of x.toml)' in another file."""
+        first_source, first_path = first
+        line = first_source.locator.line(first_path)
+        if line is None:
+            return ""
+        if first_source.file != source.file:
+            return f" (first on line {line} of {first_source.file})"
+        return f" (first on line {line})"
+
     # structuring ----------------------------------------------------------------------------
 
     def _structure(self) -> tuple[Metadata | None, list, list, list[_Draft]]:
@@ -651,11 +973,13 @@ class _Checker:
             )
         else:
             head = self.data["consultation"]
-            if isinstance(head, dict):  # include is read by _include_banks
-                head = {key: value for key, value in head.items() if key != "include"}
-            meta = self._piece(("consultation",), Metadata, head, extra=("include",))
+            if isinstance(head, dict):  # the loader reads these itself (see OWN_HEAD_KEYS)
+                head = {key: value for key, value in head.items() if key not in OWN_HEAD_KEYS}
+            meta = self._piece(("consultation",), Metadata, head, extra=OWN_HEAD_KEYS)
             if meta is not None and self.included:
                 meta = attrs.evolve(meta, include=tuple(self.included))
+            if meta is not None and self.translation_names:
+                meta = attrs.evolve(meta, translation_files=tuple(self.translation_names))
         roles = self._pieces(("roles",), Choice, self.data.get("roles", []))
         authority_types = self._pieces(
             ("authority_types",), Choice, self.data.get("authority_types", [])
@@ -946,6 +1270,15 @@ class _Checker:
                     "bad_publication",
                     f"[publication]: identifying lists {qid!r}, which is not a question in "
                     "this spec" + _did_you_mean(qid, by_id),
+                    (*base, "identifying", i),
+                )
+            elif qid in by_id and by_id[qid].settings.get("total") is True:
+                # An identifying answer is never published in any form, not even as a sum.
+                self.problem(
+                    "bad_publication",
+                    f"[publication]: identifying lists {qid!r}, whose total = true asks for "
+                    "the sum of its answers to be published; an identifying answer is never "
+                    "published in any form, so remove total = true",
                     (*base, "identifying", i),
                 )
         if publication.threshold is not None and publication.threshold < 1:
@@ -1515,6 +1848,94 @@ def _product_size(domains: list) -> int:
     for d in domains:
         size *= len(d)
     return size
+
+
+@attrs.frozen
+class _Entry:
+    """One translation as read: its language, address, where it is written."""
+
+    lang: str
+    address: str
+    translation: Translation
+    source: _Source
+    path: Path_
+
+
+#: What ``surveykit translate`` writes as a translation's ``source``.
+_FINGERPRINT = re.compile(r"[0-9a-f]{8}")
+#: A BCP 47 tag (RFC 5646) without extensions or private use, in its usual case: language,
+#: then optionally script, region and variants, as in "cy", "en-GB", "sr-Latn-RS".
+_TAG = re.compile(
+    r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"
+)
+
+
+def _canonical_tag(tag: str) -> str | None:
+    """``tag`` in the case BCP 47 recommends ("en-GB"), or ``None`` if it is no language tag."""
+    parts = tag.strip().replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    fixed = "-".join(out)
+    return fixed if _TAG.fullmatch(fixed) else None
+
+
+def _flatten_translations(
+    table: dict[str, Any], path: Path_, prefix: str = ""
+) -> Iterator[tuple[str, Path_, Any]]:
+    """Each entry of a ``[translations.LANG]`` table: ``(address, path, value)``.
+
+    Addresses are usually quoted keys (``"q3.text" = { ... }``); a key left unquoted
+    (``q3.text = { ... }``) makes nested tables in TOML, which are read back as the same
+    address.  A table is an entry when it has a ``text`` or ``source`` that is not a table.
+    """
+    for key, value in table.items():
+        address = f"{prefix}.{translations.address_part(key)}" if prefix else key
+        here = (*path, key)
+        if isinstance(value, dict) and value and not _is_entry(value):
+            yield from _flatten_translations(value, here, address)
+        else:
+            yield address, here, value
+
+
+def _is_entry(value: dict[str, Any]) -> bool:
+    return any(k in value and not isinstance(value[k], dict) for k in ("text", "source"))
+
+
+def _translation_context(path: Path_) -> str:
+    if len(path) >= 2 and path[0] == "translations":
+        return f"[translations.{path[1]}]" + (
+            f" {'.'.join(map(str, path[2:]))}" if path[2:] else ""
+        )
+    return _path_text(path) or "the file"
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    """A source text as a message quotes it: on one line, and not too long."""
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= limit else flat[: limit - 3].rstrip() + "...")
+
+
+def _controls(data: Any) -> Iterator[tuple[Path_, str]]:
+    """The path of each string (or key) in ``data`` holding a control character, and which."""
+    stack: list[tuple[Path_, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            found = first_control(value)
+            if found is not None:
+                yield path, found
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                stack.append(((*path, key), key))
+                stack.append(((*path, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), item) for i, item in enumerate(value))
 
 
 def _with_extra(leaf: _structure.Leaf, extra: tuple[str, ...]) -> _structure.Leaf:

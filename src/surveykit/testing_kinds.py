@@ -307,15 +307,27 @@ def _number_answers(draw: Any, question: Question) -> Any:
     return _written_number(draw, question, number)
 
 
-def _date_range(question: Question) -> tuple[dt.date, dt.date]:
-    """The first and last days an answer may fall on (a month's answers on any of its days)."""
-    settings, today = question.settings, dt.date.today()
+def _today_everywhere() -> tuple[dt.date, dt.date]:
+    """The earliest and the latest date it is now anywhere (UTC-12 and UTC+14): ``"today"`` is
+    today in the consultation's time zone, which a strategy given only a question cannot know."""
+    now = dt.datetime.now(dt.UTC)
+    return (now - dt.timedelta(hours=12)).date(), (now + dt.timedelta(hours=14)).date()
+
+
+def _date_range(question: Question, widest: bool = False) -> tuple[dt.date, dt.date]:
+    """The first and last days an answer may fall on (a month's answers on any of its days),
+    wherever the consultation is; with ``widest``, in some time zone (a day outside that range
+    is refused everywhere)."""
+    settings = question.settings
+    first_today, last_today = _today_everywhere()
     month = settings.get("precision") == "month"
     low, high = dt.date(1000, 1, 1), dt.date(9999, 12, 31)
     if "earliest" in settings:
+        today = first_today if widest else last_today
         low = today if settings["earliest"] == "today" else settings["earliest"]
         low = low.replace(day=1) if month else low
     if "latest" in settings:
+        today = last_today if widest else first_today
         high = today if settings["latest"] == "today" else settings["latest"]
         if month:
             after = (high.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
@@ -625,7 +637,7 @@ def _outside_number(question: Question) -> SearchStrategy[Any]:
 
 def _outside_date(question: Question) -> SearchStrategy[Any]:
     """Impossible dates, two-digit years, and days either side of the question's bounds."""
-    low, high = _date_range(question)
+    low, high = _date_range(question, widest=True)
     wrong: list[Any] = [
         "2023-02-29", "31/4/2024", "5/3/24", "13/13/2020", "0000-01-01", "tomorrow", "2024-3-5x",
         {"day": "5", "month": "3"}, {"day": "5", "month": "3", "year": "24"}, {"week": "1"},

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from attrs import frozen
+from mailtools import reply
 
+from kindspecs import RESIDENTS, spec_text
 from surveykit import EMPTY, Rejected, get_plugins, load_spec, loads_spec
 from surveykit.plugins import Registry
 from surveykit_email.form import WIDTH, write_form
 from surveykit_email.items import form_items
 from surveykit_email.parse import read_reply
 
-ROOT = Path(__file__).resolve().parents[2]
-RESIDENTS = load_spec(ROOT / "specs" / "examples" / "residents_survey.toml")
-FORM = write_form(RESIDENTS, reference="SK-2TX4-64WF-G91Z")
+FORM = write_form(load_spec(RESIDENTS), reference="SK-2TX4-64WF-G91Z")
 
 
 def _block(number: str) -> str:
@@ -98,17 +97,8 @@ def test_lines_stay_within_the_width():
 def test_row_numbers_never_take_a_question_number():
     """A grid numbered 8 beside a question numbered 8a numbers its rows 8-a, 8-b."""
     spec = loads_spec(
-        """
-[consultation]
-id = "t"
-title = "T"
-publisher = "P"
-closes = 2099-01-01
-
-[[sections]]
-id = "s"
-title = "S"
-
+        spec_text(
+            """
 [[sections.questions]]
 id = "g"
 number = "8"
@@ -123,17 +113,13 @@ number = "8a"
 text = "Anything else?"
 kind = "text"
 """
+        )
     )
     keys = [item.key for item in form_items(spec, get_plugins().kinds)]
     assert keys == ["8", "8-a", "8-b", "8a"]
     form = write_form(spec)
     assert "\n8-a. First thing\n" in form
-    reply = "8-a. Yes\n8-b: no\n8a. Nothing more\n"
-    raw = (
-        "From: A <a@example.org>\r\nSubject: Re\r\nContent-Type: text/plain\r\n\r\n"
-        + reply.replace("\n", "\r\n")
-    ).encode()
-    reading = read_reply(raw, spec)
+    reading = read_reply(reply(lines=("8-a. Yes", "8-b: no", "8a. Nothing more")), spec)
     assert reading.answers == {"g.a": "yes", "g.b": "no", "q8a": "Nothing more"}
 
 
@@ -165,36 +151,25 @@ def test_an_unknown_kind_gets_a_text_box_whose_text_goes_to_its_checker():
         kinds.add(name, get_plugins().kinds[name], "built-in")
     kinds.add("shout", Shout(), "third-party")
     spec = loads_spec(
-        """
-[consultation]
-id = "t"
-title = "T"
-publisher = "P"
-closes = 2099-01-01
-
-[[sections]]
-id = "s"
-title = "S"
-
+        spec_text(
+            """
 [[sections.questions]]
 id = "loud"
 number = "1"
 text = "What do you want to shout about?"
 kind = "shout"
-""",
+"""
+        ),
         kinds=kinds,
     )
     form = write_form(spec, kinds=kinds)
     assert "1. What do you want to shout about?\n    Your answer:\n" in form
 
-    def reply(words: str) -> bytes:
-        body = f"1. {words}\r\n"
-        return (
-            "From: A <a@example.org>\r\nSubject: Re\r\nContent-Type: text/plain\r\n\r\n" + body
-        ).encode()
+    def shouted(words: str) -> bytes:
+        return reply(lines=(f"1. {words}",))
 
-    assert read_reply(reply("MORE BUSES"), spec, kinds=kinds).answers == {"loud": "MORE BUSES"}
-    quiet = read_reply(reply("more buses"), spec, kinds=kinds)
+    assert read_reply(shouted("MORE BUSES"), spec, kinds=kinds).answers == {"loud": "MORE BUSES"}
+    quiet = read_reply(shouted("more buses"), spec, kinds=kinds)
     assert "loud" not in quiet.answers
     assert [(p.code, p.question, p.message) for p in quiet.problems if p.question] == [
         ("invalid_answer", "loud", "Question 1: write it in capitals")

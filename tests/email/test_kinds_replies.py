@@ -424,8 +424,9 @@ def _part_answers(part) -> st.SearchStrategy[Any]:
     if part.kind == "text":
         return st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=8).map(" ".join)
     earliest = part.settings.get("earliest")
-    if isinstance(earliest, dt.date) and earliest > dt.date.today():
-        return st.nothing()  # no day is both after its earliest date and before today
+    first_today = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=12)).date()  # UTC-12's
+    if isinstance(earliest, dt.date) and earliest > first_today:
+        return st.nothing()  # no day is both after its earliest date and before today anywhere
     return answers_for(part)
 
 

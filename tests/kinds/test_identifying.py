@@ -19,6 +19,7 @@ import pytest
 from attrs import frozen
 
 import surveykit.plugins
+from kindspecs import spec_text, written
 from surveykit import EMPTY, Plugins, Rejected, get_plugins, hookimpl, loads_spec
 from surveykit.cli import main
 from surveykit.identity import Respondent
@@ -62,23 +63,8 @@ class OldLibraryCard(LibraryCard):
     identifying: bool = False
 
 
-SPEC = """
-[consultation]
-id = "libraries-2027"
-title = "Our libraries"
-publisher = "Example Borough Council"
-closes = 2099-12-31
-timezone = "Europe/London"
-
-[publication]
-consent_question = "consent"
-quote = ["quote"]
-threshold = 5
-
-[[sections]]
-id = "s"
-title = "Libraries"
-
+SPEC = spec_text(
+    """
 [[sections.questions]]
 id = "card"
 number = "1"
@@ -99,7 +85,19 @@ text = "May we quote you?"
 kind = "single"
 required = true
 options = [{ value = "quote", label = "Yes" }, { value = "no_quote", label = "No" }]
-"""
+""",
+    id="libraries-2027",
+    title="Our libraries",
+    publisher="Example Borough Council",
+    timezone="Europe/London",
+    tables="""
+[publication]
+consent_question = "consent"
+quote = ["quote"]
+threshold = 5
+""",
+    section=("s", "Libraries"),
+)
 
 
 @pytest.fixture
@@ -123,8 +121,7 @@ def installed(monkeypatch) -> Plugins:
 
 def _reported(tmp_path: Path, kind: str, capsys) -> dict[str, str]:
     """``surveykit report`` in each format, from 40 residents' answers in a SQLite file."""
-    spec_path = tmp_path / "libraries.toml"
-    spec_path.write_text(SPEC.replace("KIND", kind), encoding="utf-8")
+    spec_path = written(tmp_path, SPEC.replace("KIND", kind), "libraries.toml")
     spec = loads_spec(spec_path.read_text(encoding="utf-8"))
     url = f"sqlite:///{tmp_path}/responses.db"
     start = dt.datetime(2027, 2, 1, 9, tzinfo=dt.UTC)

@@ -306,6 +306,29 @@ class Knowledge:
         self.add(terms, value, value)
 
 
+def _consistent(kn: Knowledge) -> bool:
+    """Whether some table of whole numbers satisfies everything the attacker knows."""
+    if not kn.rows:
+        return True
+    n = len(kn.lb)
+    entries = [(m, i, a) for m, (terms, _, _) in enumerate(kn.rows) for i, a in terms.items()]
+    rows, columns, values = zip(*entries, strict=True) if entries else ((), (), ())
+    matrix = sparse.csr_array((values, (rows, columns)), shape=(len(kn.rows), n))
+    res = milp(
+        np.zeros(n),
+        integrality=np.ones(n),
+        bounds=Bounds(np.array(kn.lb, dtype=float), np.array(kn.ub, dtype=float)),
+        constraints=[
+            LinearConstraint(
+                matrix,
+                np.array([lo for _, lo, _ in kn.rows], dtype=float),
+                np.array([hi for _, _, hi in kn.rows], dtype=float),
+            )
+        ],
+    )
+    return res.status != 2
+
+
 def _plus(*parts: Mapping[Var, int], scale: Sequence[int] | None = None) -> Terms:
     out: Terms = defaultdict(int)
     for n, part in enumerate(parts):
@@ -1350,13 +1373,21 @@ class Attacker:
         by_release: dict[int, set[Stat]] = defaultdict(set)
         for r, stat in kn.index:
             by_release[r].add(stat)
-        if additions_only == "auto":
+        guessed = additions_only == "auto"
+        if guessed:
             additions_only = self._grew()
         self.pairs = _pairs(self.numbers, additions_only)
+        before = len(kn.rows)
         kn.family = "growth"
         for r, s in self.pairs:
             for stat in by_release[r] & by_release[s] - kn.not_counts:
                 kn.add({(s, stat): 1, (r, stat): -1}, 0, INF)
+        if guessed and len(kn.rows) > before and not _consistent(kn):
+            # "No published count fell" was only a guess: respondents who changed their
+            # answers can lower a base bin or a hidden figure that no published one shows.  An
+            # attacker whose guess contradicts what was published drops it, as this one does.
+            del kn.rows[before:]
+            self.pairs = []
         self.by_release = by_release
         self.solver = Solver(kn)
 

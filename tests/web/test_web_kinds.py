@@ -9,32 +9,27 @@ from __future__ import annotations
 import datetime as dt
 import re
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
 from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
-from webtools import DURING, ROOT, Clock, csrf_of
+from webtools import DURING, Clock, csrf_of
 
-from surveykit import EMPTY, Plugins, get_plugins, hookimpl, load_spec, loads_spec
+from kindspecs import EVERY_KIND, RESIDENTS, spec_text
+from surveykit import EMPTY, Consultation, Plugins, get_plugins, hookimpl, load_spec, loads_spec
 from surveykit.identity import Secret
-from surveykit.storage import open_store
+from surveykit.storage import Store, open_store
 from surveykit.testing_kinds import answers_for, part_answers_for, questions_for
 from surveykit_html import create_app
 
-SPEC = """
-[consultation]
-id = "kinds"
-title = "Kinds"
-publisher = "Tests"
-closes = 2030-01-01
-
-[[sections]]
-id = "s"
-title = "Section"
-
+SPEC = spec_text(
+    """
 [[sections.questions]]
 id = "topics"
 number = "1"
@@ -52,7 +47,11 @@ id = "motto"
 number = "2"
 text = "Your motto?"
 kind = "shout"
-"""
+""",
+    id="kinds",
+    title="Kinds",
+    closes=dt.date(2030, 1, 1),
+)
 
 
 class Shout:
@@ -73,6 +72,28 @@ def surveykit_register_question_kinds(register):
     register(Shout())
 
 
+@contextmanager
+def _signed_in(
+    consultation: Consultation,
+    clock: Clock,
+    *,
+    plugins: Plugins | None = None,
+    raise_errors: bool = True,
+) -> Iterator[tuple[Starlette, TestClient, Store, str]]:
+    """A memory store and a client that has followed its own link: the app, the client, the
+    store and the respondent's id."""
+    plugins = get_plugins() if plugins is None else plugins
+    with open_store("memory://") as store:
+        app = create_app(
+            consultation, store, secret=Secret.generate(), clock=clock, plugins=plugins
+        )
+        issued = app.state.web.service.request_link(authority="Kent", authority_type="county")
+        client = TestClient(app, follow_redirects=False, raise_server_exceptions=raise_errors)
+        with client:
+            client.get(f"/r/{issued.token.value}")
+            yield app, client, store, issued.respondent.id
+
+
 @pytest.fixture
 def kinds_client():
     plugins = Plugins()
@@ -81,14 +102,8 @@ def kinds_client():
     module.surveykit_register_question_kinds = surveykit_register_question_kinds
     plugins.register(module)
     consultation = loads_spec(SPEC, kinds=plugins.kinds)
-    with open_store("memory://") as store:
-        app = create_app(
-            consultation, store, secret=Secret.generate(), clock=Clock(DURING), plugins=plugins
-        )
-        issued = app.state.web.service.request_link(authority="Kent", authority_type="county")
-        with TestClient(app, follow_redirects=False) as client:
-            client.get(f"/r/{issued.token.value}")
-            yield client, store, issued.respondent.id
+    with _signed_in(consultation, Clock(DURING), plugins=plugins) as (_app, client, store, who):
+        yield client, store, who
 
 
 def test_multi_questions_are_checkboxes_and_store_a_list(kinds_client):
@@ -130,159 +145,25 @@ def test_a_kind_with_no_limit_gets_a_plain_text_box(kinds_client):
 
 # Every kind of issue 16 ------------------------------------------------------------------------
 
-RESIDENTS = ROOT / "specs" / "examples" / "residents_survey.toml"
+# Asked on the residents' survey and on kindspecs.EVERY_KIND: one question of each kind, none
+# conditional, with the settings that change how it is asked.
+
 #: A day inside the residents' survey's window (11 January to 9 April 2027).
 IN_2027 = dt.datetime(2027, 2, 1, 10, 0, tzinfo=dt.UTC)
-
-#: One question of each kind, none conditional, with the settings that change how it is asked.
-EVERY_KIND = """
-[consultation]
-id = "every-kind"
-title = "Every kind"
-publisher = "Tests"
-closes = 2099-12-31
-
-[[sections]]
-id = "s"
-title = "Section"
-
-[[sections.questions]]
-id = "staff"
-number = "1"
-text = "How many staff?"
-kind = "number"
-min = 0
-
-[[sections.questions]]
-id = "budget"
-number = "2"
-text = "What is your budget?"
-kind = "number"
-decimals = 2
-min = -1000
-max = 2000000
-unit = "£"
-unit_prefix = true
-
-[[sections.questions]]
-id = "founded"
-number = "3"
-text = "When was it founded?"
-kind = "date"
-required = true
-
-[[sections.questions]]
-id = "since"
-number = "4"
-text = "Since when?"
-kind = "date"
-precision = "month"
-
-[[sections.questions]]
-id = "contact"
-number = "5"
-text = "Your email address"
-kind = "email"
-
-[[sections.questions]]
-id = "office"
-number = "6"
-text = "Your office's postcode"
-kind = "uk_postcode"
-
-[[sections.questions]]
-id = "mobile"
-number = "7"
-text = "Your phone number"
-kind = "phone"
-
-[[sections.questions]]
-id = "abroad"
-number = "8"
-text = "Your number abroad"
-kind = "phone"
-international = true
-
-[[sections.questions]]
-id = "views"
-number = "9"
-text = "Do you agree?"
-kind = "grid"
-required = true
-rows = [
-    { id = "a", text = "Statement A" },
-    { id = "b", text = "Statement B", hint = "Only if it applies", required = false },
-]
-options = [
-    { value = "yes", label = "Yes" },
-    { value = "no", label = "No" },
-]
-
-[[sections.questions]]
-id = "order"
-number = "10"
-text = "Put these in order"
-kind = "ranking"
-min_ranked = 2
-max_ranked = 3
-options = [
-    { value = "w", label = "West" },
-    { value = "x", label = "Ex" },
-    { value = "y", label = "Why" },
-    { value = "z", label = "Zed" },
-]
-
-[[sections.questions]]
-id = "source"
-number = "11"
-text = "Where did you hear?"
-kind = "single"
-required = true
-options = [
-    { value = "paper", label = "Newspaper" },
-    { value = "other", label = "Somewhere else", other = true, max_length = 20 },
-]
-
-[[sections.questions]]
-id = "areas"
-number = "12"
-text = "Which areas?"
-kind = "multi"
-options = [
-    { value = "north", label = "North" },
-    { value = "other", label = "Another area", other = true },
-]
-"""
-
-
-def _signed_in(consultation, store, clock, *, raise_errors: bool = True):
-    plugins = get_plugins()
-    app = create_app(consultation, store, secret=Secret.generate(), clock=clock, plugins=plugins)
-    issued = app.state.web.service.request_link(authority="Kent", authority_type="county")
-    client = TestClient(app, follow_redirects=False, raise_server_exceptions=raise_errors)
-    return app, client, issued
 
 
 @pytest.fixture
 def every_kind():
     """A signed-in client on EVERY_KIND, its store and its respondent's id."""
-    consultation = loads_spec(EVERY_KIND)
-    with open_store("memory://") as store:
-        _app, client, issued = _signed_in(consultation, store, Clock(DURING))
-        with client:
-            client.get(f"/r/{issued.token.value}")
-            yield client, store, issued.respondent.id
+    with _signed_in(loads_spec(EVERY_KIND), Clock(DURING)) as (_app, client, store, who):
+        yield client, store, who
 
 
 @pytest.fixture
 def residents():
     """A signed-in client on the residents' survey, during its window."""
-    consultation = load_spec(RESIDENTS)
-    with open_store("memory://") as store:
-        _app, client, issued = _signed_in(consultation, store, Clock(IN_2027))
-        with client:
-            client.get(f"/r/{issued.token.value}")
-            yield client, store, issued.respondent.id
+    with _signed_in(load_spec(RESIDENTS), Clock(IN_2027)) as (_app, client, store, who):
+        yield client, store, who
 
 
 def post(client: TestClient, question: str, fields: dict, *, action: str = "continue", query=""):
@@ -841,12 +722,8 @@ def _postable(question, raw: dict) -> bool:
 
 @pytest.fixture(scope="module")
 def every_kind_app():
-    consultation = loads_spec(EVERY_KIND)
-    with open_store("memory://") as store:
-        app, client, issued = _signed_in(consultation, store, Clock(DURING), raise_errors=False)
-        with client:
-            client.get(f"/r/{issued.token.value}")
-            yield app, client, store, issued.respondent.id
+    with _signed_in(loads_spec(EVERY_KIND), Clock(DURING), raise_errors=False) as signed_in:
+        yield signed_in
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -5,8 +5,8 @@
   suppressed, percent``.  A suppressed cell has an empty ``count`` and ``suppressed`` ``true``.
 - ``quotes.csv``: the free-text digest, ``question, question_title, quote, attribution``.
 - ``digests.csv``: per free-text question, how many quotes are published and how many withheld.
-- ``summaries.csv``: figures that are not counts (mean ranks, medians, quartiles), one row per
-  figure, empty where it is not published; only when the report has any.
+- ``summaries.csv``: figures that are not counts (mean ranks, medians, quartiles, totals), one
+  row per figure, empty where it is not published; only when the report has any.
 - ``identities.csv``: internal reports only.
 - ``README.txt``: what the files are, the threshold and what the marker means.
 
@@ -99,7 +99,7 @@ def _readme(report: Report) -> str:
             "quotes.csv     quotable free-text answers, redacted",
             "digests.csv    per free-text question: quotes published and answers withheld",
             *(
-                ["summaries.csv  mean ranks, medians and quartiles: figures that are not counts"]
+                ["summaries.csv  mean ranks, quartiles and totals: figures that are not counts"]
                 if report.summaries
                 else []
             ),

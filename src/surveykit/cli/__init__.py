@@ -24,6 +24,7 @@ from . import (
     spec_commands,
     submit_commands,
     token_commands,
+    translate_command,
 )
 from .deployment import refusal
 from .deployment_file import DEPLOYMENT_OPTION, use_deployment
@@ -63,6 +64,7 @@ for module in (
     submit_commands,
     config_command,
     init_command,
+    translate_command,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

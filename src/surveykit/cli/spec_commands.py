@@ -14,6 +14,7 @@ from ..engine import Engine
 from ..errors import SpecError
 from ..model import Consultation
 from ..spec import load_spec
+from ..translations import language_name
 from ..wording import counted
 from .present import spec_as_dict, spec_lines
 
@@ -22,14 +23,21 @@ SPEC = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 
 @click.command("validate")
 @SPEC
-def validate_command(spec: Path) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1) on warnings too, such as a missing or out-of-date translation.",
+)
+def validate_command(spec: Path, strict: bool) -> None:
     """Check a spec; print a summary, or every problem as FILE:LINE: message.
 
-    Exits 0 when the spec loads (warnings are printed but do not fail it), 1 otherwise.
+    Exits 0 when the spec loads (warnings are printed but do not fail it, unless --strict),
+    1 otherwise.
 
     \b
-    Example:
+    Examples:
       surveykit validate specs/taking_stock.toml
+      surveykit validate --strict specs/examples/bilingual_example.toml
     """
     try:
         consultation = load_spec(spec)
@@ -45,6 +53,10 @@ def validate_command(spec: Path) -> None:
             + (f"question {warning.question}: " if warning.question else "")
             + warning.message
         )
+    if strict and consultation.warnings:
+        count = counted(len(consultation.warnings), "warning")
+        click.echo(f"{spec}: {count}, and --strict allows none", err=True)
+        click.get_current_context().exit(1)
     click.echo(_summary(spec, consultation))
 
 
@@ -56,7 +68,14 @@ def _summary(spec: Path, c: Consultation) -> str:
         f"{spec}: OK: {meta.title!r}, {counted(len(questions), 'question')} in "
         f"{counted(len(c.sections), 'section')} "
         f"({conditional} conditional), closes {meta.closing_text} ({meta.timezone})"
+        + (f"; in {_and(meta.languages)}" if len(meta.languages) > 1 else "")
     )
+
+
+def _and(tags: tuple[str, ...]) -> str:
+    """Languages as people list them: "English (en) and Welsh (cy)"."""
+    names = [language_name(tag) for tag in tags]
+    return ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 @click.command("show")
