@@ -272,9 +272,12 @@ def _localised(source: Consultation, lang: str, kinds: Mapping[str, Any]) -> Con
     table = source.translations.get(lang, {})
 
     def say(address: str, text: str) -> str:
-        """The translation of a text, or the text itself (so an empty one stays empty)."""
+        """The translation of a text, or the text itself (so an empty one stays empty, and a
+        blank translation, which the loader refuses but code can build, is no translation)."""
         found = table.get(address)
-        return found.text if found is not None and text.strip() else text
+        if found is None or not found.text.strip() or not text.strip():
+            return text
+        return found.text
 
     meta: Metadata = evolve(
         source.metadata, **{key: say(key, getattr(source.metadata, key)) for key in METADATA_TEXTS}

@@ -104,7 +104,8 @@ def _checked(kind: str, settings_: dict, typed: list, k: int) -> None:
         if value is None:
             assert not every_range or not large
             continue
-        assert every_range and large
+        assert every_range
+        assert large
         # The range holds the ceil(j n / 4)-th smallest answer, as the docs define it.
         middle = answers[math.ceil(SHARE[row] * len(answers) / 4) - 1]
         first, _, last = value.partition("~")
@@ -176,7 +177,11 @@ def test_public_reports_publish_quartiles_where_every_range_is_published():
     spec = _spec("number", NUMBER, 3)
     typed = [0] * 12 + [3] * 10 + [5] * 8 + [9] * 6
     public = _report(spec, _people(spec, typed), 3)
-    assert _summary(public) == {"lower_quartile": "0..2", "median": "2..4", "upper_quartile": "4..6"}
+    assert _summary(public) == {
+        "lower_quartile": "0..2",
+        "median": "2..4",
+        "upper_quartile": "4..6",
+    }
 
 
 def test_an_attacker_whose_guess_of_growth_is_contradicted_drops_it():
@@ -184,7 +189,9 @@ def test_an_attacker_whose_guess_of_growth_is_contradicted_drops_it():
     the quartiles, it was the attacker's guess that only responses were added, contradicted by
     respondents who changed their answers): the attacker now drops the guess and reads the
     quartiles as adding nothing."""
-    published = json.loads((Path(__file__).parent / "data" / "growth_contradicted.json").read_text())
+    published = json.loads(
+        (Path(__file__).parent / "data" / "growth_contradicted.json").read_text()
+    )
     with_them = ranges(published, spec=ROUTED)
     without = ranges(published, spec=ROUTED, ignore=["summaries"])
     assert with_them == without
