@@ -274,7 +274,7 @@ class CrossTab:
 
     def aggregate(self, context: Context) -> Iterator[RawTable | Relation | Count]:
         for question in _counted(context):
-            if question.sensitive:
+            if question.id in context.never_by_group:
                 continue  # special-category data is never shown by role or authority
             for dimension in ("role", "authority_type"):
                 if _is_dimension(context, question, dimension):

@@ -16,6 +16,8 @@ from typing import Any
 from attrs import define
 
 from surveykit import Consultation
+from surveykit.conditions import references
+from surveykit.kinds import parts_of
 from surveykit.model import Publication, Question
 from surveykit.plugins import get_plugins
 from surveykit.storage import ReportRow, Store, TallyPlan, TallyRow, TextRequest, TextRow
@@ -189,6 +191,25 @@ class Context:
         return tuple(
             q.id for q in self.parts if not q.sensitive and not any(q.id in ks for ks in kinds)
         )
+
+    @cached_property
+    def never_by_group(self) -> frozenset[str]:
+        """Parts never shown by role or type of authority: sensitive ones, and every part whose
+        routing reads one (or reads a part so routed).  Who was shown such a part in a group
+        is the group less those whose sensitive answer routed them past it, so its table by
+        group would count the sensitive answers by group (docs/disclosure.md)."""
+        every = [p for q in self.consultation.questions for p in parts_of(q, self.kinds)]
+        found = {p.id for p in every if p.sensitive}
+        grew = True
+        while grew:
+            grew = False
+            for part in every:
+                if part.id in found or part.condition is None:
+                    continue
+                if any(read in found for read in references(part.condition)):
+                    found.add(part.id)
+                    grew = True
+        return frozenset(found)
 
     @cached_property
     def counts(self) -> Counts:

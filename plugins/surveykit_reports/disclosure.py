@@ -215,7 +215,7 @@ class Tabulation:
                     if count.fixed and not _small(count.n, count.authorities, k):
                         fixed.add(key)
                     own = raw.threshold
-                    if own is not None and own > k and not count.fixed and key[:1] != (ALL,):
+                    if own is not None and own > k and not count.fixed and not _whole(key):
                         thresholds[key] = max(own, thresholds.get(key, own))
             populations = []
             for m, count in enumerate(raw.populations):
@@ -304,6 +304,13 @@ class Tabulation:
             thresholds={tuple(k): t for k, t in data.get("thresholds", [])},
             summaries={tuple(k): (n, v) for k, n, v in data.get("summaries", [])},
         )
+
+
+def _whole(key: Key) -> bool:
+    """A group's size, or a multi-answer question's total of choices over a group (which
+    grows with every respondent, as the group does): kept at the report's threshold, as who
+    responded, even in a sensitive question's table."""
+    return key[:1] == (ALL,) or key[1:2] in (("_sum",), ("_respondents",))
 
 
 def describe(key: Key) -> str:

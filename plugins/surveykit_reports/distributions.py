@@ -114,7 +114,7 @@ class Distributions:
             "one would hold too few answers to publish.",
         )
         dimensions: list[str | None] = [None]
-        if not question.sensitive:
+        if question.id not in context.never_by_group:
             dimensions += ["role", "authority_type"]
         for dimension in dimensions:
             yield from question_table(

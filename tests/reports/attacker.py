@@ -202,6 +202,14 @@ class Finding:
       and a multi-choice question's totals over a group (``_sum``, ``_respondents``), which grow
       with every response.
 
+    - ``crosstab``: a table by group of a sensitive question, or of a question routed on one;
+      ``quoted``: a digest or quoting table of a sensitive question or its "other" words.
+    - ``implied``: a sensitive question's count in a group, never published, that the attacker
+      pins down beyond what its one-column table and the groups' sizes allow.
+
+    A sensitive question's figures are small below ``max(k, 10)``, with protection level
+    ``ceil(max(k, 10) / 2)`` (docs/disclosure.md).
+
     ``truth`` is the true value (of the figure, the change, or 0 for a group), ``stat`` the
     statistic (or tuple of statistics for a combined column).
     """
@@ -257,7 +265,13 @@ FAMILIES = {
     "bins": "a published range is the sum of its base bins",
     "ranking": "a ranking's positions: each option once per person, in order",
     "summaries": "a mean rank is its option's positions averaged, rounded to 2 places",
+    "other": "no more people wrote an option's words than chose it",
+    "implied": "a sensitive question's answers in each group a question routed on it shows",
 }
+
+#: A sensitive question's threshold is never below this (docs/disclosure.md, "Sensitive
+#: questions"): its figures are small below ``max(k, SENSITIVE_K)``.
+SENSITIVE_K = 10
 
 
 class Knowledge:
@@ -279,6 +293,10 @@ class Knowledge:
         #: statistics of coverage and unknown tables: not counts of responses, so not
         #: monotone when responses are only added
         self.not_counts: set[Stat] = set()
+        #: what the rules never publish for a sensitive question, found in the reports
+        self.breaches: list[Finding] = []
+        #: a sensitive question's answers in the groups of a question routed on it
+        self.implied: list[Figure] = []
 
     def name(self, i: int) -> Var:
         """The unknown numbered ``i`` (for messages)."""
@@ -365,10 +383,18 @@ class Reader:
         #: numbers and dates: their base bins; rankings: how many positions they publish
         self.binned: dict[str, Bins] = {}
         self.rankings: dict[str, Any] = {}
+        #: parts the spec marks sensitive (a sensitive question's "other" words too)
+        self.sensitive: set[str] = set()
+        #: an "other" option's words: part -> (its question, the option)
+        self.others: dict[str, tuple[str, str]] = {}
         if spec is not None:
             for whole in spec.questions:
                 for q in parts_of(whole, kinds):
                     self.parts[q.id] = q
+                    if q.sensitive:
+                        self.sensitive.add(q.id)
+                    if "other_of" in q.settings:
+                        self.others[q.id] = (q.settings["other_of"], q.settings["option"])
                     kind = answer_type(q, kinds)
                     if kind == "options":
                         self.multiple.add(q.id)
@@ -407,6 +433,9 @@ class Reader:
         self.ranked(r)
         for summary in data.get("summaries") or ():
             self.summary(r, summary)
+        self.breaches(r, data)
+        self.other_words(r)
+        self.implied(r)
         self.branching(r)
         self.consent(r)
         self.choices(r)
@@ -846,6 +875,95 @@ class Reader:
         else:
             return None
         return held, held
+
+    def breaches(self, r: int, data: Mapping[str, Any]) -> None:
+        """What the rules never publish of a sensitive question: a table of it by a group (or
+        of a question whose routing reads it: who was shown that one in a group counts the
+        sensitive answers there), a quote of it or of its "other" words, or their quoting
+        table.  Each is a finding of its own (``crosstab``, ``quoted``)."""
+        if not self.sensitive:
+            return
+        routed = self.routed_on_sensitive()
+        for table in data.get("tables", ()):
+            q = table.get("question")
+            if table.get("aggregator") == "crosstab" and (q in self.sensitive or q in routed):
+                self.kn.breaches.append(Finding("crosstab", r, table["id"], "", "", 0, 0, 0))
+            if table.get("aggregator") == "free_text" and q in self.sensitive:
+                self.kn.breaches.append(Finding("quoted", r, table["id"], "", "", 0, 0, 0))
+        for digest in data.get("digests", ()):
+            if digest["question"] in self.sensitive:
+                where = f"{digest['question']} digest"
+                self.kn.breaches.append(Finding("quoted", r, where, "", "", 0, 0, 0))
+
+    def routed_on_sensitive(self) -> set[str]:
+        """Parts whose routing reads a sensitive part, or a part so routed (its answer is
+        there only when that one's routing let it be asked)."""
+        found: set[str] = set()
+        grew = True
+        while grew:
+            grew = False
+            for q in self.parts.values():
+                if q.id in found or q.condition is None:
+                    continue
+                if any(a in self.sensitive or a in found for a in references(q.condition)):
+                    found.add(q.id)
+                    grew = True
+        return found
+
+    def other_words(self, r: int) -> None:
+        """An "other" option's words are written only by those who chose the option."""
+        self.kn.family = "other"
+        for q in self.texts[r]:
+            owner, option = self.others.get(q, (None, None))
+            if owner is None or option not in self.rows_of.get((r, owner), ()):
+                continue
+            words, chose = (r, (q, ANSWERED, "", "")), (r, (owner, option, "", ""))
+            self.kn.add({words: 1, chose: -1}, -INF, 0)
+
+    def implied(self, r: int) -> None:
+        """A sensitive question has no table by group, but a question routed on it may be
+        shown by group: there, the sensitive question's answers in each group are unknowns of
+        their own (every row of its table, summing over the groups to its published counts,
+        and for a single choice adding up to the group), so routing can reach them.  They are
+        figures never published (``count`` None), judged as :meth:`Attacker.audit` says."""
+        if self.spec is None:
+            return
+        self.kn.family = "implied"
+        for q2 in self.parts.values():
+            if q2.condition is None:
+                continue
+            dims = {d for (rr, qq, d) in self.groups if rr == r and qq == q2.id and d}
+            for q1 in references(q2.condition):
+                rows = sorted(self.rows_of.get((r, q1), ()))
+                if q1 not in self.sensitive or not rows:
+                    continue
+                for d in sorted(dims):
+                    if (r, q1, d) in self.groups:
+                        continue
+                    groups = sorted(self.groups[(r, q2.id, d)])
+                    self.groups[(r, q1, d)].update(groups)
+                    for row in rows:
+                        parts = {(r, (q1, row, d, g)): 1 for g in groups}
+                        self.kn.equal(_plus(parts, {(r, (q1, row, "", "")): -1}), 0)
+                    for g in groups:
+                        size = {(r, (ALL, ALL, d, g)): 1}
+                        if q1 not in self.multiple:
+                            line = {(r, (q1, row, d, g)): 1 for row in rows}
+                            self.kn.equal(_plus(line, size, scale=[1, -1]), 0)
+                        for row in rows:
+                            answer = row not in BLANK_ROWS
+                            self.kn.implied.append(
+                                Figure(
+                                    r,
+                                    f"{q1}-by-{d} (never published)",
+                                    row,
+                                    g,
+                                    _frozen({(r, (q1, row, d, g)): 1}),
+                                    None,
+                                    whole=_frozen(size) if answer else None,
+                                    group=_frozen(size),
+                                )
+                            )
 
     def consent(self, r: int) -> None:
         """Quotable answers are answers from consenting respondents: at most those consenting,
@@ -1367,7 +1485,7 @@ class Attacker:
         if len(set(self.numbers)) != len(self.numbers):
             raise ValueError(f"two releases share a number: {self.numbers}")
         self.knowledge = kn = Knowledge(suppressed_min, ignore)
-        reader = Reader(kn, spec)
+        self.reader = reader = Reader(kn, spec)
         for r, data in zip(self.numbers, self.releases, strict=True):
             reader.release(r, data, (known or {}).get(r))
         by_release: dict[int, set[Stat]] = defaultdict(set)
@@ -1485,7 +1603,14 @@ class Attacker:
     ) -> list[Finding]:
         """Every finding (see :class:`Finding`) against the true counts, per release; with
         ``unsuppressed``, small figures published as they are too (hand-made tables in the
-        attacker's own tests publish some on purpose, to see what they give away)."""
+        attacker's own tests publish some on purpose, to see what they give away).
+
+        Each figure is judged by its own threshold and protection level (:meth:`levels`): a
+        sensitive question's by ``max(k, 10)`` and ``ceil(max(k, 10) / 2)``, as the spec says
+        (the published JSON gives one threshold, the report's), every other one by ``k`` and
+        ``p``.  Also found: what the rules never publish of a sensitive question (``crosstab``,
+        ``quoted``), and a sensitive question's count in a group worked out from a question
+        routed on it (``implied``)."""
         x = self.seed(truth)
         kn = self.knowledge
         findings: list[Finding] = []
@@ -1527,6 +1652,12 @@ class Attacker:
             )
             if counts_people and responses.get(f.release) is not None:
                 upper[key] = min(upper[key], responses[f.release])
+            question = self.reader.parts.get(f.terms[0][0][1][0])
+            if question is not None and all(stat[1] == SUM for (_, stat), _ in f.terms):
+                # A total of choices: each in the groups chose every option at most once.
+                sizes = {(r, (ALL, ALL, stat[2], stat[3])): 1 for (r, stat), _ in f.terms}
+                options = max(1, len(question.options))
+                upper[key] = min(upper[key], options * self._known(tuple(sizes.items())))
         self.solver.enrich(list(self._questions(true, holders, upper, k, p)))
         done: set[tuple] = set()
         for f in self.suppressed:
@@ -1536,16 +1667,16 @@ class Attacker:
             done.add(key)
             terms = dict(f.terms)
             n = true(terms)
-            sensitive = n > 0 and min(n, holders(f)) < k
-            if sensitive:
-                want = (max(0, n - p), min(n + p, upper[key]))
+            own, level = self.levels(terms, k, p)
+            if n > 0 and min(n, holders(f)) < own:
+                want = (max(0, n - level), min(n + level, upper[key]))
                 low_ok = self.solver.attains(terms, -INF, want[0])
                 if not low_ok or not self.solver.attains(terms, want[1], INF):
                     low, high = self.range(terms)
                     kind = "exact" if low == high else "interval"
                     findings.append(_finding(kind, f, low, high, n, target=want))
                     continue
-                if p >= 1:
+                if level >= 1:
                     continue  # reaching below and above n, it is not exact either
             if self.differs(terms, n):
                 continue
@@ -1554,7 +1685,40 @@ class Attacker:
             findings += self._published(holders, k)
         findings += self._groups(true)
         findings += self._differences(x, k)
+        findings += self.knowledge.breaches
+        findings += self._implied(true)
         return findings
+
+    def levels(self, terms: Iterable[Var], k: int, p: int) -> tuple[int, int]:
+        """The threshold and protection level a figure of ``terms`` is judged by: a sensitive
+        question's (docs/disclosure.md) when it counts its answers, else ``k`` and ``p`` (a
+        multi-answer total of choices over a group is who responded, as group sizes are)."""
+        sensitive = self.reader.sensitive
+        if any(stat[0] in sensitive and stat[1] not in WHOLE for _, stat in terms):
+            own = max(k, SENSITIVE_K)
+            return own, max(p, math.ceil(own / 2))
+        return k, p
+
+    def _implied(self, true) -> list[Finding]:
+        """A sensitive question's count in a group (never published) that the attacker pins
+        down where its one-column table and the groups' sizes alone would not: those allow
+        anything from the count less everyone outside the group, to the least of the count and
+        the group's size (the Fréchet bounds), so what is exact beyond them came from a table
+        of another question by group, routed on the sensitive one."""
+        out = []
+        for f in self.knowledge.implied:
+            terms = dict(f.terms)
+            n = true(terms)
+            if self.differs(terms, n):
+                continue
+            (((r, (q, row, _, _)), _),) = f.terms
+            counted = self.range({(r, (q, row, "", "")): 1})
+            size = self.range(dict(f.group or ()))
+            everyone = self.range({(r, RESPONSES): 1})
+            low = max(0, counted[0] - (everyone[1] - size[0]))
+            if low < min(size[1], counted[1]):
+                out.append(_finding("implied", f, n, n, n))
+        return out
 
     def _published(self, holders, k: int) -> list[Finding]:
         """Small figures published as they are: not zero, and fewer than ``k`` respondents or
@@ -1565,7 +1729,7 @@ class Attacker:
             if f.count is None or f.count == 0 or (f.release, f.terms) in seen:
                 continue
             seen.add((f.release, f.terms))
-            if min(f.count, holders(f)) < k:
+            if min(f.count, holders(f)) < self.levels(dict(f.terms), k, k)[0]:
                 out.append(_finding("published", f, f.count, f.count, f.count))
         return out
 
@@ -1581,9 +1745,10 @@ class Attacker:
         for f in self.suppressed:
             terms = dict(f.terms)
             n = true(terms)
-            if n > 0 and min(n, holders(f)) < k:
-                yield terms, -INF, max(0, n - p)
-                yield terms, min(n + p, upper[(f.release, f.terms)]), INF
+            own, level = self.levels(terms, k, p)
+            if n > 0 and min(n, holders(f)) < own:
+                yield terms, -INF, max(0, n - level)
+                yield terms, min(n + level, upper[(f.release, f.terms)]), INF
             else:
                 yield terms, n + 1, INF
                 yield terms, -INF, n - 1
@@ -1643,7 +1808,7 @@ class Attacker:
             asked = []
             for stats, terms in exprs.items():
                 d = round(sum(a * x[kn.index[v]] for v, a in terms.items()))
-                if d != 0 and abs(d) < k:
+                if d != 0 and abs(d) < self.levels(terms, k, k)[0]:
                     asked.append((stats, terms, d))
             self.solver.enrich([(terms, 0, 0) for _, terms, _ in asked])
             for stats, terms, d in asked:

@@ -5,9 +5,15 @@ integer unknown per suppressed figure (inner cells, row totals, column totals, g
 published figures as constants, and every row and column sum as an equality.  It then minimises
 and maximises each unknown with ``scipy.optimize.milp``.  A figure whose minimum equals its
 maximum is disclosed.  It shares no code with the suppression it checks.
+
+:func:`quote_findings` checks the digests against who wrote what: no words of a respondent
+who did not consent to quotation, no respondent's name, no authority that may not be named.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -101,3 +107,64 @@ def disclosed_jointly(family) -> list[Position]:
         cols = len(cross.columns)
         links += [((0, i, 0), (t, i, cols)) for i in range(rows + 1)]
     return [pos for pos, (low, high) in joint_ranges(grids, links).items() if low == high]
+
+
+# ------------------------------------------------------------------------------------------------
+# Quotes: whose words, and what redaction leaves
+
+
+#: The tag each generated "other" answer carries (``population.tag_of``), so a published quote
+#: can be traced to the respondents who wrote it.
+_TAG = re.compile(r"\(ref ([a-z]+)\)")
+
+
+def quote_findings(spec, releases: Sequence[Mapping], snapshots: Sequence[Sequence]) -> list[str]:
+    """What the published digests must never hold, checked against who wrote what.
+
+    ``releases`` are public JSON reports and ``snapshots`` the people (``population.Person``)
+    behind each.  Found: a quote of words only respondents not consenting to quotation wrote
+    (traced by their tag; a tagged answer's quote that lost its tag is untraceable, and found
+    too); a word of a respondent's name; an authority's name, or an attribution to one, where
+    not every response from it permits naming it."""
+    publication = spec.publication
+    quote, naming = set(publication.quote), set(publication.name_authority)
+    consent = publication.consent_question
+    out: list[str] = []
+    for data, people in zip(releases, snapshots, strict=True):
+        r = data.get("release")
+        answered = [p for p in people if p.answers is not None]
+        words = {w.casefold() for p in people for w in (p.name or "").split() if len(w) >= 3}
+        permits: dict[str, set[bool]] = {}
+        names: dict[str, str] = {}
+        for p in answered:
+            if p.authority.strip():
+                unit = p.authority.strip().casefold()
+                names[unit] = p.authority
+                permits.setdefault(unit, set()).add(p.answers.get(consent) in naming)
+        for p in people:
+            if p.authority.strip():
+                names.setdefault(p.authority.strip().casefold(), p.authority)
+        allowed = {unit for unit, flags in permits.items() if flags == {True}}
+        for digest in data.get("digests", ()):
+            q = digest["question"]
+            tagged = {_TAG.search(str(p.answers.get(q, ""))) for p in answered}
+            for item in digest.get("quotes") or ():
+                text, where = item["text"], f"release {r} {q}: {item['text']!r}"
+                found = _TAG.search(text)
+                if found is None and any(tagged):
+                    out.append(f"untraceable quote, {where}")
+                elif found is not None:
+                    writers = [p for p in answered if found.group(0) in str(p.answers.get(q, ""))]
+                    if not any(p.answers.get(consent) in quote for p in writers):
+                        out.append(f"words of a respondent not consenting to quotation, {where}")
+                said = set(re.findall(r"[^\W\d_]+", text.casefold()))
+                if said & words:
+                    out.append(f"a respondent's name ({sorted(said & words)}), {where}")
+                for unit, name in names.items():
+                    named = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I)
+                    if unit not in allowed and named:
+                        out.append(f"an authority that may not be named ({name}), {where}")
+                by = item.get("attribution")
+                if by and by.strip().casefold() not in allowed:
+                    out.append(f"attributed to {by}, which may not be named, {where}")
+    return out

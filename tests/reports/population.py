@@ -4,10 +4,12 @@
   from the respondents: ``(question, row, dimension, group) -> (respondents, authorities)``.
   It uses only the spec and :class:`surveykit.Engine` (which questions each answer set was
   shown), never the report plugin.
-- Hypothesis strategies: small specs written as TOML (:func:`spec_texts`, :func:`specs`),
+- Hypothesis strategies: small specs written as TOML (:func:`spec_texts`, :func:`specs`; the
+  ``rich`` ones also with sensitive questions and "Other (please specify)" options),
   populations of 1 to 1,000 respondents with skewed authority types, councils whose leader and
-  chief executive answer alike, and self-service respondents (:func:`populations`), and
-  sequences of releases (:func:`release_sequences`).
+  chief executive answer alike, and self-service respondents, some writing "other" words that
+  name an authority or a person (:func:`populations`), and sequences of releases
+  (:func:`release_sequences`).
 - :func:`load` puts a population into a real store through the public API, so tests can run
   the real pipeline on it.
 """
@@ -107,15 +109,19 @@ def _type(question) -> str:
 
 def counted_parts(spec: Consultation) -> list:
     """The answer parts a report counts: every part but identifying ones and "other" words."""
+    return [part for part in _parts(spec) if "other_of" not in part.settings]
+
+
+def other_parts(spec: Consultation) -> list:
+    """The "other" words a report may quote (through a digest and its quoting table): every
+    "Other (please specify)" part but a sensitive question's, whose words are never used."""
+    return [part for part in _parts(spec) if "other_of" in part.settings and not part.sensitive]
+
+
+def _parts(spec: Consultation) -> list:
     skip = set(spec.publication.identifying)
     kinds = get_plugins().kinds
-    return [
-        part
-        for q in spec.questions
-        if q.id not in skip
-        for part in parts_of(q, kinds)
-        if "other_of" not in part.settings
-    ]
+    return [part for q in spec.questions if q.id not in skip for part in parts_of(q, kinds)]
 
 
 def positions(question) -> int:
@@ -152,11 +158,13 @@ def tabulate(
     positions ``("q4#2", option)`` and ``("q4#n", "_not_ranked")``, and ``("q4#0", option)``
     for ranking it anywhere; ``("_all", "_all", d, g)`` group sizes;
     ``("_week", monday, "", "")``; coverage ``(table, row, "", column)`` with ``_total``
-    margins.  Zeros are listed for every option and group the spec names.
+    margins.  Zeros are listed for every option and group the spec names.  An "other" option's
+    words (``q1.other``) are counted as free text is (its quoting table), never a sensitive
+    question's; a sensitive question is counted as any other (its one table).
     """
     engine = surveykit.Engine(spec)
     publication = spec.publication
-    counted = counted_parts(spec)
+    counted = counted_parts(spec) + other_parts(spec)
     types = {q.id: _type(q) for q in counted}
     multiple = {q.id for q in counted if types[q.id] == "options"}
     binned = {q.id: bins_of(q, types[q.id]) for q in counted if types[q.id] in BINNED}
@@ -315,7 +323,9 @@ def combinations_in(report: dict) -> list[tuple[str, tuple[str, ...]]]:
 # Generated specs
 
 
-OPTION_WORDS = ("yes", "no", "dont_know", "partly", "other")
+OPTION_WORDS = ("yes", "no", "dont_know", "partly")
+#: The value of an "Other (please specify)" option.
+OTHER = "other"
 #: The kinds of generated questions: choices and free text, and (``rich=True``) grids,
 #: rankings, numbers and month-precision dates.
 PLAIN = ("single", "single", "multi", "text")
@@ -332,8 +342,9 @@ DATE_SETTINGS = (
 @st.composite
 def spec_texts(draw, k: int | None = None, rich: bool = False) -> str:
     """A small consultation as TOML: 2-5 questions (single, multi, text, and with ``rich``
-    grids, rankings, numbers and dates), at least one shown only after an earlier answer, and a
-    consent question."""
+    grids, rankings, numbers and dates, and single and multiple choices that are sensitive or
+    end in an "Other (please specify)" option), at least one shown only after an earlier
+    answer, and a consent question."""
     n_types = draw(st.integers(2, 6))
     n = draw(st.integers(2, 5))
     kinds = PLAIN + RICH if rich else PLAIN
@@ -344,6 +355,12 @@ def spec_texts(draw, k: int | None = None, rich: bool = False) -> str:
         if kind not in ("text", "number", "date"):
             options = list(OPTION_WORDS[: draw(st.integers(2 if kind != "ranking" else 3, 4))])
         question: dict[str, Any] = {"id": f"q{i + 1}", "kind": kind, "options": options}
+        if rich and kind in ("single", "multi"):
+            # Equality monitoring's kind of question, and words written beside a choice.
+            question["sensitive"] = draw(st.integers(0, 3)) == 0
+            if draw(st.integers(0, 2)) == 0:
+                question["options"] = [*options, OTHER]
+                question["other"] = True
         if kind == "grid":
             question["rows"] = ["a", "b", "c"][: draw(st.integers(1, 3))]
         elif kind == "ranking":
@@ -385,6 +402,8 @@ def _conditions(questions: list[dict[str, Any]]):
         elif q["kind"] == "multi":
             choices += [f'"{options[0]}" in {qid}', f'"{options[1]}" not in {qid}']
             choices.append(f"answered({qid})")
+        if q.get("other"):
+            choices.append(f"answered({qid}.other)")
         elif q["kind"] == "grid":
             row = f"{qid}.{q['rows'][-1]}"
             choices += [f'{row} == "{options[0]}"', f'{row} != "{options[1]}"']
@@ -411,9 +430,10 @@ def _toml(value: Any) -> str:
 
 def spec_text(questions: Sequence[dict[str, Any]], n_types: int = 2, k: int = 5) -> str:
     """A spec as TOML: roles leader / chief_executive / other, authority types ``type0``...,
-    and ``questions`` as ``{"id", "kind", "options", "shown_if"?, "rows"?, "settings"?}``; the
-    consent question ``consent`` is the consent question of ``[publication]`` when it is among
-    them."""
+    and ``questions`` as ``{"id", "kind", "options", "shown_if"?, "rows"?, "settings"?,
+    "sensitive"?, "other"?}`` (``other``: the option ``"other"`` asks for the respondent's own
+    words); the consent question ``consent`` is the consent question of ``[publication]`` when
+    it is among them."""
     consent = any(q["id"] == "consent" for q in questions)
     lines = [
         "[consultation]",
@@ -451,8 +471,13 @@ def spec_text(questions: Sequence[dict[str, Any]], n_types: int = 2, k: int = 5)
             f'kind = "{q["kind"]}"',
         ]
         if q["options"]:
-            listed = ", ".join(f'{{ value = "{o}", label = "{o}" }}' for o in q["options"])
+            listed = ", ".join(
+                f'{{ value = "{o}", label = "{o}"{", other = true" if _other(q, o) else ""} }}'
+                for o in q["options"]
+            )
             lines.append(f"options = [{listed}]")
+        if q.get("sensitive"):
+            lines.append("sensitive = true")
         if q.get("rows"):
             listed = ", ".join(f'{{ id = "{r}", text = "Statement {r}" }}' for r in q["rows"])
             lines.append(f"rows = [{listed}]")
@@ -462,6 +487,10 @@ def spec_text(questions: Sequence[dict[str, Any]], n_types: int = 2, k: int = 5)
             lines.append(f"shown_if = '{q['shown_if']}'")
         lines.append("")
     return "\n".join(lines)
+
+
+def _other(question: dict[str, Any], option: str) -> bool:
+    return bool(question.get("other")) and option == OTHER
 
 
 def specs(k: int | None = None, rich: bool = False):
@@ -482,6 +511,8 @@ class _World:
     councils: list[tuple[str, str]] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)
     serial: int = 0
+    #: "other" words written so far: each gets its own tag
+    written: int = 0
 
     def __post_init__(self) -> None:
         rng = self.rng
@@ -496,6 +527,24 @@ class _World:
     def new_id(self) -> str:
         self.serial += 1
         return f"p{self.serial:05d}"
+
+    def named(self, person_id: str) -> str:
+        """A person's name, from their id (no draw, so worlds without "other" words are the
+        same as ever): distinctive words that redaction must find in any quote."""
+        return name_of(int(person_id[1:]))
+
+    def _words(self) -> str:
+        """Someone's "other" words, with a tag of their own (so a published quote can be traced
+        to its writer), sometimes naming an authority or someone on the roster."""
+        rng = self.rng
+        self.written += 1
+        tag = f"(ref {tag_of(self.written)})"
+        what = rng.random()
+        if what < 0.25 and self.councils:
+            return f"Working with {rng.choice(self.councils)[0]} {tag}."
+        if what < 0.45 and self.serial:
+            return f"Ask {name_of(rng.randint(1, self.serial))} about it {tag}."
+        return f"{rng.choice(('Shared services', 'A local forum', 'Peer review'))} {tag}."
 
     def answers(self, base: dict[str, Any] | None = None) -> dict[str, Any]:
         """A cleaned answer set: skewed choices (one popular option, rare others), blanks."""
@@ -523,6 +572,9 @@ class _World:
                 raw[q.id] = rng.choices([o.value for o in q.options], weights=weights)[0]
             else:
                 raw[q.id] = rng.choice(("More support.", "Keep it.", "Less inspection."))
+            other = next((o.value for o in q.options if o.other), None)
+            if other is not None and other in _listed(raw.get(q.id)) and rng.random() < 0.8:
+                raw[f"{q.id}.other"] = self._words()
         return surveykit.Engine(self.spec).clean(raw)
 
     def _number(self, settings: Any) -> int:
@@ -555,10 +607,25 @@ class _World:
             other = dict(leader)  # agreed one answer between them
         else:
             other = self.answers() if responding and rng.random() < 0.7 else None
+        first, second = self.new_id(), self.new_id()
         return [
-            Person(self.new_id(), "leader", kind, name, answers=leader, received=self.when()),
             Person(
-                self.new_id(), "chief_executive", kind, name, answers=other, received=self.when()
+                first,
+                "leader",
+                kind,
+                name,
+                name=self.named(first),
+                answers=leader,
+                received=self.when(),
+            ),
+            Person(
+                second,
+                "chief_executive",
+                kind,
+                name,
+                name=self.named(second),
+                answers=other,
+                received=self.when(),
             ),
         ]
 
@@ -567,11 +634,13 @@ class _World:
         rng = self.rng
         name, kind = rng.choices(self.councils, weights=self.weights)[0]
         authority = name if rng.random() < 0.5 else ""
+        person = self.new_id()
         return Person(
-            self.new_id(),
+            person,
             "other",
             kind,
             authority,
+            name=self.named(person),
             origin="self_service",
             answers=self.answers(),
             received=self.when(),
@@ -598,6 +667,31 @@ class _World:
             later = max(p.received, START) + dt.timedelta(days=self.rng.randrange(1, 8))
             out[i] = replace(p, answers=self.answers(), received=later, version=p.version + 1)
         return out
+
+
+def _listed(answer: Any) -> list:
+    """A choice's answer as a list of the options chosen."""
+    if isinstance(answer, list | tuple):
+        return list(answer)
+    return [] if answer is None else [answer]
+
+
+#: Names of people on the roster: every word distinctive (three letters or more, not generic).
+FIRST_NAMES = ("Alice", "Bram", "Carys", "Dilys", "Eamon", "Fiona", "Gareth", "Imogen", "Jasper")
+LAST_NAMES = ("Ashworth", "Brennan", "Choudhury", "Dalziel", "Fairbairn", "Goodwin", "Iqbal")
+#: Syllables of the tags that make each respondent's "other" words their own.
+_SYLLABLES = ("ka", "bo", "fi", "mu", "te", "ro", "na", "le", "zu", "pi")
+
+
+def name_of(serial: int) -> str:
+    """The name of the ``serial``-th person of a world."""
+    first = FIRST_NAMES[serial % len(FIRST_NAMES)]
+    return f"{first} {LAST_NAMES[(serial // len(FIRST_NAMES)) % len(LAST_NAMES)]}"
+
+
+def tag_of(serial: int) -> str:
+    """A word of letters only, one per answer written (``kabofimu``): redaction leaves it be."""
+    return "".join(_SYLLABLES[int(d)] for d in f"{serial:05d}")
 
 
 def make_population(spec: Consultation, size: int, seed: int) -> list[Person]:
@@ -692,6 +786,12 @@ def load(store: Store, spec: Consultation, people: Iterable[Person], before=()) 
         store.append_submission(
             NewSubmission(spec.metadata.id, p.id, p.answers, "web", p.received, p.received)
         )
+
+
+def published_snapshots(sequence: Sequence_, refused: Iterable[tuple[int, str]]) -> list:
+    """The people behind each release :func:`publish_releases` published (not those refused)."""
+    skipped = {n for n, _ in refused}
+    return [s for n, s in enumerate(sequence.snapshots, start=1) if n not in skipped]
 
 
 def publish_releases(sequence: Sequence_) -> tuple[list[dict], list[Truth], list[tuple[int, str]]]:

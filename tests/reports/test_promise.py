@@ -7,11 +7,13 @@ into a real store and published release after release by the real pipeline
 many-response and revising increments between releases.  Their questions are single and multiple
 choice and free text, and grids, rankings, numbers (with and without bounds) and month-precision
 dates, with routing on each of them (a grid's statement, ``count()`` and ``in`` of a ranking,
-comparisons of numbers and dates).  The independent attacker (``attacker.py``) then reads every
-published JSON report with the spec and the documented rules (per-statement tables, first
-choices and positions, mean ranks, merged ranges as sums of base bins, the median and quartile
-ranges), solves its integer programs, and is judged against the truth recounted by brute force
-(``population.py``).  It must find nothing.
+comparisons of numbers and dates), and sensitive choices (judged at their own threshold, never
+by group, nor any question routed on them) and "Other (please specify)" words, whose quotes are
+traced to their writers (``auditor.quote_findings``: consent, names, authorities).  The
+independent attacker (``attacker.py``) then reads every published JSON report with the spec
+and the documented rules (per-statement tables, first choices and positions, mean ranks, merged
+ranges as sums of base bins, the median and quartile ranges), solves its integer programs, and
+is judged against the truth recounted by brute force (``population.py``).  It must find nothing.
 
 CI's profile runs 1,000 consultations; ``benchmarks/disclosure_audit.py`` runs 10,000 and
 prints the counts and the information loss.  ``SURVEYKIT_CONSULTATIONS`` sets another number.
@@ -28,6 +30,7 @@ from hypothesis import event, given, settings
 sys.path.insert(0, str(Path(__file__).parent))
 import population as pop
 from attacker import audit
+from auditor import quote_findings
 
 #: Consultations per run: 1,000 in CI's profile (the issue's floor), fewer while developing.
 _PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
@@ -44,3 +47,5 @@ def test_no_release_of_any_consultation_identifies_anyone(sequence):
     event(f"releases published: {len(published)} of {len(sequence.snapshots)}")
     findings = audit(published, truths, sequence.k, spec=sequence.spec, unsuppressed=True)
     assert findings == [], findings[:5]
+    people = pop.published_snapshots(sequence, refused)
+    assert quote_findings(sequence.spec, published, people) == []
