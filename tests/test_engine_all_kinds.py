@@ -61,8 +61,8 @@ def _leaf(draw: st.DrawFn, part: Question) -> str:
             return f"{_quoted(draw(st.sampled_from(values)))} in {key}"
         return f"count({key}) {draw(st.sampled_from(OPERATORS))} {draw(st.integers(0, 4))}"
     if kind == "number":
-        low = part.settings.get("min", -1000)
-        high = part.settings.get("max", 1000)
+        low = part.settings.get("min", min(-1000, part.settings.get("max", 0)))
+        high = part.settings.get("max", max(1000, low))
         number = draw(st.integers(int(max(low, -(10**6))) - 1, int(min(high, 10**6)) + 1))
         return f"{key} {draw(st.sampled_from(OPERATORS))} {number}"
     if kind in ("date", "month"):
