@@ -32,3 +32,13 @@ def surveykit_register_exporters(register):
 
     for exporter in BUILT_IN:
         register(exporter)
+
+
+@hookimpl
+def surveykit_register_catalogues(register):
+    from pathlib import Path
+
+    from surveykit.i18n import catalogues_in
+
+    for catalogue in catalogues_in(Path(__file__).parent / "locale", "surveykit_reports"):
+        register(catalogue)

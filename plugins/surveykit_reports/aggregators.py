@@ -30,28 +30,40 @@ from .model import (
     Heading,
     Quote,
 )
+from .words import Words
 
 __all__ = ["BUILT_IN", "Counting", "Coverage", "CrossTab", "FreeText", "Timeline"]
 
+#: The one column of a table that is not broken down (compared by identity; what it shows is
+#: :func:`total_heading`, in the report's language).
 TOTAL = Heading("_all", "Responses")
-_VALUE_LABELS = {
-    ANSWERED: "Answered",
-    NOT_ANSWERED: "Not answered",
-    NOT_SHOWN: "Not shown (skipped by the form's routing)",
-}
 
 
-def question_rows(question: Question, counts: Counts) -> tuple[Heading, ...]:
+def total_heading(say: Words) -> Heading:
+    """The one column of a table not broken down, as the reader sees it."""
+    return Heading(TOTAL.value, say.gettext("Responses"))
+
+
+def value_label(say: Words, value: str) -> str:
+    """The words for the report's own row values: answered, not answered, not shown."""
+    return {
+        ANSWERED: say.gettext("Answered"),
+        NOT_ANSWERED: say.gettext("Not answered"),
+        NOT_SHOWN: say.gettext("Not shown (skipped by the form's routing)"),
+    }[value]
+
+
+def question_rows(question: Question, counts: Counts, say: Words) -> tuple[Heading, ...]:
     """A question's rows: its options in spec order, any other values seen, then the blanks."""
     seen = set(counts.values(question.id))
     rows = [Heading(o.value, o.label) for o in question.options]
     if not question.options:
-        rows.append(Heading(ANSWERED, _VALUE_LABELS[ANSWERED]))
+        rows.append(Heading(ANSWERED, value_label(say, ANSWERED)))
     known = {h.value for h in rows} | {NOT_ANSWERED, NOT_SHOWN}
     rows += [Heading(v, v) for v in sorted(seen - known)]
-    rows.append(Heading(NOT_ANSWERED, _VALUE_LABELS[NOT_ANSWERED]))
+    rows.append(Heading(NOT_ANSWERED, value_label(say, NOT_ANSWERED)))
     if question.condition is not None:
-        rows.append(Heading(NOT_SHOWN, _VALUE_LABELS[NOT_SHOWN]))
+        rows.append(Heading(NOT_SHOWN, value_label(say, NOT_SHOWN)))
     return tuple(rows)
 
 
@@ -70,12 +82,17 @@ Measure = Callable[[str, str | None, tuple[str, ...]], tuple[int, int]]
 
 def heading_of(context: Context, question: Question) -> str:
     """A part's table title: its question's number and text, then the row it stands for."""
+    say = context.words
     owner = context.consultation.by_id.get(question.settings.get("row_of", ""))
     if owner is not None:
-        return f"{owner.title}: {owner.text} {question.text}"
+        return say.gettext("{number}: {question} {row}").format(
+            number=owner.title, question=owner.text, row=question.text
+        )
     if question.id in context.plan.rankings:
-        return f"{question.title}: {question.text} First choices"
-    return f"{question.title}: {question.text}"
+        return say.gettext("{number}: {question} First choices").format(
+            number=question.title, question=question.text
+        )
+    return say.gettext("{number}: {question}").format(number=question.title, question=question.text)
 
 
 def sensitive_threshold(context: Context, question: Question) -> int | None:
@@ -104,9 +121,10 @@ def question_table(
     ``rows`` and ``measure(value, dimension, groups)`` replace the question's own answers and
     how each is counted (a number's bins, say)."""
     counts = context.counts
-    rows = rows if rows is not None else question_rows(question, counts)
+    say = context.words
+    rows = rows if rows is not None else question_rows(question, counts, say)
     dim = dimension or ""
-    columns = (TOTAL,) if dimension is None else context.columns(dimension)
+    columns = (total_heading(say),) if dimension is None else context.columns(dimension)
     if not columns:
         return
     multi = question.id in context.plan.multiple
@@ -147,21 +165,31 @@ def question_table(
             column_totals.append(sizes[j])
     n = sum(c.n for c in column_totals)
     grand = Count(n, everyone.authorities, (question.id, "_sum", "", "")) if multi else everyone
-    by = {None: "", "role": " by role", "authority_type": " by type of authority"}[dimension]
+    title = heading_of(context, question)
+    if dimension == "role":
+        title = say.gettext("{title} by role").format(title=title)
+    elif dimension == "authority_type":
+        title = say.gettext("{title} by type of authority").format(title=title)
     if multi:
         notes = (
             *notes,
-            "Respondents could choose several options, so options add up to more than "
-            "the responses.",
+            say.gettext(
+                "Respondents could choose several options, so options add up to more than "
+                "the responses."
+            ),
         )
     blanks = (NOT_ANSWERED, NOT_SHOWN)
     answers = tuple(h.value for h in rows if h.value not in blanks) or (ANSWERED,)
     yield RawTable(
         id=f"{question.id}{'' if dimension is None else '-by-' + dimension}",
-        title=f"{heading_of(context, question)}{by}",
+        title=title,
         aggregator="counts" if dimension is None else "crosstab",
-        row_label="Answer",
-        column_label={None: "", "role": "Role", "authority_type": "Type of authority"}[dimension],
+        row_label=say.gettext("Answer"),
+        column_label={
+            None: "",
+            "role": say.gettext("Role"),
+            "authority_type": say.gettext("Type of authority"),
+        }[dimension],
         rows=rows,
         columns=columns,
         cells=cells,
@@ -282,7 +310,15 @@ class CrossTab:
                 yield from question_table(context, question, dimension)
 
 
+#: The columns of a coverage table (see :func:`responded` for what they say).
 RESPONDED = (Heading("responded", "Responded"), Heading("not_responded", "Did not respond"))
+
+
+def responded(say: Words) -> tuple[Heading, Heading]:
+    return (
+        Heading(RESPONDED[0].value, say.gettext("Responded")),
+        Heading(RESPONDED[1].value, say.gettext("Did not respond")),
+    )
 
 
 def _headings(choices: tuple[Choice, ...], seen: list[str]) -> tuple[Heading, ...]:
@@ -314,24 +350,27 @@ class Coverage:
         by_type: dict[tuple[str, bool], int] = defaultdict(int)
         for unit, kind in kinds.items():
             by_type[(kind, unit in answered)] += 1
+        say = context.words
         types = _headings(context.consultation.authority_types, sorted(set(kinds.values())))
         yield _coverage_table(
             "coverage-authorities",
-            "Authorities on the roster that responded, by type of authority",
-            "Type of authority",
+            say.gettext("Authorities on the roster that responded, by type of authority"),
+            say.gettext("Type of authority"),
             types,
             {key: Count.of(n) for key, n in by_type.items()},
             "authorities",
+            say=say,
         )
         roles = _headings(context.consultation.roles, sorted({r for r, _ in people}))
         yield _coverage_table(
             "coverage-roles",
-            "People on the roster who responded, by role",
-            "Role",
+            say.gettext("People on the roster who responded, by role"),
+            say.gettext("Role"),
             roles,
             {key: Count(n, len(units[key])) for key, n in people.items()},
             "respondents",
             units,
+            say=say,
         )
 
 
@@ -343,6 +382,8 @@ def _coverage_table(
     figures: dict[tuple[str, bool], Count],
     unit: str,
     units: dict[tuple[str, bool], set[str]] | None = None,
+    *,
+    say: Words,
 ) -> RawTable:
     """Rows by responded / did not respond.  ``units`` (the authorities behind each figure)
     gives the totals their distinct authorities; without it every figure counts authorities.
@@ -394,7 +435,7 @@ def _coverage_table(
         row_label=row_label,
         column_label="",
         rows=rows,
-        columns=RESPONDED,
+        columns=responded(say),
         cells=cells,
         row_totals=row_totals,
         column_totals=column_totals,
@@ -439,36 +480,44 @@ class Timeline:
         if inside:
             first, last = dt.date.fromisoformat(inside[0]), dt.date.fromisoformat(inside[-1])
             mondays = [first + dt.timedelta(days=d) for d in range(0, (last - first).days + 1, 7)]
+        say = context.words
         rows = (
-            *(Heading(m.isoformat(), f"Week starting {m.day} {m:%B %Y}") for m in mondays),
-            Heading(OUTSIDE_WINDOW, "Outside the consultation's window"),
+            *(
+                Heading(m.isoformat(), say.gettext("Week starting {date}").format(date=say.date(m)))
+                for m in mondays
+            ),
+            Heading(OUTSIDE_WINDOW, say.gettext("Outside the consultation's window")),
         )
         cells = (
             *((_week(counts, m.isoformat()),) for m in mondays),
             (Count(*counts.among(WEEK, outside), (WEEK, OUTSIDE_WINDOW, "", "")),),
         )
-        closes = context.consultation.metadata.closing_text
+        closes = say.closing(context.consultation.metadata.closes)
         total = counts.in_groups(ALL, ALL, None, ())
         everyone = Count(*total, (ALL, ALL, "", ""), fixed=True)
         yield RawTable(
             id="timeline",
-            title="Responses by week received",
+            title=say.gettext("Responses by week received"),
             aggregator=self.name,
-            row_label="Week",
+            row_label=say.gettext("Week"),
             column_label="",
             rows=rows,
-            columns=(TOTAL,),
+            columns=(total_heading(say),),
             cells=cells,
             row_totals=tuple(c[0] for c in cells),
             column_totals=(everyone,),
             grand_total=everyone,
             section="timeline",
             notes=(
-                "Counted by the week each current response was received (weeks start on "
-                "Monday), never by day or time.",
-                f"The weeks are those the consultation was open in, up to its closing ({closes}); "
-                "responses received in any other week are counted together as outside the "
-                "consultation's window.",
+                say.gettext(
+                    "Counted by the week each current response was received (weeks start on "
+                    "Monday), never by day or time."
+                ),
+                say.gettext(
+                    "The weeks are those the consultation was open in, up to its closing "
+                    "({closes}); responses received in any other week are counted together as "
+                    "outside the consultation's window."
+                ).format(closes=closes),
             ),
         )
 
@@ -523,13 +572,21 @@ class FreeText:
                 text = redact(row.text, own_name=row.name)
                 kept[row.question].append(Quote(text, row.authority if named else None))
         out: list[Digest | RawTable | Relation] = []
+        say = context.words
         for q in questions:
             quotes = sorted(kept[q.id], key=_quote_order)
             notes = []
             if quoted[q.id] > len(quotes):
-                notes.append(f"A selection of {len(quotes)} of the quotable answers.")
+                selection = say.ngettext(
+                    "A selection of {n} of the quotable answers.",
+                    "A selection of {n} of the quotable answers.",
+                    len(quotes),
+                )
+                notes.append(selection.format(n=len(quotes)))
             if not quoting:
-                notes.append("The consultation asks no consent question, so nothing is quoted.")
+                notes.append(
+                    say.gettext("The consultation asks no consent question, so nothing is quoted.")
+                )
             else:
                 out += _quoting(context, q, quoted[q.id], len(units[q.id]))
             out.append(Digest(q.id, q.title, q.text, tuple(quotes), None, tuple(notes)))
@@ -564,7 +621,7 @@ class FreeText:
                     q.text,
                     tuple(sorted(found[q.id], key=_quote_order)),
                     None,
-                    ("Internal: every answer, unredacted and attributed.",),
+                    (context.words.gettext("Internal: every answer, unredacted and attributed."),),
                 )
             )
         return out
@@ -584,17 +641,18 @@ def _quoting(
     may = Count(quotable, min(quotable, quotable_units), (question.id, QUOTABLE, "", ""))
     may_not = Count(rest, rest_units, (question.id, NOT_QUOTABLE, "", ""))
     total = Count(answered, answered_units, (question.id, ANSWERED, "", ""))
+    say = context.words
     yield RawTable(
         id=f"{question.id}-quoting",
-        title=f"{question.title}: answers that may be quoted",
+        title=say.gettext("{number}: answers that may be quoted").format(number=question.title),
         aggregator="free_text",
-        row_label="Consent to quotation",
+        row_label=say.gettext("Consent to quotation"),
         column_label="",
         rows=(
-            Heading(QUOTABLE, "May be quoted"),
-            Heading(NOT_QUOTABLE, "May not be quoted"),
+            Heading(QUOTABLE, say.gettext("May be quoted")),
+            Heading(NOT_QUOTABLE, say.gettext("May not be quoted")),
         ),
-        columns=(TOTAL,),
+        columns=(total_heading(say),),
         cells=((may,), (may_not,)),
         row_totals=(may, may_not),
         column_totals=(total,),

@@ -22,6 +22,8 @@ from attrs import frozen
 
 from surveykit.model import Question
 
+from .words import Words, english
+
 __all__ = ["Bin", "base_bins", "label_of", "merge", "number_of"]
 
 #: Ten base bins between a number's ``min`` and ``max``: the deciles of its range.
@@ -183,8 +185,12 @@ def merge(
     return runs
 
 
-def label_of(group: Sequence[Bin], question: Question, answer_type: str) -> str:
-    """A merged bin in words: "1 to 4 people", "£0 to under £50", "March 2024 to May 2024"."""
+def label_of(
+    group: Sequence[Bin], question: Question, answer_type: str, words: Words | None = None
+) -> str:
+    """A merged bin in words: "1 to 4 people", "£0 to under £50", "March 2024 to May 2024"
+    (in the report's language, ``words``; the unit is the spec's, already in it)."""
+    say = words or english()
     first, last = group[0], group[-1]
     if answer_type == "number":
         unit = question.settings.get("unit") or ""
@@ -197,17 +203,25 @@ def label_of(group: Sequence[Bin], question: Question, answer_type: str) -> str:
         whole = _decimals(question) == 0
         if whole and not last.closed:
             top = math.ceil(last.high) - 1
-            span = f"{show(first.low)} to {show(top)}" if top != first.low else show(first.low)
+            span = (
+                say.gettext("{low} to {high}").format(low=show(first.low), high=show(top))
+                if top != first.low
+                else show(first.low)
+            )
         elif last.closed:
-            span = f"{show(first.low)} to {show(last.high)}"
+            span = say.gettext("{low} to {high}").format(low=show(first.low), high=show(last.high))
         else:
-            span = f"{show(first.low)} to under {show(last.high)}"
-        return f"{span} {unit}" if unit and not prefix else span
-    return (
-        f"{_date_words(first.low)} to {_date_words(last.low)}"
-        if len(group) > 1 or (first.low != last.low)
-        else _date_words(first.low)
-    )
+            span = say.gettext("{low} to under {high}").format(
+                low=show(first.low), high=show(last.high)
+            )
+        if unit and not prefix:
+            return say.gettext("{amount} {unit}").format(amount=span, unit=unit)
+        return span
+    if len(group) > 1 or (first.low != last.low):
+        return say.gettext("{low} to {high}").format(
+            low=_date_words(first.low, say), high=_date_words(last.low, say)
+        )
+    return _date_words(first.low, say)
 
 
 def _decimals(question: Question) -> int:
@@ -215,8 +229,7 @@ def _decimals(question: Question) -> int:
     return places if isinstance(places, int) and not isinstance(places, bool) else 0
 
 
-def _date_words(prefix: str) -> str:
+def _date_words(prefix: str, say: Words) -> str:
     if len(prefix) == 4:
         return prefix
-    day = dt.date(int(prefix[:4]), int(prefix[5:7]), 1)
-    return f"{day:%B %Y}"
+    return say.month(dt.date(int(prefix[:4]), int(prefix[5:7]), 1))

@@ -45,6 +45,7 @@ from .model import (
 )
 from .redact import Redactor
 from .summaries import mean_ranks, quartiles
+from .words import Words, words
 
 __all__ = ["DEFAULT_THRESHOLD", "ReportError", "build_release", "build_report"]
 
@@ -56,10 +57,18 @@ DEFAULT_THRESHOLD = 5
 #: ``progress(done, total)`` is called after each aggregator runs, for a progress bar.
 Progress = Callable[[int, int], None]
 
+#: The first note of an internal report (in the report's language: :func:`internal_note`).
 INTERNAL_NOTE = (
     "INTERNAL: this report is not disclosure-controlled and names respondents and authorities. "
     "Do not publish it."
 )
+
+
+def internal_note(say: Words) -> str:
+    return say.gettext(
+        "INTERNAL: this report is not disclosure-controlled and names respondents and "
+        "authorities. Do not publish it."
+    )
 
 
 class ReportError(SurveykitError):
@@ -76,6 +85,7 @@ def build_report(
     plugins: Plugins | None = None,
     generated_on: dt.date | None = None,
     earlier: Sequence[Tabulation] | None = None,
+    language: str | None = None,
 ) -> Report:
     """The report on ``consultation``'s current responses in ``store``.
 
@@ -87,6 +97,10 @@ def build_report(
     appears anywhere.  ``internal=True`` gives the unsuppressed report with identities, marked
     ``internal``.  Memory use does not grow with the number of responses: counting is done by
     the store (in SQL where the backend can) and free text is streamed.
+
+    ``language`` is the one the report is written in (default: the spec's own): the
+    consultation's texts from its translations, the report's own words from the
+    ``surveykit_reports`` catalogue; the figures are the same in every language.
 
     Building a report does not record it: publish with
     :func:`surveykit_reports.releases.publish_report`, so the next report is protected jointly
@@ -102,6 +116,7 @@ def build_report(
         plugins=plugins,
         generated_on=generated_on,
         earlier=earlier,
+        language=language,
     )[0]
 
 
@@ -115,6 +130,7 @@ def build_release(
     plugins: Plugins | None = None,
     generated_on: dt.date | None = None,
     earlier: Sequence[Tabulation] | None = None,
+    language: str | None = None,
 ) -> tuple[Report, Tabulation | None]:
     """:func:`build_report`, with the public report's :class:`Tabulation`: the confidential
     record of what it published, which the store keeps for the next release's joint audit."""
@@ -124,6 +140,11 @@ def build_release(
         raise ReportError(f"the threshold must be a whole number of at least 1, not {k!r}")
     installed = plugins or get_plugins()
     registry = installed.aggregators
+    language = language or consultation.text_language
+    say = words(language, installed)
+    # Counting reads ids and option values only, the same in every language: only the texts
+    # the report shows change.
+    consultation = in_language(consultation, language, installed.kinds)
     # The built-in free-text digest quotes in public reports: choose its quotes while counting.
     wants_quotes = not internal and any(isinstance(registry[n], FreeText) for n in registry)
     context = Context(
@@ -134,6 +155,7 @@ def build_release(
         progress,
         wants_quotes=wants_quotes,
         kinds=installed.kinds,
+        words=say,
     )
     raws: list[RawTable] = []
     relations: list[Relation] = []
@@ -167,17 +189,22 @@ def build_release(
             progress(done, len(names))
     everyone = context.counts.in_groups(ALL, ALL, None, ())
     tabulation = None
-    notes = [INTERNAL_NOTE] if internal else []
+    notes = [internal_note(say)] if internal else []
     if internal:
         tables = [unprotected(r) for r in raws]
     elif everyone[0] > 0 and min(everyone) < k:
-        raws, tables, digests = [], [], [_quietened(d) for d in digests]
+        raws, tables, digests = [], [], [_quietened(d, say) for d in digests]
         # Nothing is published, but the number of responses is still a figure later releases
         # must not narrow: record it, hidden, for their joint audit.
         tabulation = Tabulation.of([_withheld(everyone)], k)
         notes.append(
-            f"Fewer than {k} respondents or authorities have responded, so no figure can be "
-            "published without identifying someone."
+            say.ngettext(
+                "Fewer than {k} respondents or authorities have responded, so no figure can be "
+                "published without identifying someone.",
+                "Fewer than {k} respondents or authorities have responded, so no figure can be "
+                "published without identifying someone.",
+                k,
+            ).format(k=k)
         )
     else:
         shown = [key for raw in raws for line in raw.grid() for key in _keys(line)]
@@ -198,11 +225,17 @@ def build_release(
                 f"figures that must stay hidden ({refused}); publish again once more responses "
                 "have arrived"
             ) from refused
-        digests = [_settled(d, tabulation) for d in digests]
+        digests = [_settled(d, tabulation, say) for d in digests]
         notes.append(
-            f"Figures of fewer than {k} respondents or authorities are suppressed, with further "
-            "figures suppressed so that none can be worked out from everything published; see "
-            "the notes on disclosure control."
+            say.ngettext(
+                "Figures of fewer than {k} respondents or authorities are suppressed, with "
+                "further figures suppressed so that none can be worked out from everything "
+                "published; see the notes on disclosure control.",
+                "Figures of fewer than {k} respondents or authorities are suppressed, with "
+                "further figures suppressed so that none can be worked out from everything "
+                "published; see the notes on disclosure control.",
+                k,
+            ).format(k=k)
         )
     placed: dict[str, list[Table]] = {"questions": [], "coverage": [], "timeline": []}
     for raw, table in zip(raws, tables, strict=True):
@@ -235,8 +268,21 @@ def build_release(
         identities=_identities(context) if internal else (),
         protection=None if internal else protection_level(k),
         summaries=tuple(sorted(found, key=lambda s: order.get(s.question, len(order)))),
+        language=language,
+        words=say,
     )
     return report, tabulation
+
+
+def in_language(consultation: Consultation, language: str, kinds: object = None) -> Consultation:
+    """``consultation`` with its texts in ``language`` where the spec translates them into it;
+    as written where the spec does not offer it (the report's own words are still in
+    ``language``: Taking Stock's report in Welsh, its questions in English)."""
+    from surveykit.translations import localise
+
+    if language not in consultation.languages:
+        return consultation.localised_from or consultation
+    return localise(consultation, language, kinds)  # type: ignore[arg-type]
 
 
 def _summaries(
@@ -249,9 +295,10 @@ def _summaries(
 ) -> list[Summary]:
     """Mean ranks, medians and quartiles, in spec order."""
     own = {raw.question: raw.threshold for raw in raws if raw.question and raw.threshold}
+    say = context.words
     found = [
-        *mean_ranks(questions, k, internal=internal),
-        *quartiles(questions, k, context.plan.values, own, internal=internal),
+        *mean_ranks(questions, k, internal=internal, words=say),
+        *quartiles(questions, k, context.plan.values, own, internal=internal, words=say),
     ]
     return sorted(found, key=lambda s: order.get(s.question, len(order)))
 
@@ -289,17 +336,17 @@ def _responses(everyone: tuple[int, int], k: int, internal: bool) -> Cell:
     return Cell(None, PRIMARY)
 
 
-def _quietened(digest: Digest) -> Digest:
+def _quietened(digest: Digest, say: Words) -> Digest:
     """A digest with nothing that could count anyone: no quotes, no withheld figure."""
     return evolve(
         digest,
         quotes=(),
         withheld_count=None,
-        notes=("Too few answers to quote any without identifying someone.",),
+        notes=(say.gettext("Too few answers to quote any without identifying someone."),),
     )
 
 
-def _settled(digest: Digest, tabulation: Tabulation) -> Digest:
+def _settled(digest: Digest, tabulation: Tabulation, say: Words) -> Digest:
     """Quotes only where the report publishes how many answers may be quoted (listing them
     publishes that figure); the withheld figure only where it is published."""
     quotable = (digest.question, QUOTABLE, "", "")
@@ -310,9 +357,9 @@ def _settled(digest: Digest, tabulation: Tabulation) -> Digest:
         # of answers is published, and no withheld figure, which nothing has protected.
         if answered in tabulation.values and answered not in tabulation.suppressed:
             return evolve(digest, withheld_count=None)
-        return _quietened(digest) if digest.quotes else evolve(digest, withheld_count=None)
+        return _quietened(digest, say) if digest.quotes else evolve(digest, withheld_count=None)
     if quotable in tabulation.suppressed:
-        return _quietened(digest)
+        return _quietened(digest, say)
     hidden = withheld in tabulation.suppressed
     return evolve(digest, withheld_count=None if hidden else tabulation.values[withheld][0])
 

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from attrs import frozen
 from markupsafe import Markup, escape
 
+from .words import Words, english
+
 __all__ = ["Bar", "Stack", "bar_chart", "stacked_chart"]
 
 WIDTH = 480
@@ -37,16 +39,18 @@ class Bar:
     muted: bool = False
 
 
-def _value_text(bar: Bar, marker: str) -> str:
+def _value_text(bar: Bar, marker: str, say: Words) -> str:
     if bar.count is None:
-        return f"{marker} not published"
+        return say.gettext("{marker} not published").format(marker=marker)
     if bar.percent is None:
         return f"{bar.count:,}"
     return f"{bar.count:,} ({bar.percent:.1f}%)"
 
 
-def bar_chart(bars: Sequence[Bar], *, marker: str = "[c]") -> Markup:
-    """A horizontal bar chart, one labelled bar per item, scaled to the largest share."""
+def bar_chart(bars: Sequence[Bar], *, marker: str = "[c]", say: Words | None = None) -> Markup:
+    """A horizontal bar chart, one labelled bar per item, scaled to the largest share (its
+    words in the language of ``say``)."""
+    say = say or english()
     shares = [
         bar.percent if bar.percent is not None else bar.count
         for bar in bars
@@ -61,7 +65,7 @@ def bar_chart(bars: Sequence[Bar], *, marker: str = "[c]") -> Markup:
             y += LINE
             parts.append(f'<text x="0" y="{y - 4}" class="sk-chart-label">{escape(line)}</text>')
         top = y + 2
-        value = escape(_value_text(bar, marker))
+        value = escape(_value_text(bar, marker, say))
         if bar.count is None:
             parts.append(
                 f'<rect x="0.5" y="{top + 0.5}" width="{BAR * 2}" height="{BAR - 1}" '
@@ -108,7 +112,9 @@ SEGMENTS = (
 )
 
 
-def stacked_chart(stacks: Sequence[Stack], *, marker: str = "[c]") -> Markup:
+def stacked_chart(
+    stacks: Sequence[Stack], *, marker: str = "[c]", say: Words | None = None
+) -> Markup:
     """A grid as one bar per statement, split by the share of each option.
 
     A statement with any option suppressed is not drawn (its shares would give the hidden
@@ -116,6 +122,7 @@ def stacked_chart(stacks: Sequence[Stack], *, marker: str = "[c]") -> Markup:
     segment carries its option's number (1, 2, ... as in the key above the bars) and, where
     there is room, its percentage, so nothing is told by colour alone.
     """
+    say = say or english()
     names = [bar.label for bar in stacks[0].bars] if stacks else []
     parts: list[str] = []
     y = 4
@@ -140,7 +147,11 @@ def stacked_chart(stacks: Sequence[Stack], *, marker: str = "[c]") -> Markup:
         counts = [bar.count for bar in stack.bars]
         total = sum(c for c in counts if c is not None)
         if any(c is None for c in counts) or total == 0:
-            words = f"Shares not shown: some figures are {marker}" if total else "No answers"
+            words = (
+                say.gettext("Shares not shown: some figures are {marker}").format(marker=marker)
+                if total
+                else say.gettext("No answers")
+            )
             parts.append(
                 f'<text x="0" y="{top + BAR - 6}" class="sk-chart-value">{escape(words)}</text>'
             )

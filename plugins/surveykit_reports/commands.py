@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from surveykit.wording import counted
 
 from .build import build_report
 from .export import INTERNAL_MARK, ExportError, check_target, exporter_for, write_report
+from .languages import parse_languages, together, untranslated
 from .releases import publish_report, published
 
 __all__ = ["COMMANDS", "report_command"]
@@ -59,6 +61,14 @@ def _known_format(_ctx: click.Context, _param: click.Parameter, fmt: str | None)
     help="Unsuppressed, with identities: for the team running the consultation only.  Marked "
     "INTERNAL in every format.  Never publish it.",
 )
+@click.option(
+    "--lang",
+    "lang",
+    metavar="LANG",
+    help="The language to write the report in: cy, en, ... (default: the spec's own); "
+    "'both' for Welsh then English on one page, or tags separated by commas (cy,en).  "
+    "Figures are the same in every language.",
+)
 @click.option("--force", is_flag=True, help="Replace --out if it already exists.")
 @click.option(
     "--list",
@@ -73,6 +83,7 @@ def report_command(
     out: Path | None,
     threshold: int | None,
     internal: bool,
+    lang: str | None,
     force: bool,
     listing: bool,
 ) -> None:
@@ -96,6 +107,8 @@ def report_command(
           --format csv --out taking-stock-report --threshold 10
       surveykit report specs/taking_stock.toml --db sqlite:///responses.db \\
           --format json --out INTERNAL-taking-stock.json --internal
+      surveykit report specs/examples/bilingual_example.toml --db sqlite:///responses.db \\
+          --format html --out library-hours-report.html --lang both
       surveykit report specs/taking_stock.toml --db sqlite:///responses.db --list
     """
     if listing:
@@ -112,7 +125,21 @@ def report_command(
         )
         raise ExportError(msg)
     consultation = load_spec(spec)
+    languages = parse_languages(lang, consultation, plugins)
+    if len(languages) > 1 and not exporter.languages:
+        msg = (
+            f"--format {fmt} holds one language: give --lang {languages[0]} (and write the "
+            "other language to another --out; ids, values and figures are the same)"
+        )
+        raise ExportError(msg)
     check_target(out, force=force)
+    for missing in untranslated(consultation, languages):
+        click.echo(
+            f"Warning: {consultation.metadata.title!r} is not translated into {missing}: its "
+            f"questions and options are shown as the spec writes them, the report's own words "
+            f"in {missing}.",
+            err=True,
+        )
     if internal:
         click.echo(f"Warning: {INTERNAL_MARK}.", err=True)
         if "internal" not in out.name.lower():
@@ -134,17 +161,31 @@ def report_command(
             seen = done
 
         if internal:
-            built = build_report(
-                consultation,
-                store,
-                threshold=threshold,
-                internal=True,
-                progress=step,
-                plugins=plugins,
+            today = dt.datetime.now(dt.UTC).date()
+            built = together(
+                [
+                    build_report(
+                        consultation,
+                        store,
+                        threshold=threshold,
+                        internal=True,
+                        progress=step if n == 0 else None,
+                        plugins=plugins,
+                        generated_on=today,
+                        language=language,
+                    )
+                    for n, language in enumerate(languages)
+                ]
             )
         else:
             built = publish_report(
-                consultation, store, format=fmt, threshold=threshold, progress=step, plugins=plugins
+                consultation,
+                store,
+                format=fmt,
+                threshold=threshold,
+                progress=step,
+                plugins=plugins,
+                languages=languages,
             )
     write_report(built, fmt, out, force=force, plugins=plugins)
     kind = "INTERNAL report" if built.internal else f"public report (release {built.release})"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import Any
 
-from attrs import define
+from attrs import define, field
 
 from surveykit import Consultation
 from surveykit.conditions import references
@@ -26,6 +26,7 @@ from surveykit.tally import ALL, RESPONDENTS, SHOWN, WEEK, counted_parts, unit_o
 from .disclosure import Count
 from .model import COMBINED, NOT_ANSWERED, NOT_SHOWN, Heading
 from .redact import Redactor, could_occur, words_of
+from .words import Words, english
 
 __all__ = ["Context", "Counts"]
 
@@ -164,6 +165,10 @@ class Context:
     #: The question kinds of the plugins the report is built with (default: the installed
     #: ones), so a kind known only to those plugins is judged by its own members.
     kinds: Any = None
+    #: The words the report is written in (:mod:`surveykit_reports.words`): every heading,
+    #: label and note an aggregator adds goes through it; ``consultation`` is already in that
+    #: language (its ids and option values, and so every figure, are the same in every one).
+    words: Words = field(factory=english)
 
     def __attrs_post_init__(self) -> None:
         if self.kinds is None:
@@ -272,7 +277,7 @@ class Context:
 
             # Internal reports show every group as it is: nothing there is suppressed.
             k = 1 if self.internal else self.threshold
-            self._columns[dimension] = recode(headings, size_of, k)
+            self._columns[dimension] = recode(headings, size_of, k, self.words)
         return self._columns[dimension]
 
     @cached_property
@@ -324,7 +329,10 @@ class Context:
 
 
 def recode(
-    headings: list[Heading], size_of: Callable[[tuple[str, ...]], tuple[int, int]], k: int
+    headings: list[Heading],
+    size_of: Callable[[tuple[str, ...]], tuple[int, int]],
+    k: int,
+    words: Words | None = None,
 ) -> tuple[Heading, ...]:
     """The columns of a breakdown with every small group folded into one combined column.
 
@@ -351,7 +359,8 @@ def recode(
             folded.append(joining)
         order = {h.value: i for i, h in enumerate(headings)}
         folded.sort(key=lambda h: order[h.value])
-        label = "Combined: " + ", ".join(h.label for h in folded)
+        say = words or english()
+        label = say.gettext("Combined: {groups}").format(groups=", ".join(h.label for h in folded))
         keep.append(Heading(COMBINED, label, tuple(h.value for h in folded)))
     shown = [h for h in keep if size_of(h.members or (h.value,))[0] > 0]
     if len(shown) < 2:

@@ -22,7 +22,7 @@ from surveykit.kinds import answer_type
 from surveykit.model import Question
 from surveykit.tally import rank_key
 
-from .aggregators import TOTAL, question_table, sensitive_threshold
+from .aggregators import TOTAL, question_table, sensitive_threshold, value_label
 from .bins import Bin, base_bins, label_of, merge
 from .context import Context, Counts
 from .disclosure import Count, RawTable, Relation
@@ -95,10 +95,11 @@ class Distributions:
         groups, where = binned(context, question)
         counts = context.counts
         members = {_bin_value(g): {b.id for b in g} for g in groups}
-        rows = [Heading(_bin_value(g), label_of(g, question, kind)) for g in groups]
-        rows.append(Heading(NOT_ANSWERED, "Not answered"))
+        say = context.words
+        rows = [Heading(_bin_value(g), label_of(g, question, kind, say)) for g in groups]
+        rows.append(Heading(NOT_ANSWERED, value_label(say, NOT_ANSWERED)))
         if question.condition is not None:
-            rows.append(Heading(NOT_SHOWN, "Not shown (skipped by the form's routing)"))
+            rows.append(Heading(NOT_SHOWN, value_label(say, NOT_SHOWN)))
 
         def values_in(row: str) -> list[str]:
             ids = members.get(row)
@@ -110,8 +111,10 @@ class Distributions:
             return counts.among_in(question.id, values_in(row), dimension, groups_)
 
         note = (
-            "Answers are counted in ranges; neighbouring ranges are shown together where "
-            "one would hold too few answers to publish.",
+            say.gettext(
+                "Answers are counted in ranges; neighbouring ranges are shown together where "
+                "one would hold too few answers to publish."
+            ),
         )
         dimensions: list[str | None] = [None]
         if question.id not in context.never_by_group:
@@ -200,20 +203,16 @@ def _short(counts: Counts, question: str, n: int) -> int:
     return len({group[2] for group, m in everyone.items() if m > ranked.get(group, 0)})
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def _positions(context: Context, question: Question, most: int) -> Iterator[RawTable | Relation]:
     """Options down, positions across; each position's column ends with those who ranked
     fewer options (or none), so every column adds up to everyone, like any other table."""
     counts = context.counts
     qid = question.id
     everyone = counts.in_groups("_all", "_all", None, ())
+    say = context.words
     options = [Heading(o.value, o.label) for o in question.options]
-    rows = (*options, Heading(NOT_RANKED, "Not ranked this far (or not answered)"))
-    columns = tuple(Heading(str(n), _ordinal(n)) for n in range(1, most + 1))
+    rows = (*options, Heading(NOT_RANKED, say.gettext("Not ranked this far (or not answered)")))
+    columns = tuple(Heading(str(n), say.ordinal(n)) for n in range(1, most + 1))
     cells = []
     for option in options:
         line = []
@@ -244,10 +243,12 @@ def _positions(context: Context, question: Question, most: int) -> Iterator[RawT
     grand = Count(total.n * most, total.authorities, (rank_key(qid, 0), "_all"), fixed=True)
     yield RawTable(
         id=f"{qid}-positions",
-        title=f"{question.title}: {question.text} Options by position",
+        title=say.gettext("{number}: {question} Options by position").format(
+            number=question.title, question=question.text
+        ),
         aggregator="rankings",
-        row_label="Option",
-        column_label="Position",
+        row_label=say.gettext("Option"),
+        column_label=say.gettext("Position"),
         rows=rows,
         columns=columns,
         cells=tuple(tuple(line) for line in cells),
@@ -256,8 +257,10 @@ def _positions(context: Context, question: Question, most: int) -> Iterator[RawT
         grand_total=grand,
         question=qid,
         notes=(
-            "Each column counts every response once: by the option it ranked in that "
-            "position, or as not ranking that far.",
+            say.gettext(
+                "Each column counts every response once: by the option it ranked in that "
+                "position, or as not ranking that far."
+            ),
         ),
         groups="none",
         protect_changes=True,

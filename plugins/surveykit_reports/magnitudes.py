@@ -266,7 +266,8 @@ def _cells(
         inside = ((unit, a) for (kind, unit), a in amounts.items() if kind in members)
         groups.append(magnitude(column, inside, _suppressed_in(crosstab, j)))
     everyone = ((unit, a) for (_, unit), a in amounts.items())
-    whole = magnitude(EVERYONE, everyone, _suppressed_in(tables.get(question.id), 0))
+    heading = Heading(EVERYONE.value, context.words.gettext("All respondents"))
+    whole = magnitude(heading, everyone, _suppressed_in(tables.get(question.id), 0))
     return groups, whole
 
 
@@ -307,9 +308,11 @@ def totals(
         elif not closed:
             values = [None] * len(cells)
             notes.append(
-                "Totals are published once the consultation has closed (it closes "
-                f"{meta.closing_text}): a total compared with a later one would give away the "
-                "sum of the answers that arrived in between."
+                context.words.gettext(
+                    "Totals are published once the consultation has closed (it closes "
+                    "{closes}): a total compared with a later one would give away the "
+                    "sum of the answers that arrived in between."
+                ).format(closes=context.words.closing(meta.closes))
             )
         else:
             k = context.threshold
@@ -323,9 +326,11 @@ def totals(
             if changed is not None:
                 values = [None] * len(cells)
                 notes.append(
-                    f"Withheld: the answers to this question have changed since release "
-                    f"{changed} published its totals, and the difference between two totals is "
-                    "the sum of the answers that changed."
+                    context.words.gettext(
+                        "Withheld: the answers to this question have changed since release "
+                        "{release} published its totals, and the difference between two totals "
+                        "is the sum of the answers that changed."
+                    ).format(release=changed)
                 )
         out.append(_summary(context, question, cells, values, notes))
     return out
@@ -340,13 +345,19 @@ def _figure(total: Decimal, question: Question) -> int | float:
 
 def _about(context: Context, question: Question) -> str:
     k = context.threshold
-    return (
+    return context.words.ngettext(
         "The total of the answers given, by type of authority and for all respondents; each "
-        f"authority's answers are summed first.  A total is shown only where at least {k} "
+        "authority's answers are summed first.  A total is shown only where at least {k} "
         "authorities contributed, no authority's share could be estimated to within 10 % by "
         "the next largest, every count of its group is published, and it would not let a "
-        "hidden total be worked out."
-    )
+        "hidden total be worked out.",
+        "The total of the answers given, by type of authority and for all respondents; each "
+        "authority's answers are summed first.  A total is shown only where at least {k} "
+        "authorities contributed, no authority's share could be estimated to within 10 % by "
+        "the next largest, every count of its group is published, and it would not let a "
+        "hidden total be worked out.",
+        k,
+    ).format(k=k)
 
 
 def _summary(
@@ -356,15 +367,21 @@ def _summary(
     values: list[Figure],
     notes: list[str],
 ) -> Summary:
+    say = context.words
     unit = question.settings.get("unit") or ""
-    label = f"Total ({unit})" if unit else "Total"
+    label = say.gettext("Total ({unit})").format(unit=unit) if unit else say.gettext("Total")
     by_type = len(cells) > 1  # no cross-tab by type: everyone's total alone
+    heading = heading_of(context, question)
     return Summary(
         id=f"{question.id}-totals",
-        title=f"{heading_of(context, question)} Total{' by type of authority' if by_type else ''}",
+        title=(
+            say.gettext("{title} Total by type of authority")
+            if by_type
+            else say.gettext("{title} Total")
+        ).format(title=heading),
         aggregator="totals",
         question=question.id,
-        row_label="Type of authority" if by_type else "Respondents",
+        row_label=say.gettext("Type of authority") if by_type else say.gettext("Respondents"),
         rows=tuple(c.heading for c in cells),
         columns=(Heading("total", label),),
         values=tuple((v,) for v in values),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Literal
+from typing import Any, Literal
 
 from attrs import field, frozen
 
@@ -215,6 +215,10 @@ class Report:
     report not recorded); ``timeline`` counts responses by week, over the weeks of the
     consultation's window, with those received outside it in one last row (:data:`OUTSIDE_WINDOW`);
     ``summaries`` are the figures that are not counts (mean ranks, medians and quartiles).
+
+    ``language`` is the one its words are in (titles, labels, notes; ids, values and figures
+    are the same in every language), and ``alternates`` the same report in other languages,
+    figure for figure, for a bilingual page (:mod:`surveykit_reports.languages`).
     """
 
     consultation: str
@@ -232,6 +236,22 @@ class Report:
     protection: int | None = None
     release: int | None = None
     summaries: tuple[Summary, ...] = ()
+    language: str = "en"
+    alternates: tuple[Report, ...] = ()
+    #: The words it was built with (:class:`surveykit_reports.words.Words`), so an exporter
+    #: writes its own in the same language, from the same catalogues.
+    words: Any = field(default=None, eq=False, repr=False)
+
+    def say(self) -> Any:
+        """The report's :class:`~surveykit_reports.words.Words`."""
+        from .words import words
+
+        return self.words if self.words is not None else words(self.language)
+
+    @property
+    def editions(self) -> tuple[Report, ...]:
+        """This report, then the same in each other language it carries."""
+        return (self, *self.alternates)
 
     def all_tables(self) -> Iterator[Table]:
         """Every table in the report, in order: question tables, coverage, then the timeline."""

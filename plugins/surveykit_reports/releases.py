@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from attrs import evolve, frozen
 
@@ -22,6 +22,7 @@ from surveykit.storage import Release, Store
 from .build import Progress, ReportError, build_release
 from .disclosure import Tabulation
 from .export.as_json import to_json
+from .languages import together
 from .model import Report
 
 __all__ = ["Published", "earlier_tabulations", "publish_report", "published"]
@@ -41,9 +42,16 @@ def publish_report(
     progress: Progress | None = None,
     plugins: Plugins | None = None,
     published_at: dt.datetime | None = None,
+    languages: Sequence[str] = (),
 ) -> Report:
     """Build the public report jointly with every earlier release, and record it as the next
     release.  Returns the report, numbered; the caller writes it in ``format``.
+
+    ``languages`` are those the report is written in (default: the spec's own); the first is
+    the report returned, the others its ``alternates``.  A release is a set of figures, the
+    same in every language, so what is recorded does not depend on them: always the report in
+    the spec's own language, with the same audit.  Publishing in Welsh, in English or in both
+    records the same release.
 
     Raises :class:`~surveykit_reports.build.ReportError` when it cannot be published without
     disclosing (nothing is recorded then).
@@ -51,17 +59,25 @@ def publish_report(
     cid = consultation.metadata.id
     earlier = store.releases(cid)
     published_at = published_at or dt.datetime.now(dt.UTC)
-    report, tabulation = build_release(
-        consultation,
-        store,
-        threshold=threshold,
-        progress=progress,
-        plugins=plugins,
-        # The report is dated the day it is published, where the consultation is run.
-        generated_on=published_at.astimezone(consultation.metadata.zone).date(),
-        earlier=[Tabulation.from_json(r.audit) for r in earlier],
-    )
+    own = (consultation.localised_from or consultation).text_language
+    wanted = tuple(languages) or (own,)
+    built: dict[str, tuple[Report, Tabulation | None]] = {}
+    for language in dict.fromkeys((own, *wanted)):
+        built[language] = build_release(
+            consultation,
+            store,
+            threshold=threshold,
+            progress=progress if language == own else None,
+            plugins=plugins,
+            # The report is dated the day it is published, where the consultation is run.
+            generated_on=published_at.astimezone(consultation.metadata.zone).date(),
+            earlier=[Tabulation.from_json(r.audit) for r in earlier],
+            language=language,
+        )
+    report, tabulation = built[own]
     assert tabulation is not None  # a public report always has one
+    # Checked before anything is recorded: a bilingual report whose languages disagree is a bug.
+    editions = together([built[own][0], *(built[lang][0] for lang in wanted)])
     number = len(earlier) + 1
     report = evolve(report, release=number)
     recorded = store.record_release(
@@ -77,7 +93,7 @@ def publish_report(
             f"another report on {cid!r} was published while this one was being built; it is "
             f"recorded as release {recorded.number}, but do not publish it: run the report again"
         )
-    return report
+    return together([evolve(r, release=number) for r in editions.alternates])
 
 
 @frozen

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from .model import Heading, Summary, Table
+from .words import Words, english
 
 __all__ = ["QUARTILES", "mean_ranks", "quartiles"]
 
@@ -35,8 +36,12 @@ RANGE = Heading("range", "In the range")
 ROW = Heading("row", "Row of the table")
 
 
-def mean_ranks(tables: Iterable[Table], k: int, *, internal: bool = False) -> list[Summary]:
-    """A mean-rank summary for each ranking's table of options by position."""
+def mean_ranks(
+    tables: Iterable[Table], k: int, *, internal: bool = False, words: Words | None = None
+) -> list[Summary]:
+    """A mean-rank summary for each ranking's table of options by position (in the language
+    of ``words``)."""
+    say = words or english()
     out = []
     for table in tables:
         if table.aggregator != "rankings":
@@ -57,17 +62,28 @@ def mean_ranks(tables: Iterable[Table], k: int, *, internal: bool = False) -> li
         out.append(
             Summary(
                 id=f"{table.question}-mean-rank",
-                title=table.title.replace("Options by position", "Mean rank of each option"),
+                title=table.title.replace(
+                    say.gettext("Options by position"), say.gettext("Mean rank of each option")
+                ),
                 aggregator="mean_rank",
                 question=table.question or table.id,
-                row_label="Option",
+                row_label=say.gettext("Option"),
                 rows=tuple(rows),
-                columns=(MEAN_RANK, RANKED),
+                columns=(
+                    Heading(MEAN_RANK.value, say.gettext("Mean rank (1 = first)")),
+                    Heading(RANKED.value, say.gettext("Number who ranked it")),
+                ),
                 values=tuple(values),
                 notes=(
-                    "The mean of the positions people ranked an option in, among those who "
-                    f"ranked it; shown only where at least {k} ranked it and every count it "
-                    "is worked out from is published.",
+                    say.ngettext(
+                        "The mean of the positions people ranked an option in, among those who "
+                        "ranked it; shown only where at least {k} ranked it and every count it "
+                        "is worked out from is published.",
+                        "The mean of the positions people ranked an option in, among those who "
+                        "ranked it; shown only where at least {k} ranked it and every count it "
+                        "is worked out from is published.",
+                        k,
+                    ).format(k=k),
                 ),
             )
         )
@@ -81,10 +97,17 @@ def quartiles(
     thresholds: Mapping[str, int] | None = None,
     *,
     internal: bool = False,
+    words: Words | None = None,
 ) -> list[Summary]:
     """The range holding each quartile of every number and date (``binned``), from its
     one-column counts table: published where every range's count is published and at least
     ``2k`` answered (``k`` the question's own threshold, from ``thresholds``, if higher)."""
+    say = words or english()
+    said = {
+        "lower_quartile": say.gettext("Lower quartile (a quarter of answers at or below)"),
+        "median": say.gettext("Median (half of answers at or below)"),
+        "upper_quartile": say.gettext("Upper quartile (three quarters at or below)"),
+    }
     wanted = set(binned)
     out = []
     for table in tables:
@@ -106,18 +129,28 @@ def quartiles(
         out.append(
             Summary(
                 id=f"{table.question}-quartiles",
-                title=f"{table.title}: median and quartiles",
+                title=say.gettext("{title}: median and quartiles").format(title=table.title),
                 aggregator="quartiles",
                 question=table.question,
-                row_label="Quartile",
-                rows=tuple(h for h, _ in QUARTILES),
-                columns=(RANGE, ROW),
+                row_label=say.gettext("Quartile"),
+                rows=tuple(Heading(h.value, said[h.value]) for h, _ in QUARTILES),
+                columns=(
+                    Heading(RANGE.value, say.gettext("In the range")),
+                    Heading(ROW.value, say.gettext("Row of the table")),
+                ),
                 values=tuple(values),
                 notes=(
-                    "The range that holds each quartile of the answers (of those who answered), "
-                    f"shown only where at least {2 * own} answered and every range's count is "
-                    "published; exact medians are not published, since they could give away "
-                    "one respondent's answer.",
+                    say.ngettext(
+                        "The range that holds each quartile of the answers (of those who "
+                        "answered), shown only where at least {n} answered and every range's "
+                        "count is published; exact medians are not published, since they could "
+                        "give away one respondent's answer.",
+                        "The range that holds each quartile of the answers (of those who "
+                        "answered), shown only where at least {n} answered and every range's "
+                        "count is published; exact medians are not published, since they could "
+                        "give away one respondent's answer.",
+                        2 * own,
+                    ).format(n=2 * own),
                 ),
             )
         )

@@ -21,6 +21,7 @@ from attrs import frozen
 from surveykit import Plugins, SurveykitError, get_plugins
 
 from ..model import Report
+from ..words import Words, english
 
 __all__ = [
     "BUILT_IN",
@@ -30,11 +31,12 @@ __all__ = [
     "Exporter",
     "check_target",
     "exporter_for",
+    "internal_mark",
     "suppression_note",
     "write_report",
 ]
 
-#: Printed on every internal report, in every format.
+#: Printed on every internal report, in every format (in its language: :func:`internal_mark`).
 INTERNAL_MARK = "INTERNAL — contains identities, do not publish"
 #: What a suppressed count shows in the HTML page and the notes of every format ("c" for
 #: confidential, as in the UK Government Statistical Service's guidance on symbols in tables).
@@ -45,13 +47,28 @@ class ExportError(SurveykitError):
     """A report could not be written (the target exists, or the file system refused)."""
 
 
-def suppression_note(threshold: int) -> str:
-    """The sentence explaining the marker, with the threshold used."""
+def internal_mark(say: Words | None = None) -> str:
+    """:data:`INTERNAL_MARK` in the report's language."""
+    return (say or english()).gettext("INTERNAL — contains identities, do not publish")
+
+
+def suppression_note(threshold: int, say: Words | None = None) -> str:
+    """The sentence explaining the marker, with the threshold used (in the language of
+    ``say``, English by default)."""
     return (
-        f"{SUPPRESSED_MARKER} marks a count that is not published.  It may be any number, "
-        f"zero included: a figure of fewer than {threshold} respondents or authorities, or "
-        "one hidden as well so that no such figure can be worked out from everything "
-        "published, in this report or an earlier one."
+        (say or english())
+        .ngettext(
+            "{marker} marks a count that is not published.  It may be any number, zero "
+            "included: a figure of fewer than {k} respondents or authorities, or one hidden as "
+            "well so that no such figure can be worked out from everything published, in this "
+            "report or an earlier one.",
+            "{marker} marks a count that is not published.  It may be any number, zero "
+            "included: a figure of fewer than {k} respondents or authorities, or one hidden as "
+            "well so that no such figure can be worked out from everything published, in this "
+            "report or an earlier one.",
+            threshold,
+        )
+        .format(marker=SUPPRESSED_MARKER, k=threshold)
     )
 
 
@@ -61,12 +78,15 @@ class Exporter:
 
     ``write(report, path)`` writes the finished :class:`~surveykit_reports.model.Report` to
     ``path`` (a temporary name that :func:`write_report` then moves into place): a file, or with
-    ``folder`` a folder of files.  ``description`` finishes "Wrote the report ... as ..."."""
+    ``folder`` a folder of files.  ``description`` finishes "Wrote the report ... as ...".
+    ``languages`` says whether one file holds a report in several languages (its
+    ``alternates``, ``surveykit report --lang both``); otherwise the command asks for one."""
 
     name: str
     description: str
     write: Callable[[Report, Path], None]
     folder: bool = False
+    languages: bool = False
 
 
 def _json(report: Report, path: Path) -> None:
@@ -89,9 +109,9 @@ def _html(report: Report, path: Path) -> None:
 
 #: The built-in formats; they register through the hook like any plugin's.
 BUILT_IN = (
-    Exporter("json", "JSON", _json),
+    Exporter("json", "JSON", _json, languages=True),
     Exporter("csv", "CSV files", _csv, folder=True),
-    Exporter("html", "a self-contained HTML page", _html),
+    Exporter("html", "a self-contained HTML page", _html, languages=True),
 )
 
 

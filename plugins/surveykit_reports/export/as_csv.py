@@ -26,7 +26,8 @@ from typing import Any
 from surveykit import csvsafe
 
 from ..model import Report, Table
-from . import INTERNAL_MARK, suppression_note
+from ..words import Words
+from . import internal_mark, suppression_note
 
 __all__ = ["TABLE_COLUMNS", "write_csv"]
 
@@ -64,17 +65,18 @@ def _cell(cell: Any) -> tuple[Any, str, Any]:
     return count, "false" if cell.shown else "true", percent
 
 
-def table_rows(table: Table) -> Iterable[tuple[Any, ...]]:
+def table_rows(table: Table, say: Words | None = None) -> Iterable[tuple[Any, ...]]:
     """The table's cells, row by row, then the row totals, column totals and grand total."""
     head = (table.id, table.aggregator, table.question or "", table.unit)
+    total = say.gettext("Total") if say is not None else "Total"
     for row, cells in zip(table.rows, table.cells, strict=True):
         for column, cell in zip(table.columns, cells, strict=True):
             yield (*head, row.value, row.label, column.value, column.label, *_cell(cell))
     for row, cell in zip(table.rows, table.row_totals, strict=True):
-        yield (*head, row.value, row.label, TOTAL, "Total", *_cell(cell))
+        yield (*head, row.value, row.label, TOTAL, total, *_cell(cell))
     for column, cell in zip(table.columns, table.column_totals, strict=True):
-        yield (*head, TOTAL, "Total", column.value, column.label, *_cell(cell))
-    yield (*head, TOTAL, "Total", TOTAL, "Total", *_cell(table.grand_total))
+        yield (*head, TOTAL, total, column.value, column.label, *_cell(cell))
+    yield (*head, TOTAL, total, TOTAL, total, *_cell(table.grand_total))
 
 
 def _write(
@@ -88,28 +90,45 @@ def _write(
 
 
 def _readme(report: Report) -> str:
-    status = INTERNAL_MARK if report.internal else "Public: this report passed disclosure control."
+    say = report.say()
+    public = say.gettext("Public: this report passed disclosure control.")
+    status = internal_mark(say) if report.internal else public
+    files = [
+        ("tables.csv", say.gettext("one row per table cell (totals have row or column _total)")),
+        ("quotes.csv", say.gettext("quotable free-text answers, redacted")),
+        (
+            "digests.csv",
+            say.gettext("per free-text question: quotes published and answers withheld"),
+        ),
+    ]
+    if report.summaries:
+        files.append(
+            (
+                "summaries.csv",
+                say.gettext("mean ranks, quartiles and totals: figures that are not counts"),
+            )
+        )
+    if report.internal:
+        files.append(("identities.csv", say.gettext("who each response came from")))
     return "\n".join(
         [
-            f"{report.title}: consultation report ({report.consultation})",
-            status,
-            f"Generated on {report.generated_on.isoformat()}, threshold k = {report.threshold}.",
-            "",
-            "tables.csv     one row per table cell (totals have row or column _total)",
-            "quotes.csv     quotable free-text answers, redacted",
-            "digests.csv    per free-text question: quotes published and answers withheld",
-            *(
-                ["summaries.csv  mean ranks, quartiles and totals: figures that are not counts"]
-                if report.summaries
-                else []
+            say.gettext("{title}: consultation report ({id})").format(
+                title=report.title, id=report.consultation
             ),
-            *(["identities.csv who each response came from"] if report.internal else []),
+            status,
+            say.gettext("Generated on {date}, threshold k = {k}.").format(
+                date=report.generated_on.isoformat(), k=report.threshold
+            ),
             "",
-            suppression_note(report.threshold),
-            "In tables.csv such a cell has an empty count and suppressed = true.",
-            "In digests.csv, withheld_count is how many answers were not quoted for want of",
-            "consent, as the question's quoting table in tables.csv publishes it; empty where",
-            "that figure is suppressed.",
+            *(f"{name:<15}{what}" for name, what in files),
+            "",
+            suppression_note(report.threshold, say),
+            say.gettext("In tables.csv such a cell has an empty count and suppressed = true."),
+            say.gettext(
+                "In digests.csv, withheld_count is how many answers were not quoted for want of "
+                "consent, as the question's quoting table in tables.csv publishes it; empty where "
+                "that figure is suppressed."
+            ),
             "",
         ]
     )
@@ -119,11 +138,12 @@ def write_csv(report: Report, folder: Path) -> None:
     """Write the report's CSV files into a new folder ``folder``."""
     folder = Path(folder)
     folder.mkdir()
-    marking = INTERNAL_MARK if report.internal else None
+    say = report.say()
+    marking = internal_mark(say) if report.internal else None
     _write(
         folder / "tables.csv",
         TABLE_COLUMNS,
-        (row for table in report.all_tables() for row in table_rows(table)),
+        (row for table in report.all_tables() for row in table_rows(table, say)),
         marking,
     )
     _write(

@@ -1,9 +1,12 @@
 """The report as one self-contained HTML file: inline CSS, inline SVG charts, no script.
 
 Nothing is fetched when it is opened, so it can be mailed, archived or opened offline, and it
-reads the same in ten years.  Each question has a chart for sighted readers and, beside it, the
-table that is the real data (the chart is ``aria-hidden``).  Jinja2 autoescapes everything
-that comes from the report, so answers can never inject markup.
+reads the same in ten years.  A report in several languages (its ``alternates``) is one page
+holding the whole report in each, the first language first, each part marked with its ``lang``
+and linked to the others (docs/reports.md says why this layout).  Each question has a chart
+for sighted readers and, beside it, the table that is the real data (the chart is
+``aria-hidden``).  Jinja2 autoescapes everything that comes from the report, so answers can
+never inject markup.
 """
 
 from __future__ import annotations
@@ -15,9 +18,7 @@ from typing import Any
 
 from attrs import define, field
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
-
-from surveykit.wording import counted
+from markupsafe import Markup, escape
 
 from ..charts import Bar, Stack, bar_chart, stacked_chart
 from ..model import (
@@ -31,7 +32,8 @@ from ..model import (
     Summary,
     Table,
 )
-from . import INTERNAL_MARK, SUPPRESSED_MARKER, suppression_note
+from ..words import Words
+from . import SUPPRESSED_MARKER, internal_mark, suppression_note
 
 __all__ = ["render_html", "write_html"]
 
@@ -56,7 +58,7 @@ class Block:
         return f"q-{self.question}"
 
 
-def chart_for(table: Table) -> Markup:
+def chart_for(table: Table, say: Words | None = None) -> Markup:
     """The bar chart of a one-column count table."""
     bars = [
         Bar(
@@ -67,7 +69,7 @@ def chart_for(table: Table) -> Markup:
         )
         for row, cells in zip(table.rows, table.cells, strict=True)
     ]
-    return bar_chart(bars, marker=SUPPRESSED_MARKER)
+    return bar_chart(bars, marker=SUPPRESSED_MARKER, say=say)
 
 
 def blocks(report: Report) -> list[Block]:
@@ -92,11 +94,12 @@ def blocks(report: Report) -> list[Block]:
         if "." in block.question and block.counts is not None:
             grids.setdefault(block.question.split(".", 1)[0], []).append(block)
     for rows in grids.values():
-        rows[0].grid_chart = grid_chart([b.counts for b in rows if b.counts is not None])
+        tables = [b.counts for b in rows if b.counts is not None]
+        rows[0].grid_chart = grid_chart(tables, report.say())
     return list(found.values())
 
 
-def grid_chart(tables: list[Table]) -> Markup:
+def grid_chart(tables: list[Table], say: Words | None = None) -> Markup:
     """A grid's statements as one stacked chart: each statement's answers (not the blanks)."""
     stacks = []
     # Every statement's title starts with the question's number and text: keep the statement.
@@ -122,7 +125,7 @@ def grid_chart(tables: list[Table]) -> Markup:
         )
         label = table.title[len(shared) :] or table.title
         stacks.append(Stack(label, bars))
-    return stacked_chart(stacks, marker=SUPPRESSED_MARKER)
+    return stacked_chart(stacks, marker=SUPPRESSED_MARKER, say=say)
 
 
 def outside_window(report: Report) -> str | None:
@@ -141,12 +144,16 @@ def outside_window(report: Report) -> str | None:
     )
     if cell is None or cell.count == 0:
         return None
-    figure = (
-        f"{SUPPRESSED_MARKER} responses"
-        if cell.count is None
-        else counted(cell.count, "response", grouped=True)
-    )
-    return f"{figure} arrived outside the consultation's window."
+    say = report.say()
+    if cell.count is None:
+        return say.gettext("{marker} responses arrived outside the consultation's window.").format(
+            marker=SUPPRESSED_MARKER
+        )
+    return say.ngettext(
+        "{count} response arrived outside the consultation's window.",
+        "{count} responses arrived outside the consultation's window.",
+        cell.count,
+    ).format(count=f"{cell.count:,}")
 
 
 def _count(cell: Cell) -> str:
@@ -169,26 +176,106 @@ def _environment() -> Environment:
     )
     env.filters["count"] = _count
     env.filters["percent"] = _percent
+    env.filters["fill"] = _fill
     env.globals.update(
         chart_for=chart_for,
         marker=SUPPRESSED_MARKER,
-        internal_mark=INTERNAL_MARK,
         ANSWERED=ANSWERED,
+        strong=_strong,
     )
     return env
 
 
-def render_html(report: Report) -> str:
-    """The whole page as a string."""
-    template = _environment().get_template("report.html")
+def _fill(message: str, **values: Any) -> Markup:
+    """A translated sentence with its ``{placeholders}`` filled in: the sentence and plain
+    values escaped, markup (a figure in ``<strong>``, the marker) kept."""
+    return escape(message).format(**values)
+
+
+def _strong(value: Any) -> Markup:
+    return Markup("<strong>{}</strong>").format(value)
+
+
+@define
+class Part:
+    """One language's report on the page, rendered, and how the others link to it."""
+
+    language: str
+    name: str
+    html: Markup
+
+    @property
+    def anchor(self) -> str:
+        return self.language
+
+
+def language_name(tag: str) -> str:
+    """A language in its own words, as a language switch shows it: "Cymraeg", "English"."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(tag.replace("-", "_")).get_display_name(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return tag
+    return name[:1].upper() + name[1:] if name else tag
+
+
+def render_part(report: Report, *, prefix: str = "", others: tuple[Part, ...] = ()) -> Markup:
+    """One language's report: everything but the page around it."""
+    say = report.say()
     context: dict[str, Any] = {
         "report": report,
         "blocks": blocks(report),
-        "suppression_note": suppression_note(report.threshold),
+        "suppression_note": suppression_note(report.threshold, say),
         "has_suppressed": _any_suppressed(report.all_tables()),
         "outside_window": outside_window(report),
+        "internal_mark": internal_mark(say),
+        "say": say,
+        "_": say.gettext,
+        "gettext": say.gettext,
+        "ngettext": say.ngettext,
+        "p": prefix,
+        "single": not prefix,
+        "others": others,
     }
-    return template.render(**context)
+    return Markup(_environment().get_template("part.html").render(**context))
+
+
+def render_html(report: Report) -> str:
+    """The whole page as a string: the report, and after it the same in each other language
+    it carries."""
+    editions = report.editions
+    single = len(editions) == 1
+    links = tuple(Part(r.language, language_name(r.language), Markup()) for r in editions)
+    parts = [
+        Part(
+            r.language,
+            links[i].name,
+            render_part(
+                r,
+                prefix="" if single else f"{r.language}-",
+                others=tuple(link for link in links if link.language != r.language),
+            ),
+        )
+        for i, r in enumerate(editions)
+    ]
+    say = report.say()
+    titles = " / ".join(_page_title(r) for r in editions)
+    context: dict[str, Any] = {
+        "first": report,
+        "parts": parts,
+        "page_title": titles,
+        "skip": say.gettext("Skip to the report"),
+    }
+    return _environment().get_template("report.html").render(**context)
+
+
+def _page_title(report: Report) -> str:
+    say = report.say()
+    title = say.gettext("{title}: consultation report").format(title=report.title)
+    if report.internal:
+        return f"{internal_mark(say)}: {title}"
+    return title
 
 
 def _any_suppressed(tables: Iterable[Table]) -> bool:

@@ -6,6 +6,13 @@ Shape (documented with an example in docs/reports.md): top-level facts about the
 A suppressed count is ``null`` with ``"suppressed": true``; public files never say whether a
 cell was suppressed for being small or to protect another, since that would point at the small
 ones.  An internal report carries ``"marking"`` and its ``identities``.
+
+``language`` says which language its words are in.  Only words change from one language to
+another: every ``title``, ``text``, ``label``, ``row_label``, ``column_label``, ``notes``,
+``marking``, ``suppressed_note`` and a quartile's range (``value`` of the ``range`` column);
+every id, ``value``, ``row``, ``column``, ``aggregator``, ``unit``, figure and quote is the same.
+A report in several languages is the first one's document with ``translations``: the same
+document in each other language, by tag.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Cell, Digest, Report, Summary, Table
-from . import INTERNAL_MARK, SUPPRESSED_MARKER, suppression_note
+from . import SUPPRESSED_MARKER, internal_mark, suppression_note
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "to_json", "write_json"]
 
@@ -88,11 +95,20 @@ def digest_record(digest: Digest) -> dict[str, Any]:
 
 
 def to_json(report: Report) -> dict[str, Any]:
-    """The report as JSON-ready data."""
+    """The report as JSON-ready data (with its ``alternates`` as ``translations``)."""
+    data = _document(report)
+    if report.alternates:
+        data["translations"] = {r.language: _document(r) for r in report.alternates}
+    return data
+
+
+def _document(report: Report) -> dict[str, Any]:
+    say = report.say()
     data: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "marking": INTERNAL_MARK if report.internal else None,
+        "language": report.language,
+        "marking": internal_mark(say) if report.internal else None,
         "public": not report.internal,
         "consultation": report.consultation,
         "title": report.title,
@@ -101,7 +117,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "protection": report.protection,
         "release": report.release,
         "suppressed_marker": SUPPRESSED_MARKER,
-        "suppressed_note": suppression_note(report.threshold),
+        "suppressed_note": suppression_note(report.threshold, say),
         "responses": cell_record(report.responses),
         "notes": list(report.notes),
         "tables": [table_record(t) for t in report.tables],
