@@ -12,7 +12,7 @@ PORT ?= 8000
 # `make run` reopens Taking Stock (closed 13 March 2015) for a demonstration: 30 days from today.
 OPEN_UNTIL = $(shell $(PYTHON) -c "import datetime as d; print(d.date.today() + d.timedelta(days=30))")
 
-.PHONY: run test lint docs bench assets chromium screenshots clean
+.PHONY: run test lint docs bench assets chromium screenshots clean catalogues
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,27 @@ chromium:
 # Refresh the screenshots of the web form in docs/images/web/ from a real browser run.
 screenshots: $(STAMP) $(ASSETS_STAMP)
 	SURVEYKIT_DOCS_SCREENSHOTS=1 $(PY) -m pytest -q tests/web/test_web_browser.py -k "not no-js"
+
+# The software's own words (docs/languages.md, "For translators"): for each catalogue domain,
+# the core's (src/surveykit) and each plugin's with a locale/ folder, extract the messages its
+# code and templates mark (babel.cfg; the -k functions are surveykit.i18n.EXTRACT_KEYWORDS)
+# and bring its English and Welsh .po files up to date: new messages added with no
+# translation, gone ones dropped, every translation kept.  Then translate what is new.
+BABEL_KEYWORDS := -k _ -k gettext -k ngettext:1,2 -k pgettext:1c,2 -k mark -k phrase -k phrase_n:1,2
+CATALOGUE_DIRS := src/surveykit $(patsubst %/locale,%,$(wildcard plugins/*/locale))
+CATALOGUE_LANGUAGES ?= en cy
+
+catalogues: $(STAMP)
+	@set -e; for dir in $(CATALOGUE_DIRS); do \
+	  domain=$$(basename $$dir); pot=$$(mktemp --suffix=.pot); \
+	  $(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords $(BABEL_KEYWORDS) \
+	    --add-comments=TRANSLATORS: --sort-by-file --project=surveykit --width=99 -o $$pot $$dir; \
+	  for lang in $(CATALOGUE_LANGUAGES); do \
+	    $(VENV)/bin/pybabel update -D $$domain -i $$pot -d $$dir/locale -l $$lang \
+	      --init-missing --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --width=99; \
+	  done; \
+	  rm -f $$pot; echo "$$dir/locale: $$domain updated"; \
+	done
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

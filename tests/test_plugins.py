@@ -158,7 +158,7 @@ def test_plugins_command_lists_builtin_kinds():
     kinds = rows["kinds"]
     assert (kinds["version"], kinds["hooks"]) == (
         surveykit.__version__,
-        ["surveykit_register_question_kinds"],
+        ["surveykit_register_catalogues", "surveykit_register_question_kinds"],
     )
     assert {"single", "multi", "text"} <= set(
         kinds["registered"]["surveykit_register_question_kinds"]

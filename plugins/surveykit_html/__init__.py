@@ -49,6 +49,17 @@ def surveykit_register_renderers(register):
 
 
 @hookimpl
+def surveykit_register_catalogues(register):
+    # The web form's own words (docs/languages.md): one .po file per language under locale/.
+    from surveykit.i18n import catalogues_in
+
+    from .language import DOMAIN, LOCALE
+
+    for catalogue in catalogues_in(LOCALE, DOMAIN):
+        register(catalogue)
+
+
+@hookimpl
 def surveykit_register_commands(cli):
     from surveykit.cli.lazy import add_lazy_command
 

@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from surveykit import Consultation, Engine, Plugins, SurveykitError, get_plugins, load_spec
+from surveykit.i18n import mark
 from surveykit.identity import Secret, load_secret
 from surveykit.storage import Store, open_store, scheme_of
 from surveykit.submit import Clock, system_clock
@@ -159,7 +160,7 @@ def form_app(
         engine=engine,
         flow=Flow(engine, plugins.kinds),
         service=service,
-        pages=Pages(consultation, demo, keys, static_versions()),
+        pages=Pages(consultation, demo, keys, static_versions(), plugins),
         keys=keys,
         limits=limits,
         demo=demo,
@@ -248,17 +249,21 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return message(
             request,
             413,
-            "What you sent is too long",
-            "The form you sent was bigger than this site accepts, so nothing was saved. Go back, "
-            "shorten your answer and try again.",
+            mark("What you sent is too long"),
+            mark(
+                "The form you sent was bigger than this site accepts, so nothing was saved. Go "
+                "back, shorten your answer and try again."
+            ),
         )
     if exc.status_code == 405:
-        return message(request, 405, "This page cannot do that", "Go back and try again.")
+        return message(
+            request, 405, mark("This page cannot do that"), mark("Go back and try again.")
+        )
     return message(
         request,
         exc.status_code,
-        "This form could not be accepted",
-        "Nothing was saved. Go back, reload the page and try again.",
+        mark("This form could not be accepted"),
+        mark("Nothing was saved. Go back, reload the page and try again."),
     )
 
 
@@ -266,8 +271,8 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return message(
         request,
         500,
-        "Sorry, there is a problem with the service",
-        "Your answers up to the last page you completed are saved. Try again later.",
+        mark("Sorry, there is a problem with the service"),
+        mark("Your answers up to the last page you completed are saved. Try again later."),
     )
 
 

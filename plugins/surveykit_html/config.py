@@ -47,6 +47,8 @@ class Demonstration:
 
     real_closing_text: str
     open_until: dt.date
+    #: When it really closed, for the banner to say in the page's language.
+    real_closes: dt.date | dt.datetime | None = None
 
     @property
     def open_until_text(self) -> str:
@@ -59,5 +61,7 @@ def reopen_until(consultation: Consultation, until: dt.date) -> tuple[Consultati
     The copy keeps the consultation's id, so what is stored belongs to the real consultation.
     """
     meta = consultation.metadata
-    demo = Demonstration(real_closing_text=meta.closing_text, open_until=until)
+    demo = Demonstration(
+        real_closing_text=meta.closing_text, open_until=until, real_closes=meta.closes
+    )
     return consultation.reopened_until(until), demo

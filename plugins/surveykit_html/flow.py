@@ -181,4 +181,4 @@ class Flow:
         )
 
     def _lines(self, part: Question, value: Any) -> tuple[str, ...]:
-        return answer_lines(part, value, self.kinds)
+        return answer_lines(part, value, self.kinds, self.consultation.text_language)

@@ -11,12 +11,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
+import attrs
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from surveykit import AnswerProblem, Question
+from surveykit.i18n import Translator, mark, problem_text
 
 from .config import Limits
+from .language import Words, question_title
 from .sessions import WebKeys
 
 __all__ = ["ANSWER", "FormRefused", "field_message", "read_form", "tampered"]
@@ -27,10 +30,14 @@ CSRF = "csrf_token"
 
 
 class FormRefused(Exception):
-    """The post is not one our pages could have sent; shown as a clear error page."""
+    """The post is not one our pages could have sent; shown as a clear error page.
 
-    def __init__(self, status: int, title: str, message: str) -> None:
-        super().__init__(message)
+    ``title`` and ``message`` are English messages marked for translation (``message`` may be
+    :class:`~.language.Words`, with values): the page says them in its own language.
+    """
+
+    def __init__(self, status: int, title: str, message: str | Words) -> None:
+        super().__init__(str(message))
         self.status = status
         self.title = title
         self.message = message
@@ -38,17 +45,23 @@ class FormRefused(Exception):
 
 STALE_FORM = FormRefused(
     403,
-    "This form has expired",
-    "The page you sent it from was out of date or did not come from this site, so nothing was "
-    "saved. Go back, reload the page and try again.",
+    mark("This form has expired"),
+    mark(
+        "The page you sent it from was out of date or did not come from this site, so nothing "
+        "was saved. Go back, reload the page and try again."
+    ),
 )
 
 
-def tampered(detail: str) -> FormRefused:
+def tampered(detail: str | Words) -> FormRefused:
+    """A refusal of a post our pages could not have sent; ``detail`` says why (marked)."""
     return FormRefused(
         400,
-        "This form could not be accepted",
-        f"{detail} Nothing was saved. Go back, reload the page and try again.",
+        mark("This form could not be accepted"),
+        Words(
+            mark("{detail} Nothing was saved. Go back, reload the page and try again."),
+            {"detail": detail if isinstance(detail, Words) else Words(detail)},
+        ),
     )
 
 
@@ -67,9 +80,9 @@ async def read_form(
         raise STALE_FORM
     unexpected = set(form.keys()) - allowed - {CSRF}
     if unexpected:
-        raise tampered("The form held fields that this page does not have.")
+        raise tampered(mark("The form held fields that this page does not have."))
     if any(not isinstance(value, str) for _, value in form.multi_items()):
-        raise tampered("The form held a file, and this page takes none.")
+        raise tampered(mark("The form held a file, and this page takes none."))
     return form
 
 
@@ -88,31 +101,77 @@ def _urlencoded(body: bytes, limits: Limits) -> FormData:
             max_num_fields=limits.max_fields,
         )
     except UnicodeError:
-        raise tampered("The form was not sent as UTF-8 text.") from None
+        raise tampered(mark("The form was not sent as UTF-8 text.")) from None
     except ValueError:
-        raise tampered("The form held more fields than this page has.") from None
+        raise tampered(mark("The form held more fields than this page has.")) from None
     return FormData(pairs)
 
 
-def field_message(part: Question, problem: AnswerProblem, kind: Any) -> str:
+def field_message(
+    part: Question,
+    problem: AnswerProblem,
+    kind: Any,
+    words: Translator | None = None,
+    plugins: Any = None,
+) -> str:
     """What to tell a person about a problem with their answer to ``part`` (a question, or
-    one of its parts: a grid's row, an "other" option's words), in the GOV.UK style."""
+    one of its parts: a grid's row, an "other" option's words), in the GOV.UK style, in the
+    language of ``words`` (English without).  ``part`` is in that language too."""
+    if words is None:
+        from .language import words_for
+
+        words = words_for("en")
     code = problem.code
-    number = f"question {part.number or part.id.partition('.')[0]}"
+    number = part.number or part.id.partition(".")[0]
     # A part names what it is about: "for “Streets are kept clean” in question 8".
-    name = f"“{part.label}” in {number}" if part.label else number
-    to = "for" if part.label else "to"
+    values = {"number": number, "label": part.label}
+    labelled = bool(part.label)
     has_options = getattr(kind, "has_options", False)
     if code == "required":
         if getattr(kind, "answer_type", None) == "ranking":
-            return f"Rank at least one of the options {to} {name}"
+            if labelled:
+                return words.gettext(
+                    "Rank at least one of the options for “{label}” in question {number}"
+                ).format(**values)
+            return words.gettext("Rank at least one of the options to question {number}").format(
+                **values
+            )
+        if has_options and getattr(kind, "multiple", False):
+            if labelled:
+                return words.gettext(
+                    "Select at least one answer for “{label}” in question {number}"
+                ).format(**values)
+            return words.gettext("Select at least one answer to question {number}").format(**values)
         if has_options:
-            multiple = getattr(kind, "multiple", False)
-            verb = "Select at least one answer" if multiple else "Select an answer"
-            return f"{verb} {to} {name}"
-        return f"Enter {'your' if part.label else 'an'} answer {to} {name}"
+            if labelled:
+                return words.gettext("Select an answer for “{label}” in question {number}").format(
+                    **values
+                )
+            return words.gettext("Select an answer to question {number}").format(**values)
+        if labelled:
+            return words.gettext("Enter your answer for “{label}” in question {number}").format(
+                **values
+            )
+        return words.gettext("Enter an answer to question {number}").format(**values)
     if code == "too_long" and part.max_length:
-        return f"Your answer {to} {name} must be {part.max_length:,} characters or fewer"
+        limit = f"{part.max_length:,}"
+        if labelled:
+            return words.gettext(
+                "Your answer for “{label}” in question {number} must be {limit} characters or fewer"
+            ).format(limit=limit, **values)
+        return words.gettext(
+            "Your answer to question {number} must be {limit} characters or fewer"
+        ).format(limit=limit, **values)
     if code == "unknown_option" and has_options:
-        return f"Select one of the answers listed for {name}"
-    return problem.message
+        if labelled:
+            return words.gettext(
+                "Select one of the answers listed for “{label}” in question {number}"
+            ).format(**values)
+        return words.gettext("Select one of the answers listed for question {number}").format(
+            **values
+        )
+    params = getattr(problem, "params", None)
+    if params and "title" in params and attrs.has(type(problem)):
+        # The problem names its question in English ("Question 5"): named here in this language.
+        problem = attrs.evolve(problem, params={**params, "title": question_title(part, words)})
+    return problem_text(problem, words.language, plugins)

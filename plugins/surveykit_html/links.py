@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from surveykit.errors import ClosedError, DetailsError, LinkError
+from surveykit.i18n import mark, problem_text
 from surveykit.identity import Token
 from surveykit.model import Consultation
 from surveykit.people import MAX_FIELD, for_authorities, person_problems
@@ -28,14 +29,23 @@ __all__ = ["enter", "get_link"]
 #: not ask for the type, and its authority box is the optional organisation a person answers for.
 _DETAILS = ("authority", "authority_type", "name", "email")
 _RESIDENT_DETAILS = ("authority", "name", "email")
-_LABELS = {"authority": "The name of your authority", "name": "Your name", "email": "Your email"}
-_RESIDENT_LABELS = {**_LABELS, "authority": "The name of the organisation"}
+#: What a detail that is too long is called in its error message ("... must be 200 characters
+#: or fewer"), by field.
+_TOO_LONG = {
+    "authority": mark("The name of your authority must be {limit} characters or fewer"),
+    "name": mark("Your name must be {limit} characters or fewer"),
+    "email": mark("Your email must be {limit} characters or fewer"),
+}
+_RESIDENT_TOO_LONG = {
+    **_TOO_LONG,
+    "authority": mark("The name of the organisation must be {limit} characters or fewer"),
+}
 #: GOV.UK wording for a problem, by its code; any other problem shows check_person's message.
 _MESSAGES = {
-    "missing_authority": "Enter the name of your authority or organisation",
-    "missing_authority_type": "Select the type of authority or organisation",
-    "unknown_authority_type": "Select the type of authority or organisation",
-    "bad_email": "Enter an email address in the correct format, like name@example.com",
+    "missing_authority": mark("Enter the name of your authority or organisation"),
+    "missing_authority_type": mark("Select the type of authority or organisation"),
+    "unknown_authority_type": mark("Select the type of authority or organisation"),
+    "bad_email": mark("Enter an email address in the correct format, like name@example.com"),
 }
 
 
@@ -52,17 +62,22 @@ def unknown_link(request: Request) -> Response:
     return message(
         request,
         404,
-        "This link is not recognised",
-        "Check that you copied the whole link. If you were sent more than one link, use the "
-        "most recent: a new link replaces the ones before it.",
-        "If you have tried several times, wait 15 minutes before trying again.",
-        "If you do not have a link, you can get your own from the start page.",
+        mark("This link is not recognised"),
+        mark(
+            "Check that you copied the whole link. If you were sent more than one link, use the "
+            "most recent: a new link replaces the ones before it."
+        ),
+        mark("If you have tried several times, wait 15 minutes before trying again."),
+        mark("If you do not have a link, you can get your own from the start page."),
     )
 
 
 async def enter(request: Request) -> Response:
     """``/r/{token}``: swap a live link for a session, then redirect away from the token."""
     web = web_state(request)
+    # A link may carry ?lang=cy (an invitation in Welsh): chosen before the session starts,
+    # which keeps it.
+    web.pages.language(request)
     client = client_of(request)
     if web.token_guard.blocked(client):
         return unknown_link(request)
@@ -80,12 +95,13 @@ def _problems(request: Request, values: dict[str, str]) -> dict[str, str]:
     """What is wrong with each detail, by field; a problem with a detail the form does not ask
     for (the role it gives every self-service respondent) is shown against the authority."""
     web = web_state(request)
+    words = web.pages.words(request)
     details = _details(web.consultation)
-    labels = _LABELS if for_authorities(web.consultation) else _RESIDENT_LABELS
+    too_long = _TOO_LONG if for_authorities(web.consultation) else _RESIDENT_TOO_LONG
     problems: dict[str, str] = {}
-    for field, label in labels.items():
+    for field, text in too_long.items():
         if len(values[field]) > MAX_FIELD:
-            problems[field] = f"{label} must be {MAX_FIELD} characters or fewer"
+            problems[field] = words.gettext(text).format(limit=MAX_FIELD)
     found = person_problems(
         web.consultation,
         authority=values["authority"],
@@ -96,7 +112,13 @@ def _problems(request: Request, values: dict[str, str]) -> dict[str, str]:
     )
     for problem in found:
         field = problem.field if problem.field in details else "authority"
-        problems.setdefault(field, _MESSAGES.get(problem.code, problem.message))
+        said = _MESSAGES.get(problem.code)
+        problems.setdefault(
+            field,
+            words.gettext(said)
+            if said
+            else problem_text(problem, words.language, web.pages.plugins),
+        )
     return problems
 
 
@@ -119,9 +141,11 @@ async def get_link(request: Request) -> Response:
         return message(
             request,
             429,
-            "Too many links requested",
-            "This computer has asked for a lot of links in the last hour. Wait an hour and try "
-            "again, or use a link you already have.",
+            mark("Too many links requested"),
+            mark(
+                "This computer has asked for a lot of links in the last hour. Wait an hour and "
+                "try again, or use a link you already have."
+            ),
         )
     try:
         issued = await web.write(web.service.request_link, **values)
@@ -154,5 +178,5 @@ def _form(request: Request, values: dict[str, str], problems: dict[str, str]) ->
         field_errors={field: problems.get(field, "") for field in details},
         errors=errors,
         authorities=for_authorities(web.consultation),
-        authority_types=web.consultation.authority_types,
+        authority_types=web.here(request).consultation.authority_types,
     )

@@ -15,8 +15,10 @@ from starlette.responses import Response
 
 from surveykit import Question
 from surveykit.errors import AnswersRejected, ClosedError, LinkError
+from surveykit.i18n import mark, problem_text
 
 from .forms import ANSWER, FormRefused, field_message, read_form, tampered
+from .language import Words, question_title
 from .sessions import SessionKey
 from .state import Visitor, WebState, redirect
 
@@ -44,10 +46,24 @@ def web_state(request: Request) -> WebState:
     return web
 
 
-def message(request: Request, status: int, heading: str, *paragraphs: str) -> Response:
-    """A page that explains one thing: an error, a refusal, an expired session."""
-    return web_state(request).pages.render(
-        request, "message.html", status, heading=heading, paragraphs=paragraphs
+def message(
+    request: Request, status: int, heading: str | Words, *paragraphs: str | Words
+) -> Response:
+    """A page that explains one thing: an error, a refusal, an expired session.  The heading
+    and paragraphs are English messages marked for translation (or :class:`Words`), said in the
+    page's language."""
+    pages = web_state(request).pages
+    words = pages.words(request)
+
+    def say(text: str | Words) -> str:
+        return text.say(words) if isinstance(text, Words) else words.gettext(text)
+
+    return pages.render(
+        request,
+        "message.html",
+        status,
+        heading=say(heading),
+        paragraphs=[say(paragraph) for paragraph in paragraphs],
     )
 
 
@@ -58,7 +74,7 @@ def closed(request: Request, status: int, refused: bool = False) -> Response:
         "closed.html",
         status,
         not_yet=web.opening() == "not_yet",
-        opens_text=web.opens_text(),
+        opens_text=web.opens_text(web.pages.language(request)),
         refused=refused,
     )
 
@@ -67,11 +83,15 @@ def link_needed(request: Request) -> Response:
     return message(
         request,
         403,
-        "Open your unique link to carry on",
-        "We could not tell whose response this is: your session may have ended, or a newer "
-        "link may have been sent to you.",
-        "Open the unique link you were given (or the most recent one, if you were sent more "
-        "than one). Your saved answers will be waiting for you.",
+        mark("Open your unique link to carry on"),
+        mark(
+            "We could not tell whose response this is: your session may have ended, or a newer "
+            "link may have been sent to you."
+        ),
+        mark(
+            "Open the unique link you were given (or the most recent one, if you were sent more "
+            "than one). Your saved answers will be waiting for you."
+        ),
     )
 
 
@@ -100,10 +120,11 @@ async def overview(request: Request) -> Response:
     if isinstance(visitor, Response):
         return visitor
     web = web_state(request)
+    here = web.here(request)
     respondent = visitor.respondent
     answers = visitor.answers
-    roles = {c.value: c.label for c in web.consultation.roles}
-    types = {c.value: c.label for c in web.consultation.authority_types}
+    roles = {c.value: c.label for c in here.consultation.roles}
+    types = {c.value: c.label for c in here.consultation.authority_types}
     return web.pages.render(
         request,
         "overview.html",
@@ -132,7 +153,9 @@ def _render_question(
     """The question's page, its fields filled in with ``fields`` (stored answers, or what was
     posted when ``errors`` say what is wrong with it; ``field_errors`` by part key)."""
     web = web_state(request)
-    widget = web.widgets[question.id]
+    here = web.here(request)
+    question = here.consultation.by_id[question.id]
+    widget = here.widgets[question.id]
     if change:
         back_url = web.url(request, "check")
     else:
@@ -143,7 +166,7 @@ def _render_question(
     error = field_errors.get(question.id, "")
     context = {
         "question": question,
-        "section": web.sections[question.id],
+        "section": here.sections[question.id],
         "widget": widget,
         "control": widget.control,
         "max_length": widget.max_length,
@@ -189,23 +212,31 @@ async def _answer(
     request: Request, visitor: Visitor, question: Question, answers: dict[str, Any], change: bool
 ) -> Response:
     web = web_state(request)
-    widget = web.widgets[question.id]
+    here = web.here(request)
+    widget = here.widgets[question.id]
     form = await read_form(request, web.keys, web.limits, widget.fields | _BUTTON)
     action = form.get("action", "continue")
     if action not in ("continue", "save"):
-        raise tampered("The form asked for something this page cannot do.")
+        raise tampered(mark("The form asked for something this page cannot do."))
     if not web.engine.is_visible(question.id, answers):
         raise FormRefused(
             400,
-            "This question is not asked now",
-            f"{question.title} is not asked after the answers you have given, so your answer "
-            "to it was not saved. Go to check your answers to see the questions you are asked.",
+            mark("This question is not asked now"),
+            Words(
+                mark(
+                    "{title} is not asked after the answers you have given, so your answer to "
+                    "it was not saved. Go to check your answers to see the questions you are "
+                    "asked."
+                ),
+                {"title": question_title(widget.question, web.pages.words(request))},
+            ),
         )
     raw = widget.read(form)
     mine = set(widget.keys)
     candidate = {key: v for key, v in answers.items() if key not in mine}
     candidate.update((key, v) for key, v in raw.items() if v is not None)
-    checked = web.engine.check(candidate)
+    # Checked in the page's language: a number typed with its Welsh unit is read.
+    checked = here.engine.check(candidate)
     problems = [
         p
         for p in checked.problems
@@ -215,9 +246,10 @@ async def _answer(
         fields = widget.posted(form)
         errors = []
         field_errors: dict[str, str] = {}
+        words = web.pages.words(request)
         for problem in problems:
-            part = web.parts[problem.question]
-            text = field_message(part, problem, web.kinds[part.kind])
+            part = here.parts[problem.question]
+            text = field_message(part, problem, web.kinds[part.kind], words, web.pages.plugins)
             errors.append({"text": text, "href": widget.href(part.id, fields)})
             field_errors.setdefault(part.id, text)
         return _render_question(
@@ -253,7 +285,7 @@ def _render_check(
     answers = visitor.answers
     shown = web.engine.visible_questions(answers)
     back_url = web.question_url(request, shown[-1]) if shown else web.url(request, "overview")
-    summary = web.flow.summary(answers, visitor.known)
+    summary = web.here(request).flow.summary(answers, visitor.known)
     return web.pages.render(
         request,
         "check.html",
@@ -288,19 +320,24 @@ async def check(request: Request) -> Response:
 def _problem_links(request: Request, exc: AnswersRejected) -> list[dict[str, str]]:
     """Each problem, linking to the page (and the field) that puts it right."""
     web = web_state(request)
+    here = web.here(request)
+    words = web.pages.words(request)
     links = []
     for problem in exc.problems:
         key = problem.question or ""
-        part = web.parts.get(key)
+        part = here.parts.get(key)
         question = web.owner(key)
         if part is None or question is None:
-            links.append({"text": problem.message, "href": "#main-content"})
+            said = problem_text(problem, words.language, web.pages.plugins)
+            links.append({"text": said, "href": "#main-content"})
             continue
         widget = web.widgets[question.id]
         fragment = "" if key == question.id else widget.href(key, {})
         links.append(
             {
-                "text": field_message(part, problem, web.kinds[part.kind]),
+                "text": field_message(
+                    part, problem, web.kinds[part.kind], words, web.pages.plugins
+                ),
                 "href": web.question_url(request, question) + "?change=1" + fragment,
             }
         )
@@ -330,7 +367,9 @@ def not_found(request: Request) -> Response:
     return message(
         request,
         404,
-        "Page not found",
-        "If you typed the web address, check it is correct. If you pasted it, check you copied "
-        "the whole address.",
+        mark("Page not found"),
+        mark(
+            "If you typed the web address, check it is correct. If you pasted it, check you "
+            "copied the whole address."
+        ),
     )

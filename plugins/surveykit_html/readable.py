@@ -16,16 +16,16 @@ import phonenumbers
 from surveykit import Question
 from surveykit.kinds import answer_type
 
+from .language import date_words
+
 __all__ = ["answer_lines"]
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
-
-def answer_lines(question: Question, value: Any, kinds: Any = None) -> tuple[str, ...]:
-    """An answer as lines of text: each chosen option's label, or the answer in words."""
+def answer_lines(
+    question: Question, value: Any, kinds: Any = None, lang: str = "en"
+) -> tuple[str, ...]:
+    """An answer as lines of text: each chosen option's label, or the answer in words (a date
+    in ``lang``; ``question`` is in that language already)."""
     if value is None:
         return ()
     if question.options:
@@ -35,7 +35,7 @@ def answer_lines(question: Question, value: Any, kinds: Any = None) -> tuple[str
     if kind_type == "number" and isinstance(value, int | float) and not isinstance(value, bool):
         return (number_text(question, value),)
     if kind_type in ("date", "month") and isinstance(value, str):
-        return (date_text(value),)
+        return (date_text(value, lang),)
     if question.kind == "phone" and isinstance(value, str):
         return (phone_text(value),)
     if isinstance(value, list | tuple):
@@ -58,14 +58,14 @@ def number_text(question: Question, value: int | float) -> str:
     return f"{text} {unit}"
 
 
-def date_text(value: str) -> str:
-    """``2027-03-05`` as "5 March 2027", ``2027-03`` as "March 2027"; other text as it is."""
+def date_text(value: str, lang: str = "en") -> str:
+    """``2027-03-05`` as "5 March 2027" ("5 Mawrth 2027" in Welsh), ``2027-03`` as "March
+    2027"; other text as it is."""
     try:
         day = dt.date.fromisoformat(value if len(value) == 10 else f"{value}-01")
     except ValueError:
         return value
-    month = f"{_MONTHS[day.month - 1]} {day.year}"
-    return month if len(value) == 7 else f"{day.day} {month}"
+    return date_words(day, lang, month_only=len(value) == 7)
 
 
 def phone_text(value: str) -> str:

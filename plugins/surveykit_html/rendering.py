@@ -1,8 +1,12 @@
-"""Turning a page's facts into HTML: one Jinja environment, autoescaped, strict about names.
+"""Turning a page's facts into HTML: one Jinja environment per language, autoescaped, strict.
 
-Templates live in the package (``templates/``).  Every page gets the consultation's metadata,
-the demonstration banner's facts, a CSRF token for its forms and helpers for links, so a
-template never builds a URL by hand and the app still works when mounted under a prefix.
+Templates live in the package (``templates/``).  Every page gets the consultation's metadata
+(in the page's language), the demonstration banner's facts, the language switch, a CSRF token
+for its forms and helpers for links, so a template never builds a URL by hand and the app still
+works when mounted under a prefix.  The software's words go through gettext (``_()`` and
+``{% trans %}``, see :mod:`.language`); the spec's words come from
+:func:`surveykit.translations.localise`, and those left untranslated are marked with their own
+``lang`` (the ``spec`` and ``lang_attr`` filters).
 """
 
 from __future__ import annotations
@@ -22,8 +26,19 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from surveykit import Consultation, SurveykitError
+from surveykit.i18n import Translator
+from surveykit.translations import localise, missing
 
 from .config import Demonstration
+from .language import (
+    choose,
+    closing_words,
+    date_words,
+    instant_words,
+    question_title,
+    switch_links,
+    words_for,
+)
 from .paths import Paths
 from .prose import render_prose
 from .sessions import WebKeys
@@ -53,17 +68,17 @@ def static_versions() -> dict[str, str]:
     return versions
 
 
-@pass_context
-def _when(context: Context, instant: dt.datetime) -> str:
-    """An instant as people read it, in the consultation's time zone: 2 March 2015, 10:14."""
-    local = instant.astimezone(context["meta"].zone)
-    return f"{local.day} {local:%B %Y at %H:%M}"
-
-
 @functools.cache
-def environment() -> Environment:
-    """The one Jinja environment of the process: every consultation served shares its compiled
-    templates, so twenty consultations cost no more to render than one."""
+def environment(words: Translator | None = None) -> Environment:
+    """The Jinja environment of one language (``words``; English by default).
+
+    Every consultation served shares its compiled templates, so twenty consultations cost no
+    more to render than one.  The software's words go through ``jinja2.ext.i18n`` (``_()`` and
+    ``{% trans %}``, whitespace trimmed), bound to this language's catalogue once, here, so no
+    request ever swaps the callables of an environment another request is using.
+    """
+    words = words or words_for("en")
+    lang = words.language
     env = Environment(
         loader=PackageLoader("surveykit_html", "templates"),
         autoescape=True,
@@ -71,14 +86,70 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["prose"] = render_prose
-    env.filters["when"] = _when
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        words.gettext, words.ngettext, newstyle=True, pgettext=words.pgettext
+    )
+
+    @pass_context
+    def when(context: Context, instant: dt.datetime) -> str:
+        """An instant in the consultation's time zone: "2 March 2015 at 10:14"."""
+        return instant_words(instant.astimezone(context["meta"].zone), words, lang)
+
+    def closing(closes: dt.date | dt.datetime) -> str:
+        """A closing date as ``Metadata.closing_text`` says it, in this language."""
+        return closing_words(closes, words, lang)
+
+    def weekday_date(day: dt.date) -> str:
+        """A date with its day of the week: "Tuesday 31 December 2030"."""
+        return date_words(day, lang, weekday=True)
+
+    def title(question: Any) -> str:
+        """ "Question 13" in this language."""
+        return question_title(question, words)
+
+    def say(text: Any) -> str:
+        """A :class:`~.language.Words` (or a marked English message) in this language."""
+        return text.say(words) if hasattr(text, "say") else words.gettext(str(text))
+
+    env.filters.update(
+        prose=render_prose,
+        when=when,
+        closing=closing,
+        weekday_date=weekday_date,
+        question_title=title,
+        say=say,
+        spec=_spec,
+        lang_attr=_lang_attr,
+    )
+    env.globals["lang"] = lang
     return env
 
 
+@pass_context
+def _spec(context: Context, text: Any) -> Markup:
+    """A text of the spec, in ``<span lang="en">`` when it has no translation into the page's
+    language, so a screen reader reads it in the right voice."""
+    fallback = context.get("untranslated")
+    if fallback and text in fallback[1]:
+        return Markup('<span lang="{}">{}</span>').format(fallback[0], text)
+    return Markup.escape(text)
+
+
+@pass_context
+def _lang_attr(context: Context, text: Any) -> Markup:
+    """`` lang="en"`` for an element holding a text of the spec that has no translation."""
+    fallback = context.get("untranslated")
+    if fallback and text in fallback[1]:
+        return Markup(' lang="{}"').format(fallback[0])
+    return Markup("")
+
+
 class Pages:
-    """Renders the templates for one consultation (its metadata and banner go in each page)."""
+    """Renders the templates for one consultation (its metadata and banner go in each page),
+    in the language each request asks for."""
 
     def __init__(
         self,
@@ -86,32 +157,70 @@ class Pages:
         demo: Demonstration | None,
         keys: WebKeys,
         versions: dict[str, str],
+        plugins: Any = None,
     ) -> None:
         self.consultation = consultation
+        self.languages = consultation.languages
         self.keys = keys
         self.versions = versions
-        self.env = environment()
+        self.plugins = plugins
         self.meta = consultation.metadata
         self.demo = demo
         self.paths = Paths()
-        self._chromes: dict[str, dict[str, Markup]] = {}
+        self._chromes: dict[tuple[str, str], dict[str, Markup]] = {}
+        #: Per language: its environment, localised metadata and untranslated spec texts.
+        self._tongues: dict[str, tuple[Environment, Any, tuple[str, frozenset[str]] | None]] = {}
         # Kept encoded and split where the CSRF token goes, so a request only joins bytes.
         self._shared: dict[Hashable, tuple[bytes, ...]] = {}
         # Stands in for the CSRF token in shared pages: random, so no answer or spec text can
         # contain it by accident or design.
         self._csrf_hole = f"csrf-hole-{secrets.token_hex(16)}"
 
-    def _chrome(self, request: Request, url: Any, static: Any) -> dict[str, Markup]:
-        """The head, header and footer for this mount point, rendered on first use."""
+    @property
+    def env(self) -> Environment:
+        """The environment of the spec's own language (kept for callers that want one)."""
+        return self._tongue(self.languages[0])[0]
+
+    def language(self, request: Request) -> str:
+        """The language this request's page is in (see :func:`.language.choose`)."""
+        return choose(request, self.languages)
+
+    def words(self, request: Request) -> Translator:
+        """The software's words in this request's language."""
+        return words_for(self.language(request), self.plugins)
+
+    def _tongue(self, lang: str) -> tuple[Environment, Any, tuple[str, frozenset[str]] | None]:
+        tongue = self._tongues.get(lang)
+        if tongue is None:
+            env = environment(words_for(lang, self.plugins))
+            kinds = None if self.plugins is None else self.plugins.kinds
+            local = localise(self.consultation, lang, kinds)
+            fallback = None
+            source_lang = self.languages[0]
+            if lang != source_lang:
+                texts = frozenset(t.text for t in missing(self.consultation, lang, kinds))
+                fallback = (source_lang, texts) if texts else None
+            tongue = self._tongues[lang] = (env, local.metadata, fallback)
+        return tongue
+
+    def _chrome(self, request: Request, lang: str, url: Any, static: Any) -> dict[str, Markup]:
+        """The head, header and footer for this mount point and language, made on first use."""
         root = request.scope.get("root_path", "")
-        chrome = self._chromes.get(root)
+        chrome = self._chromes.get((root, lang))
         if chrome is None:
-            module = self.env.get_template("_chrome.html").make_module(
-                {"url": url, "static": static, "meta": self.meta, "demo": self.demo}
+            env, meta, fallback = self._tongue(lang)
+            module = env.get_template("_chrome.html").make_module(
+                {
+                    "url": url,
+                    "static": static,
+                    "meta": meta,
+                    "demo": self.demo,
+                    "untranslated": fallback,
+                }
             )
             chrome = {"head": module.head(), "top": module.top(), "bottom": module.bottom()}
             if len(self._chromes) < 64:
-                self._chromes[root] = chrome
+                self._chromes[(root, lang)] = chrome
         return chrome
 
     def render(
@@ -124,13 +233,16 @@ class Pages:
     ) -> HTMLResponse:
         """A page that is the same for everyone but for the CSRF token: rendered once per key.
 
-        ``key`` must determine ``context`` completely (the caller's promise).  The page is
-        rendered with a random placeholder where the token goes, kept, and each request gets a
-        copy with its own session's token put in.  Question pages are the busiest pages and most
-        are shown unanswered or with one of a few options chosen, so this skips the template for
-        nearly every view.
+        ``key`` must determine ``context`` completely (the caller's promise); the language and
+        the language switch's links are added to it here.  The page is rendered with a random
+        placeholder where the token goes, kept, and each request gets a copy with its own
+        session's token put in.  Question pages are the busiest pages and most are shown
+        unanswered or with one of a few options chosen, so this skips the template for nearly
+        every view.
         """
-        full_key = (template, request.scope.get("root_path", ""), key)
+        lang = self.language(request)
+        switch = tuple(link["href"] for link in switch_links(request, lang, self.languages))
+        full_key = (template, request.scope.get("root_path", ""), lang, switch, key)
         parts = self._shared.get(full_key)
         if parts is None:
             html = self._html(request, template, {**context, "csrf_token": self._csrf_hole})
@@ -143,6 +255,8 @@ class Pages:
 
     def _html(self, request: Request, template: str, context: dict[str, Any]) -> str:
         paths = self.paths
+        lang = self.language(request)
+        env, meta, fallback = self._tongue(lang)
 
         def url(name: str, query: str = "", **params: Any) -> str:
             path = paths(request, name, **params)
@@ -152,17 +266,19 @@ class Pages:
             return f"{url('static', path=name)}?v={self.versions[name]}"
 
         values = {
-            "meta": self.meta,
+            "meta": meta,
             "demo": self.demo,
             "request": request,
             "url": url,
             "static": static,
-            "chrome": self._chrome(request, url, static),
+            "chrome": self._chrome(request, lang, url, static),
             "csrf_token": _LazyToken(self.keys, request),
             "errors": [],
+            "languages": switch_links(request, lang, self.languages),
+            "untranslated": fallback,
         }
         values.update(context)
-        return self.env.get_template(template).render(values)
+        return env.get_template(template).render(values)
 
 
 class _LazyToken:

@@ -94,8 +94,12 @@ class SessionKey:
 def start_session(
     session: MutableMapping[str, Any], respondent: Respondent, token_hash: str
 ) -> None:
-    """Make ``session`` the respondent's: a fresh CSRF nonce, so no earlier form can be replayed."""
+    """Make ``session`` the respondent's: a fresh CSRF nonce, so no earlier form can be replayed.
+    The language chosen before (see :mod:`.language`) is kept."""
+    lang = session.get("lang")
     session.clear()
+    if isinstance(lang, str):
+        session["lang"] = lang
     session["rid"] = respondent.id
     session["th"] = token_hash
     session["csrf"] = secrets.token_urlsafe(16)

@@ -34,6 +34,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from surveykit import Consultation, Plugins, SurveykitError, get_plugins, load_spec
+from surveykit.i18n import mark
 from surveykit.identity import Secret, load_secret
 from surveykit.storage import Store, open_store
 from surveykit.submit import Clock, system_clock
@@ -219,9 +220,9 @@ def _forms(
 
 #: The finder's groups: the opening status, the heading and what an empty group says.
 _GROUPS = (
-    ("open", "Open", "No consultation is open at the moment."),
-    ("not_yet", "Opening soon", "No consultation is due to open."),
-    ("closed", "Closed", "No consultation has closed yet."),
+    ("open", mark("Open"), mark("No consultation is open at the moment.")),
+    ("not_yet", mark("Opening soon"), mark("No consultation is due to open.")),
+    ("closed", mark("Closed"), mark("No consultation has closed yet.")),
 )
 
 
@@ -277,13 +278,13 @@ class _Finder:
     async def error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if exc.status_code == 404:
-            heading = "Page not found"
-            text = (
+            heading = mark("Page not found")
+            text = mark(
                 "If you typed the web address, check it is correct. If you pasted it, check you "
                 "copied the whole address."
             )
         else:
-            heading, text = "This page cannot do that", "Go back and try again."
+            heading, text = mark("This page cannot do that"), mark("Go back and try again.")
         return self._render(
             request, "site_message.html", exc.status_code, heading=heading, text=text
         )

@@ -24,16 +24,18 @@ from surveykit.identity import Respondent
 from surveykit.known import is_blank, roster_answers
 from surveykit.storage import Draft, Submission
 from surveykit.submit import Opening
+from surveykit.translations import localise
 
 from .config import Demonstration, Limits
 from .drafts import DraftWriter
 from .flow import Flow
+from .language import weekday_instant_words, words_for
 from .ratelimit import SlidingWindow
 from .rendering import Pages
 from .sessions import SessionKey, SessionSubmitService, WebKeys
 from .widgets import Widget, widget_for
 
-__all__ = ["Visitor", "WebState", "blocking", "redirect"]
+__all__ = ["Localised", "Visitor", "WebState", "blocking", "redirect"]
 
 T = TypeVar("T")
 
@@ -74,6 +76,22 @@ class Visitor:
             if is_blank(answers.get(qid)):
                 answers[qid] = value
         return answers
+
+
+@frozen
+class Localised:
+    """The consultation in one language, with what pages build from it: its engine (so an
+    answer typed with the language's own unit is read), its flow (for check your answers), and
+    each question's widget, section and parts.  Ids and option values are the same in every
+    language, so what is stored never depends on it."""
+
+    lang: str
+    consultation: Consultation
+    engine: Engine
+    flow: Flow
+    widgets: dict[str, Widget]
+    sections: dict[str, Section]
+    parts: dict[str, Question]
 
 
 @frozen
@@ -124,6 +142,42 @@ class WebState:
         ),
     )
 
+    #: Each language's :class:`Localised`, made on first use.
+    _localised: dict[str, Localised] = field(init=False, factory=dict)
+
+    def localised(self, lang: str) -> Localised:
+        """The consultation and its pages' parts in ``lang`` (one of its languages)."""
+        found = self._localised.get(lang)
+        if found is None:
+            if lang == self.consultation.text_language:
+                found = Localised(
+                    lang,
+                    self.consultation,
+                    self.engine,
+                    self.flow,
+                    self.widgets,
+                    self.sections,
+                    self.parts,
+                )
+            else:
+                local = localise(self.consultation, lang, self.kinds)
+                engine = Engine(local, kinds=self.kinds)
+                found = Localised(
+                    lang,
+                    local,
+                    engine,
+                    Flow(engine, self.kinds),
+                    {q.id: widget_for(q, self.kinds) for q in local.questions},
+                    {q.id: s for s in local.sections for q in s.questions},
+                    {p.id: p for p in engine.parts},
+                )
+            self._localised[lang] = found
+        return found
+
+    def here(self, request: Request) -> Localised:
+        """The consultation in this request's language."""
+        return self.localised(self.pages.language(request))
+
     async def write(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a call that writes to the store, in a worker thread, one at a time if need be."""
         lock = self.write_lock
@@ -147,12 +201,14 @@ class WebState:
         """Whether the consultation takes answers now, by the service's (injectable) clock."""
         return self.service.opening()
 
-    def opens_text(self) -> str:
+    def opens_text(self, lang: str | None = None) -> str:
+        """When the consultation opens, in ``lang`` (the spec's own by default)."""
         opens_at = self.consultation.metadata.opens_at
         if opens_at is None:
             return ""
         local = opens_at.astimezone(self.consultation.metadata.zone)
-        return f"{local:%A} {local.day} {local:%B %Y at %H:%M}"
+        lang = lang or self.consultation.text_language
+        return weekday_instant_words(local, words_for(lang, self.pages.plugins), lang)
 
     def control(self, question: Question) -> str:
         """How a question is asked: radios, checkboxes, a textarea, a date input... (see

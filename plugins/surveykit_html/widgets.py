@@ -24,9 +24,11 @@ from attrs import frozen
 from starlette.datastructures import FormData
 
 from surveykit import Question
+from surveykit.i18n import mark
 from surveykit.kinds import answer_type, parts_of
 
 from .forms import ANSWER, tampered
+from .language import Words
 
 __all__ = ["OTHER", "Widget", "row_id", "widget_for"]
 
@@ -88,8 +90,11 @@ class Widget:
     #: A number's unit, shown before or after the box.
     prefix: str = ""
     suffix: str = ""
-    #: What the page adds below the question's own hint: a date's example, a ranking's rules.
+    #: What the page adds below the question's own hint, said by the template in the page's
+    #: language: ``"date"`` or ``"month"`` (an example), ``"ranking"`` (how to rank), or none.
     hint: str = ""
+    #: How many options a ranking's answer ranks, at least (at most is ``len(ranks)``).
+    ranked_low: int = 0
     max_length: int | None = None
 
     @property
@@ -132,7 +137,10 @@ class Widget:
         values = form.getlist(name)
         if len(values) > 1:
             raise tampered(
-                f"{self.question.title} takes one answer, and the form sent {len(values)}."
+                Words(
+                    mark("{title} takes one answer, and the form sent {count}."),
+                    {"title": self.question.title, "count": len(values)},
+                )
             )
         return values[0] if values else None
 
@@ -258,7 +266,8 @@ def widget_for(question: Question, kinds: Any) -> Widget:
                 frozenset(),
                 optional,
                 ranks=tuple(range(1, high + 1)),
-                hint=_ranking_hint(low, high, len(question.options)),
+                hint="ranking",
+                ranked_low=low,
             )
         other = next((part for part in parts if part.settings.get("other_of") == question.id), None)
         control = "checkboxes" if getattr(kind, "multiple", False) else "radios"
@@ -288,7 +297,6 @@ def widget_for(question: Question, kinds: Any) -> Widget:
     if kind_type in ("date", "month"):
         boxes = MONTH_BOXES if kind_type == "month" else DAY_BOXES
         fields = frozenset(f"{ANSWER}-{box}" for box in boxes)
-        example = "For example, 3 2007" if kind_type == "month" else "For example, 27 3 2007"
         return Widget(
             question,
             "date",
@@ -297,7 +305,7 @@ def widget_for(question: Question, kinds: Any) -> Widget:
             fields,
             optional,
             boxes=boxes,
-            hint="" if question.hint else example,
+            hint="" if question.hint else kind_type,
         )
     if kind_type == "text" and question.kind in _CONTACT:
         input_type, autocomplete, width = _CONTACT[question.kind]
@@ -326,28 +334,6 @@ def _ranked_bounds(question: Question) -> tuple[int, int]:
     low = question.settings.get("min_ranked", high)
     low = low if isinstance(low, int) and 1 <= low <= high else high
     return low, high
-
-
-def _plural(count: int) -> str:
-    return "1 option" if count == 1 else f"{count} options"
-
-
-def _ranking_hint(low: int, high: int, count: int) -> str:
-    """What to do with the rank boxes, in words: how many to rank, and which way round."""
-    first = "1 for your first choice"
-    if low == high == count:
-        return f"Give every option a number from 1 to {count}, {first}."
-    if low == high:
-        how_many = f"exactly {_plural(high)}"
-    elif low == 1:
-        how_many = f"up to {_plural(high)}"
-    else:
-        how_many = f"between {low} and {high} options"
-    return (
-        f"Give {how_many} a number, {first}. Leave the rest as “Not ranked”."
-        if high > 1
-        else f"Give {how_many} the number 1. Leave the rest as “Not ranked”."
-    )
 
 
 def _number_width(settings: Mapping[str, Any], decimals: int) -> str:

@@ -1,4 +1,10 @@
-"""Small helpers the built-in kinds share: plain words for values, and settings checks."""
+"""Small helpers the built-in kinds share: plain words for values, settings checks, and the
+kinds' own messages.
+
+What a checker tells a respondent is a phrase of this plugin's catalogue domain,
+``surveykit_kinds`` (``locale/<language>/LC_MESSAGES/surveykit_kinds.po``), so a channel can say
+it in the respondent's language; problems with a spec's settings are for officers, in English.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +12,43 @@ import difflib
 import math
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from surveykit import Question
+from surveykit import Question, i18n
+from surveykit.i18n import Phrase
+
+#: The catalogue domain of the kinds' messages, and where its catalogues are.
+DOMAIN = "surveykit_kinds"
+LOCALE = Path(__file__).parent / "locale"
 
 #: A part's name, a grid row's id: what a question id may be, so ``q7.cost`` is a clean key.
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def what(value: Any) -> str:
+def phrase(template: str, /, **params: Any) -> Phrase:
+    """A message of the kinds' domain: :func:`surveykit.i18n.phrase` with ``DOMAIN``."""
+    return i18n.phrase(template, domain=DOMAIN, **params)
+
+
+def phrase_n(singular: str, plural: str, count: int, /, **params: Any) -> Phrase:
+    """A message with plural forms, of the kinds' domain (:func:`surveykit.i18n.phrase_n`)."""
+    return i18n.phrase_n(singular, plural, count, domain=DOMAIN, **params)
+
+
+def what(value: Any) -> Phrase:
     """A value's type in plain words, for messages a respondent or officer may read."""
     if isinstance(value, bool):
-        return "yes/no value"
+        return phrase("yes/no value")
     if isinstance(value, int | float):
-        return "number"
+        return phrase("number")
     if isinstance(value, list | tuple):
-        return "list"
+        return phrase("list")
     if isinstance(value, dict):
-        return "group of answers"
+        return phrase("group of answers")
     if isinstance(value, str):
-        return "piece of text"
-    return "value of another type"
+        return phrase("piece of text")
+    return phrase("value of another type")
 
 
 def options_phrase(question: Question) -> str:
@@ -52,5 +74,6 @@ def suggestion(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def options_counted(count: int) -> Phrase:
+    """ "1 option", "3 options" (and the six Welsh forms)."""
+    return phrase_n("{count} option", "{count} options", count)

@@ -17,8 +17,9 @@ from attrs import frozen
 
 from surveykit import EMPTY, Question, Rejected
 from surveykit.conditions import All, Condition, Contains, Equals, render
+from surveykit.i18n import title_of
 
-from ._common import options_phrase, what
+from ._common import options_phrase, phrase, phrase_n, what
 
 __all__ = ["OTHER_MAX_LENGTH", "MultiChoice", "SingleChoice", "other_part"]
 
@@ -74,7 +75,7 @@ class SingleChoice:
 
     def checker(self, question: Question):
         allowed = frozenset(o.value for o in question.options)
-        title = question.title
+        title = title_of(question)
         listed = options_phrase(question)
 
         def check(value: Any) -> Any:
@@ -85,11 +86,19 @@ class SingleChoice:
                     return EMPTY
                 return Rejected(
                     "unknown_option",
-                    f"{title}: {value[:80]!r} is not one of the options ({listed})",
+                    phrase(
+                        "{title}: {answer} is not one of the options ({options})",
+                        title=title,
+                        answer=repr(value[:80]),
+                        options=listed,
+                    ),
                 )
             if value is None:
                 return EMPTY
-            return Rejected("wrong_type", f"{title}: choose one option, not a {what(value)}")
+            return Rejected(
+                "wrong_type",
+                phrase("{title}: choose one option, not a {what}", title=title, what=what(value)),
+            )
 
         check.accepts = allowed  # returned unchanged: the engine may skip the call for these
         check.controls_checked = True  # only option values come back: see QuestionKind
@@ -119,7 +128,7 @@ class MultiChoice:
     def checker(self, question: Question):
         order = tuple(o.value for o in question.options)
         allowed = frozenset(order)
-        title = question.title
+        title = title_of(question)
         listed = options_phrase(question)
 
         def check(value: Any) -> Any:
@@ -128,20 +137,31 @@ class MultiChoice:
             if value.__class__ is not list and value.__class__ is not tuple:
                 return Rejected(
                     "wrong_type",
-                    f"{title}: give a list of options, not a {what(value)}",
+                    phrase(
+                        "{title}: give a list of options, not a {what}",
+                        title=title,
+                        what=what(value),
+                    ),
                 )
             if not value:
                 return EMPTY
             if any(item.__class__ is not str for item in value):
                 return Rejected(
-                    "wrong_type", f"{title}: each choice must be an option value, in quotes"
+                    "wrong_type",
+                    phrase("{title}: each choice must be an option value, in quotes", title=title),
                 )
             unknown = [item for item in value if item not in allowed]
             if unknown:
                 return Rejected(
                     "unknown_option",
-                    f"{title}: {', '.join(repr(u[:80]) for u in unknown)} "
-                    f"{'is' if len(unknown) == 1 else 'are'} not among the options ({listed})",
+                    phrase_n(
+                        "{title}: {answers} is not among the options ({options})",
+                        "{title}: {answers} are not among the options ({options})",
+                        len(unknown),
+                        title=title,
+                        answers=", ".join(repr(u[:80]) for u in unknown),
+                        options=listed,
+                    ),
                 )
             chosen = set(value)
             return [v for v in order if v in chosen]

@@ -16,9 +16,10 @@ from typing import Any, ClassVar
 from attrs import frozen
 
 from surveykit import EMPTY, Question, Rejected
+from surveykit.i18n import title_of
 from surveykit.people import MAX_FIELD, normal_email
 
-from ._common import shown, what
+from ._common import phrase, shown, what
 
 __all__ = ["DRAMA_NUMBERS", "POSTCODE", "Email", "Phone", "UKPostcode", "normal_postcode"]
 
@@ -38,13 +39,21 @@ class Email:
     settings: ClassVar = MappingProxyType({})
 
     def checker(self, question: Question):
-        title = question.title
+        title = title_of(question)
         bad = Rejected(
             "bad_email",
-            f"{title}: enter an email address in the correct format, like name@example.com",
+            phrase(
+                "{title}: enter an email address in the correct format, like name@example.com",
+                title=title,
+            ),
         )
         too_long = Rejected(
-            "bad_email", f"{title}: the email address must be {MAX_FIELD} characters or fewer"
+            "bad_email",
+            phrase(
+                "{title}: the email address must be {limit} characters or fewer",
+                title=title,
+                limit=MAX_FIELD,
+            ),
         )
 
         def check(value: Any) -> Any:
@@ -57,7 +66,15 @@ class Email:
                 return normal_email(text) or bad
             if value is None:
                 return EMPTY
-            return Rejected("wrong_type", f"{bad.message}, not a {what(value)}")
+            return Rejected(
+                "wrong_type",
+                phrase(
+                    "{title}: enter an email address in the correct format, like "
+                    "name@example.com, not a {what}",
+                    title=title,
+                    what=what(value),
+                ),
+            )
 
         return check
 
@@ -98,9 +115,12 @@ class UKPostcode:
     settings: ClassVar = MappingProxyType({})
 
     def checker(self, question: Question):
-        title = question.title
+        title = title_of(question)
         normal = POSTCODE.fullmatch
-        bad = Rejected("bad_postcode", f"{title}: enter a full UK postcode, like SW1A 2AA")
+        bad = Rejected(
+            "bad_postcode",
+            phrase("{title}: enter a full UK postcode, like SW1A 2AA", title=title),
+        )
 
         def check(value: Any) -> Any:
             if value.__class__ is str:
@@ -111,7 +131,14 @@ class UKPostcode:
                 return normal_postcode(value) or bad
             if value is None:
                 return EMPTY
-            return Rejected("wrong_type", f"{bad.message}, not a {what(value)}")
+            return Rejected(
+                "wrong_type",
+                phrase(
+                    "{title}: enter a full UK postcode, like SW1A 2AA, not a {what}",
+                    title=title,
+                    what=what(value),
+                ),
+            )
 
         check.controls_checked = True  # only postcodes in capitals and digits come back
         return check
@@ -174,22 +201,53 @@ class Phone:
         import phonenumbers
 
         international = question.settings.get("international", False) is True
-        title = question.title
-        examples = "01632 960 001, 07700 900 982 or +44 808 157 0192"
+        title = title_of(question)
         if international:
             bad = Rejected(
                 "bad_phone",
-                f"{title}: enter a telephone number, like {examples}; "
-                "for a number outside the UK, start with + and the country code",
+                phrase(
+                    "{title}: enter a telephone number, like 01632 960 001, 07700 900 982 or "
+                    "+44 808 157 0192; for a number outside the UK, start with + and the "
+                    "country code",
+                    title=title,
+                ),
             )
         else:
-            bad = Rejected("bad_phone", f"{title}: enter a UK telephone number, like {examples}")
+            bad = Rejected(
+                "bad_phone",
+                phrase(
+                    "{title}: enter a UK telephone number, like 01632 960 001, 07700 900 982 or "
+                    "+44 808 157 0192",
+                    title=title,
+                ),
+            )
         foreign = Rejected(
             "bad_phone",
-            f"{title}: enter a UK telephone number, like {examples}; this question does not "
-            "take numbers from other countries",
+            phrase(
+                "{title}: enter a UK telephone number, like 01632 960 001, 07700 900 982 or "
+                "+44 808 157 0192; this question does not take numbers from other countries",
+                title=title,
+            ),
         )
         e164 = phonenumbers.PhoneNumberFormat.E164
+
+        def wrong_type(value: Any) -> Rejected:
+            if international:
+                said = phrase(
+                    "{title}: enter a telephone number, like 01632 960 001, 07700 900 982 or "
+                    "+44 808 157 0192; for a number outside the UK, start with + and the country "
+                    "code, not a {what}",
+                    title=title,
+                    what=what(value),
+                )
+            else:
+                said = phrase(
+                    "{title}: enter a UK telephone number, like 01632 960 001, 07700 900 982 or "
+                    "+44 808 157 0192, not a {what}",
+                    title=title,
+                    what=what(value),
+                )
+            return Rejected("wrong_type", said)
 
         @functools.lru_cache(maxsize=4096)
         def read(text: str) -> str | Rejected:
@@ -219,7 +277,7 @@ class Phone:
                 return read(text) if text else EMPTY
             if value is None:
                 return EMPTY
-            return Rejected("wrong_type", f"{bad.message}, not a {what(value)}")
+            return wrong_type(value)
 
         check.controls_checked = True  # only "+" and digits come back
         return check

@@ -21,8 +21,9 @@ from typing import Any, ClassVar
 from attrs import frozen
 
 from surveykit import EMPTY, Consultation, Question, Rejected
+from surveykit.i18n import Phrase, month_name, spoken_date, spoken_month, title_of
 
-from ._common import shown, what
+from ._common import phrase, shown, what
 
 __all__ = ["MONTH_NAMES", "Date", "bound_of", "read_date", "today_in"]
 
@@ -47,7 +48,7 @@ _WORDS = re.compile(
 )
 
 #: What :func:`read_date` found: ``(year, month, day)`` with ``day`` ``None`` if not given, or
-#: the ``(code, what to say)`` of a problem.
+#: the ``(code, what to say)`` of a problem (a :class:`~surveykit.i18n.Phrase`, or ``""``).
 Reading = tuple[int, int, int | None] | tuple[str, str]
 
 
@@ -67,29 +68,36 @@ def _from_boxes(boxes: dict[Any, Any]) -> Reading | None:
     fields: dict[str, str] = {}
     for key, value in boxes.items():
         if key not in ("day", "month", "year"):
-            return ("not_a_date", f"the date has a box {str(key)[:20]!r} it does not need")
+            return (
+                "not_a_date",
+                phrase("the date has a box {box} it does not need", box=repr(str(key)[:20])),
+            )
         if value.__class__ is int:
             value = str(value)
         if value is None:
             value = ""
         if value.__class__ is not str or len(value) > 20:
-            return ("not_a_date", "write the day, month and year as numbers")
+            return ("not_a_date", phrase("write the day, month and year as numbers"))
         fields[key] = value.strip()
     if not any(fields.values()):
         return None
     missing = [key for key in ("month", "year") if not fields.get(key)]
+    if missing == ["month"]:
+        return ("not_a_date", phrase("the date must include a month"))
+    if missing == ["year"]:
+        return ("not_a_date", phrase("the date must include a year"))
     if missing:
-        return ("not_a_date", f"the date must include a {' and a '.join(missing)}")
+        return ("not_a_date", phrase("the date must include a month and a year"))
     day_text, month_text, year_text = fields.get("day", ""), fields["month"], fields["year"]
     month = _month(month_text)
     if month is None:
-        return ("not_a_date", "the month must be a number from 1 to 12, or its name")
+        return ("not_a_date", phrase("the month must be a number from 1 to 12, or its name"))
     if not (year_text.isascii() and year_text.isdigit()) or (year := _year(year_text)) is None:
-        return ("not_a_date", "the year must have 4 digits, like 2024")
+        return ("not_a_date", phrase("the year must have 4 digits, like 2024"))
     if not day_text:
         return (year, month, None)
     if not (day_text.isascii() and day_text.isdigit() and len(day_text) <= 2):
-        return ("not_a_date", "the day must be a number, like 5")
+        return ("not_a_date", phrase("the day must be a number, like 5"))
     return (year, month, int(day_text))
 
 
@@ -101,7 +109,7 @@ def read_date(value: Any) -> Reading | None:
     if value.__class__ is dict:
         return _from_boxes(value)
     if value.__class__ is not str:
-        return ("wrong_type", f"not a {what(value)}")
+        return ("wrong_type", phrase("not a {what}", what=what(value)))
     text = value.strip()
     if not text:
         return None
@@ -120,7 +128,7 @@ def read_date(value: Any) -> Reading | None:
         return ("not_a_date", "")
     year = _year(year_text)
     if year is None:
-        return ("not_a_date", "the year must have 4 digits, like 2024")
+        return ("not_a_date", phrase("the year must have 4 digits, like 2024"))
     return (year, month, None if day_text is None else int(day_text))
 
 
@@ -188,23 +196,29 @@ def today_in(zone: dt.tzinfo | None) -> Callable[[], str]:
     return today
 
 
-def _unreal(year: int, month: int, day: int) -> str | None:
+def _unreal(year: int, month: int, day: int) -> Phrase | None:
     """Why a year, month and day make no date in the calendar, or ``None`` if they make one."""
     if not 1 <= month <= 12:
-        return "the month must be a number from 1 to 12"
+        return phrase("the month must be a number from 1 to 12")
     if year < 1:
-        return "enter a real year, like 2024"
+        return phrase("enter a real year, like 2024")
     try:
         dt.date(year, month, day)
     except ValueError:
-        return f"enter a real date: {MONTH_NAMES[month - 1]} {year} has no day {day}"
+        return phrase(
+            "enter a real date: {month} {year} has no day {day}",
+            month=month_name(month),
+            year=year,
+            day=day,
+        )
     return None
 
 
-def _spoken(iso: str) -> str:
+def _spoken(iso: str) -> Phrase:
     """ISO text as people say it: "31 March 2027", or "March 2027" for a month."""
-    month = f"{MONTH_NAMES[int(iso[5:7]) - 1]} {int(iso[:4])}"
-    return month if len(iso) == 7 else f"{int(iso[8:])} {month}"
+    if len(iso) == 7:
+        return spoken_month(int(iso[:4]), int(iso[5:7]))
+    return spoken_date(dt.date.fromisoformat(iso))
 
 
 @frozen
@@ -281,18 +295,35 @@ class Date:
         iso = _ISO_MONTH if month else _ISO_DAY
         earliest = bound_of(settings["earliest"], month) if "earliest" in settings else None
         latest = bound_of(settings["latest"], month) if "latest" in settings else None
-        title = question.title
-        example = "March 2024" if month else "5 March 2024"
+        title = title_of(question)
         enter = Rejected(
             "not_a_date",
-            f"{title}: enter the month and year, like {example}"
+            phrase("{title}: enter the month and year, like March 2024", title=title)
             if month
-            else f"{title}: enter the date as day, month and year, like {example}",
+            else phrase(
+                "{title}: enter the date as day, month and year, like 5 March 2024", title=title
+            ),
         )
 
-        def spoken(bound: str) -> str:
+        def wrong_type(kind: Phrase) -> Rejected:
+            if month:
+                said = phrase(
+                    "{title}: enter the month and year, like March 2024, not a {what}",
+                    title=title,
+                    what=kind,
+                )
+            else:
+                said = phrase(
+                    "{title}: enter the date as day, month and year, like 5 March 2024, "
+                    "not a {what}",
+                    title=title,
+                    what=kind,
+                )
+            return Rejected("wrong_type", said)
+
+        def spoken(bound: str) -> Phrase:
             if bound == "today":
-                return "this month" if month else "today"
+                return phrase("this month") if month else phrase("today")
             return _spoken(bound)
 
         today = today_in(zone)
@@ -302,14 +333,31 @@ class Date:
 
         too_early = too_late = None
         if earliest is not None:
-            early = "{} or later" if month else "on or after {}"
-            message = f"{title}: the date must be {early.format(spoken(earliest))}"
-            too_early = Rejected("too_early", message)
-        if latest is not None:
-            late = "{} or earlier" if month else "on or before {}"
-            too_late = Rejected(
-                "too_late", f"{title}: the date must be {late.format(spoken(latest))}"
+            said = (
+                phrase(
+                    "{title}: the date must be {date} or later", title=title, date=spoken(earliest)
+                )
+                if month
+                else phrase(
+                    "{title}: the date must be on or after {date}",
+                    title=title,
+                    date=spoken(earliest),
+                )
             )
+            too_early = Rejected("too_early", said)
+        if latest is not None:
+            said = (
+                phrase(
+                    "{title}: the date must be {date} or earlier", title=title, date=spoken(latest)
+                )
+                if month
+                else phrase(
+                    "{title}: the date must be on or before {date}",
+                    title=title,
+                    date=spoken(latest),
+                )
+            )
+            too_late = Rejected("too_late", said)
 
         def within(answer: str) -> Rejected | str:
             """``answer`` unless it falls outside the bounds (ISO text compares as dates do)."""
@@ -337,15 +385,22 @@ class Date:
                 if reading[0].__class__ is str:
                     code, why = reading
                     if code == "wrong_type":
-                        return Rejected(code, f"{enter.message}, {why}")
-                    return Rejected(code, f"{title}: {why}") if why else enter
+                        return wrong_type(what(value))
+                    if not why:
+                        return enter
+                    return Rejected(code, phrase("{title}: {problem}", title=title, problem=why))
                 year, month_number, day = reading
                 if day is None:
                     if not month:
-                        return Rejected("not_a_date", f"{title}: the date must include a day")
+                        return Rejected(
+                            "not_a_date",
+                            phrase("{title}: the date must include a day", title=title),
+                        )
                     day = 1
             if problem := _unreal(year, month_number, day):
-                return Rejected("not_a_date", f"{title}: {problem}")
+                return Rejected(
+                    "not_a_date", phrase("{title}: {problem}", title=title, problem=problem)
+                )
             return within(f"{year:04d}-{month_number:02d}" + ("" if month else f"-{day:02d}"))
 
         check.controls_checked = True  # only ISO dates come back

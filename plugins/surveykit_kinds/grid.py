@@ -15,8 +15,9 @@ from typing import Any, ClassVar
 from attrs import frozen
 
 from surveykit import Question, Rejected
+from surveykit.i18n import title_of
 
-from ._common import IDENTIFIER, shown, suggestion
+from ._common import IDENTIFIER, phrase, shown, suggestion
 
 __all__ = ["Grid", "rows_of"]
 
@@ -142,12 +143,21 @@ class Grid:
     def checker(self, question: Question):
         """Never used for answers: the rows are answered, each under its own key."""
         first = next(rows_of(question), None)
-        example = f" ({question.id}.{first['id']})" if first is not None else ""
-        refused = Rejected(
-            "wrong_type",
-            f"{question.title}: answer each statement on its own, under its own key{example}; "
-            "the grid as a whole takes no answer",
-        )
+        title = title_of(question)
+        if first is None:
+            said = phrase(
+                "{title}: answer each statement on its own, under its own key; the grid as a "
+                "whole takes no answer",
+                title=title,
+            )
+        else:
+            said = phrase(
+                "{title}: answer each statement on its own, under its own key ({key}); the grid "
+                "as a whole takes no answer",
+                title=title,
+                key=".".join((question.id, first["id"])),
+            )
+        refused = Rejected("wrong_type", said)
 
         def check(value: Any) -> Any:
             return refused

@@ -20,8 +20,9 @@ from typing import Any, ClassVar
 from attrs import frozen
 
 from surveykit import EMPTY, Question, Rejected
+from surveykit.i18n import Phrase, title_of
 
-from ._common import is_number, shown, what
+from ._common import is_number, phrase, phrase_n, shown, what
 
 __all__ = ["MAGNITUDE", "MAX_DECIMALS", "Number"]
 
@@ -79,6 +80,129 @@ def _reader(unit: str, prefix: bool) -> re.Pattern[str]:
             re.IGNORECASE,
         )
     return re.compile(rf"{sign}(?P<digits>{_DIGITS})(?:\s*{unit_re})?", re.IGNORECASE)
+
+
+@frozen
+class _Said:
+    """What a number question tells a respondent, worded for how its answer is written: an
+    amount (a unit before the number, "£250"), a number of a unit ("250 people") or a bare
+    number.  Each is a whole sentence in the catalogue, since other languages do not build
+    them from the same pieces ("the number of {unit}")."""
+
+    title: Phrase
+    unit: str
+    prefix: bool
+    #: The example answer with its unit, and the bare number.
+    example: str
+    number: str
+
+    def enter(self, wrong: Phrase | None = None) -> Phrase:
+        """Enter a number (that is not ``wrong``, a value of another type)."""
+        title, example, unit = self.title, self.example, self.unit
+        if wrong is not None:
+            if self.prefix:
+                return phrase(
+                    "{title}: enter an amount, such as {example}, not a {what}",
+                    title=title,
+                    example=example,
+                    what=wrong,
+                )
+            if unit:
+                return phrase(
+                    "{title}: enter a number of {unit}, such as {example}, not a {what}",
+                    title=title,
+                    unit=unit,
+                    example=self.number,
+                    what=wrong,
+                )
+            return phrase(
+                "{title}: enter a number, such as {example}, not a {what}",
+                title=title,
+                example=example,
+                what=wrong,
+            )
+        if self.prefix:
+            return phrase(
+                "{title}: enter an amount, such as {example}", title=title, example=example
+            )
+        if unit:
+            return phrase(
+                "{title}: enter a number of {unit}, such as {example}",
+                title=title,
+                unit=unit,
+                example=self.number,
+            )
+        return phrase("{title}: enter a number, such as {example}", title=title, example=example)
+
+    def too_small(self, bound: str) -> Phrase:
+        if self.prefix:
+            return phrase(
+                "{title}: the amount must be {bound} or more", title=self.title, bound=bound
+            )
+        if self.unit:
+            return phrase(
+                "{title}: the number of {unit} must be {bound} or more",
+                title=self.title,
+                unit=self.unit,
+                bound=bound,
+            )
+        return phrase("{title}: the number must be {bound} or more", title=self.title, bound=bound)
+
+    def too_large(self, bound: str) -> Phrase:
+        if self.prefix:
+            return phrase(
+                "{title}: the amount must be {bound} or less", title=self.title, bound=bound
+            )
+        if self.unit:
+            return phrase(
+                "{title}: the number of {unit} must be {bound} or less",
+                title=self.title,
+                unit=self.unit,
+                bound=bound,
+            )
+        return phrase("{title}: the number must be {bound} or less", title=self.title, bound=bound)
+
+    def whole(self, example: str) -> Phrase:
+        """Enter a whole number (the question takes no decimals)."""
+        if self.unit and not self.prefix:  # "of people, such as 1", not "1 people"
+            return phrase(
+                "{title}: enter a whole number of {unit}, such as {example}",
+                title=self.title,
+                unit=self.unit,
+                example=example,
+            )
+        return phrase(
+            "{title}: enter a whole number, such as {example}", title=self.title, example=example
+        )
+
+    def places(self, decimals: int) -> Phrase:
+        """The answer has more decimal places than the question takes."""
+        if self.prefix:
+            return phrase_n(
+                "{title}: the amount can have at most {count} decimal place, such as {example}",
+                "{title}: the amount can have at most {count} decimal places, such as {example}",
+                decimals,
+                title=self.title,
+                example=self.example,
+            )
+        if self.unit:
+            return phrase_n(
+                "{title}: the number of {unit} can have at most {count} decimal place, such as "
+                "{example}",
+                "{title}: the number of {unit} can have at most {count} decimal places, such as "
+                "{example}",
+                decimals,
+                title=self.title,
+                unit=self.unit,
+                example=self.example,
+            )
+        return phrase_n(
+            "{title}: the number can have at most {count} decimal place, such as {example}",
+            "{title}: the number can have at most {count} decimal places, such as {example}",
+            decimals,
+            title=self.title,
+            example=self.example,
+        )
 
 
 @frozen
@@ -190,7 +314,7 @@ class Number:
         high = (high / step).to_integral_value("ROUND_FLOOR") * step
         low_int, high_int = (int(low), int(high)) if decimals == 0 else (None, None)
         read = _reader(unit, prefix).fullmatch
-        title = question.title
+        title = title_of(question)
 
         def written(number: Decimal) -> str:
             text = _format(number, decimals)
@@ -203,25 +327,14 @@ class Number:
         example = next(
             (v for v in (Decimal(250), low.max(Decimal(0)), high) if low <= v <= high), low
         )
-        whole = "a whole number"
-        if prefix:
-            noun, enter = "the amount", f"enter an amount, such as {written(example)}"
-        elif unit:
-            noun = f"the number of {unit}"
-            enter = f"enter a number of {unit}, such as {_format(example, decimals)}"
-            whole = f"a whole number of {unit}"  # "of people, such as 1", not "1 people"
-        else:
-            noun, enter = "the number", f"enter a number, such as {written(example)}"
         bound = written if prefix or not unit else lambda number: _format(number, decimals)
-        not_a_number = Rejected("not_a_number", f"{title}: {enter}")
-        too_small = Rejected("too_small", f"{title}: {noun} must be {bound(low)} or more")
-        too_large = Rejected("too_large", f"{title}: {noun} must be {bound(high)} or less")
-        places = f"{decimals} decimal place{'s' if decimals > 1 else ''}"
+        said = _Said(title, unit, prefix, written(example), _format(example, decimals))
+        not_a_number = Rejected("not_a_number", said.enter())
+        too_small = Rejected("too_small", said.too_small(bound(low)))
+        too_large = Rejected("too_large", said.too_large(bound(high)))
         too_precise = Rejected(
             "too_precise",
-            f"{title}: enter {whole}, such as {bound(example)}"
-            if decimals == 0
-            else f"{title}: {noun} can have at most {places}, such as {written(example)}",
+            said.whole(bound(example)) if decimals == 0 else said.places(decimals),
         )
 
         def finish(number: Decimal) -> Any:
@@ -273,7 +386,7 @@ class Number:
                 return finish(Decimal(repr(value))) if is_number(value) else not_a_number
             if value is None:
                 return EMPTY
-            return Rejected("wrong_type", f"{title}: {enter}, not a {what(value)}")
+            return Rejected("wrong_type", said.enter(what(value)))
 
         check.controls_checked = True  # only numbers come back
         return check

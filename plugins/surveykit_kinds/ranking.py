@@ -17,8 +17,9 @@ from typing import Any, ClassVar
 from attrs import frozen
 
 from surveykit import EMPTY, Question, Rejected
+from surveykit.i18n import title_of
 
-from ._common import options_phrase, plural, shown, what
+from ._common import options_counted, options_phrase, phrase, shown, what
 
 __all__ = ["Ranking", "ranked_bounds"]
 
@@ -91,36 +92,62 @@ class Ranking:
         longest = max((len(n) for n in names), default=0) + 12
         most_text = max(1000, 4 * sum(len(n) + 2 for n in names))
         low, high = ranked_bounds(question)
-        title = question.title
+        title = title_of(question)
         listed = options_phrase(question)
         count = len(order)
         if low == high:
             exactly = (
-                f"rank all {plural(low, 'option')}"
+                phrase("{title}: rank all {options}", title=title, options=options_counted(low))
                 if low == count
-                else (f"rank exactly {plural(low, 'option')}")
+                else phrase(
+                    "{title}: rank exactly {options}", title=title, options=options_counted(low)
+                )
             )
-            too_few = Rejected("too_few_ranked", f"{title}: {exactly}")
-            too_many = Rejected("too_many_ranked", f"{title}: {exactly}")
+            too_few = Rejected("too_few_ranked", exactly)
+            too_many = Rejected("too_many_ranked", exactly)
         else:
-            too_few = Rejected("too_few_ranked", f"{title}: rank at least {plural(low, 'option')}")
+            too_few = Rejected(
+                "too_few_ranked",
+                phrase(
+                    "{title}: rank at least {options}", title=title, options=options_counted(low)
+                ),
+            )
             too_many = Rejected(
-                "too_many_ranked", f"{title}: rank no more than {plural(high, 'option')}"
+                "too_many_ranked",
+                phrase(
+                    "{title}: rank no more than {options}",
+                    title=title,
+                    options=options_counted(high),
+                ),
             )
         bad_rank = Rejected(
-            "not_a_number", f"{title}: each rank must be a whole number from 1 to {count}"
+            "not_a_number",
+            phrase(
+                "{title}: each rank must be a whole number from 1 to {count}",
+                title=title,
+                count=count,
+            ),
         )
 
         def unknown(text: Any) -> Rejected:
             return Rejected(
                 "unknown_option",
-                f"{title}: {str(text).strip()[:80]!r} is not one of the options ({listed})",
+                phrase(
+                    "{title}: {answer} is not one of the options ({options})",
+                    title=title,
+                    answer=repr(str(text).strip()[:80]),
+                    options=listed,
+                ),
             )
 
         def repeated(value: str) -> Rejected:
             return Rejected(
                 "repeated_choice",
-                f"{title}: {label[value]!r} is ranked more than once; give each option one place",
+                phrase(
+                    "{title}: {option} is ranked more than once; give each option one place",
+                    title=title,
+                    option=repr(label[value]),
+                ),
             )
 
         def finish(ranked: list[str]) -> Any:
@@ -173,7 +200,10 @@ class Ranking:
                 if len(set(places)) != len(places):
                     return Rejected(
                         "repeated_choice",
-                        f"{title}: two options are numbered the same; give each its own place",
+                        phrase(
+                            "{title}: two options are numbered the same; give each its own place",
+                            title=title,
+                        ),
                     )
                 found.sort(key=lambda item: item[0])
             return finish([value for _, value in found])
@@ -200,7 +230,10 @@ class Ranking:
             if len({rank for rank, _ in placed}) != len(placed):
                 return Rejected(
                     "repeated_choice",
-                    f"{title}: two options have the same rank; give each option its own rank",
+                    phrase(
+                        "{title}: two options have the same rank; give each option its own rank",
+                        title=title,
+                    ),
                 )
             return finish([value for _, value in sorted(placed)])
 
@@ -212,7 +245,10 @@ class Ranking:
                 for item in value:
                     if item.__class__ is not str:
                         return Rejected(
-                            "wrong_type", f"{title}: each ranked choice must be an option value"
+                            "wrong_type",
+                            phrase(
+                                "{title}: each ranked choice must be an option value", title=title
+                            ),
                         )
                     if (found := names.get(_name(item))) is None:
                         return unknown(item)
@@ -226,7 +262,11 @@ class Ranking:
                 return EMPTY
             return Rejected(
                 "wrong_type",
-                f"{title}: give the options in order of preference, not a {what(value)}",
+                phrase(
+                    "{title}: give the options in order of preference, not a {what}",
+                    title=title,
+                    what=what(value),
+                ),
             )
 
         check.controls_checked = True  # only option values come back: see QuestionKind

@@ -8,8 +8,9 @@ from typing import Any, ClassVar
 from attrs import frozen
 
 from surveykit import EMPTY, Question, Rejected
+from surveykit.i18n import title_of
 
-from ._common import what
+from ._common import phrase, what
 
 __all__ = ["Text"]
 
@@ -29,7 +30,7 @@ class Text:
 
     def checker(self, question: Question):
         limit = question.max_length or self.default_max_length
-        title = question.title
+        title = title_of(question)
 
         def check(value: Any) -> Any:
             if value.__class__ is str:
@@ -39,12 +40,19 @@ class Text:
                 if len(text) > limit:
                     return Rejected(
                         "too_long",
-                        f"{title}: the answer is {len(text):,} characters long; "
-                        f"the limit is {limit:,}",
+                        phrase(
+                            "{title}: the answer is {length} characters long; the limit is {limit}",
+                            title=title,
+                            length=format(len(text), ","),
+                            limit=format(limit, ","),
+                        ),
                     )
                 return text
             if value is None:
                 return EMPTY
-            return Rejected("wrong_type", f"{title}: write text, not a {what(value)}")
+            return Rejected(
+                "wrong_type",
+                phrase("{title}: write text, not a {what}", title=title, what=what(value)),
+            )
 
         return check

@@ -171,7 +171,8 @@ def compile_check(
             "    if v is EMPTY:",
             f"        {missing}",
             "    elif v.__class__ is Rejected:",
-            f"        problems.append(AnswerProblem({key}, v.code, v.message))",
+            f"        problems.append(AnswerProblem({key}, v.code, v.message, v.template, "
+            "v.params, v.domain, v.plural))",
             f"        v = clean[{key}] = answers[{key}]",
             *controls,
             "    else:",

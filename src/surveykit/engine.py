@@ -24,6 +24,7 @@ from ._codegen import compile_check
 from .characters import CONTROL_CODE, first_control, may_hold_control
 from .conditions import compile_condition, references
 from .errors import AnswerProblem
+from .i18n import phrase, title_of
 from .kinds import EMPTY, Rejected, checker_of, parts_of
 from .model import Consultation, Question
 from .plugins import Registry, get_plugins
@@ -31,7 +32,7 @@ from .plugins import Registry, get_plugins
 __all__ = ["Checked", "Engine"]
 
 NOT_A_MAPPING = AnswerProblem(
-    None, "not_a_mapping", "answers must be a mapping of question ids to answers"
+    None, "not_a_mapping", phrase("answers must be a mapping of question ids to answers")
 )
 
 
@@ -120,7 +121,17 @@ class Engine:
                 if required is not None:
                     problems.append(required)
             elif value.__class__ is Rejected:
-                problems.append(AnswerProblem(qid, value.code, value.message))
+                problems.append(
+                    AnswerProblem(
+                        qid,
+                        value.code,
+                        value.message,
+                        value.template,
+                        value.params,
+                        value.domain,
+                        value.plural,
+                    )
+                )
                 clean[qid] = answers[qid]
             elif (
                 guard is not None
@@ -241,7 +252,7 @@ def _controls_guard(question: Question) -> Callable[[Any], AnswerProblem | None]
     ``controls_checked`` (one that returns option values only, which a spec cannot hold control
     characters in).
     """
-    qid, title = question.id, question.title
+    qid, title = question.id, title_of(question)
 
     def guard(value: Any) -> AnswerProblem | None:
         if value.__class__ is str:
@@ -258,18 +269,28 @@ def _controls_guard(question: Question) -> Callable[[Any], AnswerProblem | None]
         return AnswerProblem(
             qid,
             CONTROL_CODE,
-            f"{title}: the answer contains a control character ({found}), which cannot be "
-            "accepted; remove it",
+            phrase(
+                "{title}: the answer contains a control character ({character}), which cannot "
+                "be accepted; remove it",
+                title=title,
+                character=found,
+            ),
         )
 
     return guard
 
 
 def _required_problem(question: Question) -> AnswerProblem:
-    return AnswerProblem(question.id, "required", f"{question.title}: an answer is required")
+    return AnswerProblem(
+        question.id,
+        "required",
+        phrase("{title}: an answer is required", title=title_of(question)),
+    )
 
 
 def _unknown_problem(key: object) -> AnswerProblem:
     return AnswerProblem(
-        str(key), "unknown_question", f"{str(key)[:80]!r} is not a question in this consultation"
+        str(key),
+        "unknown_question",
+        phrase("{key} is not a question in this consultation", key=repr(str(key)[:80])),
     )

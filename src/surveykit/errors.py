@@ -3,11 +3,22 @@
 Every class here is *shown to the user*: its ``str()`` is a complete, plain sentence (or list of
 them) with no traceback needed.  Each problem carries a stable ``code`` slug, listed in
 ``docs/errors.md``, so tools can react to it without parsing the message.
+
+What a respondent may read (an :class:`AnswerProblem`, a refusal from the submit service) also
+carries the message's ``template``, ``params`` and catalogue ``domain``, so each channel can say
+it in the respondent's language with :func:`surveykit.i18n.problem_text`; the ``message`` (and
+``str()``) stays the English.  Build one from a :class:`~surveykit.i18n.Phrase` and these are
+filled in from it.  Problems with a spec are for the officers who write specs, and stay English.
 """
 
 from __future__ import annotations
 
-from attrs import frozen
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+from .i18n import Phrase
 
 __all__ = [
     "AnswerProblem",
@@ -30,7 +41,25 @@ __all__ = [
 
 
 class SurveykitError(Exception):
-    """Base class for errors shown to the user: the message is the whole story."""
+    """Base class for errors shown to the user: the message is the whole story.
+
+    Raised with a :class:`~surveykit.i18n.Phrase` as its message, it keeps the phrase's
+    ``template``, ``params`` and ``domain`` (``None`` otherwise), so a channel can say it in
+    the respondent's language; ``str()`` is the English either way.
+    """
+
+    template: str | None = None
+    params: Mapping[str, Any] | None = None
+    domain: str | None = None
+    plural: str | None = None
+
+    def __init__(self, *args: object) -> None:
+        if len(args) == 1 and isinstance(args[0], Phrase):
+            said = args[0]
+            self.template, self.params, self.domain = said.template, said.params, said.domain
+            self.plural = said.plural
+            args = (str(said),)
+        super().__init__(*args)
 
 
 class PluginError(SurveykitError):
@@ -84,13 +113,43 @@ class ConditionTooDeep(ConditionSyntaxError):
     """A ``shown_if`` expression nests ``not`` and brackets deeper than conditions may."""
 
 
+def from_phrase(problem: Any) -> None:
+    """Fill a problem's ``template``, ``params`` and ``domain`` from a phrase given as its
+    message, keeping the English as a plain ``str`` (shared by the problem classes)."""
+    message = problem.message
+    if message.__class__ is Phrase:
+        object.__setattr__(problem, "message", str(message))
+        if problem.template is None:
+            object.__setattr__(problem, "template", message.template)
+            object.__setattr__(problem, "params", message.params)
+            object.__setattr__(problem, "domain", message.domain)
+            object.__setattr__(problem, "plural", message.plural)
+
+
 @frozen
 class AnswerProblem:
-    """One reason a set of answers cannot be accepted as it stands."""
+    """One reason a set of answers cannot be accepted as it stands.
+
+    ``message`` is the English; ``template`` (a catalogue msgid with ``{placeholders}``),
+    ``params`` and ``domain`` say it in another language (:func:`surveykit.i18n.problem_text`),
+    with ``plural`` for a message with plural forms; all are ``None`` for a problem made from a
+    plain string.  A
+    :class:`~surveykit.i18n.Phrase` given as ``message`` fills them in.
+    """
 
     question: str | None
     code: str
     message: str
+    # Not compared: two problems saying the same thing in English are the same problem.
+    template: str | None = field(default=None, eq=False)
+    params: Mapping[str, Any] | None = field(default=None, eq=False)
+    domain: str | None = field(default=None, eq=False)
+    #: The English plural of ``template`` for a message with plural forms (its count is
+    #: ``params["count"]``), else ``None``.
+    plural: str | None = field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        from_phrase(self)
 
     def __str__(self) -> str:
         return self.message

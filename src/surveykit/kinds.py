@@ -20,7 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from attrs import frozen
+from attrs import field, frozen
+
+from .errors import from_phrase
 
 if TYPE_CHECKING:
     from .model import Consultation, Question
@@ -58,10 +60,25 @@ EMPTY = _Empty()
 
 @frozen
 class Rejected:
-    """A checker's verdict that an answer is unacceptable, with a stable ``code``."""
+    """A checker's verdict that an answer is unacceptable, with a stable ``code``.
+
+    ``message`` is the English; give a :class:`~surveykit.i18n.Phrase` (``phrase("{title}:
+    enter a number", title=title_of(question), domain="my_kinds")``) and ``template``,
+    ``params`` and ``domain`` are filled in from it, so every channel can say the refusal in
+    the respondent's language.  A plain string works as before, in English only.
+    """
 
     code: str
     message: str
+    template: str | None = field(default=None, eq=False)
+    params: Mapping[str, Any] | None = field(default=None, eq=False)
+    domain: str | None = field(default=None, eq=False)
+    #: The English plural of ``template`` for a message with plural forms (its count is
+    #: ``params["count"]``), else ``None``.
+    plural: str | None = field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        from_phrase(self)
 
 
 Checker = Callable[[Any], Any]

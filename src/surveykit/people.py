@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from .characters import CONTROL_CODE, first_control
+from .errors import from_phrase
+from .i18n import mark, phrase
 from .model import Consultation
 
 __all__ = [
@@ -38,11 +42,12 @@ _PLAIN_EMAIL = re.compile(
 _SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
 #: How messages name each detail.
 _WORDS = {
-    "authority": "authority",
-    "authority_type": "authority type",
-    "name": "name",
-    "email": "email",
+    "authority": mark("authority"),
+    "authority_type": mark("authority type"),
+    "name": mark("name"),
+    "email": mark("email"),
 }
+_ORGANISATION = mark("organisation")
 
 
 def _listed(values: tuple[str, ...]) -> str:
@@ -67,7 +72,18 @@ class PersonProblem:
     #: ``"authority"``, ``"authority_type"``, ``"role"``, ``"name"`` or ``"email"``.
     field: str
     code: str
+    #: The English; ``template``, ``params`` and ``domain`` say it in another language
+    #: (:func:`surveykit.i18n.problem_text`), as for an answer's problems.
     message: str
+    template: str | None = field(default=None, eq=False)
+    params: Mapping[str, Any] | None = field(default=None, eq=False)
+    domain: str | None = field(default=None, eq=False)
+    #: The English plural of ``template`` for a message with plural forms (its count is
+    #: ``params["count"]``), else ``None``.
+    plural: str | None = field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        from_phrase(self)
 
 
 def person_problems(
@@ -88,8 +104,10 @@ def person_problems(
     problems: list[PersonProblem] = []
     authorities = for_authorities(consultation)
     if authorities and not authority.strip():
-        problems.append(PersonProblem("authority", "missing_authority", "the authority is missing"))
-    words = {**_WORDS, "authority": "authority" if authorities else "organisation"}
+        problems.append(
+            PersonProblem("authority", "missing_authority", phrase("the authority is missing"))
+        )
+    words = {**_WORDS, "authority": _WORDS["authority"] if authorities else _ORGANISATION}
     lengths = ["authority", "name", "email"]
     controls = ["authority", "name"]
     if not authorities:
@@ -103,32 +121,50 @@ def person_problems(
     }
     for field_name in lengths:
         if len(values[field_name]) > MAX_FIELD:
-            message = f"the {words[field_name]} is longer than {MAX_FIELD} characters"
+            message = phrase(
+                "the {detail} is longer than {limit} characters",
+                detail=phrase(words[field_name]),
+                limit=MAX_FIELD,
+            )
             problems.append(PersonProblem(field_name, "too_long", message))
     for field_name in controls:
         # (An address holding one is not valid: bad_email says so.)
         if found := first_control(values[field_name], multiline=False):
-            message = f"the {words[field_name]} contains a control character ({found}); remove it"
+            message = phrase(
+                "the {detail} contains a control character ({character}); remove it",
+                detail=phrase(words[field_name]),
+                character=found,
+            )
             problems.append(PersonProblem(field_name, CONTROL_CODE, message))
     types = tuple(c.value for c in consultation.authority_types)
     if authorities and not authority_type.strip():
         problems.append(
             PersonProblem(
-                "authority_type", "missing_authority_type", "the authority type is missing"
+                "authority_type",
+                "missing_authority_type",
+                phrase("the authority type is missing"),
             )
         )
     elif types and authority_type not in types:
-        message = f"unknown authority type {authority_type[:40]!r} (known: {_listed(types)})"
+        message = phrase(
+            "unknown authority type {given} (known: {known})",
+            given=repr(authority_type[:40]),
+            known=_listed(types),
+        )
         problems.append(PersonProblem("authority_type", "unknown_authority_type", message))
     roles = tuple(c.value for c in consultation.roles)
     if not role.strip():
-        problems.append(PersonProblem("role", "missing_role", "the role is missing"))
+        problems.append(PersonProblem("role", "missing_role", phrase("the role is missing")))
     elif roles and role not in roles:
-        message = f"unknown role {role[:40]!r} (known: {_listed(roles)})"
+        message = phrase(
+            "unknown role {given} (known: {known})", given=repr(role[:40]), known=_listed(roles)
+        )
         problems.append(PersonProblem("role", "unknown_role", message))
     if email and len(email) <= MAX_FIELD and normal_email(email) is None:
         # The address itself is personal data: the message says what is wrong, not what it is.
-        problems.append(PersonProblem("email", "bad_email", "the email address is not valid"))
+        problems.append(
+            PersonProblem("email", "bad_email", phrase("the email address is not valid"))
+        )
     return problems
 
 

@@ -25,6 +25,7 @@ from attrs import field, frozen
 from .characters import CONTROL_CODE
 from .engine import Engine
 from .errors import AnswersRejected, ClosedError, DetailsError, LinkError, SubmissionError
+from .i18n import Phrase, mark, phrase, spoken_date
 from .identity import Respondent, Secret, Token, bind_secret
 from .known import with_roster_answers
 from .model import Consultation
@@ -105,6 +106,25 @@ class KnownRespondent:
 Credential = Token | str | KnownRespondent
 
 
+def _closing(consultation: Consultation) -> Phrase:
+    """The closing time as people say it, ``Metadata.closing_text`` as a phrase: "Friday 13
+    March 2015, end of day" (or ", 17:00" when the spec gives a time)."""
+    closes = consultation.metadata.closes
+    day = spoken_date(closes if closes.__class__ is dt.date else closes.date(), weekday=True)
+    if isinstance(closes, dt.datetime):
+        return phrase("{day}, {time}", day=day, time=closes.strftime("%H:%M"))
+    return phrase("{day}, end of day", day=day)
+
+
+#: What a refusal adds about what did (not) happen, as the service's own callers say it.
+_OUTCOMES = {
+    "no link was created": mark("no link was created"),
+    "the draft was not saved": mark("the draft was not saved"),
+    "drafts can no longer be opened": mark("drafts can no longer be opened"),
+    "the response was not stored": mark("the response was not stored"),
+}
+
+
 def _local(when: dt.datetime, consultation: Consultation) -> str:
     meta = consultation.metadata
     return f"{when.astimezone(meta.zone):%Y-%m-%d %H:%M} ({meta.timezone})"
@@ -173,11 +193,16 @@ class SubmitService:
             or record.respondent.consultation != self.consultation_id
         ):
             raise LinkError(
-                "this link is not recognised: check it was copied in full, or ask for a new one"
+                phrase(
+                    "this link is not recognised: check it was copied in full, or ask for a new one"
+                )
             )
         if not record.live:
             raise LinkError(
-                "this link has been replaced by a newer one: use the most recent link you were sent"
+                phrase(
+                    "this link has been replaced by a newer one: use the most recent link you "
+                    "were sent"
+                )
             )
         return record.respondent
 
@@ -333,14 +358,29 @@ class SubmitService:
         if self.opening(instant) == "open":
             return
         meta = self.consultation.metadata
-        when = f"; it was received {_local(instant, self.consultation)}" if received else ""
+        said = phrase(outcome) if outcome in _OUTCOMES else outcome
+        when = (
+            phrase("; it was received {time}", time=_local(instant, self.consultation))
+            if received
+            else ""
+        )
         if meta.opens_at is not None and instant < meta.opens_at:
-            msg = (
-                f"{meta.title} is not open yet: it opens {_local(meta.opens_at, self.consultation)}"
-                f"{when}; {outcome}"
+            msg = phrase(
+                "{title} is not open yet: it opens {time}{received}; {outcome}",
+                title=meta.title,
+                time=_local(meta.opens_at, self.consultation),
+                received=when,
+                outcome=said,
             )
             raise ClosedError(msg, not_yet=True)
-        msg = f"{meta.title} closed on {meta.closing_text} ({meta.timezone}){when}; {outcome}"
+        msg = phrase(
+            "{title} closed on {closing} ({timezone}){received}; {outcome}",
+            title=meta.title,
+            closing=_closing(self.consultation),
+            timezone=meta.timezone,
+            received=when,
+            outcome=said,
+        )
         raise ClosedError(msg)
 
     @contextmanager
