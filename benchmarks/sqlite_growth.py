@@ -55,7 +55,8 @@ class Filling:
         self.people = [secrets.token_urlsafe(16) for _ in range(count)]
         self.conn.execute("BEGIN IMMEDIATE")
         self.conn.executemany(
-            "INSERT INTO respondents VALUES (?, 'c', 'a', 't', 'r', '', '', NULL, 'roster', 'x')",
+            "INSERT INTO respondents VALUES "
+            "(?, 'c', 'a', 't', 'r', '', '', NULL, 'roster', 'x', NULL)",
             [(person,) for person in self.people],
         )
         self.conn.execute("COMMIT")

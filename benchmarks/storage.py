@@ -197,7 +197,7 @@ def load_sqlite(path: Path, count: int) -> None:
         ids = [f"{n:032x}" for n in range(start, min(start + 10_000, count))]
         conn.executemany(
             "INSERT INTO respondents VALUES (?, ?, 'A', 'county', 'leader', '', '', NULL, "
-            "'roster', ?)",
+            "'roster', ?, NULL)",
             [(rid, CONSULTATION, now) for rid in ids],
         )
         conn.executemany(

@@ -13,6 +13,18 @@ from surveykit import hookimpl
 
 
 @hookimpl
+def surveykit_register_catalogues(register):
+    """The email channel's own words in English and Welsh (``locale/``, domain
+    ``surveykit_email``)."""
+    from surveykit.i18n import catalogues_in
+
+    from .language import DOMAIN, LOCALE
+
+    for catalogue in catalogues_in(LOCALE, DOMAIN):
+        register(catalogue)
+
+
+@hookimpl
 def surveykit_register_renderers(register):
     from .form import EmailRenderer
 

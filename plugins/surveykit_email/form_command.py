@@ -13,6 +13,7 @@ from surveykit.cli.deployment import OPEN_UNTIL_OPTION, SECRET_FILE_OPTION, depl
 from surveykit.known import roster_answers
 
 from .form import write_form
+from .language import form_languages
 from .reference import reference_for
 
 __all__ = ["COMMANDS", "email_form_command"]
@@ -47,6 +48,13 @@ __all__ = ["COMMANDS", "email_form_command"]
     "--intros", is_flag=True, help="Include each section's introduction (a much longer email)."
 )
 @click.option(
+    "--lang",
+    "language",
+    metavar="LANG",
+    help="The form's language: one the spec offers (en, cy, ...), or 'both' for all of them, "
+    "Welsh first (default: the spec's own).",
+)
+@click.option(
     "--out",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the form to FILE instead of the standard output.",
@@ -59,6 +67,7 @@ def email_form_command(
     secret_file: Path | None,
     base_url: str | None,
     intros: bool,
+    language: str | None,
     out: Path | None,
     open_until: dt.date | None,
 ) -> None:
@@ -73,6 +82,7 @@ def email_form_command(
     Examples:
       surveykit email-form specs/taking_stock.toml --out form.txt
       surveykit email-form specs/taking_stock.toml --db sqlite:///ts.db --token TOKEN
+      surveykit email-form specs/examples/bilingual_example.toml --lang both
     """
     source = click.get_current_context().get_parameter_source("base_url")
     if token is None and source is click.core.ParameterSource.DEFAULT_MAP:
@@ -82,6 +92,7 @@ def email_form_command(
     if base_url is not None and token is None:
         raise SurveykitError("--base-url needs --token: the link is the respondent's own")
     consultation = open_window(load_spec(spec), open_until)
+    form_languages(consultation, language)  # an unoffered language fails before the store opens
     reference = link = None
     known: dict[str, Any] = {}
     if token is not None:
@@ -94,7 +105,14 @@ def email_form_command(
             known = roster_answers(consultation, respondent)
             if base_url is not None:
                 link = f"{base_url.rstrip('/')}/{Token.parse(token).value}"
-    text = write_form(consultation, reference=reference, link=link, intros=intros, known=known)
+    text = write_form(
+        consultation,
+        reference=reference,
+        link=link,
+        intros=intros,
+        known=known,
+        language=language,
+    )
     if out is None:
         click.echo(text, nl=False)
         return

@@ -14,6 +14,11 @@ no link is issued at all: the email carries the form to reply with, and its refe
 A link ``tokens issue`` made, which may have gone out by mail merge, is never replaced silently:
 with ``--base-url`` the command refuses while anyone it would email holds one
 (:func:`unsent_links`), unless given ``--replace-links``.
+
+Each email is in its respondent's language (the roster's ``language`` column), or in every
+language the spec offers, Welsh first, for everyone who did not ask for one language when the
+deployment corresponds bilingually (``--bilingual``, ``[smtp] bilingual = true``): see
+:func:`surveykit_email.outbox.email_language` and docs/email.md.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ from .outbox import (
     RecipientRefused,
     Throttle,
     compose,
+    email_language,
     parse_address,
     parse_rate,
     parse_server,
@@ -154,6 +160,7 @@ def send_invitations(
     throttle: Throttle,
     clock: Callable = system_clock,
     advance: Callable[[int], None] = lambda steps: None,
+    bilingual: bool = False,
 ) -> SendReport:
     """Send the planned emails, each recorded, granted and delivered in one transaction.
 
@@ -178,6 +185,7 @@ def send_invitations(
             link=None if token is None else f"{base_url.rstrip('/')}/{token.value}",
             reminder=reminder,
             now=now,
+            language=email_language(consultation, respondent, bilingual=bilingual),
         )
         sending = NewSending(
             consultation.metadata.id,
@@ -290,6 +298,14 @@ def _emails(plan: InvitePlan, n: int) -> str:
     help="At most this many emails per second (or N/min, N/h).",
 )
 @click.option("--starttls", is_flag=True, help="Switch the SMTP connection to TLS first.")
+@click.option(
+    "--bilingual/--one-language",
+    default=False,
+    envvar="SURVEYKIT_EMAIL_BILINGUAL",
+    help="Write in every language the spec offers, Welsh first, to everyone who did not ask "
+    "for one language (default: the deployment file's [smtp] bilingual; otherwise each "
+    "respondent's own language, else the spec's).",
+)
 @OPEN_UNTIL_OPTION
 @SECRET_FILE_OPTION
 def invite_command(
@@ -305,6 +321,7 @@ def invite_command(
     replace_links: bool,
     rate: str,
     starttls: bool,
+    bilingual: bool,
     open_until: dt.date | None,
     secret_file: Path | None,
 ) -> None:
@@ -316,7 +333,9 @@ def invite_command(
     `tokens issue` by mail merge, pass --no-links (or leave out --base-url when no deployment
     file gives one): the email then carries the form and the respondent's reference only;
     invite refuses to replace those links without --replace-links.  --reminder goes only to
-    those who have not responded.  Links, addresses and names are never printed.
+    those who have not responded.  Each email is in the respondent's language (the roster's
+    language column), or in Welsh and English, Welsh first, with --bilingual.  Links,
+    addresses and names are never printed.
 
     \b
     Examples:
@@ -369,6 +388,7 @@ def invite_command(
                 base_url=base_url,
                 throttle=Throttle(per_second),
                 advance=advance,
+                bilingual=bilingual,
             )
     parts = [f"Sent {_emails(plan, report.sent)}{others}"]
     if report.skipped:

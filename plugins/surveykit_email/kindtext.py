@@ -17,9 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from surveykit import Consultation, Question
+from surveykit.i18n import Translator, mark
 from surveykit.kinds import answer_type
 
 from .items import Item, ranked_bounds
+from .language import DOMAIN, MONTHS
 
 __all__ = [
     "OTHER_BLANK",
@@ -30,17 +32,26 @@ __all__ = [
     "other_words",
     "ranking_instruction",
     "said_month",
+    "specify_label",
     "specify_words",
 ]
 
 #: What follows an "Other" option's label in the form, for the respondent's own words.
-SPECIFY = "(please specify):"
+SPECIFY = mark("(please specify):")
 OTHER_BLANK = "______"
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-_SPECIFY = re.compile(r"\(?\s*please\s+specify\s*\)?\s*", re.IGNORECASE)
+#: The words asking for them, in English and Welsh ("nodwch", "rhowch fanylion").
+_SPECIFY = re.compile(
+    r"\(?\s*(?:please\s+specify|nodwch|rhowch\s+fanylion)\s*\)?\s*", re.IGNORECASE
+)
+#: The English the code is written in: what every default below says.
+_ENGLISH = Translator(DOMAIN, "en", None)
+
+
+def specify_label(t: Translator = _ENGLISH) -> str:
+    """ "(please specify):" in the form's language."""
+    return t.gettext(SPECIFY)
+
+
 _APART = ":-\u2013\u2014="
 
 
@@ -52,8 +63,9 @@ def _grouped(value: Decimal, decimals: int) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def _number(question: Question) -> str:
+def _number(question: Question, t: Translator) -> str:
     """ "Write a number of people, such as 3." with its bounds, as the kind reads them."""
+    _ = t.gettext
     settings = question.settings
     unit = settings.get("unit") if isinstance(settings.get("unit"), str) else ""
     prefix = settings.get("unit_prefix") is True and bool(unit)
@@ -76,72 +88,83 @@ def _number(question: Question) -> str:
         Decimal(0),
     )
     if prefix:
-        sentence = f"Write an amount, such as {said(example)}."
+        sentence = _("Write an amount, such as {example}.")
     elif unit:
-        sentence = f"Write a number of {unit}, such as {said(example)}."
+        sentence = _("Write a number of {unit}, such as {example}.")
     else:
-        sentence = f"Write a number, such as {said(example)}."
+        sentence = _("Write a number, such as {example}.")
+    sentence = sentence.format(unit=unit, example=said(example))
     if low is not None and high is not None:
-        sentence += f" It must be from {said(low)} to {said(high)}."
+        sentence += " " + _("It must be from {low} to {high}.").format(
+            low=said(low), high=said(high)
+        )
     elif low is not None:
-        sentence += f" It must be {said(low)} or more."
+        sentence += " " + _("It must be {low} or more.").format(low=said(low))
     elif high is not None:
-        sentence += f" It must be {said(high)} or less."
+        sentence += " " + _("It must be {high} or less.").format(high=said(high))
     return sentence
 
 
-def _date_bound(value: Any, month: bool) -> str | None:
+def _date_bound(value: Any, month: bool, t: Translator) -> str | None:
     if value == "today":
-        return "this month" if month else "today"
+        return t.gettext("this month") if month else t.gettext("today")
     if isinstance(value, dt.date):
-        return said_month(value) if month else f"{value.day} {said_month(value)}"
+        return said_month(value, t) if month else f"{value.day} {said_month(value, t)}"
     if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?", value):
         year, number = int(value[:4]), int(value[5:7])
         if not 1 <= number <= 12:
             return None
-        month_text = f"{MONTHS[number - 1]} {year}"
+        month_text = f"{t.gettext(MONTHS[number - 1])} {year}"
         return month_text if month or len(value) == 7 else f"{int(value[8:])} {month_text}"
     return None
 
 
-def said_month(day: dt.date) -> str:
-    return f"{MONTHS[day.month - 1]} {day.year}"
+def said_month(day: dt.date, t: Translator = _ENGLISH) -> str:
+    return f"{t.gettext(MONTHS[day.month - 1])} {day.year}"
 
 
-def _date(question: Question, month: bool, year: int) -> str:
+def _date(question: Question, month: bool, year: int, t: Translator) -> str:
+    _ = t.gettext
+    march = _(MONTHS[2])
     sentence = (
-        f"Write a month and year, such as March {year}."
+        _("Write a month and year, such as {month} {year}.")
         if month
-        else f"Write a date, such as 5 March {year}."
-    )
+        else _("Write a date, such as 5 {month} {year}.")
+    ).format(month=march, year=year)
     settings = question.settings
-    early = _date_bound(settings.get("earliest"), month)
-    late = _date_bound(settings.get("latest"), month)
+    early = _date_bound(settings.get("earliest"), month, t)
+    late = _date_bound(settings.get("latest"), month, t)
     if early and late:
-        sentence += f" It must be from {early} to {late}."
+        sentence += " " + _("It must be from {early} to {late}.").format(early=early, late=late)
     elif early:
-        sentence += f" It must be {early} or later."
+        sentence += " " + _("It must be {early} or later.").format(early=early)
     elif late:
-        sentence += f" It must be {late} or earlier."
+        sentence += " " + _("It must be {late} or earlier.").format(late=late)
     return sentence
 
 
-def guidance(question: Question, kinds: Mapping[str, Any], consultation: Consultation) -> str:
+def guidance(
+    question: Question,
+    kinds: Mapping[str, Any],
+    consultation: Consultation,
+    t: Translator = _ENGLISH,
+) -> str:
     """The line telling a respondent what to write for a typed answer, or "" for plain text."""
+    _ = t.gettext
     said = answer_type(question, kinds)
     if said == "number":
-        return _number(question)
+        return _number(question, t)
     if said in ("date", "month"):
-        return _date(question, said == "month", _example_year(question, consultation))
+        return _date(question, said == "month", _example_year(question, consultation), t)
     match question.kind:  # the contact kinds: a fallback by name, as their answers are text
         case "email":
-            return "Write an email address, such as name@example.com."
+            return _("Write an email address, such as name@example.com.")
         case "uk_postcode":
-            return "Write a full postcode, such as SW1A 1AA."
+            return _("Write a full postcode, such as SW1A 1AA.")
         case "phone":
             if question.settings.get("international") is True:
-                return "Write a phone number; for one outside the UK, start with + and its code."
-            return "Write a UK phone number, such as 01632 960 001."
+                return _("Write a phone number; for one outside the UK, start with + and its code.")
+            return _("Write a UK phone number, such as 01632 960 001.")
     return ""
 
 
@@ -165,19 +188,26 @@ def _example_year(question: Question, consultation: Consultation) -> int:
     return min(max(year, years.get("earliest", year)), years.get("latest", year))
 
 
-def ranking_instruction(question: Question) -> str:
+def ranking_instruction(question: Question, t: Translator = _ENGLISH) -> str:
     """ "Number the options in order of preference, 1 for the most important; rank up to 3." """
+    _ = t.gettext
     low, high = ranked_bounds(question)
     count = len(question.options)
     if low == high:
-        how_many = f"rank all {count}" if high == count else f"rank exactly {high}"
+        how_many = (
+            _("rank all {n}").format(n=count)
+            if high == count
+            else _("rank exactly {n}").format(n=high)
+        )
     elif low == 1:
-        how_many = f"rank up to {high}"
+        how_many = _("rank up to {n}").format(n=high)
     elif high == count:
-        how_many = f"rank at least {low}"
+        how_many = _("rank at least {n}").format(n=low)
     else:
-        how_many = f"rank from {low} to {high}"
-    return f"Number the options in order of preference, 1 for the most important; {how_many}."
+        how_many = _("rank from {low} to {high}").format(low=low, high=high)
+    return _(
+        "Number the options in order of preference, 1 for the most important; {how_many}."
+    ).format(how_many=how_many)
 
 
 def other_words(text: str, label: str) -> str | None:
@@ -218,17 +248,17 @@ def specify_words(text: str) -> str:
     return rest.strip()
 
 
-def named_other(text: str, item: Item) -> str | None:
+def named_other(text: str, item: Item, also: tuple[str, ...] = ()) -> str | None:
     """The words after the name of ``item``'s "Other" option in ``text`` ("" for the name
     alone), or ``None`` if ``text`` does not start by naming it.
 
-    The option is named by its label, its value ("other"), or the word "Other" when no other
-    option's label starts with it.
+    The option is named by its label, its value ("other"), its label in another language the
+    spec offers (``also``), or the word "Other" when no other option's label starts with it.
     """
     option = item.other
     if option is None:
         return None
-    names = [option.label, option.value.replace("_", " ")]
+    names = [option.label, *also, option.value.replace("_", " ")]
     if not any(o.label.casefold().startswith("other") for o in item.options if o is not option):
         names.append("Other")
     for name in dict.fromkeys(names):

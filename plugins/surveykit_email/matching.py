@@ -24,6 +24,14 @@ keeps two similar labels from being told apart by a slip.  Whole-string scorers 
 purpose: partial scorers (``partial_ratio``, ``WRatio``) find "no" inside "Don't know" and would
 turn a typed "No" into "Don't know".  Nothing below these rules is guessed: the reply goes to
 review instead.
+
+A spec offered in several languages is matched in all of them at once: each option is known
+by its label in every language (``also``: the same question in each other language, from
+:func:`surveykit.translations.localise`) and by both labels joined with " / " as a bilingual
+form might write them.  Everyday Welsh answer words ("Ie", "Naddo", "Dim byd", "Dim syniad")
+are exact aliases of the options meaning yes, no, none and don't know
+(:func:`surveykit_email.language.answer_aliases`); an alias is never a first word nor fuzzy.
+The value stored is the option's value, whatever language named it.
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ from attrs import frozen
 from rapidfuzz import fuzz
 
 from surveykit import Question
+
+from .language import answer_aliases
 
 __all__ = ["FUZZY_MARGIN", "FUZZY_THRESHOLD", "Match", "OptionMatcher", "normalise"]
 
@@ -70,16 +80,29 @@ class Match:
 class OptionMatcher:
     """Matches text to the options of one question; built once per question."""
 
-    def __init__(self, question: Question) -> None:
+    def __init__(self, question: Question, also: tuple[Question, ...] = ()) -> None:
         self.question = question
-        self._labels = tuple(
-            (o.value, normalise(o.label), normalise(o.value)) for o in question.options
-        )
+        labels = [(o.value, normalise(o.label), normalise(o.value)) for o in question.options]
+        for other in also:
+            for option in other.options:
+                source = question.option(option.value)
+                if source is None:
+                    continue
+                labels.append((option.value, normalise(option.label), normalise(option.value)))
+                if normalise(option.label) != normalise(source.label):
+                    both = normalise(f"{option.label} / {source.label}")
+                    labels.append((option.value, both, normalise(option.value)))
+        self._labels = tuple(dict.fromkeys(labels))
         exact: dict[str, set[str]] = {}
         for value, label, plain in self._labels:
             for form in (label, plain):
                 if form:
                     exact.setdefault(form, set()).add(value)
+        names: dict[str, list[str]] = {}
+        for value, label, plain in self._labels:
+            names.setdefault(value, []).extend((label, plain))
+        for alias, value in answer_aliases(question, names, normalise).items():
+            exact.setdefault(alias, {value})
         self._exact = {form: tuple(sorted(values)) for form, values in exact.items()}
         joined: dict[str, set[str]] = {}
         for form, values in exact.items():
@@ -112,19 +135,11 @@ class OptionMatcher:
 
     def _fuzzy(self, wanted: str) -> Match:
         words = wanted.count(" ")
-        scored = sorted(
-            (
-                (
-                    max(
-                        _score(wanted, words, label),
-                        _score(wanted, words, plain),
-                    ),
-                    value,
-                )
-                for value, label, plain in self._labels
-            ),
-            reverse=True,
-        )
+        best_of: dict[str, float] = {}
+        for value, label, plain in self._labels:
+            score = max(_score(wanted, words, label), _score(wanted, words, plain))
+            best_of[value] = max(score, best_of.get(value, 0.0))
+        scored = sorted(((score, value) for value, score in best_of.items()), reverse=True)
         if not scored:
             return Match(None, "unknown_option", 0.0, how="fuzzy")
         best, value = scored[0]

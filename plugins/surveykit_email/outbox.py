@@ -18,9 +18,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
 from surveykit import Consultation, Respondent, SurveykitError
+from surveykit.i18n import Translator
 from surveykit.known import roster_answers
 
 from .form import WIDTH, write_form
+from .language import BOTH, closing_text, form_languages, in_language, words
 
 __all__ = [
     "MailError",
@@ -28,6 +30,7 @@ __all__ = [
     "RecipientRefused",
     "Throttle",
     "compose",
+    "email_language",
     "parse_address",
     "parse_rate",
     "parse_server",
@@ -163,8 +166,90 @@ def _why(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
-def _greeting(respondent: Respondent) -> str:
-    return f"Dear {respondent.name}," if respondent.name else "Dear colleague,"
+def email_language(
+    consultation: Consultation, respondent: Respondent, *, bilingual: bool = False
+) -> str:
+    """The language of ``respondent``'s invitations and reminders: a language tag, or
+    ``"both"`` for every language the spec offers, Welsh first.
+
+    Someone who asked for Welsh (or another language the spec offers besides its own) gets
+    it alone.  Otherwise, when the deployment corresponds bilingually (``bilingual``) and the
+    spec offers more than one language, they get every language, Welsh first, as the Welsh
+    Language Standards ask of a body that writes to the public in both; else the language they
+    asked for, if the spec offers it, or the spec's own.
+    """
+    offered = consultation.languages
+    wanted = respondent.language
+    if wanted in offered and wanted != offered[0]:
+        return wanted
+    if bilingual and len(offered) > 1:
+        return BOTH
+    return wanted if wanted in offered else offered[0]
+
+
+def _paragraphs(
+    consultation: Consultation,
+    respondent: Respondent,
+    t: Translator,
+    language: str,
+    link: str | None,
+    reminder: bool,
+) -> list[str]:
+    """The letter above the form, in one language."""
+    _ = t.gettext
+    meta = consultation.metadata
+    named = f"{meta.title}: {meta.subtitle}" if meta.subtitle else meta.title
+    title = f"\u201c{named}\u201d"
+    closes = _("It closes {closing} ({timezone}).").format(
+        closing=closing_text(consultation, language), timezone=meta.timezone
+    )
+    if reminder:
+        paragraphs = [
+            _("We have not yet received a response from {authority} to {title}.").format(
+                authority=respondent.authority, title=title
+            )
+            + " "
+            + closes
+        ]
+        if link:
+            paragraphs.append(
+                _(
+                    "This reminder carries a new link. It replaces the link in our earlier "
+                    "email, which no longer works."
+                )
+            )
+    else:
+        paragraphs = [
+            _("{publisher} invites {authority} to respond to {title}.").format(
+                publisher=meta.publisher, authority=respondent.authority, title=title
+            )
+            + " "
+            + closes
+        ]
+    if link:
+        paragraphs.append(
+            _("Answer online with your own link (it is yours alone; please do not share it):")
+        )
+    greeting = (
+        _("Dear {name},").format(name=respondent.name) if respondent.name else _("Dear colleague,")
+    )
+    lines = [greeting]
+    for paragraph in paragraphs:
+        lines += ["", *textwrap.wrap(paragraph, WIDTH, break_on_hyphens=False)]
+    if link:
+        lines += ["", f"    {link}", "", _("Or reply to this email with the form below filled in.")]
+    else:
+        lines += ["", _("Please reply to this email with the form below filled in.")]
+    return lines
+
+
+def _subject(consultation: Consultation, t: Translator, language: str, reminder: bool) -> str:
+    title = consultation.metadata.title
+    if reminder:
+        return t.gettext("Reminder: {title} closes {closing}").format(
+            title=title, closing=closing_text(consultation, language)
+        )
+    return t.gettext("{title}: your invitation to respond").format(title=title)
 
 
 def compose(
@@ -176,46 +261,33 @@ def compose(
     link: str | None,
     reminder: bool,
     now: dt.datetime,
+    language: str | None = None,
 ) -> EmailMessage:
-    """The invitation (or reminder) for one respondent: their link, then the form to reply with."""
-    meta = consultation.metadata
-    title = f"“{meta.title}: {meta.subtitle}”" if meta.subtitle else f"“{meta.title}”"
-    closes = f"It closes {meta.closing_text} ({meta.timezone})."
-    if reminder:
-        paragraphs = [
-            f"We have not yet received a response from {respondent.authority} to {title}. " + closes
-        ]
-        if link:
-            paragraphs.append(
-                "This reminder carries a new link. It replaces the link in our earlier email, "
-                "which no longer works."
-            )
-    else:
-        paragraphs = [
-            f"{meta.publisher} invites {respondent.authority} to respond to {title}. " + closes
-        ]
-    if link:
-        paragraphs.append(
-            "Answer online with your own link (it is yours alone; please do not share it):"
-        )
-    lines = [_greeting(respondent)]
-    for paragraph in paragraphs:
-        lines += ["", *textwrap.wrap(paragraph, WIDTH, break_on_hyphens=False)]
-    if link:
-        lines += ["", f"    {link}", "", "Or reply to this email with the form below filled in."]
-    else:
-        lines += ["", "Please reply to this email with the form below filled in."]
+    """The invitation (or reminder) for one respondent: their link, then the form to reply with.
+
+    ``language`` is one the spec offers or ``"both"`` (the letter and the form in every
+    language, Welsh first: see :func:`email_language`); by default the spec's own.
+    """
+    languages = form_languages(consultation, language)
+    lines: list[str] = []
+    subjects: list[str] = []
+    for lang in languages:
+        shown = in_language(consultation, lang)
+        t = words(lang)
+        if lines:
+            lines += ["", "-" * 24, ""]
+        lines += _paragraphs(shown, respondent, t, lang, link, reminder)
+        subjects.append(_subject(shown, t, lang, reminder))
     known = roster_answers(consultation, respondent)
-    lines += ["", write_form(consultation, reference=reference, known=known)]
+    form = write_form(consultation, reference=reference, known=known, language=language)
+    lines += ["", form]
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((respondent.name, respondent.email))
-    message["Subject"] = (
-        f"Reminder: {meta.title} closes {meta.closing_text}"
-        if reminder
-        else f"{meta.title}: your invitation to respond"
-    )
+    message["Subject"] = " / ".join(dict.fromkeys(subjects))
     message["Date"] = format_datetime(now.astimezone(dt.UTC))
     message["Message-ID"] = make_msgid("surveykit", domain=sender.rpartition("@")[2])
     message.set_content("\n".join(lines))
+    # After set_content, which clears every Content- header.
+    message["Content-Language"] = ", ".join(languages)
     return message

@@ -34,9 +34,11 @@ from typing import Any
 from attrs import frozen
 
 from surveykit import Consultation, Engine, Option, Question, Registry, get_plugins
+from surveykit.kinds import answer_type
 
 from .items import Item, form_items
 from .kindtext import named_other, specify_words
+from .language import english_dates, in_language
 from .matching import Match, OptionMatcher
 from .mime import automatic, extract
 from .reference import find_references, has_malformed_reference
@@ -142,10 +144,26 @@ class ReplyReader:
         self.parts = {part.id: part for part in self.engine.parts}
         self.multiple = frozenset(i.id for i in self.items if i.reading == "choices")
         self.scanner = FormScanner(consultation, self.items, kinds)
-        self.matchers = {i.id: OptionMatcher(i.question) for i in self.items if i.options}
-        self.row_matchers = {
-            i.id: _row_matcher(i, self.by_id) for i in self.items if i.reading == "grid"
+        # The same items in each other language the spec offers: their labels are read too.
+        others = [
+            {item.id: item for item in form_items(in_language(consultation, lang), kinds)}
+            for lang in consultation.languages
+            if lang != consultation.text_language
+        ]
+        self.matchers = {
+            i.id: OptionMatcher(i.question, tuple(o[i.id].question for o in others if i.id in o))
+            for i in self.items
+            if i.options
         }
+        self.row_matchers = {
+            i.id: _row_matcher(i, self.by_id, others) for i in self.items if i.reading == "grid"
+        }
+        #: Typed dates, which may be written the Welsh way ("5 Mawrth 2027").
+        self.dates = frozenset(
+            i.id
+            for i in self.items
+            if i.reading == "text" and answer_type(i.question, kinds) in ("date", "month")
+        )
 
     def read(self, raw: bytes) -> Reading:
         """The reading of one raw message; never raises."""
@@ -299,6 +317,8 @@ class ReplyReader:
                 )
                 return {}, [ReplyProblem("unclear_text", message, qid)]
             text = block.answer_text
+            if text and qid in self.dates:
+                text = english_dates(text)
             return ({qid: text} if text else {}), []
         if item.reading == "grid":
             return self._grid_lines(item, block)
@@ -315,9 +335,10 @@ class ReplyReader:
         chosen: list[str] = []
         words: list[str] = []
         unticked: list[str] = []
+        also = self.scanner.other_names.get(qid, ())
         for mark, label in block.ticks:
             ticked = is_tick(mark)
-            said = named_other(label, item)
+            said = named_other(label, item, also)
             if said is not None and ticked is False:
                 if said:
                     unticked.append(said)
@@ -339,7 +360,7 @@ class ReplyReader:
                 continue
             self._choose(qid, matcher, label, chosen, troubles)
         for line in block.typed:
-            said = named_other(line, item)
+            said = named_other(line, item, also)
             if said is not None and item.other is not None:
                 self._add(chosen, [item.other.value], words, said)
                 continue
@@ -588,16 +609,24 @@ class ReplyReader:
         return f"Question {key(question)}" if question else qid
 
 
-def _row_matcher(grid: Item, by_id: dict[str, Item]) -> OptionMatcher:
-    """Matches a statement of a grid by its words, its row id or its number ("8a")."""
-    options = []
-    for row_key in grid.rows:
-        row = by_id[row_key]
-        options.append(Option(value=row_key, label=row.question.text))
-    question = Question(id=grid.id, text=grid.question.text, kind="single", options=tuple(options))
+def _row_matcher(
+    grid: Item, by_id: dict[str, Item], others: list[dict[str, Item]] = ()
+) -> OptionMatcher:
+    """Matches a statement of a grid by its words (in any language the spec offers), its row id
+    or its number ("8a")."""
+
+    def statements(items: dict[str, Item]) -> Question:
+        options = tuple(
+            Option(value=row_key, label=items[row_key].question.text)
+            for row_key in grid.rows
+            if row_key in items
+        )
+        return Question(id=grid.id, text=grid.question.text, kind="single", options=options)
+
     return _RowMatcher(
-        question,
+        statements(by_id),
         {by_id[r].key: r for r in grid.rows} | {r.rpartition(".")[2]: r for r in grid.rows},
+        tuple(statements(other) for other in others),
     )
 
 
@@ -605,8 +634,10 @@ class _RowMatcher(OptionMatcher):
     """An :class:`OptionMatcher` over a grid's statements that also knows their numbers and
     row ids."""
 
-    def __init__(self, question: Question, aliases: dict[str, str]) -> None:
-        super().__init__(question)
+    def __init__(
+        self, question: Question, aliases: dict[str, str], also: tuple[Question, ...] = ()
+    ) -> None:
+        super().__init__(question, also)
         self.aliases = {alias.casefold(): value for alias, value in aliases.items()}
 
     def match(self, text: str) -> Match:

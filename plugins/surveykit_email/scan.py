@@ -25,6 +25,10 @@ written "Q2:" or "Question 2 -", or (in answers written at the top of a reply) i
 question; one naming an earlier question there is *suspect*, and the answer goes to review.  So
 is an answer that runs into the form's own wording (a line of it, "Your answer:", a box): a
 heading was missed, or the form was pasted below the answers without a reply header.
+
+A spec offered in several languages is read in all of them at once: the form's lines, headings,
+option labels and markers ("Your answer:" / "Eich ateb:") of every language's form are known,
+and a label may be written the Welsh way too ("C13: Ie", "Cwestiwn 13 - Naddo").
 """
 
 from __future__ import annotations
@@ -36,9 +40,10 @@ from attrs import define, field
 
 from surveykit import Consultation
 
-from .form import ANSWER_MARK, END_LINE, KNOWN_NOTE, write_form
-from .items import Item
+from .form import form_words, write_form
+from .items import Item, form_items
 from .kindtext import named_other
+from .language import in_language
 from .matching import normalise
 from .quoteheaders import COLONS, header_span
 from .signatures import SIGN_OFF_STARTS, Signer, may_sign_off, sign_off
@@ -61,7 +66,7 @@ _TICKS = frozenset("xX*+#vVyY\u2713\u2714\u2715\u2716\u2717\u2718\u2022\u25cf\u2
     "xx",
     "XX",
 }
-_REFERENCE_LINE = re.compile(r"^reference\s*:\s*(?:sk\b|none\b)", re.IGNORECASE)
+_REFERENCE_LINE = re.compile(r"^(?:reference|cyfeirnod)\s*:\s*(?:sk\b|none\b|dim\b)", re.IGNORECASE)
 _SEPARATOR = r"\s*[.:)\-\u2013\u2014](?=\s|$)"
 # "1. Libraries", "2) Housing", "#3 Roads": a ranked option written on a line of its own
 _RANKED = re.compile(r"^#?[0-9]{1,2}(?:st|nd|rd|th)?\s*[.:)\-]?\s+(?P<rest>\S.*)$", re.IGNORECASE)
@@ -117,20 +122,47 @@ class FormScanner:
         self.text_questions = frozenset(i.id for i in items if i.reading == "text")
         self.multiple = frozenset(i.id for i in items if i.reading == "choices")
         self.rankings = frozenset(i.id for i in items if i.reading == "ranking")
-        self.wording = {i.id: normalise(i.question.text) for i in items}
-        self.options = {
-            i.id: frozenset(f for o in i.options for f in (normalise(o.label), normalise(o.value)))
-            for i in items
+        languages = consultation.languages
+        # The same items in every language the spec offers (the same ids and keys).
+        versions = [items] + [
+            form_items(in_language(consultation, lang), kinds or {})
+            for lang in languages
+            if lang != consultation.text_language
+        ]
+        every = [[v[n] for v in versions if n < len(v)] for n in range(len(items))]
+        self.wording = {
+            i.id: tuple(dict.fromkeys(normalise(x.question.text) for x in same))
+            for i, same in zip(items, every, strict=True)
         }
-        self.labels = {i.id: frozenset(o.label.strip() for o in i.options) for i in items}
+        self.options = {
+            i.id: frozenset(
+                f for x in same for o in x.options for f in (normalise(o.label), normalise(o.value))
+            )
+            | _joined_labels(same)
+            for i, same in zip(items, every, strict=True)
+        }
+        self.labels = {
+            i.id: frozenset(o.label.strip() for x in same for o in x.options)
+            for i, same in zip(items, every, strict=True)
+        }
+        #: The "Other" option's label in each other language, for :func:`named_other`.
+        self.other_names = {
+            i.id: tuple(x.other.label for x in same[1:] if x.other is not None)
+            for i, same in zip(items, every, strict=True)
+        }
         self._option_starts = {
-            i.id: tuple(normalise(o.label) + " " for o in i.options)
-            for i in items
+            i.id: tuple(normalise(o.label) + " " for x in same for o in x.options)
+            for i, same in zip(items, every, strict=True)
             if i.reading == "ranking"
         }
+        marks = [form_words(lang) for lang in dict.fromkeys((*languages, "en"))]
+        self.answer_marks = tuple(dict.fromkeys(m[0] for m in marks))
+        self.end_lines = frozenset(m[1] for m in marks)
+        self.known_notes = tuple(dict.fromkeys(m[2] for m in marks))
         keys = "|".join(re.escape(k) for k in sorted(self.by_key, key=len, reverse=True))
         bare = rf"(?P<key>{keys})(?![0-9A-Za-z_])"
-        prefixed = rf"(?:question|qu|q)\s*(?:\.\s*)?{bare}"
+        # English "Q13", "Question 13"; Welsh "C13", "Cw 13", "Cwestiwn 13" (C only before a digit)
+        prefixed = rf"(?:question|qu|q|cwestiwn|cw|c(?=\s*\.?\s*[0-9]))\s*(?:\.\s*)?{bare}"
         flags = re.IGNORECASE
         # Each list is tried in order: "q1." is question "q1" when there is one, else "Q" + "1".
         self._headings = tuple(
@@ -145,7 +177,7 @@ class FormScanner:
         )
         if not keys:
             self._headings = self._labels = ()
-        self._starts = frozenset(k[0] for k in self.by_key) | {"q"}
+        self._starts = frozenset(k[0] for k in self.by_key) | {"q", "c"}
         self._first_chars = self._starts | {c.upper() for c in self._starts}
         self._normalised: dict[str, str] = {}
         self._static_raw: set[str] = set()
@@ -156,10 +188,14 @@ class FormScanner:
         blobs = []
         # A personal form also says what the roster knows: learn its wording with placeholders.
         known = {qid: "?" for _, qid in consultation.roster.items()}
-        for intros in (False, True):
-            form = write_form(consultation, intros=intros, known=known, kinds=kinds)
+        forms = [
+            write_form(consultation, intros=intros, known=known, kinds=kinds, language=lang)
+            for lang in languages
+            for intros in (False, True)
+        ]
+        for form in forms:
             for line in form.splitlines():
-                if line.strip().startswith(KNOWN_NOTE):
+                if line.strip().startswith(self.known_notes):
                     continue
                 stripped = line.strip()
                 if not stripped:
@@ -184,9 +220,9 @@ class FormScanner:
             qid = self.heading(stripped)
             if qid is not None:
                 return "heading", qid
-        if _RULE.match(stripped) or stripped == END_LINE or _REFERENCE_LINE.match(stripped):
+        if _RULE.match(stripped) or stripped in self.end_lines or _REFERENCE_LINE.match(stripped):
             return "end", ""
-        if stripped == ANSWER_MARK:
+        if stripped in self.answer_marks:
             return "mark", ""
         return "static", ""
 
@@ -212,16 +248,16 @@ class FormScanner:
             if match is None:
                 continue
             question = self.by_key[match["key"].casefold()]
-            wording = self.wording[question.id]
             raw_rest = match["rest"]
-            if raw_rest.isascii() and len(raw_rest) < min(len(wording), 12):
-                continue  # too short to be the wording ("13. Yes"): normalising only shortens it
-            rest = self._normal(raw_rest)
-            if rest and wording:
-                if wording.startswith(rest) and len(rest) >= min(len(wording), 12):
-                    return question.id
-                if rest.startswith(wording):
-                    return question.id
+            for wording in self.wording[question.id]:
+                if raw_rest.isascii() and len(raw_rest) < min(len(wording), 12):
+                    continue  # too short to be the wording ("13. Yes"): normalising shortens
+                rest = self._normal(raw_rest)
+                if rest and wording:
+                    if wording.startswith(rest) and len(rest) >= min(len(wording), 12):
+                        return question.id
+                    if rest.startswith(wording):
+                        return question.id
         return None
 
     def label(self, line: str) -> tuple[str, str, int] | None:
@@ -325,7 +361,7 @@ class FormScanner:
                     if not signature and current is not None and current.qid in self.text_questions:
                         current.area = True
                     continue
-            elif stripped.startswith(KNOWN_NOTE):
+            elif stripped.startswith(self.known_notes):
                 continue  # "(We have you as: Leader.)": the form's, not an answer
             raw = lines[index]
             quote = _QUOTE.match(raw) if ">" in raw[:80] else None
@@ -334,8 +370,10 @@ class FormScanner:
             # Rules, the reference line and reply headers end every block.  Cheap tests first:
             # a header has a colon at its end or in its first words, or its next lines do.
             first = stripped[0]
-            if first in "=_-*~#Rr" and (
-                _RULE.match(stripped) or stripped == END_LINE or _REFERENCE_LINE.match(stripped)
+            if first in "=_-*~#RrCc" and (
+                _RULE.match(stripped)
+                or stripped in self.end_lines
+                or _REFERENCE_LINE.match(stripped)
             ):
                 current = None
                 signature = False
@@ -403,10 +441,11 @@ class FormScanner:
                 continue
             if current is not None and self._box(current, stripped):
                 continue
-            if stripped.startswith(ANSWER_MARK):
+            if stripped.startswith(self.answer_marks):
                 if current is not None and current.qid in self.text_questions:
                     current.area = True
-                    rest = stripped[len(ANSWER_MARK) :].strip()
+                    answer_mark = next(m for m in self.answer_marks if stripped.startswith(m))
+                    rest = stripped[len(answer_mark) :].strip()
                     if rest:
                         current.text.append(rest)
                 continue
@@ -453,7 +492,9 @@ class FormScanner:
     def _names_other(self, block: Block, text: str) -> bool:
         """Whether ``text`` chooses the block's "Other (please specify)" option."""
         item = self.items.get(block.qid)
-        return item is not None and item.other is not None and named_other(text, item) is not None
+        if item is None or item.other is None:
+            return False
+        return named_other(text, item, self.other_names[block.qid]) is not None
 
     def _names_option(self, block: Block | None, stripped: str) -> bool:
         """Whether a bare "1." under a choice question is its option "1", not a label."""
@@ -531,6 +572,22 @@ class FormScanner:
         if kind == "disclaimer" and not answered and current is None:
             return "banner"
         return kind
+
+
+def _joined_labels(same: list[Item]) -> frozenset[str]:
+    """Each option's labels in two languages joined as a bilingual box might show them
+    ("Byth / Never"), normalised."""
+    if len(same) < 2:
+        return frozenset()
+    found = set()
+    for first in same:
+        for second in same:
+            if first is second:
+                continue
+            for a, b in zip(first.options, second.options, strict=False):
+                if normalise(a.label) != normalise(b.label):
+                    found.add(normalise(f"{a.label} / {b.label}"))
+    return frozenset(found)
 
 
 def _has_answer(block: Block) -> bool:

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 from attrs import evolve
 
 from surveykit import Consultation, Question
 from surveykit.conditions import Condition
-from surveykit.wording import Phrasebook, describe
+from surveykit.i18n import Translator, mark
+from surveykit.wording import (
+    DATE_RELATIONS,
+    MONTH_RELATIONS,
+    NUMBER_RELATIONS,
+    Phrasebook,
+    describe,
+)
 
-__all__ = ["RESPONDENT", "applies_when", "key", "plain_text"]
+from .language import MONTHS, mutated, words
+
+__all__ = ["RESPONDENT", "applies_when", "key", "phrasebook", "plain_text"]
 
 _LINK = re.compile(r"\[([^\]]+)\]\((?:mailto:)?([^)]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -48,11 +58,88 @@ RESPONDENT = Phrasebook(
 )
 
 
+def _translated(table: Mapping[str, str], t: Translator) -> dict[str, str]:
+    return {op: t.gettext(phrase) for op, phrase in table.items()}
+
+
+@cache
+def phrasebook(language: str) -> Phrasebook:
+    """:data:`RESPONDENT` in ``language``: its phrases through the email catalogue.
+
+    The core's relation phrases ("more than {value}") are written in :mod:`surveykit.wording`,
+    outside this catalogue, so their English is repeated in :data:`CORE_PHRASES` for the email
+    catalogue to translate; counts of options use :data:`COUNT_PHRASES`.
+    """
+    if language == "en":
+        return RESPONDENT
+    t = words(language)
+    _ = t.gettext
+
+    def name(question, qid):
+        return _("question {key}").format(key=key(question) if question else qid)
+
+    def join(labels: Sequence[str]) -> str:
+        if len(labels) == 1:
+            return labels[0]
+        return _("{first} or {last}").format(first=", ".join(labels[:-1]), last=labels[-1])
+
+    def say_date(literal) -> str:
+        year, month, *day = (int(part) for part in literal.text.split("-"))
+        return " ".join([*(str(d) for d in day), _(MONTHS[month - 1]), str(year)])
+
+    return evolve(
+        RESPONDENT,
+        name=name,
+        join=join,
+        equals=_("you answered {label} to {name}"),
+        one_of=_("you answered {labels} to {name}"),
+        contains=_("you ticked {label} in {name}"),
+        answered=_("you answered {name}"),
+        not_equals=_("you did not answer {label} to {name}"),
+        not_one_of=_("you did not answer {labels} to {name}"),
+        not_contains=_("you did not tick {label} in {name}"),
+        not_answered=_("you left {name} unanswered"),
+        negation=_("it is not the case that {grouped}"),
+        compare=_("{name} is {relation}"),
+        numbers=_translated(NUMBER_RELATIONS, t),
+        dates=_translated(DATE_RELATIONS, t),
+        months=_translated(MONTH_RELATIONS, t),
+        counts=_translated(COUNT_PHRASES, t),
+        count=_("the number of options chosen at {name} is {count}"),
+        say_date=say_date,
+        conjunction=" " + _("and") + " ",
+        disjunction=" " + _("or") + " ",
+    )
+
+
+#: The core's relation phrases (:mod:`surveykit.wording`), marked here for this catalogue.
+CORE_PHRASES = (
+    mark("{value}"), mark("not {value}"), mark("less than {value}"), mark("{value} or less"),
+    mark("more than {value}"), mark("{value} or more"), mark("before {value}"),
+    mark("on or before {value}"), mark("after {value}"), mark("on or after {value}"),
+    mark("in {value}"), mark("not in {value}"), mark("in or before {value}"),
+    mark("in or after {value}"),
+)  # fmt: skip
+#: How many options are chosen, for the languages other than English.  The core's phrases
+#: carry English words ("{n} {options}", "{are}") that describe() fills in English, so these
+#: say the number alone: Welsh, like several languages, counts with a singular noun.
+COUNT_PHRASES = {
+    "none": mark("no options"),
+    "==": mark("exactly {n}"),
+    "!=": mark("other than {n}"),
+    "<": mark("fewer than {n}"),
+    "<=": mark("at most {n}"),
+    ">": mark("more than {n}"),
+    ">=": mark("at least {n}"),
+}
+
+
 def applies_when(
     condition: Condition,
     c: Consultation,
     parts: Mapping[str, Question] | None = None,
     keys: Mapping[str, str] | None = None,
+    t: Translator | None = None,
 ) -> str:
     """A condition as the rest of "Answer only if ...": "you answered "Yes" to question 13".
 
@@ -60,20 +147,23 @@ def applies_when(
     option's words) and ``keys`` gives each part the number the form shows it under ("8a"), so
     that ``q8.parks == "disagree"`` reads 'you answered "Disagree" to question 8a'.
     """
+    language = t.language if t is not None else "en"
+    book = phrasebook(language)
     if not parts:
-        return describe(condition, c, RESPONDENT)
+        return mutated(describe(condition, c, book), language)
     named = keys or {}
+    asked = (t or words("en")).gettext("question {key}")
 
     def name(question: Question | None, qid: str) -> str:
         if question is None:
-            return f"question {qid}"
+            return asked.format(key=qid)
         if qid in named:
-            return f"question {named[qid]}"
+            return asked.format(key=named[qid])
         if question.settings.get("other_of"):
-            return f'question {key(question)} ("{question.label}")'
-        return f"question {key(question)}"
+            return asked.format(key=f'{key(question)} ("{question.label}")')
+        return asked.format(key=key(question))
 
-    return describe(condition, c, evolve(RESPONDENT, name=name), parts=parts)
+    return mutated(describe(condition, c, evolve(book, name=name), parts=parts), language)
 
 
 def plain_text(markdown: str) -> str:

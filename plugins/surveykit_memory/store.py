@@ -128,6 +128,14 @@ class MemoryStore(MemoryMailbox, Store):
             draft = self._drafts.get(respondent_id)
         return None if draft is None else attrs.evolve(draft, answers=_copy(draft.answers))
 
+    def set_language(self, respondent_id: str, language: str | None) -> bool:
+        with self._lock:
+            found = self._respondents.get(respondent_id)
+            if found is None:
+                return False
+            self._respondents[respondent_id] = attrs.evolve(found, language=language)
+            return True
+
     def discard_draft(self, respondent_id: str) -> bool:
         with self._lock:
             return self._drafts.pop(respondent_id, None) is not None

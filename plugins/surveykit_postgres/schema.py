@@ -4,8 +4,9 @@ The same shape as the SQLite schema: identity in ``respondents`` and ``tokens``,
 ``submissions`` (append-only, enforced by a trigger) under the random respondent id, and
 ``responses`` pointing at each respondent's latest version.  Migration 2 adds the email
 channel's mailbox (``mail_*`` tables), apart from answers.  Migration 3 adds ``releases``,
-every public report as published, numbered per consultation and append-only.  Never edit a
-shipped migration.
+every public report as published, numbered per consultation and append-only.  Migration 4
+adds ``respondents.language``, the language a respondent asked to be written to in.  Never edit
+a shipped migration.
 """
 
 from __future__ import annotations
@@ -152,5 +153,10 @@ MIGRATIONS: tuple[str, ...] = (
         FOR EACH ROW EXECUTE FUNCTION releases_append_only();
     CREATE TRIGGER releases_no_truncate BEFORE TRUNCATE ON releases
         FOR EACH STATEMENT EXECUTE FUNCTION releases_append_only();
+    """,
+    # 4: the language each respondent asked to be written to in (issue 17); NULL for everyone
+    # stored before, who said nothing.
+    """
+    ALTER TABLE respondents ADD COLUMN language text;
     """,
 )

@@ -371,6 +371,18 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
         rows = [(d.respondent_id, dump_answers(d.answers), utc(d.saved_at)) for d in drafts]
         self._run(lambda conn: conn.cursor().executemany(_SAVE_DRAFT, rows))
 
+    def set_language(self, respondent_id: str, language: str | None) -> bool:
+        return self._run(
+            lambda conn: (
+                conn.execute(
+                    "UPDATE respondents SET language = %s WHERE id = %s",
+                    (language, respondent_id),
+                ).rowcount
+                > 0
+            ),
+            transaction=False,
+        )
+
     def discard_draft(self, respondent_id: str) -> bool:
         return self._run(
             lambda conn: (

@@ -7,7 +7,8 @@ version per respondent is found through the same key.  Triggers make ``submissio
 append-only.  Migration 2 adds the email channel's mailbox (``mail_*`` tables), apart from
 answers.  Migration 3 adds ``releases``, every public report as published, numbered per
 consultation (the next number is read under ``BEGIN IMMEDIATE``, as versions are) and
-append-only.  Never edit a migration that has shipped: add one.
+append-only.  Migration 4 adds ``respondents.language``, the language a respondent asked to
+be written to in (``NULL``: not said).  Never edit a migration that has shipped: add one.
 """
 
 from __future__ import annotations
@@ -129,5 +130,10 @@ MIGRATIONS: tuple[str, ...] = (
     BEGIN SELECT RAISE(ABORT, 'releases are append-only'); END;
     CREATE TRIGGER releases_no_delete BEFORE DELETE ON releases
     BEGIN SELECT RAISE(ABORT, 'releases are append-only'); END;
+    """,
+    # 4: the language each respondent asked to be written to in (issue 17); NULL for everyone
+    # stored before, who said nothing.
+    """
+    ALTER TABLE respondents ADD COLUMN language TEXT;
     """,
 )

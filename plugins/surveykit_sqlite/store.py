@@ -391,6 +391,15 @@ class SqliteStore(SqlReads, SqliteMailbox, Store):
                 raise self._unknown(drafts[0].respondent_id, exc) from exc
             raise
 
+    def set_language(self, respondent_id: str, language: str | None) -> bool:
+        with self._write() as conn:
+            return (
+                conn.execute(
+                    "UPDATE respondents SET language = ? WHERE id = ?", (language, respondent_id)
+                ).rowcount
+                > 0
+            )
+
     def discard_draft(self, respondent_id: str) -> bool:
         with self._write() as conn:
             return (

@@ -13,6 +13,7 @@ deployment runs::
     [smtp]
     server = "localhost:25"
     sender = "consultations@lga.example"
+    bilingual = true                  # invitations in Welsh and English, Welsh first
 
     [branding]
     organisation = "Local Government Association"
@@ -108,6 +109,9 @@ class Deployment:
     open_until: dt.date | None = None
     smtp_server: str | None = None
     sender: str | None = None
+    #: Invitations and reminders in every language the spec offers, Welsh first, to everyone
+    #: who did not ask for one language (docs/email.md).
+    email_bilingual: bool | None = None
     branding: Branding = Branding()
     consultations: tuple[ConsultationEntry, ...] = ()
     #: The line each setting was written on, by its name here (``store``, ``smtp_server``).
@@ -171,7 +175,11 @@ _SCHEMA: dict[str, dict[str, tuple[str, type]]] = {
         "base_url": ("base_url", str),
         "open_until": ("open_until", dt.date),
     },
-    "smtp": {"server": ("smtp_server", str), "sender": ("sender", str)},
+    "smtp": {
+        "server": ("smtp_server", str),
+        "sender": ("sender", str),
+        "bilingual": ("email_bilingual", bool),
+    },
     "branding": {
         "organisation": ("organisation", str),
         "service_name": ("service_name", str),
@@ -179,7 +187,11 @@ _SCHEMA: dict[str, dict[str, tuple[str, type]]] = {
     },
 }
 _CONSULTATION_KEYS: dict[str, type] = {"spec": str, "path": str, "open_until": dt.date}
-_TYPE_NAMES = {str: "a string in quotes", dt.date: "a date such as 2030-12-31"}
+_TYPE_NAMES = {
+    str: "a string in quotes",
+    dt.date: "a date such as 2030-12-31",
+    bool: "true or false",
+}
 
 
 def find_deployment(explicit: str | os.PathLike[str] | None = None) -> Path | None:

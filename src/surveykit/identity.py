@@ -67,6 +67,8 @@ class Respondent:
 
     ``consent`` is the publication consent (an option value of the consultation's consent
     question, e.g. ``"quote_named"``), or ``None`` until the respondent has given it.
+    ``language`` is the language they asked to be written to in (a tag such as ``"cy"``, from
+    the roster or their own choice), or ``None`` if they did not say.
     """
 
     consultation: str
@@ -79,6 +81,7 @@ class Respondent:
     origin: str = field(default="roster", validator=validators.in_(ORIGINS))
     id: str = field(factory=new_id)
     created_at: dt.datetime = field(factory=_utcnow, repr=False)
+    language: str | None = None
 
 
 @frozen(repr=False)

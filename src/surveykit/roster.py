@@ -1,7 +1,10 @@
 """Roster import: one unique link per leader, chief executive or other named person.
 
 A roster is a CSV file with the columns ``authority``, ``authority_type``, ``role``, ``name`` and
-``email`` (others are ignored).  Every bad row is reported with its line number and nothing is
+``email``, and optionally ``language`` (or Welsh ``iaith``): the language each person asked to
+be written to in, ``en``/``cy`` (also ``English``, ``Welsh``, ``Saesneg``, ``Cymraeg``, or any
+language the spec offers), or ``both``/``dwyieithog``/blank for no one language (others are
+ignored).  Every bad row is reported with its line number and nothing is
 imported.  Importing is two steps so the caller can keep the clear tokens safe before the store
 commits to them: :func:`plan_links` decides who gets a new link, then :meth:`LinkPlan.commit`
 grants them all in one transaction.
@@ -33,9 +36,41 @@ from .storage import Grant, Store
 from .submit import IssuedLink
 from .wording import counted
 
-__all__ = ["COLUMNS", "LinkPlan", "RosterEntry", "parse_roster", "plan_links", "read_roster"]
+__all__ = [
+    "COLUMNS",
+    "LANGUAGE_COLUMNS",
+    "LinkPlan",
+    "RosterEntry",
+    "parse_roster",
+    "plan_links",
+    "read_roster",
+]
 
 COLUMNS = ("authority", "authority_type", "role", "name", "email")
+#: The optional column giving each person's language, by either of its names.
+LANGUAGE_COLUMNS = ("language", "iaith")
+#: What people write in it, for the two languages every UK council may meet; ``None`` is no one
+#: language ("both": they are written to as the deployment writes to everyone).
+_LANGUAGE_WORDS: dict[str, str | None] = {
+    "en": "en", "english": "en", "saesneg": "en", "en-gb": "en",
+    "cy": "cy", "welsh": "cy", "cymraeg": "cy", "cy-gb": "cy",
+    "": None, "both": None, "bilingual": None, "dwyieithog": None, "y ddwy": None,
+    "en/cy": None, "cy/en": None,
+}  # fmt: skip
+
+
+def _language(text: str, consultation: Consultation) -> tuple[str | None, str | None]:
+    """A roster's language cell as a language tag (or ``None``), and a problem if it is not
+    one the spec offers."""
+    said = " ".join(text.split()).casefold()
+    if said in _LANGUAGE_WORDS:
+        tag = _LANGUAGE_WORDS[said]
+    else:
+        tag = next((lang for lang in consultation.languages if lang.casefold() == said), said)
+    if tag is None or tag in consultation.languages or tag in ("en", "cy"):
+        return tag, None
+    offered = ", ".join(consultation.languages)
+    return None, f"language {text.strip()!r} is not one the consultation offers ({offered})"
 
 
 @frozen
@@ -49,6 +84,8 @@ class RosterEntry:
     name: str
     email: str
     source: str = "<roster>"
+    #: The language the person asked for; ``None`` for none (or no language column).
+    language: str | None = None
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -89,6 +126,13 @@ def parse_roster(
         )
         raise RosterError([problem])
     index = {c: columns.index(c) for c in COLUMNS}
+    named = [c for c in LANGUAGE_COLUMNS if c in columns]
+    if len(named) > 1:
+        problem = RosterProblem(
+            "duplicate_column", "give the language in one column, language or iaith", source, 1
+        )
+        raise RosterError([problem])
+    language_at = columns.index(named[0]) if named else None
     needed = max(index.values()) + 1
     entries: list[RosterEntry] = []
     seen_keys: dict[tuple[str, ...], int] = {}
@@ -108,6 +152,10 @@ def parse_roster(
             )
             continue
         entry = RosterEntry(line, *(row[index[c]].strip() for c in COLUMNS), source=source)
+        language, wrong = (None, None)
+        if language_at is not None and language_at < len(row):
+            language, wrong = _language(row[language_at], consultation)
+            entry = evolve(entry, language=language)
         found = check_person(
             consultation,
             authority=entry.authority,
@@ -134,6 +182,8 @@ def parse_roster(
         seen_keys.setdefault(entry.key, line)
         if email:
             seen_emails.setdefault(email, line)
+        if wrong is not None:
+            found.append(("bad_language", wrong))
         problems.extend(RosterProblem(code, message, source, line) for code, message in found)
         entries.append(entry)
     if problems:
@@ -182,11 +232,16 @@ class LinkPlan:
     #: Self-service records sharing an email address, or an authority and name, with someone on
     #: this roster: kept apart, for an officer to look at.
     shared: int = 0
+    #: Stored respondents whose roster row now gives another language: ``(id, language)``.
+    languages: tuple[tuple[str, str], ...] = ()
 
     def commit(self, store: Store) -> None:
-        """Grant every planned link in one transaction: all are issued, or none."""
+        """Grant every planned link in one transaction: all are issued, or none; then record
+        the languages the roster changed."""
         if self.grants:
             store.grant(self.grants)
+        for respondent_id, language in self.languages:
+            store.set_language(respondent_id, language)
 
 
 def plan_links(
@@ -218,6 +273,7 @@ def plan_links(
     claimed: dict[str, int] = {}
     clashes: list[RosterProblem] = []
     roster_keys: set[tuple[str, ...]] = set()
+    languages: list[tuple[str, str]] = []
     new = reissued = kept = 0
     for entry in entries:
         roster_keys |= identity_keys(entry.authority, entry.name, entry.email)
@@ -227,6 +283,9 @@ def plan_links(
                 clashes.append(_clash(entry, claimed[existing.id]))
                 continue
             claimed[existing.id] = entry.line
+        if existing is not None and entry.language and entry.language != existing.language:
+            languages.append((existing.id, entry.language))
+            existing = evolve(existing, language=entry.language)
         if existing is not None and not reissue:
             kept += 1
             continue
@@ -241,6 +300,7 @@ def plan_links(
                 email=normal_email(entry.email) or entry.email,
                 origin="roster",
                 created_at=now,
+                language=entry.language,
             )
         else:
             reissued += 1
@@ -251,7 +311,7 @@ def plan_links(
     if clashes:
         raise RosterError(clashes)
     shared = sum(1 for other in self_service if keys_of(other) & roster_keys)
-    return LinkPlan(tuple(grants), tuple(links), new, reissued, kept, shared)
+    return LinkPlan(tuple(grants), tuple(links), new, reissued, kept, shared, tuple(languages))
 
 
 def _clash(entry: RosterEntry, first_line: int) -> RosterProblem:

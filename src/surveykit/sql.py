@@ -49,6 +49,7 @@ RESPONDENT_FIELDS = (
     "consent",
     "origin",
     "created_at",
+    "language",
 )
 SUBMISSION_FIELDS = (
     "consultation",
@@ -163,7 +164,7 @@ class Dialect:
 
     def respondent(self, row: Sequence[Any]) -> Respondent:
         """A respondent from :data:`RESPONDENT_FIELDS` in that order."""
-        rid, consultation, authority, kind, role, name, email, consent, origin, created = row
+        rid, consultation, authority, kind, role, name, email, consent, origin, created, lang = row
         return Respondent(
             consultation=consultation,
             authority=authority,
@@ -175,6 +176,7 @@ class Dialect:
             origin=origin,
             id=rid,
             created_at=self.time_out(created),
+            language=lang,
         )
 
     def submission(self, row: Sequence[Any]) -> Submission:
@@ -297,7 +299,7 @@ class Dialect:
         p, r = self.placeholder, grant.respondent
         issued = self.time_in(grant.issued_at)
         values = (r.id, r.consultation, r.authority, r.authority_type, r.role, r.name, r.email)
-        values += (r.consent, r.origin, self.time_in(r.created_at))
+        values += (r.consent, r.origin, self.time_in(r.created_at), r.language)
         marks = ", ".join([p] * len(values))
         return [
             (

@@ -282,6 +282,12 @@ class Store(MailStore, ABC):
     def respondents(self, consultation: str) -> Iterator[Respondent]:
         """Every respondent of a consultation, in no particular order."""
 
+    def set_language(self, respondent_id: str, language: str | None) -> bool:
+        """Record the language a respondent asked to be written to in (``None``: not said);
+        ``False`` if there is no such respondent.  A store without the ``language`` column
+        (a third-party one written before it) refuses, so a choice is never lost in silence."""
+        raise StorageError(f"{type(self).__name__} cannot record a respondent's language")
+
     @abstractmethod
     def live_links(self, consultation: str) -> Iterator[tuple[str, dt.datetime]]:
         """``(respondent id, issued_at)`` of each live link of a consultation, in no particular

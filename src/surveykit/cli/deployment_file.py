@@ -44,6 +44,7 @@ FLAGS: dict[str, str] = {
     "--open-until": "open_until",
     "--smtp": "smtp_server",
     "--sender": "sender",
+    "--bilingual": "email_bilingual",
 }
 _META_KEY = "surveykit.deployment"
 
