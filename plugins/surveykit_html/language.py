@@ -111,6 +111,16 @@ def choose(request: Request, languages: Sequence[str]) -> str:
     return chosen
 
 
+def chosen_in_session(request: Request, languages: Sequence[str]) -> str | None:
+    """The language this visitor chose with the switch, kept in their session; ``None`` where
+    they never chose (their page is then in the spec's own language by default, which says
+    nothing about them) or the consultation offers one language."""
+    if len(languages) < 2:
+        return None
+    kept = request.session.get(SESSION_KEY)
+    return kept if isinstance(kept, str) and kept in languages else None
+
+
 @functools.cache
 def endonym(tag: str) -> str:
     """A language's name in itself ("Cymraeg", "English"), as the switch shows it; the tag

@@ -18,7 +18,7 @@ from surveykit.errors import AnswersRejected, ClosedError, LinkError
 from surveykit.i18n import mark, problem_text
 
 from .forms import ANSWER, FormRefused, field_message, read_form, tampered
-from .language import Words, question_title
+from .language import Words, chosen_in_session, question_title
 from .sessions import SessionKey
 from .state import Visitor, WebState, redirect
 
@@ -314,6 +314,10 @@ async def check(request: Request) -> Response:
         return closed(request, 403, refused=True)
     except LinkError:
         return link_needed(request)
+    chosen = chosen_in_session(request, web.pages.languages)
+    if chosen is not None and chosen != visitor.respondent.language:
+        # The choice is theirs, so later letters (reminders, invitations) follow it.
+        await web.write(web.service.store.set_language, visitor.respondent.id, chosen)
     return redirect(web.url(request, "confirmation"))
 
 

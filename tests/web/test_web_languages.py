@@ -327,6 +327,37 @@ def test_the_same_answers_store_the_same_values_in_either_language():
         same()
 
 
+def _send(client: TestClient) -> None:
+    """Answer the first question and send the response."""
+    page = client.get("/questions/visits")
+    fields = {"csrf_token": csrf_of(page.text), "action": "continue", "answer": "weekly"}
+    assert client.post("/questions/visits", data=fields).status_code == 303
+    check = client.get("/check-answers")
+    sent = client.post("/check-answers", data={"csrf_token": csrf_of(check.text)})
+    assert sent.status_code == 303, unescape(sent.text)
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_the_language_chosen_is_stored_on_the_respondent(lang):
+    """Sending a response records the language the respondent chose with the switch, so the
+    reminders and letters that follow are in it (docs/languages.md)."""
+    with bilingual_app() as (app, store):
+        client, respondent_id = signed_in_as(app, lang)
+        assert store.respondent(respondent_id).language is None
+        _send(client)
+        assert store.respondent(respondent_id).language == lang
+
+
+def test_a_respondent_who_never_chose_keeps_the_language_on_record():
+    """A page in the spec's own language by default says nothing about the respondent: the
+    language the roster gave them stays."""
+    with bilingual_app() as (app, store):
+        client, respondent_id = signed_in_as(app)
+        assert store.set_language(respondent_id, "cy")
+        _send(client)
+        assert store.respondent(respondent_id).language == "cy"
+
+
 @pytest.mark.parametrize("lang", ["en", "cy"])
 def test_the_unique_link_can_carry_the_language(lang):
     """An invitation in Welsh can link to ``/r/TOKEN?lang=cy``: the session starts in it."""
