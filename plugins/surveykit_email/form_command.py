@@ -14,6 +14,7 @@ from surveykit.known import roster_answers
 
 from .form import write_form
 from .language import form_languages
+from .outbox import email_language
 from .reference import reference_for
 
 __all__ = ["COMMANDS", "email_form_command"]
@@ -52,7 +53,7 @@ __all__ = ["COMMANDS", "email_form_command"]
     "language",
     metavar="LANG",
     help="The form's language: one the spec offers (en, cy, ...), or 'both' for all of them, "
-    "Welsh first (default: the spec's own).",
+    "Welsh first (default: the respondent's own with --token, else the spec's own).",
 )
 @click.option(
     "--out",
@@ -101,6 +102,8 @@ def email_form_command(
         with deployment(db_url, secret_file) as (store, secret):
             service = SubmitService(consultation, store, secret)
             respondent = service.authenticate(token)
+            if language is None:  # their own language, as their invitation was written in
+                language = email_language(consultation, respondent)
             reference = reference_for(secret, respondent.id)
             known = roster_answers(consultation, respondent)
             if base_url is not None:

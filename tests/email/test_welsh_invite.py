@@ -286,3 +286,25 @@ def test_a_deployment_files_bilingual_must_be_true_or_false(tmp_path, capsys):
     code = main(["--deployment", str(deployment), "email-form", spec])
     assert code != 0
     assert f"{deployment}:2: bilingual must be true or false" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("language", "greeting"), [("cy", "Cyfeirnod"), (None, "Reference")])
+def test_a_respondents_own_form_is_in_their_language(tmp_path, capsys, language, greeting):
+    """``email-form --token`` without ``--lang`` writes the form in the respondent's language,
+    as their invitation was."""
+    from surveykit.submit import SubmitService
+
+    spec = _open_copy(tmp_path)
+    db = f"sqlite:///{tmp_path}/responses.db"
+    consultation = load_spec(spec)
+    with open_store(db) as store:
+        secret = load_secret(store.secret_file, ephemeral=False)
+        issued = SubmitService(consultation, store, secret).request_link()
+        store.set_language(issued.respondent.id, language)
+    capsys.readouterr()
+    token = issued.token.value
+    assert main(["email-form", str(spec), "--db", db, "--token", token]) == 0
+    form = capsys.readouterr().out
+    assert greeting in form
+    other = "Reference" if language == "cy" else "Cyfeirnod"
+    assert other not in form
