@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import sys
@@ -11,7 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 FIGURE = re.compile(r"^(?P<name>.+?)\s+(?P<value>[\d,]+\.\d)\s+(?P<unit>\S+)", re.M)
 
 
+@functools.cache
 def _run(script: str) -> dict[str, str]:
+    """The figures a benchmark's smoke run prints (run once per script and session)."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / script), "--smoke"],
         capture_output=True,
@@ -48,3 +51,26 @@ def test_disclosure_audit_benchmark_prints_counts_and_the_old_rules_baseline():
     assert figures["old rules (baseline): disclosures found"] == "findings"
     assert figures["old rules (baseline): cells suppressed"] == "%"
     assert figures["publishing one consultation, median"] == "ms"
+
+
+def test_disclosure_audit_benchmark_covers_every_reportable_kind_and_the_residents_survey():
+    """Each new kind's case and the residents' survey print the time to protect a release, the
+    rates, cells suppressed and peak memory, each beside its same-run baseline (the old rules on
+    the same tables; memory before the first release); the generated cases are audited too."""
+    figures = _run("disclosure_audit.py")
+    labels = ("Numbers", "Month dates", "Grids", "Rankings", "Other options", "Residents' survey")
+    for label in labels:
+        old = f"{label}: old rules (baseline)"
+        assert figures[f"{label}: releases published"] == "releases"
+        assert figures[f"{label}: protecting a release, median"] == "ms"
+        assert figures[f"{label}: releases per second, publishing"] == "releases/s"
+        assert figures[f"{label}: cells protected per second"] == "cells/s"
+        assert figures[f"{label}: new rules: cells suppressed"] == "%"
+        assert figures[f"{old}: protecting a release, median"] == "ms"
+        assert figures[f"{old}: cells protected per second"] == "cells/s"
+        assert figures[f"{old}: cells suppressed"] == "%"
+        assert figures[f"{label}: peak resident memory, publishing"] == "MB"
+        assert figures[f"{label}: peak before the first release (baseline)"] == "MB"
+        audited = label != "Residents' survey"  # the attacker's truth has no "today" bounds
+        assert (f"{label}: new rules: disclosures found" in figures) == audited
+        assert (f"{old}: disclosures found" in figures) == audited
