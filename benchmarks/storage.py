@@ -293,6 +293,7 @@ def load_postgres(url: str, schema: str, count: int) -> None:
                         None,
                         "roster",
                         now,
+                        None,  # language: not said
                     )
                 )
         with cur.copy("COPY submissions FROM STDIN") as copy:
