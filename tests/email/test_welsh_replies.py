@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from attrs import evolve
+from formfill import fill_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mailtools import reply
 
 from surveykit import Engine, Option, load_spec, loads_spec
 from surveykit_email.form import write_form
-from surveykit_email.language import english_dates, in_language
+from surveykit_email.language import english_dates
 from surveykit_email.matching import OptionMatcher
 from surveykit_email.parse import read_reply
 
@@ -238,39 +238,6 @@ def test_welsh_reply_headers_end_the_answer_above_them(header):
     assert reading.clean
 
 
-def _fill(form: str, consultation, answers: dict[str, Any], part: int) -> str:
-    """What a person does to a form: tick the chosen options' boxes and write typed answers
-    under the answer mark, in one of the form's languages (``part``, for a form in several)."""
-    starts = [m.start() for m in re.finditer(r"(?m)^(?:Reference|Cyfeirnod): ", form)]
-    starts.append(len(form))
-    before, chunk, after = (
-        form[: starts[part]],
-        form[starts[part] : starts[part + 1]],
-        form[starts[part + 1] :],
-    )
-    welsh = "Eich ateb:" in chunk
-    shown = in_language(consultation, "cy" if welsh else "en")
-    out: list[str] = []
-    current = None
-    for line in chunk.split("\n"):
-        heading = re.match(r"^([0-9]+)\. ", line)
-        if heading:
-            current = next(q for q in shown.questions if q.number == heading[1])
-        box = re.match(r"^(\s+)\[ \] (.*)$", line)
-        if box and current is not None:
-            value = answers.get(current.id)
-            chosen = value if isinstance(value, list) else [value]
-            option = next((o for o in current.options if o.label == box[2]), None)
-            if option is not None and option.value in chosen:
-                line = f"{box[1]}[x] {box[2]}"
-        out.append(line)
-        if line.strip() in ("Your answer:", "Eich ateb:") and current is not None:
-            value = answers.get(current.id)
-            if value is not None:
-                out.append(str(value))
-    return before + "\n".join(out) + after
-
-
 ANSWERS = st.fixed_dictionaries(
     {
         "visits": st.sampled_from(["weekly", "monthly", "rarely", "never"]),
@@ -300,7 +267,7 @@ def test_any_language_gives_the_same_cleaned_answers(answers, language, part):
         del answers["why_not"]
     answers = {k: v for k, v in answers.items() if v not in ("", [])}
     form = write_form(BILINGUAL, reference=REFERENCE, language=language)
-    filled = _fill(form, BILINGUAL, answers, part if language == "both" else 0)
+    filled = fill_form(form, BILINGUAL, answers, part if language == "both" else 0)
     raw = (
         "From: Siân <sian@example.org>\r\nSubject: Re: Ein llyfrgelloedd\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n\r\n" + filled.replace("\n", "\r\n")
