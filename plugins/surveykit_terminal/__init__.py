@@ -5,8 +5,10 @@ editor (from questionary, on prompt_toolkit), or with numbered plain lines when 
 not interactive, so the form can be scripted.  Every kind of question is asked from its kind's
 public API (see :mod:`surveykit_terminal.asking`): a grid statement by statement, a ranking by
 option numbers, and typed answers (numbers, dates, addresses) read by the kind's checker.
-Officers key in paper and emailed responses with the same form.  Answers go through
-:class:`surveykit.SubmitService` like every other channel.
+Officers key in paper and emailed responses with the same form.  A session is in one of the
+spec's languages (``--lang``, or asked first): the questions from the spec's translations, the
+form's own words from its ``surveykit_terminal`` catalogues (see :mod:`surveykit_terminal.words`).
+Answers go through :class:`surveykit.SubmitService` like every other channel.
 This package is an ordinary surveykit plugin, registered through the ``surveykit`` entry-point
 group and using only the public API.
 """
@@ -48,6 +50,15 @@ class TerminalRenderer:
 @hookimpl
 def surveykit_register_renderers(register):
     register(TerminalRenderer())
+
+
+@hookimpl
+def surveykit_register_catalogues(register):
+    # The form's own words (docs/languages.md): one .po file per language under locale/.
+    from .words import catalogues
+
+    for catalogue in catalogues():
+        register(catalogue)
 
 
 @hookimpl

@@ -21,7 +21,8 @@ from attrs import frozen
 from surveykit import EMPTY, Question
 from surveykit.kinds import answer_type
 
-from .text import MONTHS, answer_text, number_text
+from .text import answer_text, number_text, spoken_date
+from .words import Words, english
 
 __all__ = ["Asking", "Unreadable", "asking_for", "read_ranking", "typed_text"]
 
@@ -55,45 +56,47 @@ class Unreadable:
     message: str
 
 
-def asking_for(part: Question, kinds: Mapping[str, Any]) -> Asking:
-    """How to ask ``part``, from its kind's flags, answer type and settings."""
+def asking_for(part: Question, kinds: Mapping[str, Any], words: Words | None = None) -> Asking:
+    """How to ask ``part``, from its kind's flags, answer type and settings; what to type is
+    said in ``words``' language (English by default)."""
+    words = words or english()
     kind = kinds.get(part.kind)
     said = answer_type(part, kinds)
     if said == "ranking" and part.options:
-        return Asking(part, "ranking", said, _ranking_guidance(part))
+        return Asking(part, "ranking", said, _ranking_guidance(part, words))
     if getattr(kind, "has_options", False) and part.options:
         style = "choices" if said == "options" or getattr(kind, "multiple", False) else "choice"
         return Asking(part, style, said)
     if said == "text" and getattr(kind, "has_max_length", False):
         return Asking(part, "text", said)
-    return Asking(part, "line", said, _line_guidance(part, said))
+    return Asking(part, "line", said, _line_guidance(part, said, words))
 
 
-def _line_guidance(part: Question, said: str) -> str:
+def _line_guidance(part: Question, said: str, words: Words) -> str:
     if said == "number":
-        return _number_guidance(part)
+        return _number_guidance(part, words)
     if said in ("date", "month"):
-        return _date_guidance(part, said == "month")
+        return _date_guidance(part, said == "month", words)
     match part.kind:  # the contact kinds' answers are text: told apart by name, as a fallback
         case "email":
-            return "Type an email address, such as name@example.com"
+            return words.gettext("Type an email address, such as name@example.com")
         case "uk_postcode":
-            return "Type a full postcode, such as SW1A 1AA"
+            return words.gettext("Type a full postcode, such as SW1A 1AA")
         case "phone":
             if part.settings.get("international") is True:
-                return (
+                return words.gettext(
                     "Type a phone number, such as 01632 960 001; for one outside the UK, start "
                     "with + and the country code"
                 )
-            return "Type a UK phone number, such as 01632 960 001"
-    return "Type your answer on one line"
+            return words.gettext("Type a UK phone number, such as 01632 960 001")
+    return words.gettext("Type your answer on one line")
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _number_guidance(part: Question) -> str:
+def _number_guidance(part: Question, words: Words) -> str:
     """ "Type a number of people, from 1 to 20": the unit, the range and any decimals."""
     settings = part.settings
     unit = settings.get("unit") if isinstance(settings.get("unit"), str) else ""
@@ -101,11 +104,11 @@ def _number_guidance(part: Question) -> str:
     decimals = settings.get("decimals", 0)
     decimals = decimals if isinstance(decimals, int) and 0 < decimals <= 15 else 0
     if prefix:
-        sentence = f"Type an amount in {unit}"
+        sentence = words.gettext("Type an amount in {unit}").format(unit=unit)
     elif unit:
-        sentence = f"Type a number of {unit}"
+        sentence = words.gettext("Type a number of {unit}").format(unit=unit)
     else:
-        sentence = "Type a number"
+        sentence = words.gettext("Type a number")
 
     def bound(value: Any) -> str:
         # the unit is said once already, unless it goes before the number (£0.00)
@@ -116,27 +119,29 @@ def _number_guidance(part: Question) -> str:
     low = low if _is_number(low) else None
     high = high if _is_number(high) else None
     if low is not None and high is not None:
-        sentence += f", from {bound(low)} to {bound(high)}"
+        sentence += words.gettext(", from {low} to {high}").format(low=bound(low), high=bound(high))
     elif low is not None:
-        sentence += f", {bound(low)} or more"
+        sentence += words.gettext(", {low} or more").format(low=bound(low))
     elif high is not None:
-        sentence += f", {bound(high)} or less"
+        sentence += words.gettext(", {high} or less").format(high=bound(high))
     if decimals and not prefix:
-        sentence += f", with up to {decimals} decimal place{'s' if decimals > 1 else ''}"
+        sentence += words.ngettext(
+            ", with up to {count} decimal place", ", with up to {count} decimal places", decimals
+        ).format(count=decimals)
     return sentence
 
 
-def _date_bound(value: Any, month: bool) -> str | None:
+def _date_bound(value: Any, month: bool, words: Words) -> str | None:
     if value == "today":
-        return "this month" if month else "today"
+        return words.gettext("this month") if month else words.gettext("today")
     if isinstance(value, dt.datetime):
         return None
     if isinstance(value, dt.date):
-        said = f"{MONTHS[value.month - 1]} {value.year}"
-        return said if month else f"{value.day} {said}"
+        return words.month(value.year, value.month) if month else words.date(value)
     if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])(?:-[0-9]{2})?", value):
-        said = f"{MONTHS[int(value[5:7]) - 1]} {int(value[:4])}"
-        return said if month or len(value) == 7 else f"{int(value[8:])} {said}"
+        if month or len(value) == 7:
+            return words.month(int(value[:4]), int(value[5:7]))
+        return spoken_date(value, words)
     return None
 
 
@@ -151,23 +156,29 @@ def _example_year(part: Question) -> int:
     return year
 
 
-def _date_guidance(part: Question, month: bool) -> str:
+def _date_guidance(part: Question, month: bool, words: Words) -> str:
     """ "Type a date, such as 5 March 2027 or 5/3/2027", and the earliest and latest dates."""
     year = _example_year(part)
+    first = _date_bound(part.settings.get("earliest"), month, words)
+    last = _date_bound(part.settings.get("latest"), month, words)
     if month:
-        sentence = f"Type a month and year, such as March {year} or 3/{year}"
-        early, late = "{} or later", "{} or earlier"
+        sentence = words.gettext("Type a month and year, such as {example} or 3/{year}").format(
+            example=words.month(year, 3), year=year
+        )
+        early = words.gettext(", {date} or later")
+        late = words.gettext(", {date} or earlier")
     else:
-        sentence = f"Type a date, such as 5 March {year} or 5/3/{year} (day first)"
-        early, late = "on or after {}", "on or before {}"
-    first = _date_bound(part.settings.get("earliest"), month)
-    last = _date_bound(part.settings.get("latest"), month)
+        sentence = words.gettext("Type a date, such as {example} or 5/3/{year} (day first)").format(
+            example=words.date(dt.date(year, 3, 5)), year=year
+        )
+        early = words.gettext(", on or after {date}")
+        late = words.gettext(", on or before {date}")
     if first and last:
-        sentence += f", from {first} to {last}"
+        sentence += words.gettext(", from {low} to {high}").format(low=first, high=last)
     elif first:
-        sentence += ", " + early.format(first)
+        sentence += early.format(date=first)
     elif last:
-        sentence += ", " + late.format(last)
+        sentence += late.format(date=last)
     return sentence
 
 
@@ -182,26 +193,36 @@ def ranked_bounds(part: Question) -> tuple[int, int]:
     return low, high
 
 
-def _ranking_guidance(part: Question) -> str:
+def _ranking_guidance(part: Question, words: Words) -> str:
     low, high = ranked_bounds(part)
     count = len(part.options)
     if low == high == count:
-        how_many = f"all {count}"
+        sentence = words.gettext(
+            "Type the numbers of all {count}, most important first, separated by commas "
+            "(such as 3, 1, 2)"
+        )
     elif low == high:
-        how_many = f"exactly {low}"
+        sentence = words.gettext(
+            "Type the numbers of exactly {low}, most important first, separated by commas "
+            "(such as 3, 1, 2)"
+        )
     elif low <= 1:
-        how_many = f"up to {high}"
+        sentence = words.gettext(
+            "Type the numbers of up to {high}, most important first, separated by commas "
+            "(such as 3, 1, 2)"
+        )
     else:
-        how_many = f"from {low} to {high}"
-    return (
-        f"Type the numbers of {how_many}, most important first, separated by commas "
-        "(such as 3, 1, 2)"
-    )
+        sentence = words.gettext(
+            "Type the numbers of from {low} to {high}, most important first, separated by "
+            "commas (such as 3, 1, 2)"
+        )
+    return sentence.format(count=count, low=low, high=high)
 
 
-def read_ranking(part: Question, text: str) -> Any:
+def read_ranking(part: Question, text: str, words: Words | None = None) -> Any:
     """Typed option numbers (``"3, 1, 2"``) as the options they name, in order; any other text
     is left for the ranking's checker, which reads option values and labels."""
+    words = words or english()
     stripped = text.strip()
     if not stripped:
         return EMPTY
@@ -213,19 +234,22 @@ def read_ranking(part: Question, text: str) -> Any:
         number = int(token) if len(token) <= 6 else 0
         if not 1 <= number <= count:
             return Unreadable(
-                f"{part.title}: there is no option {token[:6]}; use the numbers 1 to {count}"
+                words.gettext(
+                    "{title}: there is no option {number}; use the numbers 1 to {count}"
+                ).format(title=words.title(part), number=token[:6], count=count)
             )
         ranked.append(part.options[number - 1].value)
     return ranked
 
 
-def typed_text(asking: Asking, value: Any) -> str:
-    """An answer as it would be typed back in: what an editable prompt starts with."""
+def typed_text(asking: Asking, value: Any, words: Words | None = None) -> str:
+    """An answer as it would be typed back in: what an editable prompt starts with (a date in
+    ``words``' language, which :meth:`Words.english_months` reads back)."""
     if value is EMPTY:
         return ""
     if asking.style == "ranking" and isinstance(value, list):
         numbers = {o.value: n for n, o in enumerate(asking.part.options, start=1)}
         return ", ".join(str(numbers.get(v, v)) for v in value)
     if asking.said in ("number", "date", "month"):
-        return answer_text(asking.part, value, asking.said)
+        return answer_text(asking.part, value, asking.said, words)
     return value if isinstance(value, str) else str(value)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -20,19 +22,31 @@ from surveykit import (
 )
 from surveykit.cli.deployment import (
     DB_OPTION,
+    OPEN_UNTIL_ENV,
     OPEN_UNTIL_OPTION,
     SECRET_FILE_OPTION,
     deployment,
-    open_window,
     parse_instant,
 )
+from surveykit.i18n import SOURCE_LANGUAGE, phrase
 from surveykit.people import check_person, for_authorities
 from surveykit.roster import RosterEntry, plan_links
 from surveykit.storage import Store, utc
 from surveykit.submit import SELF_SERVICE_ROLE
+from surveykit.translations import localise
 
-from .form import Entry, TerminalForm
+from .form import (
+    CHANNELS,
+    EXIT_INTERRUPTED,
+    EXIT_NOTHING_STORED,
+    INPUT_ENDED,
+    STOPPED,
+    Entry,
+    TerminalForm,
+    role_label,
+)
 from .prompters import InteractivePrompter, PlainPrompter, Prompter
+from .words import DOMAIN, Words, closing_phrase, endonym, english, words
 
 __all__ = ["answer_command", "enter_command"]
 
@@ -46,37 +60,145 @@ PLAIN = click.option(
 )
 
 
-def _consultation(spec: Path, open_until: dt.date | None) -> Consultation:
-    consultation = load_spec(spec)
-    meta = consultation.metadata
-    click.secho(meta.title, bold=True)
-    if meta.subtitle:
-        click.echo(meta.subtitle)
-    click.echo(f"{meta.publisher}. Closes {meta.closing_text} ({meta.timezone}).")
-    return open_window(consultation, open_until)
-
-
-def _require_open(consultation: Consultation, instant: dt.datetime, received: bool) -> None:
-    """Refuse before any question is asked, in the words the submit service would use."""
-    meta = consultation.metadata
-    if meta.is_open(instant):
-        return
-    local = f"{instant.astimezone(meta.zone):%Y-%m-%d %H:%M} ({meta.timezone})"
-    when = f"; this response was received {local}" if received else ""
-    opens_at = meta.opens_at
-    if opens_at is not None and instant < opens_at:
-        opening = f"{opens_at.astimezone(meta.zone):%Y-%m-%d %H:%M} ({meta.timezone})"
-        raise ClosedError(f"{meta.title} is not open yet: it opens {opening}{when}", not_yet=True)
-    raise ClosedError(
-        f"{meta.title} closed on {meta.closing_text} ({meta.timezone}){when}; "
-        "it no longer accepts responses"
+def _lang_option(asks: str):
+    return click.option(
+        "--lang",
+        metavar="LANG",
+        help="The language of the form, one the spec offers (cy, en...): its questions from the "
+        f"spec's translations and every word of the form's own in it.  {asks}",
     )
 
 
-def _prompter(plain: bool) -> Prompter:
+def _language(consultation: Consultation, lang: str | None) -> str | None:
+    """``--lang``, checked to be one the spec offers (``None`` when not given)."""
+    if lang is None:
+        return None
+    offered = consultation.languages
+    if lang not in offered:
+        raise click.BadParameter(
+            f"{consultation.metadata.title!r} is not offered in {lang!r}; its languages are "
+            f"{', '.join(offered)}",
+            param_hint="'--lang'",
+        )
+    return lang
+
+
+def _ask_language(consultation: Consultation, prompter: Prompter) -> str:
+    """The respondent's choice of the spec's languages, asked in all of them at once ("Which
+    language would you like to use? / Pa iaith hoffech chi ei defnyddio?")."""
+    offered = consultation.languages
+    question = " / ".join(
+        words(lang).gettext("Which language would you like to use?") for lang in offered
+    )
+    try:
+        return prompter.choose(question, [(lang, endonym(lang)) for lang in offered])
+    except (EOFError, KeyboardInterrupt) as stop:
+        t = words(offered[0])
+        why = t.gettext(INPUT_ENDED if isinstance(stop, EOFError) else STOPPED)
+        click.echo()
+        click.echo(
+            t.gettext("{why}: nothing had been answered, so no draft was saved.").format(why=why)
+        )
+        code = EXIT_NOTHING_STORED if isinstance(stop, EOFError) else EXIT_INTERRUPTED
+        click.get_current_context().exit(code)
+        raise  # not reached: exit raises
+
+
+def _consultation(
+    consultation: Consultation, open_until: dt.date | None, t: Words
+) -> tuple[Consultation, Consultation]:
+    """The consultation as this session runs it (reopened by ``--open-until``) and the same in
+    the session's language, after its title, publisher and closing time are said."""
+    local = consultation
+    if t.language != consultation.text_language:
+        local = localise(consultation, t.language)
+    meta = local.metadata
+    click.secho(meta.title, bold=True)
+    if meta.subtitle:
+        click.echo(meta.subtitle)
+    click.echo(
+        t.gettext("{publisher}. Closes {closing} ({timezone}).").format(
+            publisher=meta.publisher, closing=t.closing(meta.closes), timezone=meta.timezone
+        )
+    )
+    if open_until is None:
+        return consultation, local
+    # The demonstration line every reopening command prints (as surveykit.cli.deployment's
+    # open_window does), in the session's language.
+    click.echo(
+        t.gettext(
+            "Demonstration: open until the end of {date}; the consultation really closes {closing}."
+        ).format(date=t.date(open_until, weekday=True), closing=t.closing(meta.closes)),
+        err=True,
+    )
+    return consultation.reopened_until(open_until), local
+
+
+def _require_open(
+    consultation: Consultation, instant: dt.datetime, received: bool, title: str
+) -> None:
+    """Refuse before any question is asked, in the words the submit service would use
+    (``title``: the consultation's, in the session's language)."""
+    meta = consultation.metadata
+    if meta.is_open(instant):
+        return
+    when = (
+        phrase("; this response was received {time}", domain=DOMAIN, time=_local(meta, instant))
+        if received
+        else ""
+    )
+    opens_at = meta.opens_at
+    if opens_at is not None and instant < opens_at:
+        raise ClosedError(
+            phrase(
+                "{title} is not open yet: it opens {time}{received}",
+                domain=DOMAIN,
+                title=title,
+                time=_local(meta, opens_at),
+                received=when,
+            ),
+            not_yet=True,
+        )
+    raise ClosedError(
+        phrase(
+            "{title} closed on {closing} ({timezone}){received}; it no longer accepts responses",
+            domain=DOMAIN,
+            title=title,
+            closing=closing_phrase(meta.closes),
+            timezone=meta.timezone,
+            received=when,
+        )
+    )
+
+
+def _local(meta, instant: dt.datetime) -> str:
+    return f"{instant.astimezone(meta.zone):%Y-%m-%d %H:%M} ({meta.timezone})"
+
+
+@contextmanager
+def _refusals(t: Words) -> Iterator[None]:
+    """Say a refusal (closed, an unknown link, no such respondent) in the session's language.
+
+    In English the error goes on to the command line's own handler, which says it in the same
+    words; in any other, it is said here, with the same exit status (1).
+    """
+    try:
+        yield
+    except SurveykitError as exc:
+        if t.language == SOURCE_LANGUAGE:
+            raise
+        said = t.said(exc)
+        if isinstance(exc, ClosedError) and not exc.not_yet:
+            hint = t.gettext("to reopen it for a demonstration, set {env} or pass --open-until")
+            said += "; " + hint.format(env=OPEN_UNTIL_ENV)
+        click.echo(t.gettext("Error: {problem}").format(problem=said), err=True)
+        click.get_current_context().exit(1)
+
+
+def _prompter(plain: bool, t: Words | None = None) -> Prompter:
     if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return PlainPrompter()
-    return InteractivePrompter()
+        return PlainPrompter(words=t)
+    return InteractivePrompter(words=t)
 
 
 def _finish(code: int) -> None:
@@ -96,6 +218,10 @@ def _finish(code: int) -> None:
     "your shell history).",
 )
 @PLAIN
+@_lang_option(
+    "Without it, a consultation in several languages first asks which (listing each in its "
+    "own name); one in a single language is in that language."
+)
 @OPEN_UNTIL_OPTION
 @SECRET_FILE_OPTION
 def answer_command(
@@ -103,6 +229,7 @@ def answer_command(
     db_url: str,
     token: str,
     plain: bool,
+    lang: str | None,
     open_until: dt.date | None,
     secret_file: Path | None,
 ) -> None:
@@ -118,24 +245,35 @@ def answer_command(
     Examples:
       export SURVEYKIT_TOKEN=...   # from your unique link
       surveykit answer specs/taking_stock.toml --db sqlite:///responses.db
-      surveykit answer specs/taking_stock.toml --db sqlite:///demo.db --open-until 2030-12-31
+      surveykit answer specs/examples/bilingual_example.toml --db sqlite:///demo.db --lang cy
     """
-    consultation = _consultation(spec, open_until)
-    with deployment(db_url, secret_file) as (store, secret):
-        service = SubmitService(consultation, store, secret)
-        _require_open(consultation, service.now(), received=False)
-        respondent = service.authenticate(token)
-        if respondent.authority:
-            click.echo(f"Answering for {respondent.authority} ({_role(consultation, respondent)}).")
-        else:
-            click.echo(f"Answering for {_who(respondent)}.")
-        form = TerminalForm(
-            service,
-            Entry(token, respondent, channel="cli"),
-            _prompter(plain),
-            resume_from_response=True,
-        )
-        code = form.run()
+    source = load_spec(spec)
+    language = _language(source, lang)
+    if language is None:
+        offered = source.languages
+        language = _ask_language(source, _prompter(plain)) if len(offered) > 1 else offered[0]
+    t = words(language)
+    with _refusals(t):
+        consultation, local = _consultation(source, open_until, t)
+        with deployment(db_url, secret_file) as (store, secret):
+            service = SubmitService(consultation, store, secret)
+            _require_open(consultation, service.now(), False, local.metadata.title)
+            respondent = service.authenticate(token)
+            if respondent.authority:
+                said = t.gettext("Answering for {authority} ({role}).").format(
+                    authority=respondent.authority, role=role_label(local, respondent)
+                )
+            else:
+                said = t.gettext("Answering for {who}.").format(who=_who(respondent, t))
+            click.echo(said)
+            form = TerminalForm(
+                service,
+                Entry(token, respondent, channel="cli"),
+                _prompter(plain, t),
+                resume_from_response=True,
+                language=language,
+            )
+            code = form.run()
     _finish(code)
 
 
@@ -185,6 +323,7 @@ def answer_command(
     "an offset is given); the closing date is judged by it.  Default: now.",
 )
 @PLAIN
+@_lang_option("Give the language the paper form or email was written in (default: the spec's own).")
 @OPEN_UNTIL_OPTION
 @SECRET_FILE_OPTION
 def enter_command(
@@ -199,6 +338,7 @@ def enter_command(
     channel: str,
     received_at: str | None,
     plain: bool,
+    lang: str | None,
     open_until: dt.date | None,
     secret_file: Path | None,
 ) -> None:
@@ -219,63 +359,78 @@ def enter_command(
         raise click.UsageError("--authority-type, --name and --email go with --new")
     if who is None and not create:
         raise click.MissingParameter(param_hint="'--respondent'", param_type="option")
-    consultation = _consultation(spec, open_until)
-    if who is None and for_authorities(consultation):
+    source = load_spec(spec)
+    language = _language(source, lang) or source.text_language
+    t = words(language)
+    if who is None and for_authorities(source):
         raise click.UsageError("--respondent is needed with --new: the authority's name")
-    received = None if received_at is None else parse_instant(received_at, consultation)
-    with deployment(db_url, secret_file) as (store, secret):
-        service = SubmitService(consultation, store, secret)
-        now = service.now()
-        if received is not None and utc(received) > now:
-            raise SurveykitError(f"--received-at {received_at} is in the future")
-        _require_open(consultation, received or now, received=received is not None)
-        if create:
-            if role is None and not consultation.roles:
-                role = SELF_SERVICE_ROLE
-            respondent = _create(
-                service, store, who or "", role or "", authority_type or "", name, email, now
+    received = None if received_at is None else parse_instant(received_at, source)
+    with _refusals(t):
+        consultation, local = _consultation(source, open_until, t)
+        with deployment(db_url, secret_file) as (store, secret):
+            service = SubmitService(consultation, store, secret)
+            now = service.now()
+            if received is not None and utc(received) > now:
+                raise SurveykitError(
+                    phrase("--received-at {time} is in the future", domain=DOMAIN, time=received_at)
+                )
+            title = local.metadata.title
+            _require_open(consultation, received or now, received is not None, title)
+            if create:
+                if role is None and not consultation.roles:
+                    role = SELF_SERVICE_ROLE
+                respondent = _create(
+                    service, store, who or "", role or "", authority_type or "", name, email, now, t
+                )
+                click.echo(
+                    t.gettext("Added {who} ({role}) as a respondent.").format(
+                        who=_who(respondent, t), role=role_label(local, respondent)
+                    )
+                )
+            else:
+                respondent = _find(store, consultation, who or "", role, t)
+            meta = consultation.metadata
+            click.echo(
+                t.gettext(
+                    "Keying in a {channel} response from {who} ({role}), received {time}."
+                ).format(
+                    channel=t.gettext(CHANNELS[channel]),
+                    who=_who(respondent, t),
+                    role=role_label(local, respondent),
+                    time=_local(meta, received or now),
+                )
             )
-        else:
-            respondent = _find(store, consultation, who or "", role)
-        meta = consultation.metadata
-        when = (received or now).astimezone(meta.zone)
-        click.echo(
-            f"Keying in a {channel} response from {_who(respondent)} "
-            f"({_role(consultation, respondent)}), received {when:%Y-%m-%d %H:%M} "
-            f"({meta.timezone})."
-        )
-        form = TerminalForm(
-            service,
-            Entry(
-                KnownRespondent(respondent.id),
-                respondent,
-                channel=channel,
-                received_at=received,
-                officer=True,
-            ),
-            _prompter(plain),
-            intros=False,
-        )
-        code = form.run()
+            form = TerminalForm(
+                service,
+                Entry(
+                    KnownRespondent(respondent.id),
+                    respondent,
+                    channel=channel,
+                    received_at=received,
+                    officer=True,
+                ),
+                _prompter(plain, t),
+                intros=False,
+                language=language,
+            )
+            code = form.run()
     _finish(code)
 
 
-def _role(consultation: Consultation, respondent: Respondent) -> str:
-    labels = {c.value: c.label for c in consultation.roles}
-    return labels.get(respondent.role, respondent.role).lower()
-
-
-def _who(respondent: Respondent) -> str:
+def _who(respondent: Respondent, t: Words | None = None) -> str:
     """How a respondent is named on screen: their authority, or, for someone answering for no
     organisation, their name."""
-    return respondent.authority or respondent.name or "a respondent with no name given"
+    t = t or english()
+    return respondent.authority or respondent.name or t.gettext("a respondent with no name given")
 
 
 def _words(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _find(store: Store, consultation: Consultation, who: str, role: str | None) -> Respondent:
+def _find(
+    store: Store, consultation: Consultation, who: str, role: str | None, t: Words
+) -> Respondent:
     wanted = _words(who)
     matches = [
         r
@@ -287,19 +442,31 @@ def _find(store: Store, consultation: Consultation, who: str, role: str | None) 
     ]
     if role:
         matches = [r for r in matches if r.role == role]
-    with_role = f" with the role {role}" if role else ""
+    with_role = phrase(" with the role {role}", domain=DOMAIN, role=role) if role else ""
     if not matches:
         raise SurveykitError(
-            f"no respondent matches {who[:80]!r}{with_role}: check the spelling, give an email "
-            "address, or add --new to add them"
+            phrase(
+                "no respondent matches {who}{with_role}: check the spelling, give an email "
+                "address, or add --new to add them",
+                domain=DOMAIN,
+                who=repr(who[:80]),
+                with_role=with_role,
+            )
         )
     if len(matches) > 1:
         listed = ", ".join(
-            sorted(f"{_who(r)} ({r.role}{', ' + r.name if r.name else ''})" for r in matches)
+            sorted(f"{_who(r, t)} ({r.role}{', ' + r.name if r.name else ''})" for r in matches)
         )
         raise SurveykitError(
-            f"{len(matches)} respondents match {who[:80]!r}{with_role}: {listed}; "
-            "narrow it with --role or give an email address"
+            phrase(
+                "{count} respondents match {who}{with_role}: {listed}; narrow it with --role or "
+                "give an email address",
+                domain=DOMAIN,
+                count=len(matches),
+                who=repr(who[:80]),
+                with_role=with_role,
+                listed=listed,
+            )
         )
     return matches[0]
 
@@ -313,6 +480,7 @@ def _create(
     name: str,
     email: str,
     now: dt.datetime,
+    t: Words,
 ) -> Respondent:
     """Add a respondent as a roster import of one row would, and say so."""
     consultation = service.consultation
@@ -326,15 +494,27 @@ def _create(
         email=email,
     )
     if problems:
-        raise DetailsError("; ".join(message for _code, message in problems))
+        raise DetailsError("; ".join(t.said(message) for _code, message in problems))
     entry = RosterEntry(0, authority, authority_type, role, name, email, source="--new")
     plan = plan_links(store, service.secret, consultation, [entry], now=now)
     if not plan.links:
+        if authority or name:
+            raise SurveykitError(
+                phrase(
+                    "{who} ({role}) is already a respondent (same name or email address); leave "
+                    "out --new",
+                    domain=DOMAIN,
+                    who=authority or name,
+                    role=role,
+                )
+            )
         raise SurveykitError(
-            f"{authority or name or 'That person'} ({role}) is already a respondent (same name "
-            "or email address); leave out --new"
+            phrase(
+                "That person ({role}) is already a respondent (same name or email address); "
+                "leave out --new",
+                domain=DOMAIN,
+                role=role,
+            )
         )
     plan.commit(store)
-    respondent = plan.links[0].respondent
-    click.echo(f"Added {_who(respondent)} ({_role(consultation, respondent)}) as a respondent.")
-    return respondent
+    return plan.links[0].respondent

@@ -13,14 +13,24 @@ from typing import Any
 import click
 from attrs import frozen
 
-from surveykit import Question, Respondent, Submission, SubmissionError, SubmitService
+from surveykit import (
+    Consultation,
+    Engine,
+    Question,
+    Respondent,
+    Submission,
+    SubmissionError,
+    SubmitService,
+)
+from surveykit.i18n import mark
 from surveykit.known import roster_answers
-from surveykit.wording import counted
+from surveykit.translations import localise
 
-from .asking import asking_for
+from .asking import Asking, asking_for
 from .prompters import BACK, Prompter, Review
 from .text import intro_text, page_text, wrap
 from .walk import Walk
+from .words import Words, words
 
 __all__ = [
     "EXIT_END_OF_INPUT",
@@ -39,7 +49,19 @@ EXIT_END_OF_INPUT = 3
 #: not be saved, or it ended at "Replace ...?" before the replacement was confirmed.
 EXIT_NOTHING_STORED = 4
 #: Beside an answer the roster gave (see :mod:`surveykit.known`), on the check step.
-FROM_RECORDS = "(from our records: change it if it is wrong)"
+FROM_RECORDS = mark("(from our records: change it if it is wrong)")
+#: Said above a question or part whose answer the roster gave.
+FROM_RECORDS_NOTE = mark("We have this answer from our records. Change it only if it is wrong.")
+#: Why a session stopped early, before saying what was saved.
+STOPPED = mark("Stopped")
+INPUT_ENDED = mark("The input ended")
+#: How the channels a response came by are named to an officer.
+CHANNELS = {
+    "paper": mark("paper"),
+    "email": mark("email"),
+    "web": mark("web"),
+    "cli": mark("cli"),
+}
 
 
 @frozen
@@ -58,7 +80,13 @@ class Entry:
 
 
 class TerminalForm:
-    """One person's session: from the first question (or their draft) to a stored response."""
+    """One person's session: from the first question (or their draft) to a stored response.
+
+    ``language`` is the session's (one the spec offers; by default its own): the questions are
+    the spec's translations into it, read by an engine of their own (so a Welsh option label
+    or "12 awr" is understood), and every word the form adds is from the catalogues.  What is
+    stored is the same whichever language it is.
+    """
 
     def __init__(
         self,
@@ -68,13 +96,23 @@ class TerminalForm:
         *,
         resume_from_response: bool = False,
         intros: bool = True,
+        language: str | None = None,
     ) -> None:
         self.service = service
         self.entry = entry
         self.prompter = prompter
         self.resume_from_response = resume_from_response
         self.intros = intros
-        self.meta = service.consultation.metadata
+        source = service.consultation
+        language = language or source.text_language
+        self.words: Words = words(language, service.plugins)
+        prompter.words = self.words  # the form's prompts are in its language too
+        self.consultation: Consultation = source
+        self.engine: Engine = service.engine
+        if language != source.text_language:
+            self.consultation = localise(source, language, service.plugins.kinds)
+            self.engine = Engine(self.consultation, kinds=service.plugins.kinds)
+        self.meta = self.consultation.metadata
         self._introduced: set[str] = set()
         #: The roster's answers when the session started from them (not from a draft).
         self._known: dict[str, Any] = {}
@@ -90,15 +128,15 @@ class TerminalForm:
             if previous is not None:
                 click.echo(wrap(self._earlier_notice(previous)))
             answers = self._starting_answers(previous)
-            walk = Walk(self.service.engine, answers, from_first=answers == self._known)
+            walk = Walk(self.engine, answers, from_first=answers == self._known, words=self.words)
             self._legend()
             return self._loop(walk, previous)
         except KeyboardInterrupt:
             click.echo()
-            self._stop(walk, "Stopped")
+            self._stop(walk, STOPPED)
             return EXIT_INTERRUPTED
         except EOFError:
-            saved = self._stop(walk, "The input ended")
+            saved = self._stop(walk, INPUT_ENDED)
             return EXIT_END_OF_INPUT if saved else EXIT_NOTHING_STORED
 
     # Starting -------------------------------------------------------------------------------
@@ -108,17 +146,22 @@ class TerminalForm:
             draft = self.service.load_draft(self.entry.key)
         except SubmissionError:
             draft = None  # closed for drafts, e.g. a letter keyed in after the closing date
+        t = self.words
         if draft is not None and draft.answers:
             saved = self._local(draft.saved_at)
-            answers = counted(len(draft.answers), "answer")
+            count = len(draft.answers)
             if self.entry.officer and not self.prompter.confirm(
-                f"There is a draft with {answers}, saved {saved}. Carry on from it?"
+                t.ngettext(
+                    "There is a draft with {count} answer, saved {time}. Carry on from it?",
+                    "There is a draft with {count} answers, saved {time}. Carry on from it?",
+                    count,
+                ).format(count=count, time=saved)
             ):
                 return {}
-            click.echo(f"Carrying on from the draft saved {saved}.")
+            click.echo(t.gettext("Carrying on from the draft saved {time}.").format(time=saved))
             return dict(draft.answers)
         if previous is not None and self.resume_from_response:
-            click.echo("Your earlier answers are filled in: change any you like.")
+            click.echo(t.gettext("Your earlier answers are filled in: change any you like."))
             return dict(previous.answers)
         return self._roster_answers()
 
@@ -130,26 +173,32 @@ class TerminalForm:
 
     def _earlier_notice(self, previous: Submission) -> str:
         when = self._local(previous.submitted_at)
+        t = self.words
         if self.entry.officer:
-            r = self.entry.respondent
-            return (
-                f"Note: {_named(r)} already has a response (version "
-                f"{previous.version}, by {previous.channel}, {when}). Submitting replaces it as "
-                "the response that counts; earlier versions stay in the history."
+            return t.gettext(
+                "Note: {who} already has a response (version {version}, by {channel}, {time}). "
+                "Submitting replaces it as the response that counts; earlier versions stay in "
+                "the history."
+            ).format(
+                who=self._named(),
+                version=previous.version,
+                channel=self._channel(previous.channel),
+                time=when,
             )
-        return (
-            f"Note: you already sent a response on {when}. If you submit again, your new "
+        return t.gettext(
+            "Note: you already sent a response on {time}. If you submit again, your new "
             "response replaces it: only the latest one counts."
-        )
+        ).format(time=when)
 
     def _legend(self) -> None:
+        t = self.words
         if self.prompter.interactive:
-            text = (
+            text = t.gettext(
                 "Choose with the arrow keys or a number and press Enter. Ctrl-B goes back a "
                 "question; Ctrl-C stops and saves your answers as a draft."
             )
         else:
-            text = (
+            text = t.gettext(
                 'Answer each question on one line. "<" goes back a question; ending the input '
                 "(Ctrl-D) or Ctrl-C stops and saves your answers as a draft."
             )
@@ -174,7 +223,7 @@ class TerminalForm:
             self._question(walk)
             if not self._page(walk):
                 if not walk.back():
-                    click.echo("This is the first question.")
+                    click.echo(self.words.gettext("This is the first question."))
                 continue
 
     def _page(self, walk: Walk) -> bool:
@@ -187,7 +236,6 @@ class TerminalForm:
         """
         question = walk.current
         assert question is not None
-        kinds = self.service.plugins.kinds
         parts = walk.parts()
         pending: dict[str, Any] = {}
         at = 0
@@ -201,10 +249,13 @@ class TerminalForm:
             current = pending.get(part.id, walk.value(part.id))
             if part.id != question.id:
                 self._part(part, current)
+            asking = self._asking(part)
             value = self.prompter.ask(
-                asking_for(part, kinds),
+                asking,
                 current,
-                lambda value, part=part: walk.check(part, value, pending),
+                lambda value, part=part, asking=asking: walk.check(
+                    part, self._typed(asking, value), pending
+                ),
             )
             if value is BACK:
                 before = [i for i in range(at) if parts[i].id in shown]
@@ -216,9 +267,22 @@ class TerminalForm:
             at += 1
         for hidden in walk.answer_parts(pending):
             click.echo(
-                wrap(f"Your answer to {hidden.title} was removed: that question no longer applies.")
+                wrap(
+                    self.words.gettext(
+                        "Your answer to {title} was removed: that question no longer applies."
+                    ).format(title=self.words.title(hidden))
+                )
             )
         return True
+
+    def _asking(self, part: Question) -> Asking:
+        return asking_for(part, self.service.plugins.kinds, self.words)
+
+    def _typed(self, asking: Asking, value: Any) -> Any:
+        """A typed date in the session's language as the kinds' date reader reads it."""
+        if asking.said in ("date", "month") and isinstance(value, str):
+            return self.words.english_months(value)
+        return value
 
     def _part(self, part: Question, current: Any) -> None:
         """A part's own heading on its question's page: a grid's statement, "Please specify"."""
@@ -227,10 +291,10 @@ class TerminalForm:
         if part.hint:
             click.secho(wrap(part.hint, "  "), dim=True)
         if self._from_records(part.id, current):
-            click.echo("We have this answer from our records. Change it only if it is wrong.")
+            click.echo(self.words.gettext(FROM_RECORDS_NOTE))
 
     def _section(self, section_id: str) -> None:
-        section = next((s for s in self.service.consultation.sections if s.id == section_id), None)
+        section = next((s for s in self.consultation.sections if s.id == section_id), None)
         if section is None:
             return
         click.echo()
@@ -244,13 +308,19 @@ class TerminalForm:
         question = walk.current
         assert question is not None
         index, count = walk.position()
+        t = self.words
         click.echo()
-        click.secho(f"{question.title} ({index} of {count})", bold=True)
+        click.secho(
+            t.gettext("{title} ({index} of {count})").format(
+                title=t.title(question), index=index, count=count
+            ),
+            bold=True,
+        )
         click.echo(wrap(question.text))
         if question.hint:
             click.secho(wrap(question.hint), dim=True)
         if self._from_records(question.id, walk.value(question.id)):
-            click.echo("We have this answer from our records. Change it only if it is wrong.")
+            click.echo(t.gettext(FROM_RECORDS_NOTE))
 
     def _from_records(self, question_id: str, value: Any) -> bool:
         """Whether an answer is the one the roster gave, rather than one the respondent typed."""
@@ -278,10 +348,11 @@ class TerminalForm:
         return None
 
     def _summary(self, walk: Walk) -> None:
+        heading = self.words.gettext("Check your answers")
         click.echo()
-        click.secho("Check your answers", bold=True)
-        click.echo("==================")
-        sections = {s.id: s.title for s in self.service.consultation.sections}
+        click.secho(heading, bold=True)
+        click.echo("=" * len(heading))
+        sections = {s.id: s.title for s in self.consultation.sections}
         shown = None
         for question, parts in walk.pages():
             if question.section != shown:
@@ -292,30 +363,32 @@ class TerminalForm:
             click.echo(wrap(f"{label}{question.text}", "  ", "  " + " " * len(label)))
             click.echo(wrap(self._answer(question, parts), "      "))
             if any(self._from_records(part.id, value) for part, value in parts):
-                click.echo(wrap(FROM_RECORDS, "      "))
+                click.echo(wrap(self.words.gettext(FROM_RECORDS), "      "))
         click.echo()
 
     def _answer(self, question: Question, parts: list[tuple[Question, Any]]) -> str:
         """A question's answer on the check step, from its shown parts."""
-        kinds = self.service.plugins.kinds
         return page_text(
-            question, [(part, value, asking_for(part, kinds).said) for part, value in parts]
+            question,
+            [(part, value, self._asking(part).said) for part, value in parts],
+            self.words,
         )
 
     def _submit(self, walk: Walk, previous: Submission | None) -> int | None:
-        problems = self.service.engine.validate(walk.answers)
+        t = self.words
+        problems = self.engine.validate(walk.answers)
         if problems:
             for problem in problems:
-                click.echo(wrap(f"{problem.message}."))
+                click.echo(wrap(f"{t.said(problem)}."))
             first = next((p.question for p in problems if p.question), None)
             if first is not None:
                 walk.go_to(first)
             return None
         if previous is not None:
             question = (
-                "Replace the response that counts now?"
+                t.gettext("Replace the response that counts now?")
                 if self.entry.officer
-                else "Replace your earlier response?"
+                else t.gettext("Replace your earlier response?")
             )
             try:
                 confirmed = self.prompter.confirm(question)
@@ -323,7 +396,7 @@ class TerminalForm:
                 click.echo(wrap(self._unconfirmed()))
                 return EXIT_NOTHING_STORED
             if not confirmed:
-                click.echo("Nothing was submitted.")
+                click.echo(t.gettext("Nothing was submitted."))
                 return None
         receipt = self.service.submit(
             self.entry.key,
@@ -337,32 +410,39 @@ class TerminalForm:
     def _unconfirmed(self) -> str:
         """What the end of the input at "Replace ...?" leaves: nothing stored, nothing changed."""
         if self.entry.officer:
-            return (
+            return self.words.gettext(
                 "The input ended before the replacement was confirmed: nothing was stored, and "
                 "the response that counts is unchanged."
             )
-        return (
+        return self.words.gettext(
             "The input ended before you confirmed: nothing was sent or saved, and your earlier "
             "response still counts."
         )
 
     def _confirmation(self, s: Submission) -> str:
-        replaced = s.version > 1
+        t = self.words
         if self.entry.officer:
-            r = self.entry.respondent
-            text = (
-                f"Stored version {s.version} of the response from {_named(r)} "
-                f"by {s.channel}, received {self._local(s.received_at)}"
-            )
-            if replaced:
-                text += (
-                    f"; it replaces version {s.version - 1} as the response that counts "
-                    "(earlier versions stay in the history)"
-                )
-            return text + "."
-        text = f"Thank you: your response to {self.meta.title} is stored (version {s.version})."
-        if replaced:
-            text += " It replaces your earlier response, which no longer counts."
+            fields = {
+                "version": s.version,
+                "who": self._named(),
+                "channel": self._channel(s.channel),
+                "time": self._local(s.received_at),
+                "earlier": s.version - 1,
+            }
+            if s.version > 1:
+                return t.gettext(
+                    "Stored version {version} of the response from {who} by {channel}, received "
+                    "{time}; it replaces version {earlier} as the response that counts (earlier "
+                    "versions stay in the history)."
+                ).format(**fields)
+            return t.gettext(
+                "Stored version {version} of the response from {who} by {channel}, received {time}."
+            ).format(**fields)
+        text = t.gettext(
+            "Thank you: your response to {title} is stored (version {version})."
+        ).format(title=self.meta.title, version=s.version)
+        if s.version > 1:
+            text += " " + t.gettext("It replaces your earlier response, which no longer counts.")
         return text
 
     # Stopping -------------------------------------------------------------------------------
@@ -370,24 +450,29 @@ class TerminalForm:
     def _save_on_request(self, walk: Walk) -> None:
         saved = self._save(walk)
         if saved is not None:
-            click.echo(wrap(f"Your answers are saved as a draft at {saved}. {self._again()}"))
+            said = self.words.gettext("Your answers are saved as a draft at {time}.")
+            click.echo(wrap(f"{said.format(time=saved)} {self._again()}"))
 
     def _stop(self, walk: Walk | None, why: str) -> bool:
         """Save what was answered as a draft, saying so; whether a draft was saved."""
+        t = self.words
         if walk is None or not walk.answers or (walk.answers == self._known and not walk.seen):
-            click.echo(f"{why}: nothing had been answered, so no draft was saved.")
+            click.echo(
+                t.gettext("{why}: nothing had been answered, so no draft was saved.").format(
+                    why=t.gettext(why)
+                )
+            )
             return False
         saved = self._save(walk)
         if saved is None:
             return False
         count = len(walk.answers)
-        verb = "is" if count == 1 else "are"
-        click.echo(
-            wrap(
-                f"{why}: your {counted(count, 'answer')} {verb} saved as a draft at {saved}. "
-                f"{self._again()}"
-            )
-        )
+        said = t.ngettext(
+            "{why}: your {count} answer is saved as a draft at {time}.",
+            "{why}: your {count} answers are saved as a draft at {time}.",
+            count,
+        ).format(why=t.gettext(why), count=count, time=saved)
+        click.echo(wrap(f"{said} {self._again()}"))
         return True
 
     def _save(self, walk: Walk) -> str | None:
@@ -395,20 +480,35 @@ class TerminalForm:
         try:
             draft = self.service.save_draft(self.entry.key, walk.answers)
         except SubmissionError as exc:
-            click.echo(wrap(f"Your answers could not be saved as a draft: {exc}."))
+            said = self.words.gettext("Your answers could not be saved as a draft: {problem}.")
+            click.echo(wrap(said.format(problem=self.words.said(exc))))
             return None
         return self._local(draft.saved_at)
 
     def _again(self) -> str:
-        return "Run the same command again to carry on where you left off."
+        return self.words.gettext("Run the same command again to carry on where you left off.")
 
     def _local(self, when: dt.datetime) -> str:
         return f"{when.astimezone(self.meta.zone):%Y-%m-%d %H:%M} ({self.meta.timezone})"
 
+    def _channel(self, channel: str) -> str:
+        """A channel as an officer reads it ("paper", "papur"); one the form does not know
+        goes by its name."""
+        return self.words.gettext(CHANNELS[channel]) if channel in CHANNELS else channel
 
-def _named(respondent: Respondent) -> str:
+    def _named(self) -> str:
+        return named(self.entry.respondent, self.consultation, self.words)
+
+
+def role_label(consultation: Consultation, respondent: Respondent) -> str:
+    """A respondent's role as the consultation names it, in its language ("leader")."""
+    labels = {c.value: c.label for c in consultation.roles}
+    return labels.get(respondent.role, respondent.role).lower()
+
+
+def named(respondent: Respondent, consultation: Consultation, words: Words) -> str:
     """How an officer's messages name a respondent: "Kent County Council (leader)", or a
     resident, answering for no organisation, by their name."""
     if respondent.authority:
-        return f"{respondent.authority} ({respondent.role})"
-    return respondent.name or "a respondent with no name given"
+        return f"{respondent.authority} ({role_label(consultation, respondent)})"
+    return respondent.name or words.gettext("a respondent with no name given")

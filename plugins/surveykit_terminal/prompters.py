@@ -19,16 +19,27 @@ import click
 from attrs import frozen
 
 from surveykit import EMPTY, Question
+from surveykit.i18n import SOURCE_LANGUAGE, mark
 
 from .asking import Asking, Unreadable, read_ranking, typed_text
 from .text import answer_text, wrap
+from .words import Words, english
 
 __all__ = ["BACK", "InteractivePrompter", "PlainPrompter", "Prompter", "Review"]
 
 #: A line holding only this starts, and another ends, a multi-line answer in plain mode.
 BLOCK = '"""'
 #: Asked after a ranking is shown back as a numbered list.
-RANKING_RIGHT = "Is this order right?"
+RANKING_RIGHT = mark("Is this order right?")
+
+#: The words typed at the summary to send the answers and to save a draft, and the letters and
+#: words of a yes or no; each in the session's language, and always in English too.
+SUBMIT = mark("submit")
+SAVE = mark("save")
+YES_LETTER = mark("y")
+NO_LETTER = mark("n")
+YES = mark("Yes")
+NO = mark("No")
 
 #: The engine's verdict on a raw answer: the answer as stored, and what is wrong with it.
 Check = Callable[[Any], tuple[Any, list[str]]]
@@ -56,6 +67,8 @@ class Prompter(Protocol):
     """What the form needs from a way of asking."""
 
     interactive: bool
+    #: The language it speaks (the form gives it its own).
+    words: Words
 
     def ask(self, asking: Asking, current: Any, check: Check) -> Any: ...
 
@@ -63,9 +76,15 @@ class Prompter(Protocol):
 
     def confirm(self, text: str, default: bool = False) -> bool: ...
 
+    def choose(self, question: str, choices: Sequence[tuple[str, str]]) -> str: ...
 
-def _ranked_list(asking: Asking, ranked: list[str]) -> str:
-    return wrap(answer_text(asking.part, ranked, "ranking"), "  ", "     ")
+
+def _ranked_list(asking: Asking, ranked: list[str], words: Words) -> str:
+    return wrap(answer_text(asking.part, ranked, "ranking", words), "  ", "     ")
+
+
+def _try_again(words: Words, problem: str) -> str:
+    return "  " + words.gettext("{problem}. Try again.").format(problem=problem)
 
 
 def _find(rows: Sequence[tuple[Question, str]], text: str) -> str | None:
@@ -87,8 +106,9 @@ class PlainPrompter:
 
     interactive = False
 
-    def __init__(self, stdin: TextIO | None = None) -> None:
+    def __init__(self, stdin: TextIO | None = None, words: Words | None = None) -> None:
         self.stdin = stdin or sys.stdin
+        self.words = words or english()
 
     def _read(self, prompt: str = "> ") -> str:
         click.echo(prompt, nl=False)
@@ -103,7 +123,7 @@ class PlainPrompter:
         return line
 
     def ask(self, asking: Asking, current: Any, check: Check) -> Any:
-        part, style = asking.part, asking.style
+        part, style, words = asking.part, asking.style, self.words
         listed = style in ("choice", "choices", "ranking")
         if listed:
             for number, option in enumerate(part.options, start=1):
@@ -124,42 +144,45 @@ class PlainPrompter:
             elif style in ("choice", "choices"):
                 value = self._parse_choice(part, style == "choices", line)
             elif style == "ranking":
-                value = read_ranking(part, line)
+                value = read_ranking(part, line, words)
             else:
                 value = line
             if isinstance(value, Unreadable):
-                click.echo(f"  {value.message}. Try again.")
+                click.echo(_try_again(words, value.message))
                 continue
             if isinstance(value, str) and not value.strip():
                 value = EMPTY
             answer, found = check(value)
             if found:
-                click.echo(f"  {found[0]}. Try again.")
+                click.echo(_try_again(words, found[0]))
                 continue
             if style == "ranking" and answer is not EMPTY:
-                click.echo("  Your order:")
-                click.echo(_ranked_list(asking, answer))
-                if not self.confirm(f"  {RANKING_RIGHT}", default=True):
-                    click.echo("  Type the numbers again, in the order you want.")
+                click.echo("  " + words.gettext("Your order:"))
+                click.echo(_ranked_list(asking, answer, words))
+                if not self.confirm(f"  {words.gettext(RANKING_RIGHT)}", default=True):
+                    again = words.gettext("Type the numbers again, in the order you want.")
+                    click.echo(f"  {again}")
                     continue
             return answer
 
     def _instructions(self, asking: Asking, current: Any) -> str:
-        question = asking.part
+        question, words = asking.part, self.words
         if asking.style == "choices":
-            how = "Type the numbers of all that apply, separated by commas"
+            how = words.gettext("Type the numbers of all that apply, separated by commas")
         elif asking.style == "choice":
-            how = "Type a number"
+            how = words.gettext("Type a number")
         elif asking.style == "text":
-            how = f"Type your answer on one line (or between two lines of {BLOCK})"
+            how = words.gettext(
+                "Type your answer on one line (or between two lines of {block})"
+            ).format(block=BLOCK)
         else:
-            how = asking.guidance or "Type your answer on one line"
-        parts = [how, '"<" goes back']
+            how = asking.guidance or words.gettext("Type your answer on one line")
+        parts = [how, words.gettext('"<" goes back')]
         if not question.required:
-            parts.append('"-" leaves it unanswered')
+            parts.append(words.gettext('"-" leaves it unanswered'))
         if current is not EMPTY:
-            kept = answer_text(question, current, asking.said).replace("\n", "; ")
-            parts.append(f"Enter keeps: {kept}")
+            kept = answer_text(question, current, asking.said, words).replace("\n", "; ")
+            parts.append(words.gettext("Enter keeps: {answer}").format(answer=kept))
         return wrap("; ".join(parts) + ".", "  ")
 
     def _block(self) -> str:
@@ -178,8 +201,13 @@ class PlainPrompter:
                 number = int(token) if len(token) <= 6 else 0
                 if not 1 <= number <= len(question.options):
                     return Unreadable(
-                        f"{question.title}: there is no option {number}; "
-                        f"type a number from 1 to {len(question.options)}"
+                        self.words.gettext(
+                            "{title}: there is no option {number}; type a number from 1 to {count}"
+                        ).format(
+                            title=self.words.title(question),
+                            number=number,
+                            count=len(question.options),
+                        )
                     )
                 values.append(question.options[number - 1].value)
             else:
@@ -190,36 +218,64 @@ class PlainPrompter:
         return values[0]
 
     def review(self, rows: Sequence[tuple[Question, str]]) -> Review:
+        words = self.words
+        # The commands in the session's language; the English ones are always understood too.
+        submit, save = words.gettext(SUBMIT), words.gettext(SAVE)
         click.echo(
             wrap(
-                'Type "submit" to send these answers, a question\'s number to change its answer, '
-                '"<" to go back, or "save" to save a draft and stop.'
+                words.gettext(
+                    'Type "{submit}" to send these answers, a question\'s number to change its '
+                    'answer, "<" to go back, or "{save}" to save a draft and stop.'
+                ).format(submit=submit, save=save)
             )
         )
         while True:
             line = self._read().strip()
             word = line.casefold()
-            if word in ("submit", "save"):
-                return Review(word)
+            if word in (SUBMIT, submit.casefold()):
+                return Review("submit")
+            if word in (SAVE, save.casefold()):
+                return Review("save")
             if word == "<":
                 return Review("back")
             question = _find(rows, line)
             if question is not None:
                 return Review("change", question)
             click.echo(
-                f'  {line[:40]!r} is not "submit", "save", "<" or a question above. Try again.'
+                "  "
+                + words.gettext(
+                    '{typed} is not "{submit}", "{save}", "<" or a question above. Try again.'
+                ).format(typed=repr(line[:40]), submit=submit, save=save)
             )
 
     def confirm(self, text: str, default: bool = False) -> bool:
+        words = self.words
+        yes, no = words.gettext(YES_LETTER), words.gettext(NO_LETTER)
+        shown = f"[{yes.upper()}/{no}]" if default else f"[{yes}/{no.upper()}]"
+        yeses = {YES_LETTER, "yes", yes.casefold(), words.gettext(YES).casefold()}
+        noes = {NO_LETTER, "no", no.casefold(), words.gettext(NO).casefold()}
         while True:
-            word = self._read(f"{text} {'[Y/n]' if default else '[y/N]'} ").strip().casefold()
-            if word in ("y", "yes"):
+            word = self._read(f"{text} {shown} ").strip().casefold()
+            if word in yeses:
                 return True
-            if word in ("n", "no"):
+            if word in noes:
                 return False
             if not word:
                 return default
-            click.echo('  Type "y" or "n".')
+            click.echo("  " + words.gettext('Type "{yes}" or "{no}".').format(yes=yes, no=no))
+
+    def choose(self, question: str, choices: Sequence[tuple[str, str]]) -> str:
+        """One of ``choices`` (``(value, label)``), by its number or label: the first
+        question of a session in several languages, asked before one is chosen."""
+        click.echo(wrap(question))
+        for number, (_value, label) in enumerate(choices, start=1):
+            click.echo(f"  {number}. {label}")
+        while True:
+            typed = self._read().strip()
+            for number, (value, label) in enumerate(choices, start=1):
+                if typed.casefold() in (str(number), label.casefold(), value.casefold()):
+                    return value
+            click.echo(f"  1-{len(choices)}?")
 
 
 class InteractivePrompter:
@@ -230,7 +286,11 @@ class InteractivePrompter:
 
     interactive = True
 
+    def __init__(self, words: Words | None = None) -> None:
+        self.words = words or english()
+
     def ask(self, asking: Asking, current: Any, check: Check) -> Any:
+        words = self.words
         while True:
             if asking.style == "choices":
                 value = self._checkbox(asking.part, current)
@@ -244,30 +304,31 @@ class InteractivePrompter:
                 return BACK
             answer, found = check(value)
             if found:
-                click.echo(f"  {found[0]}. Try again.")
+                click.echo(_try_again(words, found[0]))
                 continue
             if asking.style == "ranking" and answer is not EMPTY:
-                click.echo("  Your order:")
-                click.echo(_ranked_list(asking, answer))
-                if not self.confirm(RANKING_RIGHT, default=True):
+                click.echo("  " + words.gettext("Your order:"))
+                click.echo(_ranked_list(asking, answer, words))
+                if not self.confirm(words.gettext(RANKING_RIGHT), default=True):
                     continue
             return answer
 
     def _select(self, question: Question, current: Any) -> Any:
         import questionary
 
+        words = self.words
         choices = [questionary.Choice(o.label, value=o.value) for o in question.options]
         if not question.required:
-            choices.append(questionary.Choice("No answer", value=EMPTY))
-        choices.append(questionary.Choice("Go back", value=BACK))
+            choices.append(questionary.Choice(words.gettext("No answer"), value=EMPTY))
+        choices.append(questionary.Choice(words.gettext("Go back"), value=BACK))
         values = [c.value for c in choices]
         prompt = questionary.select(
-            "Your answer",
+            words.gettext("Your answer"),
             choices,
             default=current if current is not EMPTY and current in values else None,
             use_shortcuts=len(choices) <= 36,
             use_jk_keys=False,
-            instruction="(arrow keys or number, then Enter; Ctrl-B goes back)",
+            instruction=words.gettext("(arrow keys or number, then Enter; Ctrl-B goes back)"),
         )
         return _run(prompt, eof=True)
 
@@ -282,10 +343,10 @@ class InteractivePrompter:
         # No `validate=` here: questionary's tick-box list does not show its message inline, so
         # `ask` says what is wrong and asks again.
         prompt = questionary.checkbox(
-            "Your answers",
+            self.words.gettext("Your answers"),
             choices,
             use_jk_keys=False,
-            instruction="(Space ticks, Enter confirms; Ctrl-B goes back)",
+            instruction=self.words.gettext("(Space ticks, Enter confirms; Ctrl-B goes back)"),
         )
         result = _run(prompt, eof=True)
         return result if result is BACK or result else EMPTY
@@ -293,17 +354,18 @@ class InteractivePrompter:
     def _text(self, asking: Asking, current: Any, check: Check) -> Any:
         import questionary
 
+        words = self.words
         multiline = not asking.one_line
         # Said before the prompt rather than in it, so the finished prompt shows only the answer.
         keys = (
-            "Enter starts a new line; Esc then Enter finishes. Ctrl-B goes back."
+            words.gettext("Enter starts a new line; Esc then Enter finishes. Ctrl-B goes back.")
             if multiline
-            else "Enter confirms. Ctrl-B goes back."
+            else words.gettext("Enter confirms. Ctrl-B goes back.")
         )
         click.secho(f"({asking.guidance}. {keys})" if asking.guidance else f"({keys})", dim=True)
         prompt = questionary.text(
-            "Your answer",
-            default=typed_text(asking, current),
+            words.gettext("Your answer"),
+            default=typed_text(asking, current, words),
             multiline=multiline,
             validate=lambda text: _verdict(check(text if text.strip() else EMPTY)[1]),
             instruction="\n>" if multiline else "",
@@ -317,39 +379,48 @@ class InteractivePrompter:
         """The options numbered, then their numbers typed in order ("3, 1, 2")."""
         import questionary
 
+        words = self.words
         for number, option in enumerate(asking.part.options, start=1):
             click.echo(wrap(f"{number}. {option.label}", "  "))
-        click.secho(f"({asking.guidance}. Enter confirms. Ctrl-B goes back.)", dim=True)
+        keys = words.gettext("Enter confirms. Ctrl-B goes back.")
+        click.secho(f"({asking.guidance}. {keys})", dim=True)
 
         def verdict(text: str) -> bool | str:
-            value = read_ranking(asking.part, text)
+            value = read_ranking(asking.part, text, words)
             if isinstance(value, Unreadable):
                 return value.message
             return _verdict(check(value)[1])
 
         result = _run(
-            questionary.text("Your answer", default=typed_text(asking, current), validate=verdict),
+            questionary.text(
+                words.gettext("Your answer"),
+                default=typed_text(asking, current, words),
+                validate=verdict,
+            ),
             eof=False,
         )
         if result is BACK:
             return BACK
-        value = read_ranking(asking.part, result)
+        value = read_ranking(asking.part, result, words)
         return EMPTY if isinstance(value, Unreadable) else value
 
     def review(self, rows: Sequence[tuple[Question, str]]) -> Review:
         import questionary
 
+        words = self.words
         action = _run(
             questionary.select(
-                "What next?",
+                words.gettext("What next?"),
                 [
-                    questionary.Choice("Submit these answers", value="submit"),
-                    questionary.Choice("Change an answer", value="change"),
-                    questionary.Choice("Save a draft and finish later", value="save"),
+                    questionary.Choice(words.gettext("Submit these answers"), value="submit"),
+                    questionary.Choice(words.gettext("Change an answer"), value="change"),
+                    questionary.Choice(
+                        words.gettext("Save a draft and finish later"), value="save"
+                    ),
                 ],
                 use_shortcuts=True,
                 use_jk_keys=False,
-                instruction="(Ctrl-B goes back)",
+                instruction=words.gettext("(Ctrl-B goes back)"),
             ),
             eof=True,
         )
@@ -365,10 +436,13 @@ class InteractivePrompter:
             )
             for q, shown in rows
         ]
-        choices.append(questionary.Choice("Back to the summary", value=BACK))
+        choices.append(questionary.Choice(words.gettext("Back to the summary"), value=BACK))
         picked = _run(
             questionary.select(
-                "Which answer?", choices, use_jk_keys=False, instruction="(arrow keys, Enter)"
+                words.gettext("Which answer?"),
+                choices,
+                use_jk_keys=False,
+                instruction=words.gettext("(arrow keys, Enter)"),
             ),
             eof=True,
         )
@@ -377,7 +451,34 @@ class InteractivePrompter:
     def confirm(self, text: str, default: bool = False) -> bool:
         import questionary
 
-        return bool(_run(questionary.confirm(text, default=default), eof=True))
+        words = self.words
+        if words.language == SOURCE_LANGUAGE:
+            return bool(_run(questionary.confirm(text, default=default), eof=True))
+        # questionary's yes/no prompt says "Yes" and "No" in English whatever the language: in
+        # any other, a list of the two, in the session's words.
+        yes, no = words.gettext(YES), words.gettext(NO)
+        choices = [questionary.Choice(yes, value=True), questionary.Choice(no, value=False)]
+        prompt = questionary.select(
+            text,
+            choices,
+            default=choices[0] if default else choices[1],
+            use_shortcuts=True,
+            use_jk_keys=False,
+            instruction=words.gettext("(arrow keys or number, then Enter)"),
+        )
+        return _run(prompt, eof=True) is True
+
+    def choose(self, question: str, choices: Sequence[tuple[str, str]]) -> str:
+        """One of ``choices`` (``(value, label)``), from a list: the first question of a
+        session in several languages, asked before one is chosen."""
+        import questionary
+
+        listed = [questionary.Choice(label, value=value) for value, label in choices]
+        prompt = questionary.select(
+            question, listed, use_shortcuts=len(listed) <= 36, use_jk_keys=False, instruction=""
+        )
+        chosen = _run(prompt, eof=True)
+        return choices[0][0] if chosen is BACK else chosen
 
 
 def _verdict(found: list[str]) -> bool | str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import sys
@@ -11,6 +12,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from surveykit import EMPTY, Question
+from surveykit.i18n import mark
+
+from .words import Words, english
 
 __all__ = [
     "NOT_ANSWERED",
@@ -23,11 +27,7 @@ __all__ = [
     "wrap",
 ]
 
-NOT_ANSWERED = "Not answered"
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+NOT_ANSWERED = mark("Not answered")
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:mailto:)?([^)]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -60,15 +60,19 @@ def wrap(text: str, indent: str = "", hanging: str | None = None) -> str:
     )
 
 
-def answer_text(question: Question, value: Any, answer_type: str | None = None) -> str:
+def answer_text(
+    question: Question, value: Any, answer_type: str | None = None, words: Words | None = None
+) -> str:
     """An answer as the person would say it: option labels, "5 March 2027", "£12.50", a
-    ranking as a numbered list (one line each), or the text itself.
+    ranking as a numbered list (one line each), or the text itself, in ``words``' language
+    (the labels are the question's own, so in the language of a localised consultation).
 
     ``answer_type`` is the part's (see :func:`surveykit.kinds.answer_type`); without it, lists
     are read as options ticked and anything else as a label or text.
     """
+    words = words or english()
     if value is EMPTY:
-        return NOT_ANSWERED
+        return words.gettext(NOT_ANSWERED)
     if answer_type == "ranking" and isinstance(value, list):
         return "\n".join(
             f"{place}. {_label(question, v)}" for place, v in enumerate(value, start=1)
@@ -78,20 +82,23 @@ def answer_text(question: Question, value: Any, answer_type: str | None = None) 
     if answer_type == "number":
         return number_text(question, value)
     if answer_type in ("date", "month") and isinstance(value, str):
-        return spoken_date(value)
+        return spoken_date(value, words)
     if question.options:
         return _label(question, value)
     return str(value)
 
 
-def page_text(question: Question, parts: Sequence[tuple[Question, Any, str]]) -> str:
+def page_text(
+    question: Question, parts: Sequence[tuple[Question, Any, str]], words: Words | None = None
+) -> str:
     """A whole question's answer on the check step, from its visible parts: ``(part, answer,
     answer type)`` in order.
 
     The words given for an "Other" option follow its label ("Somewhere else: the bus stop");
     the rows of a grid, or any other part, come one per line as "its text: its answer".
     """
-    words = {
+    words = words or english()
+    others = {
         part.settings.get("option"): value
         for part, value, _said in parts
         if part.settings.get("other_of") == question.id and value is not EMPTY
@@ -101,20 +108,20 @@ def page_text(question: Question, parts: Sequence[tuple[Question, Any, str]]) ->
         if part.settings.get("other_of") == question.id:
             continue  # said beside the option's label
         if part.id == question.id:
-            lines.append(_with_words(part, value, said, words))
+            lines.append(_with_words(part, value, said, others, words))
         else:
-            lines.append(f"{part.text}: {_with_words(part, value, said, words)}")
-    return "\n".join(lines) if lines else NOT_ANSWERED
+            lines.append(f"{part.text}: {_with_words(part, value, said, others, words)}")
+    return "\n".join(lines) if lines else words.gettext(NOT_ANSWERED)
 
 
-def _with_words(part: Question, value: Any, said: str, words: dict[Any, Any]) -> str:
-    if not words or value is EMPTY:
-        return answer_text(part, value, said)
+def _with_words(part: Question, value: Any, said: str, others: dict[Any, Any], words: Words) -> str:
+    if not others or value is EMPTY:
+        return answer_text(part, value, said, words)
     chosen = value if isinstance(value, list) else [value]
     shown = []
     for item in chosen:
         label = _label(part, item)
-        shown.append(f"{label}: {words[item]}" if item in words else label)
+        shown.append(f"{label}: {others[item]}" if item in others else label)
     if said == "ranking":
         return "\n".join(f"{place}. {text}" for place, text in enumerate(shown, start=1))
     return "; ".join(shown)
@@ -140,13 +147,20 @@ def number_text(question: Question, value: Any) -> str:
     return f"{text} {unit}"
 
 
-def spoken_date(iso: str) -> str:
-    """ISO text as people say it: "5 March 2027", or "March 2027" for a month."""
+def spoken_date(iso: str, words: Words | None = None) -> str:
+    """ISO text as people say it: "5 March 2027" ("5 Mawrth 2027"), or "March 2027" for a
+    month; text that is no date is returned as it is."""
+    words = words or english()
     found = _ISO.fullmatch(iso)
     if found is None or not 1 <= int(found[2]) <= 12:
         return iso
-    month = f"{MONTHS[int(found[2]) - 1]} {int(found[1])}"
-    return month if found[3] is None else f"{int(found[3])} {month}"
+    year, month = int(found[1]), int(found[2])
+    if found[3] is None:
+        return words.month(year, month)
+    try:
+        return words.date(dt.date(year, month, int(found[3])))
+    except ValueError:
+        return iso
 
 
 def _label(question: Question, value: str) -> str:

@@ -17,6 +17,8 @@ from typing import Any
 
 from surveykit import EMPTY, Engine, Question
 
+from .words import Words, english
+
 __all__ = ["Walk"]
 
 
@@ -30,9 +32,17 @@ class Walk:
     """
 
     def __init__(
-        self, engine: Engine, answers: Mapping[str, Any] | None = None, *, from_first: bool = False
+        self,
+        engine: Engine,
+        answers: Mapping[str, Any] | None = None,
+        *,
+        from_first: bool = False,
+        words: Words | None = None,
     ) -> None:
         self.engine = engine
+        #: The language the engine's problems are said in (the engine's own consultation may
+        #: be a localised one, so its labels are read in that language too).
+        self.words = words or english()
         self.answers: dict[str, Any] = engine.clean(dict(answers or {}))
         self.seen: set[str] = set()
         self.reviewing = False
@@ -112,9 +122,10 @@ class Walk:
     ) -> tuple[Any, list[str]]:
         """``value`` as the answer to one part of the current question, with the page's other
         ``pending`` answers: the answer as it would be stored, and what the engine finds
-        wrong with it (when something is, the answer is not to be used)."""
+        wrong with it, in the walk's language (when something is, the answer is not to be
+        used)."""
         checked = self.engine.check(self._trial({**(pending or {}), part.id: value}))
-        problems = [p.message for p in checked.problems if p.question == part.id]
+        problems = [self.words.said(p) for p in checked.problems if p.question == part.id]
         return checked.answers.get(part.id, EMPTY), problems
 
     def problems(self, value: Any) -> list[str]:

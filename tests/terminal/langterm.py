@@ -1,0 +1,127 @@
+"""Helpers for the terminal form's language tests: the bilingual example open now, a person on
+its roster, the English a Welsh screen must not show, and a pseudo-language's catalogues
+(imported by name: conftest modules are not)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+from termtools import ROOT
+
+from surveykit import Consultation, load_spec, open_store
+from surveykit.i18n import CORE_DOMAIN, CORE_LOCALE, Catalogue, catalogues_in
+from surveykit.identity import load_secret
+from surveykit.roster import RosterEntry, plan_links
+from surveykit.translations import missing, texts
+
+BILINGUAL = ROOT / "specs" / "examples" / "bilingual_example.toml"
+WELSH_FILE = ROOT / "specs" / "examples" / "bilingual_example.cy.toml"
+#: The catalogues whose words a terminal session shows: the form's own, and the answer
+#: problems of the core and the kinds.
+DOMAINS = {
+    "surveykit_terminal": ROOT / "plugins" / "surveykit_terminal" / "locale",
+    "surveykit_kinds": ROOT / "plugins" / "surveykit_kinds" / "locale",
+    CORE_DOMAIN: CORE_LOCALE,
+}
+#: A placeholder in a message: ``{number}``.
+PLACEHOLDER = re.compile(r"\{\w+\}")
+PSEUDO = "qps"
+WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
+
+
+def bilingual_spec(folder: Path, *, languages: tuple[str, ...] = ("en", "cy")) -> Path:
+    """The bilingual example and its Welsh file in ``folder``, open from today (its window
+    starts in 2027), offering ``languages``."""
+    spec = BILINGUAL.read_text(encoding="utf-8")
+    spec = re.sub(r"(?m)^opens = 2027-02-01\n", "", spec)
+    listed = ", ".join(f'"{lang}"' for lang in languages)
+    spec = spec.replace('languages = ["en", "cy"]', f"languages = [{listed}]")
+    (folder / WELSH_FILE.name).write_text(WELSH_FILE.read_text(encoding="utf-8"), "utf-8")
+    path = folder / BILINGUAL.name
+    path.write_text(spec, encoding="utf-8")
+    return path
+
+
+def add_person(db: str, spec: Path, name: str) -> tuple[str, str]:
+    """A resident on the spec's roster: (respondent id, clear token)."""
+    consultation = load_spec(spec)
+    entry = RosterEntry(2, "", "", "other", name, "")
+    with open_store(db) as store:
+        plan = plan_links(store, load_secret(None), consultation, [entry], now=_now())
+        plan.commit(store)
+    link = plan.links[0]
+    return link.respondent.id, link.token.value
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _catalogue(domain: str, lang: str):
+    with (DOMAINS[domain] / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as po:
+        return read_po(po, locale=lang, domain=domain)
+
+
+def english_phrases() -> set[str]:
+    """The English of every message a session may show, cut at its placeholders: a Welsh
+    screen showing one of these shows the software's English.  A piece the Welsh keeps as it
+    is ("Ctrl-B") is not English on a Welsh screen."""
+    phrases = set()
+    for domain in DOMAINS:
+        for message in _catalogue(domain, "cy"):
+            if not message.id:
+                continue
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            said = " ".join(strings)
+            for msgid in ids:
+                for piece in PLACEHOLDER.split(msgid):
+                    piece = piece.strip(' .,:;()"')
+                    if re.search(r"[A-Za-z]{2}", piece) and piece not in said:
+                        phrases.add(piece)
+    return phrases
+
+
+def translated_sources(consultation: Consultation, lang: str) -> set[str]:
+    """The spec's English texts that have a translation into ``lang``: none may show."""
+    untranslated = {t.address for t in missing(consultation, lang)}
+    found = set()
+    for text in texts(consultation):
+        if text.address not in untranslated:
+            found |= {line.strip() for line in text.text.splitlines() if line.strip()}
+    return found
+
+
+def english_in(text: str, phrases: set[str]) -> list[str]:
+    """The English phrases found in ``text``, each as a whole phrase (word boundaries)."""
+    return [
+        phrase
+        for phrase in phrases
+        if re.search(rf"(?<![\w’']){re.escape(phrase)}(?![\w’'])", text)  # noqa: RUF001
+    ]
+
+
+def pseudo_catalogues(folder: Path) -> list[Catalogue]:
+    """Each English catalogue a session uses, with every message wrapped (``⟦Continue⟧``), as
+    the pseudo-language's: the form's, the core's and the kinds'."""
+    made = []
+    for domain, locale in DOMAINS.items():
+        [english] = [c for c in catalogues_in(locale, domain) if c.language == "en"]
+        with english.path.open("rb") as po:
+            catalog = read_po(po, locale="en", domain=domain)
+        for message in catalog:
+            if not message.id:
+                continue
+            if isinstance(message.id, tuple):
+                message.string = tuple(f"⟦{form}⟧" for form in message.id)
+            else:
+                message.string = f"⟦{message.id}⟧"
+        path = folder / PSEUDO / "LC_MESSAGES" / f"{domain}.po"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as po:
+            write_po(po, catalog)
+        made.append(Catalogue(domain, PSEUDO, path))
+    return made
