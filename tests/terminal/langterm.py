@@ -8,9 +8,11 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 from termtools import ROOT
 
+from pseudolocale import PSEUDO, WRAPPED  # noqa: F401  (the terminal tests' names)
+from pseudolocale import pseudo_catalogues as shared_pseudo_catalogues
 from surveykit import Consultation, load_spec, open_store
 from surveykit.i18n import CORE_DOMAIN, CORE_LOCALE, Catalogue, catalogues_in
 from surveykit.identity import load_secret
@@ -28,8 +30,6 @@ DOMAINS = {
 }
 #: A placeholder in a message: ``{number}``.
 PLACEHOLDER = re.compile(r"\{\w+\}")
-PSEUDO = "qps"
-WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
 
 
 def bilingual_spec(folder: Path, *, languages: tuple[str, ...] = ("en", "cy")) -> Path:
@@ -107,21 +107,5 @@ def english_in(text: str, phrases: set[str]) -> list[str]:
 def pseudo_catalogues(folder: Path) -> list[Catalogue]:
     """Each English catalogue a session uses, with every message wrapped (``⟦Continue⟧``), as
     the pseudo-language's: the form's, the core's and the kinds'."""
-    made = []
-    for domain, locale in DOMAINS.items():
-        [english] = [c for c in catalogues_in(locale, domain) if c.language == "en"]
-        with english.path.open("rb") as po:
-            catalog = read_po(po, locale="en", domain=domain)
-        for message in catalog:
-            if not message.id:
-                continue
-            if isinstance(message.id, tuple):
-                message.string = tuple(f"⟦{form}⟧" for form in message.id)
-            else:
-                message.string = f"⟦{message.id}⟧"
-        path = folder / PSEUDO / "LC_MESSAGES" / f"{domain}.po"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as po:
-            write_po(po, catalog)
-        made.append(Catalogue(domain, PSEUDO, path))
-    return made
+    english = [c for domain, locale in DOMAINS.items() for c in catalogues_in(locale, domain)]
+    return shared_pseudo_catalogues(english, folder)

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import os
 import sys
-import types
 from pathlib import Path
 
 import surveykit.plugins
-from surveykit import Plugins, hookimpl
+from surveykit import Plugins
 from surveykit.cli import main
 from surveykit.i18n import Catalogue
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from pseudolocale import catalogue_plugin
 
 
 def _with_pseudo_catalogues() -> Plugins:
@@ -21,17 +23,9 @@ def _with_pseudo_catalogues() -> Plugins:
     for entry in entries:
         domain, language, path = entry.split(":", 2)
         catalogues.append(Catalogue(domain, language, Path(path)))
-    module = types.ModuleType("pseudo_catalogues")
-
-    @hookimpl
-    def surveykit_register_catalogues(register):
-        for catalogue in catalogues:
-            register(catalogue)
-
-    module.surveykit_register_catalogues = surveykit_register_catalogues
     plugins = Plugins()
     plugins.load_entry_points()
-    plugins.register(module)
+    plugins.register(catalogue_plugin(catalogues))
     return plugins
 
 

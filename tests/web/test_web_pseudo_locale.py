@@ -8,25 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import types
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po, write_po
 from langtools import IN_WINDOW, bilingual_copy
 from starlette.testclient import TestClient
 from webtools import Clock, csrf_of
 
-from surveykit import Plugins, get_plugins, hookimpl, load_spec
-from surveykit.i18n import CORE_DOMAIN, CORE_LOCALE, Catalogue, catalogues_in
+from pseudolocale import PSEUDO, WRAPPED, catalogue_plugin, pseudo_catalogues, spec_lines
+from surveykit import Plugins, get_plugins, load_spec
+from surveykit.i18n import CORE_DOMAIN, CORE_LOCALE, catalogues_in
 from surveykit.identity import Secret
 from surveykit.storage import open_store
-from surveykit.translations import texts
 from surveykit_html import create_app
 
-PSEUDO = "qps"
-WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
 #: Elements whose text is not the software's words: a link shown to be copied, and the language
 #: switch (each language's own name).
 NOT_WORDS = ("unique-link",)
@@ -37,24 +32,6 @@ INLINE = re.compile(r"</?(?:a|code)(?:\s[^>]*)?>")
 OTHER_TONGUE = re.compile(r'<span lang="[^"]+">[^<]*</span>')
 #: Attributes whose values a person hears or reads.
 SPOKEN = ("aria-label", "title", "alt", "placeholder")
-
-
-def _pseudo_catalogue(folder: Path, english: Catalogue) -> Catalogue:
-    """An English catalogue with every message wrapped: ``⟦Continue⟧``."""
-    with english.path.open("rb") as po:
-        catalog = read_po(po, locale="en", domain=english.domain)
-    for message in catalog:
-        if not message.id:
-            continue
-        if isinstance(message.id, tuple):
-            message.string = tuple(f"⟦{form}⟧" for form in message.id)
-        else:
-            message.string = f"⟦{message.id}⟧"
-    path = folder / PSEUDO / "LC_MESSAGES" / f"{english.domain}.po"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as po:
-        write_po(po, catalog)
-    return Catalogue(english.domain, PSEUDO, path)
 
 
 class _Texts(HTMLParser):
@@ -110,35 +87,18 @@ def pseudo(tmp_path_factory):
         if c.language == "en"
     ]
     assert "surveykit_html" in {c.domain for c in english}
-    pseudos = [_pseudo_catalogue(folder / "locale", c) for c in english]
+    pseudos = pseudo_catalogues(english, folder / "locale")
     spec = bilingual_copy(folder)
     text = spec.read_text(encoding="utf-8")
     spec.write_text(
         text.replace('languages = ["en", "cy"]', f'languages = ["en", "cy", "{PSEUDO}"]')
     )
-    module = types.ModuleType("pseudo_catalogue")
-
-    @hookimpl
-    def surveykit_register_catalogues(register):
-        for catalogue in pseudos:
-            register(catalogue)
-
-    module.surveykit_register_catalogues = surveykit_register_catalogues
     plugins = Plugins()
     plugins.load_entry_points()
-    plugins.register(module)
+    plugins.register(catalogue_plugin(pseudos))
     consultation = load_spec(spec, kinds=plugins.kinds)
     assert consultation.languages == ("en", "cy", PSEUDO)
-    spec_texts = sorted(
-        {
-            line.strip()
-            for t in texts(consultation, plugins.kinds)
-            for line in t.text.replace("**", "").splitlines()
-            if line.strip()
-        },
-        key=len,
-        reverse=True,
-    )
+    spec_texts = spec_lines(consultation, plugins.kinds)
     return consultation, plugins, spec_texts
 
 
