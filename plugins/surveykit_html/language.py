@@ -98,12 +98,13 @@ def choose(request: Request, languages: Sequence[str]) -> str:
     chosen = languages[0]
     if len(languages) > 1:
         asked = request.query_params.get(QUERY) if request.scope.get("query_string") else None
-        session = request.session
+        # A site's finder page has no session: there the language is the link's alone.
+        session = request.scope.get("session")
         if asked in languages:
             chosen = asked
-            if session.get(SESSION_KEY) != asked:
+            if session is not None and session.get(SESSION_KEY) != asked:
                 session[SESSION_KEY] = asked
-        else:
+        elif session is not None:
             kept = session.get(SESSION_KEY)
             if isinstance(kept, str) and kept in languages:
                 chosen = kept

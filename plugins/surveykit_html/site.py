@@ -42,6 +42,7 @@ from surveykit.submit import Clock, system_clock
 from .app import COOKIE_NAME, _CachedStatic, _no_icon, form_app, one_writer_lock
 from .config import Limits
 from .drafts import DraftWriter
+from .language import QUERY, choose, switch_links, words_for
 from .rendering import environment, static_versions
 from .security import SecurityHeaders
 from .state import WebState
@@ -132,7 +133,7 @@ def create_site(
         if owned:
             opened.close()
         raise
-    finder = _Finder(forms, clock, title, organisation or "")
+    finder = _Finder(forms, clock, title, organisation or "", plugins)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -227,44 +228,77 @@ _GROUPS = (
 
 
 class _Finder:
-    """The finder page: every consultation, grouped by whether it takes answers now."""
+    """The finder page: every consultation, grouped by whether it takes answers now.
 
-    def __init__(self, forms: Sequence[_Form], clock: Clock, title: str, organisation: str):
+    It is offered in every language some consultation is offered in (the first consultation's
+    own first), with the language switch where there are several: each consultation is shown
+    in the chosen language where it offers it, its link leading into it in that language, and
+    otherwise in its own, marked with its ``lang``."""
+
+    def __init__(
+        self,
+        forms: Sequence[_Form],
+        clock: Clock,
+        title: str,
+        organisation: str,
+        plugins: Plugins | None = None,
+    ):
         self.forms = forms
         self.clock = clock
         self.title = title
         self.organisation = organisation
-        self.env = environment()
+        self.plugins = plugins
+        self.languages = tuple(
+            dict.fromkeys(lang for form in forms for lang in form.web.consultation.languages)
+        ) or ("en",)
+        self.envs: dict[str, Any] = {}
         self.versions = static_versions()
+
+    def _env(self, lang: str) -> Any:
+        env = self.envs.get(lang)
+        if env is None:
+            env = self.envs[lang] = environment(words_for(lang, self.plugins))
+        return env
 
     def _render(self, request: Request, template: str, status: int, **context: Any) -> Response:
         root = request.scope.get("root_path", "")
         versions = self.versions
+        lang = choose(request, self.languages)
 
         def static(name: str) -> str:
             return f"{root}/static/{name}?v={versions[name]}"
 
-        html = self.env.get_template(template).render(
-            title=self.title,
-            organisation=self.organisation,
-            home=f"{root}/",
-            static=static,
-            **context,
+        html = (
+            self._env(lang)
+            .get_template(template)
+            .render(
+                title=self.title,
+                organisation=self.organisation,
+                home=f"{root}/",
+                static=static,
+                languages=switch_links(request, lang, self.languages),
+                **context,
+            )
         )
         return HTMLResponse(html, status_code=status)
 
     async def page(self, request: Request) -> Response:
         root = request.scope.get("root_path", "")
+        lang = choose(request, self.languages)
         groups: dict[str, list[dict[str, Any]]] = {status: [] for status, _, _ in _GROUPS}
         for form in self.forms:
             web = form.web
-            meta = web.consultation.metadata
+            offered = web.consultation.languages
+            shown = lang if lang in offered else web.consultation.text_language
+            meta = web.localised(shown).consultation.metadata
             status = web.opening()
+            query = f"?{QUERY}={shown}" if len(offered) > 1 else ""
             groups[status].append(
                 {
-                    "url": f"{root}/{form.path}/",
+                    "url": f"{root}/{form.path}/{query}",
                     "meta": meta,
-                    "opens": web.opens_text(),
+                    "lang": shown,
+                    "opens": web.opens_text(lang if lang in offered else None),
                     "demo": web.demo,
                     "order": meta.opens_at if status == "not_yet" else meta.closes_at,
                 }
@@ -272,8 +306,10 @@ class _Finder:
         for status, items in groups.items():
             # Open: closing soonest first; opening soon: opening soonest; closed: latest first.
             items.sort(key=lambda item: item["order"], reverse=status == "closed")
-        shown = [(status, heading, empty, groups[status]) for status, heading, empty in _GROUPS]
-        return self._render(request, "finder.html", 200, groups=shown, count=len(self.forms))
+        shown_groups = [
+            (status, heading, empty, groups[status]) for status, heading, empty in _GROUPS
+        ]
+        return self._render(request, "finder.html", 200, groups=shown_groups, count=len(self.forms))
 
     async def error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from langtools import BILINGUAL, IN_WINDOW, bilingual_copy, catalogue, extracted
 from starlette.testclient import TestClient
-from webtools import Clock, csrf_of
+from webtools import ROOT, Clock, csrf_of
 
 from surveykit import load_spec
 from surveykit.identity import Secret
@@ -377,3 +377,48 @@ def test_the_english_check_finds_english():
     assert english_in("Save and come back later", phrases)
     assert english_in("Mae problem wedi codi", phrases) == []
     assert english_in("Cadw a dod yn ôl nes ymlaen", phrases) == []
+
+
+TAKING_STOCK = ROOT / "specs" / "taking_stock.toml"
+
+
+# The site's finder page -----------------------------------------------------------------------
+
+
+def test_the_finder_offers_every_language_a_consultation_is_offered_in():
+    """A site serving the bilingual example beside Taking Stock (English only): its finder has
+    the switch; in Welsh it shows the example in Welsh, linking into it in Welsh, and Taking
+    Stock as written, marked English."""
+    from surveykit_html.site import SiteEntry, create_site
+
+    with open_store("memory://") as store:
+        site = create_site(
+            [SiteEntry(BILINGUAL, "libraries"), SiteEntry(TAKING_STOCK, "taking-stock")],
+            store,
+            secret=Secret.generate(),
+            clock=Clock(IN_WINDOW),
+        )
+        client = client_of(site)
+        english = client.get("/").text
+        assert html_lang(english) == "en"
+        assert 'href="/?lang=cy" hreflang="cy" lang="cy"' in english
+        assert "Our libraries: opening hours" in english
+        welsh = client.get("/?lang=cy").text
+        assert html_lang(welsh) == "cy"
+        assert "Ein llyfrgelloedd: oriau agor" in welsh
+        assert 'href="/libraries/?lang=cy"' in welsh
+        assert re.search(r'<h3 class="govuk-heading-m" lang="en"><a [^>]*>Taking stock', welsh)
+        assert "Find a consultation" not in welsh
+        # The finder keeps no session: its own switch and its links carry the language.
+        assert 'href="/?lang=en" hreflang="en" lang="en"' in welsh
+
+
+def test_a_site_of_english_only_consultations_has_no_switch():
+    from surveykit_html.site import SiteEntry, create_site
+
+    with open_store("memory://") as store:
+        entries = [SiteEntry(TAKING_STOCK, "taking-stock")]
+        site = create_site(entries, store, secret=Secret.generate())
+        page = client_of(site).get("/?lang=cy").text
+    assert html_lang(page) == "en"
+    assert "app-language-select" not in page
