@@ -379,3 +379,13 @@ def test_the_interpreted_engine_carries_the_same_translation() -> None:
         (p.template, p.params, p.domain, p.plural) for p in interpreted
     ]
     assert all(p.template for p in compiled)
+
+
+def test_a_link_that_is_no_link_is_refused_in_the_respondents_language():
+    from surveykit.errors import LinkError
+    from surveykit.identity import Token
+
+    with pytest.raises(LinkError) as refused:
+        Token.parse("https://consult.example.org/r/not a token")
+    assert str(refused.value) == "that is not a valid link: check it was copied in full"
+    assert problem_text(refused.value, "cy").startswith("nid yw hon yn ddolen ddilys")

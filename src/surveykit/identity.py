@@ -28,6 +28,7 @@ from typing import Protocol
 from attrs import field, frozen, validators
 
 from .errors import LinkError, SecretError
+from .i18n import phrase
 
 __all__ = [
     "ORIGINS",
@@ -106,7 +107,7 @@ class Token:
         """A token as typed or pasted: the bare token or a whole link ending in it."""
         candidate = text.strip().split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
         if not _TOKEN_TEXT.match(candidate):
-            raise LinkError("that is not a valid link: check it was copied in full")
+            raise LinkError(phrase("that is not a valid link: check it was copied in full"))
         return cls(candidate)
 
     def __repr__(self) -> str:
