@@ -63,7 +63,10 @@ def _leaf(draw: st.DrawFn, part: Question) -> str:
     if kind == "number":
         low = part.settings.get("min", min(-1000, part.settings.get("max", 0)))
         high = part.settings.get("max", max(1000, low))
-        number = draw(st.integers(int(max(low, -(10**6))) - 1, int(min(high, 10**6)) + 1))
+        # Near the answers' range, kept within a million; the two ends cross when the range
+        # lies wholly beyond a million, so take them in order.
+        ends = sorted((int(max(low, -(10**6))) - 1, int(min(high, 10**6)) + 1))
+        number = draw(st.integers(*ends))
         return f"{key} {draw(st.sampled_from(OPERATORS))} {number}"
     if kind in ("date", "month"):
         day = draw(st.dates(dt.date(1950, 1, 1), dt.date(2040, 12, 31)))
