@@ -13,11 +13,12 @@ from termtools import ROOT
 
 from pseudolocale import PSEUDO, WRAPPED  # noqa: F401  (the terminal tests' names)
 from pseudolocale import pseudo_catalogues as shared_pseudo_catalogues
-from surveykit import Consultation, load_spec, open_store
+from surveykit import load_spec, open_store
 from surveykit.i18n import CORE_DOMAIN, CORE_LOCALE, Catalogue, catalogues_in
 from surveykit.identity import load_secret
 from surveykit.roster import RosterEntry, plan_links
-from surveykit.translations import missing, texts
+from welshcheck import english_in, translated_sources  # noqa: F401  (the terminal tests' names)
+from welshcheck import english_phrases as shared_english_phrases
 
 BILINGUAL = ROOT / "specs" / "examples" / "bilingual_example.toml"
 WELSH_FILE = ROOT / "specs" / "examples" / "bilingual_example.cy.toml"
@@ -28,8 +29,6 @@ DOMAINS = {
     "surveykit_kinds": ROOT / "plugins" / "surveykit_kinds" / "locale",
     CORE_DOMAIN: CORE_LOCALE,
 }
-#: A placeholder in a message: ``{number}``.
-PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
 def bilingual_spec(folder: Path, *, languages: tuple[str, ...] = ("en", "cy")) -> Path:
@@ -66,42 +65,9 @@ def _catalogue(domain: str, lang: str):
 
 
 def english_phrases() -> set[str]:
-    """The English of every message a session may show, cut at its placeholders: a Welsh
-    screen showing one of these shows the software's English.  A piece the Welsh keeps as it
-    is ("Ctrl-B") is not English on a Welsh screen."""
-    phrases = set()
-    for domain in DOMAINS:
-        for message in _catalogue(domain, "cy"):
-            if not message.id:
-                continue
-            ids = message.id if isinstance(message.id, tuple) else (message.id,)
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            said = " ".join(strings)
-            for msgid in ids:
-                for piece in PLACEHOLDER.split(msgid):
-                    piece = piece.strip(' .,:;()"')
-                    if re.search(r"[A-Za-z]{2}", piece) and piece not in said:
-                        phrases.add(piece)
-    return phrases
-
-
-def translated_sources(consultation: Consultation, lang: str) -> set[str]:
-    """The spec's English texts that have a translation into ``lang``: none may show."""
-    untranslated = {t.address for t in missing(consultation, lang)}
-    found = set()
-    for text in texts(consultation):
-        if text.address not in untranslated:
-            found |= {line.strip() for line in text.text.splitlines() if line.strip()}
-    return found
-
-
-def english_in(text: str, phrases: set[str]) -> list[str]:
-    """The English phrases found in ``text``, each as a whole phrase (word boundaries)."""
-    return [
-        phrase
-        for phrase in phrases
-        if re.search(rf"(?<![\w’']){re.escape(phrase)}(?![\w’'])", text)  # noqa: RUF001
-    ]
+    """The English of every message a session may show: the form's, the core's and the
+    kinds' (see :func:`welshcheck.english_phrases`)."""
+    return shared_english_phrases(_catalogue(domain, "cy") for domain in DOMAINS)
 
 
 def pseudo_catalogues(folder: Path) -> list[Catalogue]:

@@ -12,9 +12,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from webtools import ROOT
 
-from surveykit import Consultation
 from surveykit.i18n import EXTRACT_KEYWORDS
-from surveykit.translations import missing, texts
+from welshcheck import english_in, translated_sources  # noqa: F401  (the web tests' names)
+from welshcheck import english_phrases as shared_english_phrases
 
 BILINGUAL = ROOT / "specs" / "examples" / "bilingual_example.toml"
 WELSH_FILE = ROOT / "specs" / "examples" / "bilingual_example.cy.toml"
@@ -23,8 +23,6 @@ LOCALE = HTML / "locale"
 DOMAIN = "surveykit_html"
 #: A day inside the bilingual example's window (1 February to 30 April 2027).
 IN_WINDOW = dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.UTC)
-#: A placeholder in a message: ``{number}``, ``%(count)s``, GOV.UK Frontend's ``%%{count}``.
-PLACEHOLDER = re.compile(r"%%\{\w+\}|%\(\w+\)s|\{\w+\}")
 
 
 def bilingual_copy(folder: Path, *, drop: tuple[str, ...] = (), opens: bool = True) -> Path:
@@ -63,43 +61,5 @@ def catalogue(lang: str):
 
 
 def english_phrases() -> set[str]:
-    """The English of the web form's messages, cut at their placeholders: a Welsh page showing
-    one of these shows the software's English.  A phrase the Welsh catalogue keeps as it is
-    (a code, "UTF-8") is not English on a Welsh page."""
-    welsh = catalogue("cy")
-    phrases = set()
-    for message in welsh:
-        if not message.id:
-            continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        said = " ".join(strings)
-        for msgid in ids:
-            for piece in PLACEHOLDER.split(msgid):
-                piece = piece.strip(" .,:;()“”")
-                if re.search(r"[A-Za-z]{2}", piece) and piece not in said:
-                    phrases.add(piece)
-    return phrases
-
-
-def translated_sources(consultation: Consultation, lang: str) -> set[str]:
-    """The spec's English texts that have a translation into ``lang``: none may show."""
-    untranslated = {t.address for t in missing(consultation, lang)}
-    found = set()
-    for text in texts(consultation):
-        if text.address in untranslated:
-            continue
-        # A text of several paragraphs shows as several: each line is looked for.
-        for line in text.text.replace("**", "").splitlines():
-            if line.strip():
-                found.add(line.strip())
-    return found
-
-
-def english_in(text: str, phrases: set[str]) -> list[str]:
-    """The English phrases found in ``text``, each as a whole phrase (word boundaries)."""
-    return [
-        phrase
-        for phrase in phrases
-        if re.search(rf"(?<![\w’']){re.escape(phrase)}(?![\w’'])", text)  # noqa: RUF001
-    ]
+    """The English of the web form's messages (see :func:`welshcheck.english_phrases`)."""
+    return shared_english_phrases([catalogue("cy")])
