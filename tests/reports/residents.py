@@ -108,6 +108,20 @@ def residents(spec: Consultation, n: int, seed: int) -> Iterator[tuple[str, dict
 def fill(store: Store, spec: Consultation, n: int, seed: int = 1) -> list[dict[str, Any]]:
     """Store ``n`` residents' responses (self-service respondents, as on a public form)."""
     people = list(residents(spec, n, seed))
+    store_residents(store, spec, people, every=dt.timedelta(hours=7))
+    return [answers for _, answers in people]
+
+
+def store_residents(
+    store: Store,
+    spec: Consultation,
+    people: list[tuple[str, dict[str, Any]]],
+    *,
+    every: dt.timedelta,
+    start: dt.datetime = START,
+) -> None:
+    """Store each ``(respondent id, answers)`` as a self-service resident's web response
+    through the public store API, one arriving ``every`` so long after the last."""
     store.grant(
         [
             Grant(
@@ -122,12 +136,11 @@ def fill(store: Store, spec: Consultation, n: int, seed: int = 1) -> list[dict[s
                     id=rid,
                 ),
                 f"hash-{rid}",
-                START,
+                start,
             )
             for rid, _ in people
         ]
     )
     for i, (rid, answers) in enumerate(people):
-        when = START + dt.timedelta(hours=7 * i)
+        when = start + every * i
         store.append_submission(NewSubmission(spec.metadata.id, rid, answers, "web", when, when))
-    return [answers for _, answers in people]

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 from exporttools import ROOT, parse_html
+from residents import store_residents
 
 from surveykit import Consultation, load_spec
 from surveykit.cli import main
 from surveykit.engine import Engine
-from surveykit.identity import Respondent
-from surveykit.storage import Grant, NewSubmission, Store, open_store
+from surveykit.storage import Store, open_store
 from surveykit.translations import localise
 from surveykit_reports.build import build_report
 from surveykit_reports.export.as_json import to_json
@@ -67,28 +67,7 @@ def fill(store: Store, spec: Consultation, n: int, seed: int = 17) -> None:
         checked = engine.check(_answers(rng, spec))
         if not checked.problems:
             people.append((f"r{len(people):04d}", checked.answers))
-    store.grant(
-        [
-            Grant(
-                Respondent(
-                    consultation=spec.metadata.id,
-                    authority="",
-                    authority_type="",
-                    role="",
-                    name=f"Resident {rid}",
-                    email=f"{rid}@example.org",
-                    origin="self_service",
-                    id=rid,
-                ),
-                f"hash-{rid}",
-                START,
-            )
-            for rid, _ in people
-        ]
-    )
-    for i, (rid, answers) in enumerate(people):
-        when = START + dt.timedelta(hours=11 * i)
-        store.append_submission(NewSubmission(spec.metadata.id, rid, answers, "web", when, when))
+    store_residents(store, spec, people, every=dt.timedelta(hours=11), start=START)
 
 
 @pytest.fixture(scope="module")
