@@ -3,7 +3,10 @@
 It shares nothing with the translator (its own tokenizer and recursive-descent parser), so a
 test can check that SurveyJS's meaning of an expression equals the surveykit meaning of its
 translation.  Semantics followed (SurveyJS's conditions documentation and its
-``OperandMaker``/``Helpers`` behaviour):
+``OperandMaker``/``Helpers`` behaviour, checked against survey-library's source at commit
+1b2b5df9, ``packages/survey-core/src/expressions/expressions.ts`` and ``helpers.ts``: the empty
+and ``undefined`` cases of ``=``, ordering, ``notcontains``, ``anyof``/``noneof`` and string
+comparison below are as that code has them):
 
 * ``{q}`` is the question's value: ``None`` (``undefined``) when unanswered, a string for a
   choice, text or date (ISO), a number, or a list of choices for a checkbox question.
@@ -14,7 +17,8 @@ translation.  Semantics followed (SurveyJS's conditions documentation and its
 * ``<``, ``<=``/``=<``, ``>``, ``>=``/``=>``: false when either side is ``undefined``; two
   strings compare as strings, anything else as JavaScript numbers (NaN: false).
 * ``contains``/``notcontains``: on a list, whether some item equals the value (as ``=``); on a
-  string, a case-sensitive substring test; ``undefined`` contains nothing (``notcontains``
+  string, a substring test ignoring case (``containsCore`` lower-cases both sides unless
+  ``settings.comparator.caseSensitive``); ``undefined`` contains nothing (``notcontains``
   true).  ``anyof``, ``allof``, ``noneof`` test each listed value the same way.
 * ``empty``/``notempty``: ``undefined``, ``''`` and ``[]`` are empty.
 * ``!``/``not``, ``and``/``&&``, ``or``/``||``: ``and`` binds tighter than ``or``; ``!``
@@ -132,7 +136,8 @@ def _contains(left: Any, right: Any, positive: bool) -> bool:
     if isinstance(left, str):
         if right is None or right == "":
             return False
-        found = str(right) in left
+        # settings.comparator.caseSensitive is false by default: containsCore lower-cases both.
+        found = str(right).lower() in left.lower()
         return found if positive else not found
     items = left if isinstance(left, list) else [left]
     for wanted in right if isinstance(right, list) else [right]:
