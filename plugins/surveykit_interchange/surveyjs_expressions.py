@@ -45,8 +45,6 @@ is ``undefined``; in surveykit the answer is absent and never empty.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import functools
 import importlib.resources
 import re
@@ -75,6 +73,8 @@ from surveykit_interchange.xlsform_expressions import (
     UnsupportedCondition,
     UnsupportedExpression,
 )
+
+from ._shared import compare, iso_day, number, number_text, quote, span
 
 __all__ = [
     "QuestionInfo",
@@ -158,13 +158,13 @@ class _Translator:
         self.questions = questions
 
     def text(self, node: Tree | Token) -> str:
-        start, end = _span(node)
+        start, end = span(node)
         return " ".join(self.source[start:end].split())
 
     def refuse(self, node: Tree | Token, reason: str) -> UnsupportedExpression:
         """Refuse ``node``, quoting it: "`{age} + 1`: arithmetic is not supported"."""
         glue = " " if reason.startswith("is ") else ": "
-        return UnsupportedExpression(f"`{self.text(node)}`{glue}{reason}", _span(node)[0] + 1)
+        return UnsupportedExpression(f"`{self.text(node)}`{glue}{reason}", span(node)[0] + 1)
 
     def boolean(self, node: Tree | Token, depth: int = 1) -> Condition:
         if depth > MAX_DEPTH:
@@ -185,7 +185,7 @@ class _Translator:
             return Not(self.boolean(inner, depth + 1))
         if kind == "emptiness":
             name, info = self.question(node.children[0], node)
-            answered = Answered(self.key(name, info), _span(node)[0] + 1)
+            answered = Answered(self.key(name, info), span(node)[0] + 1)
             return answered if str(node.children[1]) == "notempty" else Not(answered)
         if kind == "compare":
             left, op, right = node.children
@@ -221,7 +221,7 @@ class _Translator:
             if node.data == "string":
                 return "string", str(node.children[0])[1:-1]
             if node.data == "number":
-                return "number", _number(str(node.children[0]))
+                return "number", number(str(node.children[0]))
             if node.data == "negative" and str(node.children[0]) == "-":
                 kind, value = self.literal(node.children[1])
                 if kind == "number":
@@ -255,7 +255,7 @@ class _Translator:
             left, right, op = right, left, _FLIP[_OPS[op]]
         name, info = self.question(left, node)
         kind, value = self.literal(right)
-        key, column = self.key(name, info), _span(node)[0] + 1
+        key, column = self.key(name, info), span(node)[0] + 1
         if op in ("contains", "notcontains", "anyof", "allof", "noneof"):
             return self.word(node, op, kind, value, name, info, key, column)
         op = _OPS.get(op, op)
@@ -281,10 +281,10 @@ class _Translator:
         if info.type in ("integer", "decimal"):
             if kind != "number":
                 raise self.refuse(node, "a number is compared only with a number without quotes")
-            return _compare(key, op, value, column)  # type: ignore[arg-type]
+            return compare(key, op, value, column)  # type: ignore[arg-type]
         # date
-        if kind == "string" and _iso_day(str(value)):
-            return _compare(key, op, DateLiteral(str(value)), column)
+        if kind == "string" and iso_day(str(value)):
+            return compare(key, op, DateLiteral(str(value)), column)
         raise self.refuse(node, "a date is compared only with a quoted 'YYYY-MM-DD'")
 
     def matching(self, node: Tree, value: str, name: str, info: QuestionInfo) -> tuple[str, ...]:
@@ -384,32 +384,6 @@ def _any(conditions: tuple[Condition, ...]) -> Condition:
     return conditions[0] if len(conditions) == 1 else Any_(conditions)
 
 
-def _compare(key: str, op: str, value: int | float | DateLiteral, column: int) -> Condition:
-    if op == "!=":
-        return Not(Compare(key, "==", value, column))
-    return Compare(key, op, value, column)
-
-
-def _span(node: Tree | Token) -> tuple[int, int]:
-    if isinstance(node, Token):
-        return node.start_pos or 0, node.end_pos or 0
-    return node.meta.start_pos, node.meta.end_pos
-
-
-def _number(text: str) -> int | float:
-    return int(text) if "." not in text else float(text)
-
-
-def _iso_day(text: str) -> bool:
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        return False
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
 def to_condition(expression: str, questions: Mapping[str, QuestionInfo]) -> Condition:
     """Translate a SurveyJS ``visibleIf`` exactly, or raise :class:`UnsupportedExpression`.
 
@@ -443,7 +417,7 @@ def to_visible_if(condition: Condition) -> str:
         case Compare(question=q, op=op, value=DateLiteral(text=t)) if len(t) == 10:
             return f"{{{q}}} {op if op != '==' else '='} '{t}'"
         case Compare(question=q, op=op, value=int() | float() as v) if not isinstance(v, bool):
-            return f"{{{q}}} {op if op != '==' else '='} {_number_text(v)}"
+            return f"{{{q}}} {op if op != '==' else '='} {number_text(v)}"
         case Count(question=q, op=op, value=int() as v) if not isinstance(v, bool):
             some, none = _ORDER[op](1, v), _ORDER[op](0, v)
             if all(_ORDER[op](n, v) == some for n in range(1, max(v, 1) + 2)) and some != none:
@@ -478,17 +452,4 @@ def _group(condition: Condition) -> str:
 
 
 def _quote(value: str) -> str:
-    if "'" not in value:
-        return f"'{value}'"
-    if '"' not in value:
-        return f'"{value}"'
-    raise UnsupportedCondition(f"{value!r} holds both quote marks, which SurveyJS cannot write")
-
-
-def _number_text(value: int | float) -> str:
-    if isinstance(value, int):
-        return str(value)
-    text = repr(value)
-    if "e" in text or "E" in text:
-        text = format(decimal.Decimal(text), "f")
-    return text if "." in text else text + ".0"
+    return quote(value, "SurveyJS", UnsupportedCondition)

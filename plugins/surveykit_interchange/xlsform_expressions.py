@@ -38,8 +38,6 @@ Answers in surveykit are never empty: a text is non-blank, a multiple choice hol
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import functools
 import importlib.resources
 from collections.abc import Mapping
@@ -64,6 +62,8 @@ from surveykit.conditions import (
     TextEquals,
     TextOneOf,
 )
+
+from ._shared import compare, iso_day, number, number_text, quote, span
 
 __all__ = [
     "XLSFORM_TYPES",
@@ -152,7 +152,7 @@ class _Translator:
         self.questions = questions
 
     def text(self, node: Tree | Token) -> str:
-        start, end = _span(node)
+        start, end = span(node)
         return " ".join(self.source[start:end].split())
 
     def refuse(self, node: Tree | Token, reason: str) -> UnsupportedExpression:
@@ -162,7 +162,7 @@ class _Translator:
 
     @staticmethod
     def plain(node: Tree | Token, message: str) -> UnsupportedExpression:
-        return UnsupportedExpression(message, _span(node)[0] + 1)
+        return UnsupportedExpression(message, span(node)[0] + 1)
 
     # boolean context: what a relevant cell, and()/or()/not() operands, must be
 
@@ -197,9 +197,9 @@ class _Translator:
                 raise self.refuse(node, "selected() is supported only of one `${question}`")
             value = self.choice(args[1], question, info, node)
             if info.type == "select_multiple":
-                return Contains(self.key(question, info), value, _span(node)[0] + 1)
+                return Contains(self.key(question, info), value, span(node)[0] + 1)
             if info.type == "select_one":
-                return Equals(self.key(question, info), value, _span(node)[0] + 1)
+                return Equals(self.key(question, info), value, span(node)[0] + 1)
             raise self.refuse(
                 node,
                 f"selected() needs a select question; `${{{question}}}` is {_article(info.type)}",
@@ -222,7 +222,7 @@ class _Translator:
         if kind == "string":
             return "string", _unquote(str(node.children[0])), node
         if kind == "number":
-            return "number", _number(str(node.children[0])), node
+            return "number", number(str(node.children[0])), node
         if kind == "negative":
             sign, inner = node.children
             inner_kind, value, _ = self.operand(inner)
@@ -251,7 +251,7 @@ class _Translator:
             arg = args[0]
             if isinstance(arg, Tree) and arg.data == "string":
                 text = _unquote(str(arg.children[0])).strip()
-                if _iso_day(text):
+                if iso_day(text):
                     return "date", text, node
             raise self.refuse(node, "date() is supported only of a quoted date 'YYYY-MM-DD'")
         if name in ("true", "false") and not args:
@@ -295,7 +295,7 @@ class _Translator:
             a, b, op = b, a, _FLIP[op]
         kind, (name, info), _ = a
         value_kind, value, value_node = b
-        column = _span(node)[0] + 1
+        column = span(node)[0] + 1
         key = self.key(name, info)
         if kind == "length":
             return self.length(node, op, value_kind, value, key)
@@ -337,10 +337,10 @@ class _Translator:
         if value_kind == "date":
             return _compare(key, op, DateLiteral(str(value)), column)
         if value_kind == "string" and op in ("=", "!="):
-            if _iso_day(str(value)):
+            if iso_day(str(value)):
                 return _compare(key, op, DateLiteral(str(value)), column)
             raise self.refuse(value_node, "a date is compared only with 'YYYY-MM-DD'")
-        if value_kind == "string" and _iso_day(str(value).strip()):
+        if value_kind == "string" and iso_day(str(value).strip()):
             raise self.refuse(
                 node,
                 f"ordering a date against quoted text depends on the "
@@ -368,7 +368,7 @@ class _Translator:
             )
         if empty == non_empty:
             raise self.refuse(node, "this holds on every answer; surveykit has no constant")
-        column = _span(node)[0] + 1
+        column = span(node)[0] + 1
         return Answered(key, column) if non_empty else Not(Answered(key, column))
 
     def count(
@@ -384,7 +384,7 @@ class _Translator:
             raise self.refuse(
                 node, "count-selected() is compared only with a whole number 0 or more"
             )
-        return Count(key, _SURVEYKIT_OP[op], int(value), _span(node)[0] + 1)  # type: ignore[call-overload]
+        return Count(key, _SURVEYKIT_OP[op], int(value), span(node)[0] + 1)  # type: ignore[call-overload]
 
 
 _NOT_A_CONDITION = {
@@ -410,9 +410,7 @@ _ORDER = {
 
 
 def _compare(key: str, op: str, value: int | float | DateLiteral, column: int) -> Condition:
-    if op == "!=":
-        return Not(Compare(key, "==", value, column))
-    return Compare(key, _SURVEYKIT_OP[op], value, column)
+    return compare(key, _SURVEYKIT_OP[op], value, column)
 
 
 def _reads_question(node: Tree | Token) -> bool:
@@ -430,28 +428,8 @@ def _article(xlsform_type: str) -> str:
     return f"an {xlsform_type}" if xlsform_type[0] in "aeiou" else f"a {xlsform_type}"
 
 
-def _span(node: Tree | Token) -> tuple[int, int]:
-    if isinstance(node, Token):
-        return node.start_pos or 0, node.end_pos or 0
-    return node.meta.start_pos, node.meta.end_pos
-
-
 def _unquote(text: str) -> str:
     return text[1:-1]
-
-
-def _number(text: str) -> int | float:
-    return int(text) if "." not in text else float(text)
-
-
-def _iso_day(text: str) -> bool:
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        return False
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def to_condition(expression: str, questions: Mapping[str, QuestionInfo]) -> Condition:
@@ -485,7 +463,7 @@ def to_relevant(condition: Condition) -> str:
         case Compare(question=q, op=op, value=DateLiteral(text=t)) if len(t) == 10:
             return f"${{{q}}} {_XPATH_OP[op]} date('{t}')"
         case Compare(question=q, op=op, value=int() | float() as v) if not isinstance(v, bool):
-            return f"${{{q}}} {_XPATH_OP[op]} {_number_text(v)}"
+            return f"${{{q}}} {_XPATH_OP[op]} {number_text(v)}"
         case Count(question=q, op=op, value=int() as v) if v >= 0:
             return f"count-selected(${{{q}}}) {_XPATH_OP[op]} {v}"
         case Not(operand=Answered(question=q)):
@@ -513,17 +491,4 @@ def _group(condition: Condition) -> str:
 
 
 def _quote(value: str) -> str:
-    if "'" not in value:
-        return f"'{value}'"
-    if '"' not in value:
-        return f'"{value}"'
-    raise UnsupportedCondition(f"{value!r} holds both quote marks, which XPath cannot write")
-
-
-def _number_text(value: int | float) -> str:
-    if isinstance(value, int):
-        return str(value)
-    text = repr(value)
-    if "e" in text or "E" in text:
-        text = format(decimal.Decimal(text), "f")
-    return text if "." in text else text + ".0"
+    return quote(value, "XPath", UnsupportedCondition)
