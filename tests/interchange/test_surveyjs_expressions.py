@@ -8,13 +8,15 @@ nothing with the translator) and surveykit's from the engine's own
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections.abc import Mapping
 from typing import Any
 
 import pytest
 import surveyjs_eval
+from conditiongen import DATES, NUMBERS, forms
+from conditiongen import WORDS as TEXT_ANSWERS
+from conditiongen import answers_for as generated_answers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,8 +44,6 @@ from surveykit_interchange.surveyjs_expressions import (
 )
 
 CHOICE_POOL = ("Yes", "no", "other", "dont-know", "x_1", "3")
-NUMBERS = (-250, -2.5, -1, 0, 0.5, 1, 2, 2.5, 3, 250)
-DATES = ("2023-12-31", "2024-01-01", "2024-02-29", "2025-06-15")
 OPS = ("=", "==", "!=", "<>", "<", "<=", "=<", ">", ">=", "=>")
 WORDS = ("contains", "notcontains", "anyof", "allof", "noneof")
 
@@ -61,31 +61,14 @@ QUESTIONS: dict[str, QuestionInfo] = {
 # answers -----------------------------------------------------------------------------------
 
 
-def answer_values(info: QuestionInfo) -> st.SearchStrategy[Any]:
-    """A stored surveykit answer to a question of this type (never empty: empty is absent)."""
-    match info.type:
-        case "select_one":
-            return st.sampled_from(info.choices)
-        case "select_multiple":
-            return st.lists(st.sampled_from(info.choices), min_size=1, unique=True)
-        case "text":
-            words = st.sampled_from(("yes", "Yes", "0", "red", "a b", "x", "  Red "))
-            return words | st.text(min_size=1, max_size=5).filter(str.strip)
-        case "integer":
-            return st.sampled_from([int(n) for n in NUMBERS if n == int(n)]) | st.integers(
-                -300, 300
-            )
-        case "decimal":
-            return st.sampled_from(NUMBERS) | st.integers(-1200, 1200).map(lambda n: n / 4)
-        case _:
-            days = st.dates(dt.date(2023, 12, 1), dt.date(2025, 7, 1)).map(dt.date.isoformat)
-            return st.sampled_from(DATES) | days
+#: SurveyJS trims text before comparing it: an answer with spaces around it is asked too.
+TEXTS = (*TEXT_ANSWERS, "  Red ")
+#: "some chosen" and "none chosen": the only counts SurveyJS can say.
+SOME_OR_NONE = st.sampled_from((("==", 0), ("!=", 0), (">=", 1), (">", 0), ("<", 1)))
 
 
 def answers_for(questions: Mapping[str, QuestionInfo]) -> st.SearchStrategy[dict[str, Any]]:
-    return st.fixed_dictionaries(
-        {}, optional={name: answer_values(info) for name, info in questions.items()}
-    )
+    return generated_answers(questions, TEXTS)
 
 
 def agree(expression: str, condition: Condition, answers: Mapping[str, Any]) -> None:
@@ -225,78 +208,8 @@ def test_a_translation_means_what_surveyjs_means(
 # round trip: surveykit condition -> visibleIf -> condition ---------------------------------
 
 
-def leaves(name: str, info: QuestionInfo) -> st.SearchStrategy[Condition]:
-    answered = st.just(Answered(name))
-    match info.type:
-        case "select_one":
-            choice = st.sampled_from(info.choices)
-            return st.one_of(
-                answered,
-                st.builds(Equals, st.just(name), choice),
-                st.builds(lambda c: Not(Equals(name, c)), choice),
-                st.lists(choice, min_size=1, unique=True).map(lambda cs: OneOf(name, tuple(cs))),
-            )
-        case "select_multiple":
-            return st.one_of(
-                answered,
-                st.builds(Contains, st.just(name), st.sampled_from(info.choices)),
-                # "some chosen" and "none chosen": the only counts SurveyJS can say.
-                st.sampled_from((("==", 0), ("!=", 0), (">=", 1), (">", 0), ("<", 1))).map(
-                    lambda pair: Count(name, *pair)
-                ),
-            )
-        case "integer" | "decimal":
-            number = st.sampled_from(NUMBERS) | st.integers(-300, 300)
-            return st.one_of(
-                answered,
-                st.builds(
-                    Compare, st.just(name), st.sampled_from(("==", "<", "<=", ">", ">=")), number
-                ),
-                st.builds(lambda n: Not(Compare(name, "==", n)), number),
-            )
-        case "date":
-            day = st.sampled_from(DATES).map(DateLiteral)
-            return st.one_of(
-                answered,
-                st.builds(
-                    Compare, st.just(name), st.sampled_from(("==", "<", "<=", ">", ">=")), day
-                ),
-                st.builds(lambda d: Not(Compare(name, "==", d)), day),
-            )
-    return answered
-
-
-question_infos = st.one_of(
-    st.sampled_from(("integer", "decimal", "date", "text")).map(QuestionInfo),
-    st.builds(
-        QuestionInfo,
-        st.sampled_from(("select_one", "select_multiple")),
-        st.lists(st.sampled_from(CHOICE_POOL), min_size=1, max_size=4, unique=True).map(tuple),
-    ),
-)
-
-
-@st.composite
-def forms(draw: st.DrawFn) -> tuple[dict[str, QuestionInfo], Condition]:
-    infos = draw(st.lists(question_infos, min_size=1, max_size=4))
-    questions = {f"q{i}": info for i, info in enumerate(infos)}
-    leaf = st.one_of(*(leaves(name, info) for name, info in questions.items()))
-    condition = draw(
-        st.recursive(
-            leaf,
-            lambda inner: st.one_of(
-                inner.map(Not),
-                st.lists(inner, min_size=2, max_size=3).map(lambda c: All(tuple(c))),
-                st.lists(inner, min_size=2, max_size=3).map(lambda c: Any_(tuple(c))),
-            ),
-            max_leaves=6,
-        )
-    )
-    return questions, condition
-
-
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), form=forms())
+@given(data=st.data(), form=forms(CHOICE_POOL, SOME_OR_NONE))
 def test_export_then_import_keeps_the_meaning(
     data: st.DataObject, form: tuple[dict[str, QuestionInfo], Condition]
 ) -> None:
