@@ -50,5 +50,12 @@ def surveykit_register_catalogues(register):
 
 
 @hookspec
+def surveykit_register_interchange(register):
+    """Register how a question kind is imported from and exported to other form formats:
+    ``register(mapping)`` with a :class:`surveykit.interchange.KindInterchange`, named by the
+    kind it maps (``mapping.kind``); see docs/interchange.md."""
+
+
+@hookspec
 def surveykit_submitted(consultation, submission):
     """Called after a submission is stored (a :class:`surveykit.storage.Submission`)."""

@@ -77,6 +77,10 @@ def _scheme_name(backend: Any) -> str:
     return getattr(backend, "scheme", None)
 
 
+def _kind_name(mapping: Any) -> str:
+    return getattr(mapping, "kind", None)
+
+
 def _name(item: Any) -> str:
     return getattr(item, "name", None)
 
@@ -92,6 +96,7 @@ class Plugins:
         self._aggregators: Registry[Any] | None = None
         self._exporters: Registry[Any] | None = None
         self._catalogues: Registry[Any] | None = None
+        self._interchange: Registry[Any] | None = None
         self._lock = threading.Lock()
 
     def load_entry_points(self) -> None:
@@ -119,6 +124,7 @@ class Plugins:
         self._aggregators = None
         self._exporters = None
         self._catalogues = None
+        self._interchange = None
 
     def check(self) -> None:
         """Fail loudly on a hook implementation that matches no hook specification."""
@@ -203,6 +209,16 @@ class Plugins:
                 self._catalogues = registry
             return self._catalogues
 
+    @property
+    def interchange(self) -> Registry[Any]:
+        """How kinds import and export, by kind name (:mod:`surveykit.interchange`)."""
+        with self._lock:
+            if self._interchange is None:
+                registry: Registry[Any] = Registry("interchange mapping")
+                self.call_register_hook("surveykit_register_interchange", registry, _kind_name)
+                self._interchange = registry
+            return self._interchange
+
     def info(self) -> list[PluginInfo]:
         """Loaded plugins with their versions and the hooks each implements."""
         versions = {
@@ -216,6 +232,7 @@ class Plugins:
             "surveykit_register_aggregators": self.aggregators,
             "surveykit_register_exporters": self.exporters,
             "surveykit_register_catalogues": self.catalogues,
+            "surveykit_register_interchange": self.interchange,
         }
         rows = []
         for name, plugin in sorted(self.pm.list_name_plugin(), key=lambda pair: str(pair[0])):

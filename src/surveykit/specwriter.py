@@ -62,6 +62,8 @@ _HEAD_ORDER = (
     "how_to_respond",
     "include",
 )
+#: Keys written even when empty: the loader requires them (and says the time zone plainly).
+_ALWAYS = frozenset({"id", "title", "publisher", "closes", "timezone"})
 _HEAD_DEFAULTS = {
     f: getattr(Metadata(id="", title="", publisher="", closes=dt.date.min), f) for f in _HEAD_ORDER
 }
@@ -204,7 +206,7 @@ def _head(meta: Metadata) -> list[str]:
     out = ["[consultation]"]
     for key in _HEAD_ORDER:
         value = getattr(meta, key)
-        if key != "timezone" and value == _HEAD_DEFAULTS[key]:
+        if key not in _ALWAYS and value == _HEAD_DEFAULTS[key]:
             continue
         out.append(_pair(key, value, multiline=True))
     return out

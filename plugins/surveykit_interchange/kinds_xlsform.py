@@ -1,0 +1,8 @@
+"""How the built-in kinds are read from and written to xlsform (see :mod:`.kindmaps`)."""
+
+from __future__ import annotations
+
+from .kindmaps import FormatMapping
+
+#: Kind name to its xlsform mapping.
+MAPPINGS: dict[str, FormatMapping] = {}
