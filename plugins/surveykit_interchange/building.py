@@ -69,8 +69,10 @@ class ImportProblem:
 class ImportRefused(SurveykitError):
     """The form holds what surveykit cannot represent: every problem, in the form's order."""
 
-    def __init__(self, problems: Sequence[ImportProblem]) -> None:
+    def __init__(self, problems: Sequence[ImportProblem], *, nothing_left: bool = False) -> None:
         self.problems = tuple(problems)
+        #: Nothing would be left to import, so ``--partial`` cannot help.
+        self.nothing_left = nothing_left
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -207,11 +209,11 @@ class SpecBuilder:
         source: str = "<import>",
     ) -> Imported:
         """The spec, or :class:`ImportRefused` listing every problem (unless ``partial``)."""
-        if self.problems and not partial:
-            raise ImportRefused(self.problems)
         sections = [s for s in self.sections if s.questions]
         if not sections:
             self.refuse("", "no questions", "the form has no question surveykit can import")
+            raise ImportRefused(self.problems, nothing_left=True)
+        if self.problems and not partial:
             raise ImportRefused(self.problems)
         own = self.languages[0]
         metadata = Metadata(
@@ -246,7 +248,7 @@ class SpecBuilder:
                 ImportProblem(self.file, "", "invalid spec", f"the spec written is invalid: {p}")
                 for p in exc.problems
             ]
-            raise ImportRefused(problems) from None
+            raise ImportRefused(problems, nothing_left=True) from None
         left_out = tuple(self.problems) if partial else ()
         return Imported(text, consultation, left_out, tuple(self.adapted))
 

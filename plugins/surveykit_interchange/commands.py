@@ -11,6 +11,7 @@ import click
 from surveykit.spec import load_spec
 
 from .api import EXPORT_FORMATS, FORMAT_NAMES, IMPORT_FORMATS, export_spec, import_form
+from .building import ImportRefused
 
 __all__ = ["export_command", "import_command"]
 
@@ -79,14 +80,26 @@ def import_command(
       surveykit import survey.xlsx --out consultation.toml --publisher "Anytown Council"
       surveykit import form.json --partial --closes 2027-03-31 --out consultation.toml
     """
-    imported = import_form(
-        form,
-        format=format,
-        partial=partial,
-        publisher=publisher,
-        closes=closes.date() if closes else None,
-        source=str(out),
-    )
+    try:
+        imported = import_form(
+            form,
+            format=format,
+            partial=partial,
+            publisher=publisher,
+            closes=closes.date() if closes else None,
+            source=str(out),
+        )
+    except ImportRefused as refused:
+        for problem in refused.problems:
+            click.echo(str(problem), err=True)
+        count = len(refused.problems)
+        things = "thing" if count == 1 else "things"
+        hint = "" if refused.nothing_left else "; --partial imports the rest and lists these"
+        raise click.ClickException(
+            f"{form} not imported: {count} {things} surveykit cannot represent{hint}"
+        ) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {form}: {exc.strerror or exc}") from None
     _write_new(out, imported.text.encode("utf-8"), force)
     questions = len(imported.consultation.questions)
     click.echo(

@@ -10,7 +10,7 @@ import specgen
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from surveykit import hookimpl
+from surveykit import Question, hookimpl
 from surveykit.conditions import Equals
 from surveykit.errors import SurveykitError
 from surveykit.interchange import Foreign, KindRead, Localised, Refusal
@@ -217,3 +217,24 @@ def _retitled(consultation, qid):
         for s in consultation.sections
     )
     return write_spec(evolve(consultation, sections=sections))
+
+
+def test_the_slider_plugin_in_the_docs_registers_and_reads_and_writes():
+    from doctools import module_from_docs
+
+    plugins = Plugins()
+    plugins.register(module_from_docs("interchange.md", "# my_slider.py"), name="my_slider")
+    mapping = plugins.interchange["slider"]
+    assert mapping.reads == {"surveyjs": ("nouislider",)}
+    element = {"type": "nouislider", "name": "q", "rangeMin": 1, "rangeMax": 7}
+    read = mapping.read(Foreign("surveyjs", "nouislider", element, "pages[0].elements[0]"))
+    assert (read.kind, dict(read.settings), read.refused) == ("slider", {"min": 1, "max": 7}, ())
+    stepped = mapping.read(Foreign("surveyjs", "nouislider", element | {"step": 2}, "p"))
+    assert [r.feature for r in stepped.refused] == ["slider step"]
+    question = Question("q", "Q", "slider", settings={"min": 1, "max": 7})
+    assert mapping.write(question, "surveyjs", str) == {
+        "type": "nouislider",
+        "rangeMin": 1,
+        "rangeMax": 7,
+    }
+    assert isinstance(mapping.write(question, "xlsform", str), Refusal)
