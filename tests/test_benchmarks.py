@@ -74,3 +74,15 @@ def test_disclosure_audit_benchmark_covers_every_reportable_kind_and_the_residen
         audited = label != "Residents' survey"  # the attacker's truth has no "today" bounds
         assert (f"{label}: new rules: disclosures found" in figures) == audited
         assert (f"{old}: disclosures found" in figures) == audited
+
+
+def test_check_command_benchmark_prints_end_to_end_and_in_process_ratios():
+    """`surveykit check` against json.loads + json.dumps of the same records, both end to end
+    (fresh processes) and in process, each beside its baseline from the same run."""
+    figures = _run("check_command.py")
+    for where in ("end to end", "in process"):
+        assert figures[f"surveykit check / baseline, {where}"] == "%"
+    assert figures["surveykit check, end to end"] == "records/s"
+    assert figures["baseline: python json.loads + json.dumps, end to end"] == "records/s"
+    assert figures["surveykit check, in process (no start-up)"] == "records/s"
+    assert figures["baseline: json.loads + json.dumps, in process"] == "records/s"

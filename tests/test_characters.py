@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hostile import SPEC
@@ -400,3 +400,32 @@ def test_every_csv_the_project_writes_goes_through_the_helper():
         and re.search(r"\bcsv\.(writer|DictWriter)\(", path.read_text(encoding="utf-8"))
     ]
     assert own == []
+
+
+_JSON_TEXTS = st.recursive(
+    st.none()
+    | st.integers()
+    | st.text(
+        alphabet=st.characters(codec="utf-8")
+        | st.sampled_from(["\ud800", "\udfff", "[", "{", "\\"])
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=40,
+).map(lambda value: json.dumps(value, ensure_ascii=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_TEXTS | st.integers(1, 40).map(lambda n: "[" * n + "]" * n))
+def test_the_quick_look_at_a_line_never_passes_what_the_walk_refuses(text):
+    """``jsoninput`` walks a decoded value only when the text may be too deep or hold a lone
+    surrogate; whenever the quick look says it cannot, the walk agrees."""
+    from surveykit import jsoninput
+
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return
+    if not jsoninput._may_be_refused(text):
+        assert not jsoninput._too_deep_or_lone(value)

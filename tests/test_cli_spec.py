@@ -159,3 +159,27 @@ def test_a_bad_open_until_date_is_a_usage_error():
         "Error: Invalid value for '--open-until': '13/03/2015' is not a date: "
         "write it as 2030-12-31"
     )
+
+
+def test_check_runs_the_engine_once_per_record(tmp_path, monkeypatch):
+    """What is shown is read off the cleaned answers: no second pass to work it out."""
+    from surveykit.engine import Engine
+    from surveykit.spec import load_spec
+
+    passes = []
+    original = Engine.check
+
+    def counted(self, answers):
+        passes.append(answers)
+        return original(self, answers)
+
+    monkeypatch.setattr(Engine, "check", counted)
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text('{"q13": "yes", "q14": "x"}\n{"q13": "no", "q14": "x"}\n{"q1": 5}\n')
+    _, out, _ = run("check", str(TAKING_STOCK), "--answers", str(answers))
+    assert len(passes) == 3
+    lines = [json.loads(line) for line in out.splitlines()]
+    engine = Engine(load_spec(TAKING_STOCK))
+    for record, line in zip(list(passes), lines, strict=True):
+        assert tuple(line["visible"]) == engine.visible(record)
+    assert [line["visible"][-1] for line in lines] == ["consent"] * 3

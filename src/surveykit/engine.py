@@ -76,6 +76,7 @@ class Engine:
 
         self._conditions = tuple(compiled_condition(q) for q in self.questions)
         self._part_conditions = tuple(compiled_condition(part) for part in self.parts)
+        self._shown = tuple(zip((q.id for q in self.questions), self._conditions, strict=True))
         checkers = [checker_of(part, kinds, consultation) for part in self.parts]
         self._steps = tuple(
             (
@@ -160,11 +161,13 @@ class Engine:
 
     def visible(self, answers: Mapping[str, Any]) -> tuple[str, ...]:
         """Ids of the questions shown for these answers, in spec order."""
-        clean = self.clean(answers) if isinstance(answers, Mapping) else {}
+        return self.shown(self.clean(answers) if isinstance(answers, Mapping) else {})
+
+    def shown(self, clean: Mapping[str, Any]) -> tuple[str, ...]:
+        """Ids of the questions shown for answers already cleaned (``check(...).answers``), in
+        spec order: what :meth:`visible` gives, without checking the answers a second time."""
         return tuple(
-            q.id
-            for q, condition in zip(self.questions, self._conditions, strict=True)
-            if condition is None or condition(clean)
+            [qid for qid, condition in self._shown if condition is None or condition(clean)]
         )
 
     def visible_parts(self, answers: Mapping[str, Any]) -> tuple[str, ...]:

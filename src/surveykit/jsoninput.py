@@ -89,7 +89,7 @@ def require_decoded(text: str) -> str:
     A reader that meets such a byte mid-file loses its place; read this way, every line that is
     UTF-8 is read, and each one that is not is refused at its own line and column.
     """
-    found = _UNDECODED.search(text)
+    found = None if text.isascii() else _UNDECODED.search(text)
     if found is not None:
         raise JsonInputError("the text is not UTF-8", text, found.start())
     return text
@@ -105,9 +105,21 @@ def loads(text: str) -> Any:
         raise JsonInputError(exc.msg, text, exc.pos) from None
     except (_Refused, RecursionError):
         raise _located(text) from None
-    if _too_deep_or_lone(value):
+    if _may_be_refused(text) and _too_deep_or_lone(value):
         raise _located(text)
     return value
+
+
+def _may_be_refused(text: str) -> bool:
+    """Whether ``text`` could hold what :func:`_too_deep_or_lone` looks for, told from the text
+    alone in a few passes of C: too few brackets to nest too deep, no escaped surrogate and no
+    raw one rule both out, as they do for nearly every real record, so that walking the value
+    is spared.  (Brackets inside strings only make this say "maybe".)"""
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        return True
+    if "\\ud" in text or "\\uD" in text:
+        return True
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def _too_deep_or_lone(value: Any) -> bool:

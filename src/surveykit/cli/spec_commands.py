@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 import click
+import orjson
 
 from .. import jsoninput
 from ..engine import Engine
@@ -124,30 +126,53 @@ def check_command(spec: Path, answers_file: TextIO) -> None:
     """
     engine = Engine(load_spec(spec))
     failed = False
+    write = _line_writer()
     for line_number, record in _records(answers_file):
         if isinstance(record, _BadLine):
             problems = [{"question": None, "code": "bad_json", "message": record.message}]
-            out: dict[str, Any] = {
+            result: dict[str, Any] = {
                 "line": line_number,
                 "answers": {},
                 "visible": [],
                 "problems": problems,
             }
         else:
+            # One pass of the engine: what is shown is read off the cleaned answers.
             checked = engine.check(record)
-            out = {
+            result = {
                 "line": line_number,
                 "answers": checked.answers,
-                "visible": list(engine.visible(record)) if isinstance(record, dict) else [],
+                "visible": list(engine.shown(checked.answers)) if isinstance(record, dict) else [],
                 "problems": [
                     {"question": p.question, "code": p.code, "message": p.message}
                     for p in checked.problems
                 ],
             }
-        failed = failed or bool(out["problems"])
-        click.echo(json.dumps(out, ensure_ascii=False))
+        failed = failed or bool(result["problems"])
+        write(_json_line(result))
+    sys.stdout.flush()
     if failed:
         click.get_current_context().exit(1)
+
+
+def _line_writer() -> Callable[[bytes], object]:
+    """Write UTF-8 lines to standard output's bytes, or as text where it has none (a caller
+    capturing output in a ``StringIO``)."""
+    stream = sys.stdout
+    binary = getattr(stream, "buffer", None)
+    if binary is None:
+        return lambda data: stream.write(data.decode("utf-8"))
+    stream.flush()
+    return binary.write
+
+
+def _json_line(result: dict[str, Any]) -> bytes:
+    """One output line, strict JSON in UTF-8: orjson, or the standard library for what orjson
+    refuses (an integer wider than 64 bits, kept as given in a refused answer)."""
+    try:
+        return orjson.dumps(result, option=orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:
+        return (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 class _BadLine:
