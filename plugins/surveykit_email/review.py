@@ -9,6 +9,8 @@ counts even when it is accepted afterwards, and one that arrived after it is ref
 from __future__ import annotations
 
 import datetime as dt
+import email.parser
+import email.utils
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +26,7 @@ from surveykit import (
     Question,
     Rejected,
     SurveykitError,
+    audit,
     get_plugins,
     load_spec,
     open_store,
@@ -38,9 +41,10 @@ from surveykit.cli.deployment import (
 )
 from surveykit.conditions import render
 from surveykit.errors import StorageError
+from surveykit.identity import Secret
 from surveykit.kinds import answer_type, checker_of, parts_of
 from surveykit.known import with_roster_answers
-from surveykit.mailbox import ReviewItem
+from surveykit.mailbox import ReviewItem, header_block
 from surveykit.storage import Store
 from surveykit.wording import counted
 
@@ -338,6 +342,22 @@ def _open_item(store: Store, consultation: Consultation, item_id: int) -> Review
     return item
 
 
+def _sender_of(store: Store, secret: Secret, item: ReviewItem) -> str | None:
+    """The From: address of a review item's sealed message."""
+    message = store.message(item.message)
+    if message is None:  # pragma: no cover - the schema's foreign key makes this impossible
+        return None
+    return _sender(Seal(secret, item.consultation).open(message.raw, message_id=message.id))
+
+
+def _sender(received: bytes) -> str | None:
+    """The address in a message's From: header, for the audit record of an item whose
+    respondent is unknown (it is hashed there, never kept in clear)."""
+    headers = email.parser.BytesHeaderParser().parsebytes(header_block(received))
+    address = email.utils.parseaddr(str(headers.get("From", "")))[1]
+    return address or None
+
+
 # Presentation -------------------------------------------------------------------------------
 
 
@@ -445,6 +465,15 @@ def show_command(
             raise SurveykitError(f"there is no review item {item_id}")
         message = store.message(item.message)
         received = Seal(secret, consultation.metadata.id).open(message.raw, message_id=message.id)
+        audit.record(
+            store,
+            consultation.metadata.id,
+            audit.REVIEW_SHOW,
+            secret=secret,
+            respondent_id=item.respondent_id,
+            email=_sender(received),
+            detail=f"item {item.id}{', raw' if raw else ''}",
+        )
         if raw:
             sys.stdout.buffer.write(received)
             sys.stdout.flush()
@@ -530,6 +559,14 @@ def accept_command(
         done = accept(
             intake, item_id, corrections, email=respondent_email, reference=reference, note=note
         )
+        audit.record(
+            store,
+            consultation.metadata.id,
+            audit.REVIEW_ACCEPT,
+            secret=secret,
+            respondent_id=done.item.respondent_id,
+            detail=f"item {item_id}, version {done.version}",
+        )
         message = store.message(done.item.message)
         who = _who(store, consultation, done.item.respondent_id)
     replaced = " (it replaces their earlier response)" if done.replaced else ""
@@ -549,6 +586,7 @@ def accept_command(
     "--duplicates", is_flag=True, help="Reject every open item that is a duplicate message."
 )
 @click.option("--automatic", is_flag=True, help="Reject every open automatic reply and bounce.")
+@SECRET_FILE_OPTION
 def reject_command(
     spec: Path,
     db_url: str,
@@ -556,6 +594,7 @@ def reject_command(
     why: str,
     duplicates: bool,
     automatic: bool,
+    secret_file: Path | None,
 ) -> None:
     """Reject items: nothing is submitted, and the message stays stored with the reason.
 
@@ -571,7 +610,7 @@ def reject_command(
     if not item_ids and not duplicates and not automatic:
         raise click.UsageError("give the ID of an item to reject, or --duplicates or --automatic")
     consultation = load_spec(spec)
-    with open_store(db_url) as store:
+    with deployment(db_url, secret_file) as (store, secret):
         ids = list(item_ids)
         for item_id in ids:
             _open_item(store, consultation, item_id)
@@ -584,7 +623,18 @@ def reject_command(
         ]
         now = dt.datetime.now(dt.UTC)
         for item_id in ids:
-            store.resolve_review(item_id, status="rejected", note=why.strip(), resolved_at=now)
+            item = store.resolve_review(
+                item_id, status="rejected", note=why.strip(), resolved_at=now
+            )
+            audit.record(
+                store,
+                consultation.metadata.id,
+                audit.REVIEW_REJECT,
+                secret=secret,
+                respondent_id=item.respondent_id,
+                email=None if item.respondent_id else _sender_of(store, secret, item),
+                detail=f"item {item_id}",
+            )
     count = len(ids)
     click.echo(f"Rejected {counted(count, 'review item')}.")
 

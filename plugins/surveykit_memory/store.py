@@ -21,6 +21,7 @@ from surveykit.identity import Respondent
 from surveykit.mailbox import unsettled_message
 from surveykit.storage import (
     DEFAULT_BATCH_SIZE,
+    AuditEntry,
     Draft,
     Grant,
     NewSubmission,
@@ -63,6 +64,7 @@ class MemoryStore(MemoryMailbox, Store):
         self._drafts: dict[str, Draft] = {}
         self._submissions: dict[str, list[Submission]] = {}
         self._releases: dict[str, list[Release]] = {}
+        self._audit: list[AuditEntry] = []
 
     def close(self) -> None:
         pass
@@ -225,6 +227,18 @@ class MemoryStore(MemoryMailbox, Store):
     def releases(self, consultation: str) -> list[Release]:
         with self._lock:
             return list(self._releases.get(consultation, ()))
+
+    def record_audit(self, entry: AuditEntry) -> None:
+        with self._lock:
+            self._audit.append(entry)
+
+    def audit_log(
+        self, consultation: str, since: dt.datetime | None = None
+    ) -> Iterator[AuditEntry]:
+        start = None if since is None else utc(since)
+        with self._lock:
+            kept = [e for e in self._audit if e.consultation == consultation]
+        return iter([e for e in kept if start is None or e.recorded_at >= start])
 
     def iter_report_rows(
         self,

@@ -5,8 +5,10 @@ The same shape as the SQLite schema: identity in ``respondents`` and ``tokens``,
 ``responses`` pointing at each respondent's latest version.  Migration 2 adds the email
 channel's mailbox (``mail_*`` tables), apart from answers.  Migration 3 adds ``releases``,
 every public report as published, numbered per consultation and append-only.  Migration 4
-adds ``respondents.language``, the language a respondent asked to be written to in.  Never edit
-a shipped migration.
+adds ``respondents.language``, the language a respondent asked to be written to in.  Migration 5
+adds ``audit_log``, the officers' audit trail (issue 19), with the person only as a keyed hash;
+triggers refuse every ``UPDATE``, ``DELETE`` and ``TRUNCATE`` on it.  Never edit a shipped
+migration.
 """
 
 from __future__ import annotations
@@ -158,5 +160,29 @@ MIGRATIONS: tuple[str, ...] = (
     # stored before, who said nothing.
     """
     ALTER TABLE respondents ADD COLUMN language text;
+    """,
+    # 5: the officers' audit trail (issue 19).  Append-only, in recording order (``id``, taken
+    # under an advisory lock so ids commit in order); ``subject`` is a keyed hash, never a name,
+    # address, token or reference, so erasing a person later leaves these rows as they are.
+    """
+    CREATE TABLE audit_log (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        consultation text NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        officer text NOT NULL,
+        action text NOT NULL,
+        subject text,
+        detail text NOT NULL
+    );
+    CREATE INDEX audit_log_by_consultation ON audit_log (consultation, id);
+    CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'the audit log is append-only';
+    END
+    $$;
+    CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+    CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
     """,
 )

@@ -34,6 +34,7 @@ from surveykit.sql import (
 )
 from surveykit.storage import (
     DEFAULT_BATCH_SIZE,
+    AuditEntry,
     Draft,
     Grant,
     NewSubmission,
@@ -114,6 +115,16 @@ _APPEND_FROM_MESSAGE = f"""{_NEXT_VERSION}, added AS ({_INSERT_SUBMISSION}
     )
     SELECT (SELECT version FROM added), (SELECT consultation FROM settled)
 """
+
+
+_AUDIT_COLUMNS = "consultation, recorded_at, officer, action, subject, detail"
+
+
+def _audit_entry(row: Sequence[Any]) -> AuditEntry:
+    consultation, recorded_at, officer, action, subject, detail = row
+    return AuditEntry(
+        consultation, recorded_at.astimezone(dt.UTC), officer, action, subject, detail
+    )
 
 
 def _append_from_message(conn: psycopg.Connection, params: dict[str, Any]) -> int:
@@ -479,6 +490,41 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
             )
 
         return self._run(record)
+
+    # Audit trail ----------------------------------------------------------------------------
+
+    def record_audit(self, entry: AuditEntry) -> None:
+        """One transaction holding an advisory lock on the log from before its id is taken until
+        it commits: ids then commit in increasing order, so a reader never sees a later entry
+        before an earlier one appears."""
+        key = f"surveykit audit {self.schema or ''}"
+
+        def append(conn: psycopg.Connection) -> None:
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+            conn.execute(
+                f"INSERT INTO audit_log ({_AUDIT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",
+                (
+                    entry.consultation,
+                    utc(entry.recorded_at),
+                    entry.officer,
+                    entry.action,
+                    entry.subject,
+                    entry.detail,
+                ),
+            )
+
+        self._run(append)
+
+    def audit_log(
+        self, consultation: str, since: dt.datetime | None = None
+    ) -> Iterator[AuditEntry]:
+        start = dt.datetime.min.replace(tzinfo=dt.UTC) if since is None else utc(since)
+        rows = self._stream(
+            f"SELECT {_AUDIT_COLUMNS} FROM audit_log "
+            "WHERE consultation = %s AND recorded_at >= %s ORDER BY id",
+            (consultation, start),
+        )
+        return (_audit_entry(row) for row in rows)
 
     # Reports --------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from surveykit import get_plugins, load_spec
+from surveykit import audit, get_plugins, load_spec
 from surveykit.cli.deployment import DB_OPTION
 from surveykit.cli.progress import progress
 from surveykit.storage import open_store
@@ -176,6 +176,9 @@ def report_command(
                     )
                     for n, language in enumerate(languages)
                 ]
+            )
+            audit.record(
+                store, consultation.metadata.id, audit.REPORT_INTERNAL, detail=f"format {fmt}"
             )
         else:
             built = publish_report(

@@ -8,7 +8,10 @@ append-only.  Migration 2 adds the email channel's mailbox (``mail_*`` tables), 
 answers.  Migration 3 adds ``releases``, every public report as published, numbered per
 consultation (the next number is read under ``BEGIN IMMEDIATE``, as versions are) and
 append-only.  Migration 4 adds ``respondents.language``, the language a respondent asked to
-be written to in (``NULL``: not said).  Never edit a migration that has shipped: add one.
+be written to in (``NULL``: not said).  Migration 5 adds ``audit_log``, the officers' audit
+trail (issue 19): who read or changed whose personal data, with the person only as a keyed hash;
+triggers refuse every ``UPDATE`` and ``DELETE`` on it.  Never edit a migration that has shipped:
+add one.
 """
 
 from __future__ import annotations
@@ -135,5 +138,24 @@ MIGRATIONS: tuple[str, ...] = (
     # stored before, who said nothing.
     """
     ALTER TABLE respondents ADD COLUMN language TEXT;
+    """,
+    # 5: the officers' audit trail (issue 19).  Append-only, in recording order (the rowid);
+    # ``subject`` is a keyed hash, never a name, address, token or reference, so erasing a
+    # person later leaves these rows as they are.
+    """
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        consultation TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        officer TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT,
+        detail TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_by_consultation ON audit_log (consultation, id);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
 )

@@ -43,6 +43,7 @@ from surveykit.sql import (
 )
 from surveykit.storage import (
     DEFAULT_BATCH_SIZE,
+    AuditEntry,
     Draft,
     Grant,
     NewSubmission,
@@ -101,6 +102,32 @@ def _settle_message(conn: sqlite3.Connection, new: NewSubmission, version: int) 
             (new.message, new.consultation),
         ).fetchone()
         raise unsettled_message(new.message or 0, None if row is None else row[0])
+
+
+_AUDIT_COLUMNS = "consultation, recorded_at, officer, action, subject, detail"
+_INSERT_AUDIT = f"INSERT INTO audit_log ({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+
+
+def _audit_time(when: dt.datetime) -> str:
+    """An instant as the audit log keeps it: UTC, always with microseconds, so that comparing
+    the texts (``--since``) compares the instants."""
+    return utc(when).isoformat(timespec="microseconds")
+
+
+def _audit_row(entry: AuditEntry) -> tuple[Any, ...]:
+    return (
+        entry.consultation,
+        _audit_time(entry.recorded_at),
+        entry.officer,
+        entry.action,
+        entry.subject,
+        entry.detail,
+    )
+
+
+def _audit_entry(row: Sequence[Any]) -> AuditEntry:
+    consultation, recorded_at, officer, action, subject, detail = row
+    return AuditEntry(consultation, from_text(recorded_at), officer, action, subject, detail)
 
 
 class _Busy(Exception):
@@ -493,6 +520,24 @@ class SqliteStore(SqlReads, SqliteMailbox, Store):
             return DIALECT.add_release(
                 conn, consultation, published, format, threshold, public, audit
             )
+
+    # Audit trail ----------------------------------------------------------------------------
+
+    def record_audit(self, entry: AuditEntry) -> None:
+        """Appended under ``BEGIN IMMEDIATE``, so the rowid order is the recording order."""
+        with self._write() as conn:
+            conn.execute(_INSERT_AUDIT, _audit_row(entry))
+
+    def audit_log(
+        self, consultation: str, since: dt.datetime | None = None
+    ) -> Iterator[AuditEntry]:
+        start = "" if since is None else _audit_time(since)
+        rows = self._stream(
+            f"SELECT {_AUDIT_COLUMNS} FROM audit_log WHERE consultation = ? AND recorded_at >= ? "
+            "ORDER BY id",
+            (consultation, start),
+        )
+        return (_audit_entry(row) for row in rows)
 
     # Reports --------------------------------------------------------------------------------
     # Authority units are computed in Python (unit_of): SQLite's lower() folds only ASCII.

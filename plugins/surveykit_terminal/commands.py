@@ -18,6 +18,7 @@ from surveykit import (
     Respondent,
     SubmitService,
     SurveykitError,
+    audit,
     load_spec,
 )
 from surveykit.cli.deployment import (
@@ -414,6 +415,14 @@ def enter_command(
                 language=language,
             )
             code = form.run()
+            audit.record(
+                store,
+                consultation.metadata.id,
+                audit.PAPER_ENTER,
+                secret=secret,
+                respondent_id=respondent.id,
+                detail=f"{channel}, {'new respondent, ' if create else ''}exit status {code}",
+            )
     _finish(code)
 
 

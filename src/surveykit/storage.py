@@ -17,7 +17,10 @@ in :mod:`surveykit.testing` checks:
   override them to count in the database;
 - every public report published is recorded as a :class:`Release`, numbered per consultation
   (gapless even under concurrent recorders), so that each new report can be audited jointly
-  with the earlier ones: comparing two reports must not reveal the respondents between them.
+  with the earlier ones: comparing two reports must not reveal the respondents between them;
+- every officer action on personal data is appended to an audit log
+  (:meth:`Store.record_audit`, :class:`~surveykit.audit.AuditEntry`) that nothing updates or
+  deletes, and that is read back in recording order.
 
 Every datetime handed to or returned by a store is timezone-aware and returned in UTC.
 """
@@ -35,6 +38,7 @@ from urllib.parse import urlsplit
 
 from attrs import field, frozen, validators
 
+from .audit import AuditEntry
 from .errors import StorageError
 from .identity import Respondent
 from .mailbox import MailStore
@@ -53,6 +57,7 @@ from .tally import (
 
 __all__ = [
     "CHANNELS",
+    "AuditEntry",
     "Draft",
     "Grant",
     "NewSubmission",
@@ -393,6 +398,25 @@ class Store(MailStore, ABC):
     def releases(self, consultation: str) -> list[Release]:
         """Every release of the consultation, lowest number first (empty if none): what a new
         report must be audited jointly with."""
+
+    # Audit trail ----------------------------------------------------------------------------
+
+    def record_audit(self, entry: AuditEntry) -> None:
+        """Append ``entry`` to the audit log, durably, after every entry recorded before it.
+
+        The log is append-only: there is no way to change or remove an entry through the store,
+        and SQL backends make the database itself refuse ``UPDATE`` and ``DELETE`` on it.  A
+        store without an audit log (a third-party one written before it) refuses, so an officer
+        action is never left unrecorded in silence.
+        """
+        raise StorageError(f"{type(self).__name__} keeps no audit log")
+
+    def audit_log(
+        self, consultation: str, since: dt.datetime | None = None
+    ) -> Iterator[AuditEntry]:
+        """The consultation's audit entries in recording order, those recorded at or after
+        ``since`` (aware) only if it is given; streamed, never all loaded at once."""
+        raise StorageError(f"{type(self).__name__} keeps no audit log")
 
     # Reports --------------------------------------------------------------------------------
 

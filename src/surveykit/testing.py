@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PersistentStoreConformance",
     "StoreConformance",
+    "audit_entry",
     "release_fields",
     "storage_state_machine",
 ]
@@ -106,6 +107,28 @@ def release_fields(n: int = 0, **kw: Any) -> dict[str, Any]:
         **kw,
     }
     return fields
+
+
+#: A keyed hash as an audit entry holds one (64 hex digits), for storage tests.
+AUDIT_SUBJECT = "5e" * 32
+
+
+def audit_entry(n: int = 0, consultation: str = "c1", **kw: Any):
+    """The ``n``-th :class:`~surveykit.audit.AuditEntry` of a test, told apart by its detail;
+    every other one names a person (by a hash), the rest a whole consultation."""
+    from .audit import ACTIONS, AuditEntry
+
+    actions = tuple(ACTIONS)
+    fields: dict[str, Any] = {
+        "consultation": consultation,
+        "recorded_at": _at(n),
+        "officer": f"officer{n % 3}",
+        "action": actions[n % len(actions)],
+        "subject": AUDIT_SUBJECT if n % 2 == 0 else None,
+        "detail": f"entry {n}",
+        **kw,
+    }
+    return AuditEntry(**fields)
 
 
 def at_once(work: Callable[[int], T], count: int = 4) -> list[T]:
@@ -568,6 +591,107 @@ class StoreConformance:
             for i, number in enumerate(numbers):
                 assert stored[number - 1].public == release_fields(writer * 5 + i)["public"]
 
+    # Audit trail --------------------------------------------------------------------------------
+
+    def test_audit_entries_come_back_in_recording_order_per_consultation(self, store):
+        """Entries recorded out of time order come back in the order they were recorded, each
+        consultation's alone; a consultation with none has an empty log."""
+        assert list(store.audit_log("c1")) == []
+        entries = [audit_entry(n, c) for n, c in ((0, "c1"), (1, "c2"), (2, "c1"))]
+        late = audit_entry(3, recorded_at=_at(-60))
+        for entry in [*entries, late]:
+            assert store.record_audit(entry) is None
+        assert list(store.audit_log("c1")) == [entries[0], entries[2], late]
+        assert list(store.audit_log("c2")) == [entries[1]]
+        assert list(store.audit_log("c3")) == []
+
+    def test_an_audit_entry_keeps_every_field(self, store):
+        """Every action code, a subject hash or none, a non-ASCII officer and detail, and an
+        instant given in another zone that comes back in UTC to the microsecond."""
+        from .audit import ACTIONS
+
+        paris = dt.timezone(dt.timedelta(hours=1))
+        entries = [
+            audit_entry(
+                n,
+                action=action,
+                officer="Siân O'Brien ✓",
+                detail=f"item {n}: “{n}” ünïcode",
+                recorded_at=dt.datetime(2030, 1, 5, 9, 30, 0, n + 1, tzinfo=paris),
+            )
+            for n, action in enumerate(ACTIONS)
+        ]
+        for entry in entries:
+            store.record_audit(entry)
+        got = list(store.audit_log("c1"))
+        assert got == entries
+        assert all(e.recorded_at.utcoffset() == dt.timedelta(0) for e in got)
+        assert got[0].recorded_at == dt.datetime(2030, 1, 5, 8, 30, 0, 1, tzinfo=dt.UTC)
+        assert {e.subject for e in got} == {AUDIT_SUBJECT, None}
+
+    def test_the_audit_log_since_an_instant_starts_there(self, store):
+        """``since`` keeps the entries recorded at or after it, still in recording order."""
+        for n in (0, 5, 1, 9, 5):
+            store.record_audit(audit_entry(n, detail=f"minute {n}"))
+        since = list(store.audit_log("c1", since=_at(5)))
+        assert [e.detail for e in since] == ["minute 5", "minute 9", "minute 5"]
+        paris = _at(5).astimezone(dt.timezone(dt.timedelta(hours=1)))
+        assert list(store.audit_log("c1", since=paris)) == since
+        assert len(list(store.audit_log("c1", since=_at(-1)))) == 5
+        assert list(store.audit_log("c1", since=_at(10))) == []
+
+    def test_the_store_offers_no_way_to_change_the_audit_log(self, store):
+        """Nothing in the storage API updates or removes an audit entry: only recording and
+        reading are named after it."""
+        names = {name for name in dir(store) if "audit" in name and not name.startswith("_")}
+        assert names == {"record_audit", "audit_log"}
+
+    def test_concurrent_audit_records_are_all_kept_each_in_its_writers_order(self, store):
+        """Threads recording at once lose nothing, and each thread's entries keep its order."""
+
+        def record(writer: int) -> None:
+            for i in range(5):
+                store.record_audit(audit_entry(writer * 5 + i, detail=f"{writer}/{i}"))
+
+        at_once(record)
+        details = [e.detail for e in store.audit_log("c1")]
+        assert sorted(details) == sorted(f"{w}/{i}" for w in range(4) for i in range(5))
+        for writer in range(4):
+            mine = [d for d in details if d.startswith(f"{writer}/")]
+            assert mine == [f"{writer}/{i}" for i in range(5)]
+
+    def test_the_audit_log_only_grows_and_keeps_its_order(self, store):
+        """Under any interleaving of actions recorded on several consultations, each read of a
+        consultation's log is the previous read with exactly the new entries after it."""
+        import itertools
+
+        from hypothesis import given, settings
+        from hypothesis import strategies as st
+
+        from .audit import ACTIONS
+
+        runs = itertools.count()
+        steps = st.lists(
+            st.tuples(st.integers(0, 2), st.sampled_from(tuple(ACTIONS)), st.booleans()),
+            max_size=12,
+        )
+
+        @settings(max_examples=30, deadline=None)
+        @given(steps)
+        def grows(plan):
+            run = next(runs)
+            names = [f"audit-run{run}-c{k}" for k in range(3)]
+            seen: dict[str, list[Any]] = {name: [] for name in names}
+            for n, (k, action, named) in enumerate(plan):
+                subject = AUDIT_SUBJECT if named else None
+                entry = audit_entry(n, names[k], action=action, subject=subject)
+                store.record_audit(entry)
+                seen[names[k]].append(entry)
+                for name in names:
+                    assert list(store.audit_log(name)) == seen[name]
+
+        grows()
+
     # Streaming --------------------------------------------------------------------------------
 
     def test_responses_stream_latest_versions_in_respondent_order(self, store):
@@ -880,6 +1004,18 @@ class PersistentStoreConformance(StoreConformance):
         with self.reopen(store) as again:
             assert again.releases("c1") == recorded
             assert again.record_release("c1", **release_fields(2)).number == 3
+
+    def test_the_audit_log_survives_reopening(self, store):
+        """Recorded audit entries are there after reopening, and new ones follow them."""
+        recorded = [audit_entry(n) for n in range(3)]
+        for entry in recorded:
+            store.record_audit(entry)
+        store.close()
+        with self.reopen(store) as again:
+            assert list(again.audit_log("c1")) == recorded
+            later = audit_entry(3, recorded_at=_at(-5))
+            again.record_audit(later)
+            assert list(again.audit_log("c1")) == [*recorded, later]
 
 
 def _roster_service(store: Store):

@@ -137,6 +137,7 @@ def test_identity_is_kept_apart_from_answers(tmp_path):
     with open_store(f"sqlite:///{tmp_path}/i.db") as store:
         tables = [r[0] for r in store._read("SELECT name FROM sqlite_schema WHERE type = 'table'")]
         assert sorted(tables) == [
+            "audit_log",
             "drafts",
             "mail_messages",
             "mail_reviews",

@@ -18,6 +18,7 @@ from ..errors import ClosedError, SurveykitError
 from ..extras import MISSING_EXTRA_STATUS, MissingExtraError
 from ..plugins import get_plugins
 from . import (
+    audit_command,
     config_command,
     init_command,
     plugin_commands,
@@ -65,6 +66,7 @@ for module in (
     config_command,
     init_command,
     translate_command,
+    audit_command,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .. import jsoninput
+from .. import audit, jsoninput
 from ..errors import SurveykitError
 from ..spec import load_spec
 from ..submit import Receipt, SubmitService
@@ -84,6 +84,14 @@ def submit_command(
     with deployment(db_url, secret_file) as (store, secret):
         service = SubmitService(consultation, store, secret)
         receipt = service.submit(token, answers, channel=channel, received_at=received)
+        audit.record(
+            store,
+            consultation.metadata.id,
+            audit.SUBMIT_FILE,
+            secret=secret,
+            respondent_id=receipt.respondent.id,
+            detail=f"{channel}, version {receipt.version}",
+        )
         click.echo(_confirmation(receipt, service))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .. import csvsafe
+from .. import audit, csvsafe
 from ..duplicates import PossibleDuplicate, possible_duplicates
 from ..errors import SurveykitError
 from ..model import Consultation
@@ -106,6 +106,12 @@ def issue_command(
         )
         if plan.links:
             _write_then_commit(plan, store, out, base_url)
+        audit.record(
+            store,
+            consultation.metadata.id,
+            audit.TOKEN_REISSUE if plan.reissued else audit.ROSTER_IMPORT,
+            detail=audit.counts(new=plan.new, reissued=plan.reissued, kept=plan.kept),
+        )
     click.echo(_summary(plan, out))
     if plan.shared:
         click.echo(_shared(plan.shared))
