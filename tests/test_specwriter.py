@@ -23,10 +23,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kindspecs import BUILT_IN_KINDS
+from retentiongen import retentions
 from surveykit import Consultation, get_plugins
 from surveykit.cli import main
 from surveykit.conditions import render
 from surveykit.model import Choice, Metadata, Publication, Question, Section, Translation
+from surveykit.retention import Retention
 from surveykit.spec import load_spec, loads_spec
 from surveykit.specwriter import toml_comment, toml_string, write_spec
 from surveykit.translations import fingerprint, localise, texts
@@ -72,6 +74,7 @@ def assert_same(written: Consultation, loaded: Consultation) -> None:
     assert [_question(q) for q in loaded.questions] == [_question(q) for q in written.questions]
     assert (loaded.roles, loaded.authority_types) == (written.roles, written.authority_types)
     assert (loaded.publication, loaded.roster) == (written.publication, written.roster)
+    assert loaded.retention == written.retention
     assert {lang: dict(t) for lang, t in loaded.translations.items()} == {
         lang: dict(t) for lang, t in written.translations.items()
     }
@@ -221,12 +224,14 @@ def consultations(draw: st.DrawFn) -> Consultation:
             ),
             threshold=draw(st.none() | st.integers(1, 50)),
         )
+    meta = draw(metadata())
     consultation = Consultation(
-        metadata=draw(metadata()),
+        metadata=meta,
         sections=tuple(sections),
         roles=_choices(draw),
         authority_types=_choices(draw),
         publication=publication,
+        retention=draw(retentions(meta)) if draw(st.booleans()) else Retention(),
     )
     return _translated(draw, consultation)
 

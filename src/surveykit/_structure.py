@@ -24,6 +24,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from .model import Choice, Metadata, Option, Publication, Question, Section, When
+from .retention import Duration, DurationError, Retention, parse_duration
 
 __all__ = ["ALLOWED_KEYS", "Leaf", "ValueProblem", "describe", "flatten", "make_converter"]
 
@@ -51,7 +52,8 @@ def _allowed(cls: type) -> tuple[str, ...]:
 
 #: The keys a spec author may write in each kind of table (``questions`` is handled by the loader).
 ALLOWED_KEYS: dict[type, tuple[str, ...]] = {
-    cls: _allowed(cls) for cls in (Metadata, Section, Question, Option, Choice, Publication)
+    cls: _allowed(cls)
+    for cls in (Metadata, Section, Question, Option, Choice, Publication, Retention)
 }
 ALLOWED_KEYS[Section] = (*ALLOWED_KEYS[Section], "questions")
 
@@ -138,6 +140,36 @@ def _optional_when(value: Any, _type: Any) -> When | None:
     return None if value is None else _when(value, _type)
 
 
+def _duration(value: Any, _type: Any) -> Duration | None:
+    """A ``[retention]`` duration: text such as "6 months", or "never" (see
+    :func:`surveykit.retention.parse_duration`); a bare number does not say its unit."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueProblem(
+            "bad_retention",
+            f"must be text such as '{value} days' or '{value} months', not {describe(value)}: "
+            "a number alone does not say whether it counts days or months",
+        )
+    if not isinstance(value, str):
+        msg = f"must be text such as '6 months', or 'never', not {describe(value)}"
+        raise ValueProblem("bad_retention", msg)
+    try:
+        return parse_duration(value)
+    except DurationError as exc:
+        raise ValueProblem("bad_retention", str(exc)) from None
+
+
+def _grace_period(value: Any, _type: Any) -> Duration:
+    """``anonymise_after``: a duration, but not "never" (that is ``anonymise = false``)."""
+    found = _duration(value, _type)
+    if found is None:
+        raise ValueProblem(
+            "bad_retention",
+            "is 'never', which would never anonymise; write anonymise = false instead, or a "
+            "duration such as '30 days'",
+        )
+    return found
+
+
 def _table(cls: type, structure: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     """Check that a table is a table first; cattrs would otherwise fail with a Python error."""
     example = _TABLE_EXAMPLES.get(cls)
@@ -169,6 +201,8 @@ def make_converter() -> cattrs.Converter:
         conv.register_structure_hook(kind, _strict(kind))
     conv.register_structure_hook(When, _when)
     conv.register_structure_hook(When | None, _optional_when)
+    conv.register_structure_hook(Duration | None, _duration)
+    conv.register_structure_hook(Duration, _grace_period)
     options = tuple[Option, ...]
     default = conv.get_structure_hook(options)
     conv.register_structure_hook_func(
@@ -179,7 +213,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(
         lambda t: t == names, _array(default_names, 'strings such as ["quote_named"]')
     )
-    for cls in (Option, Choice, Section, Metadata, Question, Publication):
+    for cls in (Option, Choice, Section, Metadata, Question, Publication, Retention):
         omit = {name: override(omit=True) for name in _OMITTED.get(cls, ())}
         structure = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **omit)
         conv.register_structure_hook(cls, _table(cls, structure))

@@ -16,6 +16,8 @@ from attrs import evolve, field, frozen
 
 from .conditions import Condition
 from .errors import SpecProblem
+from .retention import DEFAULTS as DEFAULT_RETENTION
+from .retention import Retention
 
 __all__ = [
     "Choice",
@@ -256,6 +258,8 @@ class Consultation:
     authority_types: tuple[Choice, ...] = ()
     publication: Publication = Publication()
     roster: RosterAnswers = RosterAnswers()
+    #: How long each class of personal data is kept after closing (:mod:`surveykit.retention`).
+    retention: Retention = DEFAULT_RETENTION
     source: str = "<spec>"
     warnings: tuple[SpecProblem, ...] = field(default=(), eq=False, repr=False)
     translations: Mapping[str, Mapping[str, Translation]] = field(

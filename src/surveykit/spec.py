@@ -39,7 +39,7 @@ from typing import Any
 import attrs
 from cattrs.errors import BaseValidationError
 
-from . import _structure, translations
+from . import _structure, retention, translations
 from . import conditions as _conditions
 from . import kinds as _kinds
 from .characters import CONTROL_CODE, first_control
@@ -70,6 +70,7 @@ from .model import (
     Translation,
 )
 from .plugins import Registry, get_plugins
+from .retention import Retention
 from .tomlpos import Locator, explain_syntax_error, too_deep
 
 __all__ = [
@@ -113,6 +114,8 @@ CODES: dict[str, str] = {
     "threshold below 1",
     "bad_roster": "[roster] names a question that does not exist, or one whose options cannot "
     "hold the roster's values",
+    "bad_retention": "[retention] holds a duration that cannot be read, or keeps raw emails or "
+    "review items (which hold who sent them) longer than the contact details",
     "too_deep": "values, or a shown_if condition, are nested too deeply to read",
     "control_character": "a string holds a control character (such as an escaped U+0000)",
     "bad_setting": "a kind's own setting (a number's min, a grid's rows) is wrong",
@@ -130,6 +133,8 @@ WARNING_CODES: dict[str, str] = {
     "never_shown": "a condition can never be true, so its question is never shown",
     "missing_translation": "a text has no translation into one of the languages offered",
     "stale_translation": "a translation was made from an older version of its source text",
+    "questionable_retention": "[retention] keeps contact details for ever, sets a grace period "
+    "while anonymise is off, or keeps something anonymising removes sooner",
 }
 
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -141,6 +146,7 @@ TOP_LEVEL = (
     "sections",
     "publication",
     "roster",
+    "retention",
     "translations",
 )
 #: Keys of ``[consultation]`` the loader reads itself, before the table is structured.
@@ -523,6 +529,7 @@ class _Checker:
         sections = self._check_sections(drafts)
         publication = self._publication(sections)
         roster = self._roster(sections, roles, authority_types)
+        retention_table = self._retention(meta)
         if self.problems or meta is None:
             raise SpecError(sorted(self.problems, key=self._order))
         consultation = Consultation(
@@ -532,6 +539,7 @@ class _Checker:
             authority_types=tuple(choice for _, choice in authority_types),
             publication=publication,
             roster=roster,
+            retention=retention_table,
             source=self.source,
             warnings=(),
             translations=self._translation_tables(),
@@ -1146,6 +1154,8 @@ class _Checker:
                 return "[publication]", tuple(keys)
             case ("roster", *keys):
                 return "[roster]", tuple(keys)
+            case ("retention", *keys):
+                return "[retention]", tuple(keys)
             case ("roles", int(i), *keys):
                 return f"role {i + 1}", tuple(keys)
             case ("authority_types", int(i), *keys):
@@ -1350,6 +1360,82 @@ class _Checker:
                     path,
                 )
         return roster
+
+    # retention ----------------------------------------------------------------------------
+
+    def _retention(self, meta: Metadata | None) -> Retention:
+        """Structure and check ``[retention]``: each duration must read (see
+        :mod:`surveykit.retention`), and the schedule must not contradict itself.
+
+        An error where the schedule would keep what it says is deleted: raw emails or review
+        items (which hold a sender's address and words) outliving the contact details.  Which
+        of the two the author meant cannot be guessed, and either guess could be wrong.  A
+        warning where what happens is safe but not what a reader of the table would expect.
+        """
+        raw = self.data.get("retention")
+        if raw is None:
+            return Retention()
+        table = self._piece(("retention",), Retention, raw)
+        if table is None:
+            return Retention()
+        if meta is None or not _known_zone(meta.timezone):
+            return table  # without a closing instant there are no dates to compare
+        dropped = self.dropped.get(("retention",), frozenset())
+        written = {key for key in raw if key not in dropped}
+        closes, zone = meta.closes_at, meta.zone
+
+        def until(duration: retention.Duration | None) -> Any:
+            return None if duration is None else retention.add_duration(closes, duration, zone)
+
+        contact = until(table.contact_details)
+        if "contact_details" not in dropped:
+            for name in retention.IDENTIFYING:
+                mine = until(getattr(table, name))
+                if name in dropped or contact is None or (mine is not None and mine <= contact):
+                    continue
+                where = name if name in written else "contact_details"
+                self.problem("bad_retention", self._outlives(table, name), ("retention", where))
+        if "contact_details" in written and table.contact_details is None:
+            message = (
+                "[retention]: contact_details = 'never' keeps names and email addresses for "
+                "ever; the law asks for personal data to be kept no longer than needed, so say "
+                "how long, such as '6 months'"
+            )
+            self.warn("questionable_retention", message, ("retention", "contact_details"))
+        if not table.anonymise and "anonymise_after" in written:
+            message = (
+                "[retention]: anonymise_after has no effect while anonymise is false; set "
+                "anonymise = true, or remove anonymise_after"
+            )
+            self.warn("questionable_retention", message, ("retention", "anonymise_after"))
+        if table.anonymise and "anonymise_after" not in dropped:
+            anonymised = until(table.anonymise_after)
+            after = retention.format_duration(table.anonymise_after)
+            for name in retention.LINKING:
+                mine = until(getattr(table, name))
+                if name not in written or (mine is not None and mine <= anonymised):
+                    continue
+                message = (
+                    f"[retention]: {name} = {retention.format_duration(getattr(table, name))!r} "
+                    f"is cut short: anonymising, {after} after the close, removes the "
+                    f"{name.replace('_', ' ')} too, which would otherwise link answers to "
+                    f"people again; write {name} = {after!r} or less to say so"
+                )
+                self.warn("questionable_retention", message, ("retention", name))
+        return table
+
+    @staticmethod
+    def _outlives(table: Retention, name: str) -> str:
+        said = retention.format_duration(getattr(table, name))
+        default = " (the default)" if getattr(table, name) == getattr(Retention(), name) else ""
+        contact = retention.format_duration(table.contact_details)
+        what = "a raw email" if name == "raw_emails" else "a review item"
+        return (
+            f"[retention]: {name} = {said!r}{default} keeps the {name.replace('_', ' ')} longer "
+            f"than contact_details = {contact!r}, but {what} holds its sender's address, so "
+            f"the contact details would not really be deleted; set {name} to {contact!r} or "
+            "less, or keep contact_details as long"
+        )
 
     # sections and questions ---------------------------------------------------------------
 
@@ -1841,6 +1927,14 @@ class _Checker:
 _ABSENT = object()
 #: Any answer at all: enough where a condition only asks whether a question was answered.
 _SOME = object()
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _product_size(domains: list) -> int:

@@ -27,8 +27,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from .conditions import render
 from .model import Consultation, Metadata, Option, Question, Section, Translation
+from .retention import DEFAULTS as _RETENTION_DEFAULTS
+from .retention import format_duration
 from .spec import BANK_PREFIX, packaged_banks
 
 __all__ = ["toml_comment", "toml_key", "toml_string", "toml_value", "write_spec"]
@@ -110,6 +114,7 @@ def write_spec(
             out.append(f"label = {toml_string(choice.label)}")
     out.extend(_publication(consultation))
     out.extend(_roster(consultation))
+    out.extend(_retention(consultation))
     for section in sections:
         out.extend(_section(section, notes))
     out.extend(_translations(consultation))
@@ -225,6 +230,17 @@ def _publication(consultation: Consultation) -> list[str]:
 def _roster(consultation: Consultation) -> list[str]:
     pairs = consultation.roster.items()
     return ["", "[roster]", *(_pair(k, v) for k, v in pairs)] if pairs else []
+
+
+def _retention(consultation: Consultation) -> list[str]:
+    """The ``[retention]`` keys that differ from the defaults, in the table's order."""
+    retention = consultation.retention
+    pairs = []
+    for name in attrs.fields_dict(type(retention)):
+        value = getattr(retention, name)
+        if value != getattr(_RETENTION_DEFAULTS, name):
+            pairs.append(_pair(name, value if isinstance(value, bool) else format_duration(value)))
+    return ["", "[retention]", *pairs] if pairs else []
 
 
 def _section(section: Section, notes: Mapping[str, Sequence[str]]) -> list[str]:

@@ -22,6 +22,7 @@ from . import (
     config_command,
     init_command,
     plugin_commands,
+    privacy_command,
     spec_commands,
     submit_commands,
     token_commands,
@@ -67,6 +68,7 @@ for module in (
     init_command,
     translate_command,
     audit_command,
+    privacy_command,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

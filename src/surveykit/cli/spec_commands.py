@@ -11,7 +11,7 @@ from typing import Any, TextIO
 import click
 import orjson
 
-from .. import jsoninput
+from .. import jsoninput, retention
 from ..engine import Engine
 from ..errors import SpecError
 from ..model import Consultation
@@ -19,6 +19,7 @@ from ..spec import load_spec
 from ..translations import language_name
 from ..wording import counted
 from .present import spec_as_dict, spec_lines
+from .privacy_command import spoken_instant
 
 SPEC = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 
@@ -93,7 +94,8 @@ def show_command(spec: Path, as_json: bool) -> None:
     """
     consultation = load_spec(spec)
     if as_json:
-        click.echo(json.dumps(spec_as_dict(consultation), indent=2, ensure_ascii=False))
+        data = {**spec_as_dict(consultation), "retention": retention_as_dict(consultation)}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     _show_text(consultation)
 
@@ -101,6 +103,61 @@ def show_command(spec: Path, as_json: bool) -> None:
 def _show_text(c: Consultation) -> None:
     for line in spec_lines(c):
         click.secho(line.text, **line.style)
+    for text, style in retention_lines(c):
+        click.secho(text, **style)
+
+
+def retention_lines(c: Consultation) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``show``'s retention schedule: each class, how long it is kept after the close, and
+    when it is due for removal, in the consultation's time zone."""
+    yield "", {}
+    yield f"== Retention after closing ({c.metadata.timezone}) ==", {"bold": True}
+    for entry in retention.schedule(c):
+        kept = retention.format_duration(entry.duration)
+        if entry.due is None:
+            until = (
+                "kept with the response"
+                if entry.data_class.endswith(("text", "answers"))
+                else "kept"
+            )
+        elif entry.cut_short:
+            until = f"removed on anonymising, after {spoken_instant(entry.due)}"
+        else:
+            since = " of being handled" if entry.data_class == "review_items" else ""
+            until = f"removed {kept} after closing{since}, after {spoken_instant(entry.due)}"
+        yield f"  {entry.data_class}: {until}", {}
+        yield f"      {entry.description}", {"dim": True}
+    anonymised = retention.anonymisation_due(c)
+    if anonymised is None:
+        yield "  anonymise: no (answers stay linked to respondents)", {}
+    else:
+        after = retention.format_duration(c.retention.anonymise_after)
+        yield f"  anonymise: {after} after closing, after {spoken_instant(anonymised)}", {}
+
+
+def _instant(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def retention_as_dict(c: Consultation) -> dict[str, Any]:
+    """The retention schedule as JSON: each class's duration as written and its due instant
+    (ISO 8601 with the offset, ``null`` when kept)."""
+    table = c.retention
+    return {
+        "anonymise": table.anonymise,
+        "anonymise_after": retention.format_duration(table.anonymise_after),
+        "anonymise_at": _instant(retention.anonymisation_due(c)),
+        "classes": [
+            {
+                "class": entry.data_class,
+                "kept": retention.format_duration(entry.duration),
+                "due": _instant(entry.due),
+                "cut_short_by_anonymising": entry.cut_short,
+                "description": entry.description,
+            }
+            for entry in retention.schedule(c)
+        ],
+    }
 
 
 @click.command("check")
