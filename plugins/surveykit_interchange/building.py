@@ -94,6 +94,9 @@ class DraftOption:
     value: str
     label: Localised
     other: bool = False
+    #: An "other" option's length limit, and a hint shown with the option.
+    max_length: int | None = None
+    hint: Localised | None = None
 
 
 @define
@@ -163,7 +166,7 @@ class SpecBuilder:
         ``project-alpha`` becomes ``project_alpha``, ``2nd`` becomes ``q_2nd``, ``not``
         becomes ``not_``; a clash gains ``_2``, ``_3``."""
         base = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-        base = _NOT_ID.sub("_", base).strip("_") or "q"
+        base = _NOT_ID.sub("_", base) or "q"
         if not ID_PATTERN.match(base):
             base = f"q_{base}"
         if base in RESERVED:
@@ -277,7 +280,16 @@ class SpecBuilder:
                     text=say(q.text),
                     kind=q.read.kind,
                     hint=say(q.hint) or None,
-                    options=tuple(Option(o.value, say(o.label), other=o.other) for o in q.options),
+                    options=tuple(
+                        Option(
+                            o.value,
+                            say(o.label),
+                            hint=say(o.hint) or None,
+                            other=o.other,
+                            max_length=o.max_length,
+                        )
+                        for o in q.options
+                    ),
                     required=q.required,
                     shown_if=None if q.condition is None else render(q.condition),
                     max_length=q.read.max_length,

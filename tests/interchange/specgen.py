@@ -204,6 +204,25 @@ def consultations(
     return loads_spec(write_spec(consultation), source="generated.toml")
 
 
+#: Settings that mean the same written or left out: a format that cannot tell them apart
+#: gives back either.
+_DEFAULTS = {
+    "decimals": 0,
+    "international": False,
+    "unit_prefix": False,
+    "total": False,
+    "precision": "day",
+}
+
+
+def _settings(q: Question) -> dict[str, Any]:
+    return {
+        key: value
+        for key, value in _plain(dict(q.settings)).items()
+        if key not in _DEFAULTS or value != _DEFAULTS[key]
+    }
+
+
 def _question_facts(q: Question) -> dict[str, Any]:
     return {
         "kind": q.kind,
@@ -212,7 +231,7 @@ def _question_facts(q: Question) -> dict[str, Any]:
         "options": [(o.value, o.label, o.other, o.max_length) for o in q.options],
         "required": q.required,
         "max_length": q.max_length,
-        "settings": _plain(dict(q.settings)),
+        "settings": _settings(q),
     }
 
 
