@@ -322,3 +322,66 @@ def test_render_writes_the_short_forms():
         'q1 != "a" and q2 not in ["b", "c"] and "d" not in q3 '
         'and not (answered(q4) or q5 == "it\'s \\"x\\"")'
     )
+
+
+def _three_ways(source: str) -> list[str]:
+    """``source`` read by the quick reader, by Lark building as it parses, and by Lark through a
+    tree: each a condition's repr (columns included), or the name of its refusal."""
+    from surveykit import _fastparse
+    from surveykit import conditions as module
+
+    found = []
+    for read in (
+        lambda: _fastparse.read(source, module._BUILD) or "declined",
+        lambda: module._building_parser().parse(source),
+        lambda: module._ToAst().transform(module._parser().parse(source)),
+    ):
+        try:
+            found.append(repr(read()))
+        except Exception as exc:
+            found.append(type(exc).__name__)
+    return found
+
+
+def _broken(source: str, data: st.DataObject) -> str:
+    """``source`` with a few characters cut, doubled or swapped for condition punctuation."""
+    chars = list(source)
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, max(0, len(chars) - 1)))
+        what = data.draw(st.sampled_from(["cut", "double", "(", ")", '"', "[", ",", "-", "\n"]))
+        if what == "cut" and chars:
+            del chars[at]
+        elif what == "double" and chars:
+            chars.insert(at, chars[at])
+        else:
+            chars.insert(at, what)
+    return "".join(chars)
+
+
+@given(conditions().flatmap(condition_sources), st.data())
+def test_the_quick_reader_and_lark_read_every_condition_alike(source, data):
+    """The quick reader builds what Lark builds, columns and all; on a broken condition it
+    declines, and Lark says what is wrong."""
+    quick, building, tree = _three_ways(source)
+    assert quick == building == tree
+    broken = _broken(source, data)
+    quick, building, tree = _three_ways(broken)
+    if tree in ("UnexpectedCharacters", "UnexpectedToken", "UnexpectedEOF", "VisitError"):
+        assert quick == "'declined'"
+    else:
+        assert quick in (building, "'declined'")
+        assert building == tree
+
+
+@given(st.integers(1, 60), st.sampled_from(["not ", "(", "q1 == 'a' and "]))
+def test_a_condition_too_deep_is_refused_whichever_way_it_is_read(depth, step):
+    from surveykit.conditions import MAX_CONDITION_DEPTH
+
+    source = step * depth + "q1 == 'a'" + (")" * depth if step == "(" else "")
+    source = source.replace("'", '"')
+    nested = {"not ": depth + 1, "(": 1}.get(step, 2)  # an `and` chain is one level
+    if nested > MAX_CONDITION_DEPTH:
+        with pytest.raises(ConditionSyntaxError):
+            parse_condition(source)
+    else:
+        parse_condition(source)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from ._codegen import compile_check
+from ._codegen import CheckFunction, compile_check
 from .characters import CONTROL_CODE, first_control, may_hold_control
 from .conditions import compile_condition, references
 from .errors import AnswerProblem
@@ -91,14 +91,27 @@ class Engine:
             )
         )
         _require_earlier_references(self.parts)
-        self._compiled = _compile(self._steps, self.parts, self._ids)
+        # The generated check function is compiled when the first record is checked: loading a
+        # spec to validate or show it never pays for compiling (most of building an engine).
+        self._generated: CheckFunction | None = None
+        self._generation_tried = False
+
+    @property
+    def _compiled(self) -> CheckFunction | None:
+        """The generated check function (compiled on first use), or ``None`` when Python
+        cannot compile one this deep and the steps are walked instead."""
+        if not self._generation_tried:
+            self._generated = _compile(self._steps, self.parts, self._ids)
+            self._generation_tried = True
+        return self._generated
 
     def check(self, answers: Mapping[str, Any]) -> Checked:
         """Clean and validate in one pass: the path every channel's submission takes."""
         if answers.__class__ is not dict and not isinstance(answers, Mapping):
             return Checked({}, [NOT_A_MAPPING])
-        if self._compiled is not None:
-            return Checked(*self._compiled(answers))
+        generated = self._generated
+        if generated is not None or (generated := self._compiled) is not None:
+            return Checked(*generated(answers))
         return Checked(*self._check_interpreted(answers))
 
     def _check_interpreted(

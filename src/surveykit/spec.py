@@ -42,7 +42,7 @@ from cattrs.errors import BaseValidationError
 from . import _structure, retention, translations
 from . import conditions as _conditions
 from . import kinds as _kinds
-from .characters import CONTROL_CODE, first_control
+from .characters import CONTROL_CODE, first_control, may_hold_control
 from .conditions import (
     MAX_CONDITION_DEPTH,
     Answered,
@@ -557,14 +557,14 @@ class _Checker:
         Strings from a spec are stored (option values, roles) and shown; some stores cannot keep
         these characters, and no one means them.  See :mod:`surveykit.characters`.
         """
-        for path, found in _controls(self.data):
+        for path, found in _controls(self.data) if _may_hold_controls(self.main) else ():
             leaf = _structure.Leaf(
                 (), CONTROL_CODE, f"holds a control character ({found}); remove it"
             )
             message = self._leaf_message(path, leaf)
             self.problem(CONTROL_CODE, message, path, self._qid(path))
         for source, table in self.translation_files:
-            for inner, found in _controls(table):
+            for inner, found in _controls(table) if _may_hold_controls(source) else ():
                 path = ("translations", *inner)
                 message = f"{_translation_context(path)} holds a control character ({found}); "
                 self._problem_in(source, CONTROL_CODE, message + "remove it", path)
@@ -2013,6 +2013,14 @@ def _excerpt(text: str, limit: int = 60) -> str:
     """A source text as a message quotes it: on one line, and not too long."""
     flat = " ".join(text.split())
     return repr(flat if len(flat) <= limit else flat[: limit - 3].rstrip() + "...")
+
+
+def _may_hold_controls(source: _Source) -> bool:
+    """Whether a string read from ``source`` may hold a control character: only through an
+    escape (a backslash) or one written as it is, both seen in the text itself in C, so that
+    walking every string of a spec is spared for nearly every spec."""
+    text = source.locator.text
+    return "\\" in text or may_hold_control(text)
 
 
 def _controls(data: Any) -> Iterator[tuple[Path_, str]]:

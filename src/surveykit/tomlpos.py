@@ -38,15 +38,39 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._scanned = False
+
+    def _scan(self) -> None:
+        """Scan the document once, when a position is first asked for: a spec that loads
+        without a problem or warning never needs one, so it never pays for the scan."""
+        if self._scanned:
+            return
+        self._scanned = True
+        text = self.text
         self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
-        self.lines: dict[Path, int] = {}
-        self.duplicates: list[tuple[Path, int, int]] = []
-        self.unclosed: int | None = None
+        self._lines: dict[Path, int] = {}
+        self._duplicates: list[tuple[Path, int, int]] = []
+        self._unclosed: int | None = None
         self._explicit: set[Path] = set()
         self._aot: dict[Path, int] = {}
         self._i = 0
         with contextlib.suppress(IndexError, _Stop):  # text tomllib rejected: keep what we have
             self._document()
+
+    @property
+    def lines(self) -> dict[Path, int]:
+        self._scan()
+        return self._lines
+
+    @property
+    def duplicates(self) -> list[tuple[Path, int, int]]:
+        self._scan()
+        return self._duplicates
+
+    @property
+    def unclosed(self) -> int | None:
+        self._scan()
+        return self._unclosed
 
     def line(self, path: Sequence[str | int]) -> int | None:
         """The line of ``path``, or of its nearest located ancestor."""
@@ -64,16 +88,16 @@ class Locator:
         """Record ``path`` at ``pos``, and the ``implied`` parent tables a dotted name creates."""
         line = self._line_at(pos)
         for cut in range(len(path) - implied, len(path)):
-            self.lines.setdefault(path[:cut], line)
+            self._lines.setdefault(path[:cut], line)
         if path in self._explicit:
-            self.duplicates.append((path, self.lines[path], line))
+            self._duplicates.append((path, self._lines[path], line))
         self._explicit.add(path)
-        self.lines.setdefault(path, line)
+        self._lines.setdefault(path, line)
 
     def _opened(self, pos: int) -> None:
         """Note where an unfinished construct began; the innermost one is the useful one."""
-        if self.unclosed is None:
-            self.unclosed = self._line_at(pos)
+        if self._unclosed is None:
+            self._unclosed = self._line_at(pos)
 
     # scanning -----------------------------------------------------------------------------
 
