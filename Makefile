@@ -7,12 +7,15 @@ STAMP := $(VENV)/.installed-stamp
 # html plugin's (gitignored) static folder.  Nothing is fetched when the server runs.
 ASSETS := plugins/surveykit_html/assets
 ASSETS_STAMP := plugins/surveykit_html/static/.built-stamp
+# SurveyJS's form model from npm, the baseline benchmarks/engine.py times spec loading against.
+BENCH_JS := benchmarks/surveyjs
+BENCH_JS_STAMP := $(BENCH_JS)/node_modules/.installed-stamp
 # The port `make run` serves on: `make run PORT=8080` when 8000 is taken.
 PORT ?= 8000
 # `make run` reopens Taking Stock (closed 13 March 2015) for a demonstration: 30 days from today.
 OPEN_UNTIL = $(shell $(PYTHON) -c "import datetime as d; print(d.date.today() + d.timedelta(days=30))")
 
-.PHONY: run test lint docs bench assets chromium screenshots clean catalogues
+.PHONY: run test lint docs bench bench-deps assets chromium screenshots clean catalogues
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +29,16 @@ $(ASSETS_STAMP): $(ASSETS)/package.json $(ASSETS)/package-lock.json $(ASSETS)/bu
 
 assets: $(ASSETS_STAMP)
 
+$(BENCH_JS_STAMP): $(BENCH_JS)/package.json $(BENCH_JS)/package-lock.json
+	cd $(BENCH_JS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(BENCH_JS_STAMP)
+
+bench-deps: $(BENCH_JS_STAMP)
+
 run: $(STAMP) $(ASSETS_STAMP)
 	$(VENV)/bin/surveykit serve specs/taking_stock.toml --db sqlite:///taking-stock.db --open-until $(OPEN_UNTIL) --port $(PORT)
 
-test: chromium $(STAMP) $(ASSETS_STAMP)
+test: chromium $(STAMP) $(ASSETS_STAMP) $(BENCH_JS_STAMP)
 	$(PY) -m pytest
 
 # The browser tests drive Debian's chromium; install it when it is missing (needs root).
@@ -68,8 +77,9 @@ lint: $(STAMP)
 docs: $(STAMP)
 	$(VENV)/bin/mkdocs build --strict
 
-bench: $(STAMP) $(ASSETS_STAMP)
+bench: $(STAMP) $(ASSETS_STAMP) $(BENCH_JS_STAMP)
 	$(PY) benchmarks/engine.py
+	$(PY) benchmarks/check_command.py
 	$(PY) benchmarks/http.py
 	$(PY) benchmarks/storage.py
 	$(PY) benchmarks/email_replies.py
@@ -80,4 +90,4 @@ bench: $(STAMP) $(ASSETS_STAMP)
 	$(PY) benchmarks/imports.py
 
 clean:
-	rm -rf $(VENV) site build plugins/surveykit_html/static $(ASSETS)/node_modules
+	rm -rf $(VENV) site build plugins/surveykit_html/static $(ASSETS)/node_modules $(BENCH_JS)/node_modules

@@ -21,7 +21,9 @@ import functools
 import gc
 import json
 import random
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -285,7 +287,121 @@ def main() -> None:
         "ms",
     )
     measure(f"{n}-question chained spec", chained, 200 if smoke else 2_000, 2 if smoke else 3)
+    growth(smoke)
     report("peak resident memory of the benchmark process", peak_rss_mb(), "MB")
+
+
+SURVEYJS = Path(__file__).resolve().parent / "surveyjs"
+
+
+def surveyjs_model_ms(forms: list[Path], repeats: int) -> list[float] | None:
+    """SurveyJS's ``new Model(json)`` on each form, best of ``repeats`` in one Node process, or
+    ``None`` when survey-core is not installed (``make bench-deps``)."""
+    if not (SURVEYJS / "node_modules" / "survey-core").is_dir():
+        return None
+    command = ["node", str(SURVEYJS / "model.mjs"), str(repeats), *map(str, forms)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return [float(line) for line in out.split()]
+
+
+def growth(smoke: bool) -> None:
+    """Cost per question of loading a spec and building its engine, and per answer of checking,
+    from Taking Stock (21 questions) to 5,000 chained questions; SurveyJS's model construction
+    on the same forms (exported with ``surveykit export --to surveyjs``) is the baseline, and a
+    plain dictionary lookup of every answer key the baseline for the per-answer cost."""
+    from surveykit_interchange.api import export_spec
+
+    sizes = (50, 200) if smoke else (200, 1_000, 5_000)
+    specs = {"Taking Stock (21)": (ROOT / "specs" / "taking_stock.toml").read_text()}
+    specs |= {f"chained {n:,}": chained_spec(n) for n in sizes}
+    repeats = 2 if smoke else 5
+    with tempfile.TemporaryDirectory() as folder:
+        forms, loaded = [], {}
+        for name, text in specs.items():
+            consultation = surveykit.loads_spec(text)
+            loaded[name] = (text, consultation)
+            form = Path(folder) / f"{len(forms)}.json"
+            form.write_bytes(export_spec(consultation, "surveyjs"))
+            forms.append(form)
+        theirs = surveyjs_model_ms(forms, 5 if smoke else 30)
+    per_answer: dict[str, tuple[float, float]] = {}
+    for index, (name, (text, consultation)) in enumerate(loaded.items()):
+        count = len(consultation.questions)
+        load = best_time(lambda text=text: surveykit.loads_spec(text), repeats)
+        build = best_time(lambda c=consultation: surveykit.Engine(c), repeats)
+
+        def first_check(c=consultation) -> None:
+            surveykit.Engine(c).check({})  # compiles the generated check function
+
+        compiled = best_time(first_check, repeats)
+        report(f"{name}: spec load", load * 1e6 / count, "us/question")
+        report(f"{name}: engine build", build * 1e6 / count, "us/question")
+        report(
+            f"{name}: engine build and first check",
+            compiled * 1e6 / count,
+            "us/question",
+            "(compiles the check)",
+        )
+        if theirs is None:
+            print(f"{name}: SurveyJS baseline skipped: survey-core is not installed")
+        else:
+            ours = (load + build) * 1e6 / count
+            report(
+                f"{name}: baseline SurveyJS new Model(json)",
+                theirs[index] * 1e3 / count,
+                "us/question",
+            )
+            report(
+                f"{name}: load + build / SurveyJS model",
+                ours / (theirs[index] * 1e3 / count),
+                "ratio",
+            )
+        if name.startswith("chained"):
+            per_answer[name] = answer_costs(consultation, smoke)
+    first, *_, last = per_answer
+    for name in (first, last):
+        engine_us, lookup_us = per_answer[name]
+        report(f"{name}: engine check per answer", engine_us * 1000, "ns/answer")
+        report(f"{name}: baseline dict lookup per answer", lookup_us * 1000, "ns/answer")
+    report(
+        f"check per answer, {last} / {first}", per_answer[last][0] / per_answer[first][0], "ratio"
+    )
+    report(
+        f"dict lookup per answer, {last} / {first} (baseline)",
+        per_answer[last][1] / per_answer[first][1],
+        "ratio",
+    )
+
+
+def answer_costs(consultation: surveykit.Consultation, smoke: bool) -> tuple[float, float]:
+    """CPU microseconds per answer: checking records, and only looking up each answer key."""
+    engine = surveykit.Engine(consultation)
+    rng = random.Random(5)
+    questions = len(consultation.questions)
+    records = [random_answers(consultation, rng, 6) for _ in range(max(10, 20_000 // questions))]
+    if smoke:
+        records = records[:10]
+    answers = sum(len(r) for r in records)
+    keys = [part.id for part in engine.parts]
+
+    def check() -> None:
+        for record in records:
+            engine.check(record)
+
+    def lookup() -> None:
+        for record in records:
+            get = record.get
+            for key in keys:
+                get(key)
+
+    check()
+    best = {check: float("inf"), lookup: float("inf")}
+    for _ in range(2 if smoke else 7):  # taking turns, each the best of its runs
+        for run in best:
+            start = time.process_time()
+            run()
+            best[run] = min(best[run], time.process_time() - start)
+    return best[check] * 1e6 / answers, best[lookup] * 1e6 / answers
 
 
 if __name__ == "__main__":

@@ -40,6 +40,21 @@ def test_engine_benchmark_prints_figures_and_baselines():
     assert figures["peak resident memory of the benchmark process"] == "MB"
 
 
+def test_engine_benchmark_prints_costs_per_question_beside_surveyjs_at_each_size():
+    """Spec load and engine build per question from Taking Stock up, each beside SurveyJS's
+    model construction on the same form (survey-core is installed by `make test`), and the
+    cost per answer at the smallest and largest size beside a dictionary lookup's."""
+    figures = _run("engine.py")
+    for name in ("Taking Stock (21)", "chained 50", "chained 200"):
+        assert figures[f"{name}: spec load"] == "us/question"
+        assert figures[f"{name}: engine build"] == "us/question"
+        assert figures[f"{name}: engine build and first check"] == "us/question"
+        assert figures[f"{name}: baseline SurveyJS new Model(json)"] == "us/question"
+        assert figures[f"{name}: load + build / SurveyJS model"] == "ratio"
+    assert figures["check per answer, chained 200 / chained 50"] == "ratio"
+    assert figures["dict lookup per answer, chained 200 / chained 50 (baseline)"] == "ratio"
+
+
 def test_disclosure_audit_benchmark_prints_counts_and_the_old_rules_baseline():
     """The audit benchmark counts consultations, releases and disclosures under the current rules
     and under the old ones (the baseline), and prints the information loss of each."""
