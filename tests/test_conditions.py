@@ -334,7 +334,7 @@ def _three_ways(source: str) -> list[str]:
     for read in (
         lambda: _fastparse.read(source, module._BUILD) or "declined",
         lambda: module._building_parser().parse(source),
-        lambda: module._ToAst().transform(module._parser().parse(source)),
+        lambda: module._lark_transformer().transform(module._parser().parse(source)),
     ):
         try:
             found.append(repr(read()))

@@ -26,21 +26,16 @@ import importlib.resources
 import operator
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 from attrs.validators import in_
-from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import (
-    UnexpectedCharacters,
-    UnexpectedEOF,
-    UnexpectedInput,
-    UnexpectedToken,
-    VisitError,
-)
 
 from . import _fastparse
 from .errors import ConditionSyntaxError, ConditionTooDeep
+
+if TYPE_CHECKING:  # Lark is imported only when the quick reader declines a condition
+    from lark import Lark, Token, Tree
 
 __all__ = [
     "ANSWER_TYPES",
@@ -291,8 +286,10 @@ def _literal(token: Token) -> Literal:
     return _unquote(token)
 
 
-@v_args(inline=True)
-class _ToAst(Transformer):
+class _Build:
+    """The grammar's rules, building a condition from their tokens: used by the quick reader
+    (:mod:`surveykit._fastparse`) directly and by Lark through :func:`_lark_transformer`."""
+
     def negation(self, operand):
         return Not(operand)
 
@@ -335,28 +332,52 @@ class _ToAst(Transformer):
         return tuple(_unquote(item) for item in items if item is not None)
 
 
+#: The rules the quick reader builds conditions with.
+_BUILD = _Build()
+
+
+@functools.cache
+def _lark_transformer_class() -> type:
+    """:class:`_Build` as a Lark transformer (Lark imported here, on first need)."""
+    from lark import Transformer, v_args
+
+    # Lark wraps only the rules a transformer class defines itself, so they are copied in.
+    rules = {name: rule for name, rule in vars(_Build).items() if not name.startswith("_")}
+    return v_args(inline=True)(type("ToAst", (Transformer,), rules))
+
+
+def _lark_transformer() -> Any:
+    return _lark_transformer_class()()
+
+
+def _grammar() -> str:
+    return importlib.resources.files(__package__).joinpath("conditions.lark").read_text()
+
+
 @functools.cache
 def _parser() -> Lark:
-    grammar = importlib.resources.files(__package__).joinpath("conditions.lark").read_text()
+    from lark import Lark
+
     # The basic lexer always reads a keyword as a keyword.  The contextual lexer would read
     # ``or`` as a question id where only an id can follow, and misplace syntax errors.
     # Positions let a condition nested too deeply be refused at the column where it goes on.
     return Lark(
-        grammar, parser="lalr", lexer="basic", maybe_placeholders=True, propagate_positions=True
+        _grammar(), parser="lalr", lexer="basic", maybe_placeholders=True, propagate_positions=True
     )
-
-
-#: The grammar's transformer, which the quick reader builds conditions with too.
-_BUILD = _ToAst()
 
 
 @functools.cache
 def _building_parser() -> Lark:
     """The same grammar, building the condition as it parses (no tree, no positions): about
     twice as fast, for conditions that cannot be nested too deeply (see :func:`_shallow`)."""
-    grammar = importlib.resources.files(__package__).joinpath("conditions.lark").read_text()
+    from lark import Lark
+
     return Lark(
-        grammar, parser="lalr", lexer="basic", maybe_placeholders=True, transformer=_BUILD
+        _grammar(),
+        parser="lalr",
+        lexer="basic",
+        maybe_placeholders=True,
+        transformer=_lark_transformer(),
     )
 
 
@@ -398,9 +419,27 @@ def parse_condition(source: str) -> Condition:
     """Parse a ``shown_if`` expression, or raise :class:`ConditionSyntaxError` with a column."""
     if not source.strip():
         raise ConditionSyntaxError("the condition is empty", source, 1)
+    shallow = _shallow(source)
+    if shallow:
+        quick = _fastparse.read(source, _BUILD)
+        if quick is not None:
+            return quick
+    return _parse_with_lark(source, shallow)
+
+
+def _parse_with_lark(source: str, shallow: bool) -> Condition:
+    """What the quick reader declined: Lark reads it, and says exactly what is wrong."""
+    from lark.exceptions import (
+        UnexpectedCharacters,
+        UnexpectedEOF,
+        UnexpectedInput,
+        UnexpectedToken,
+        VisitError,
+    )
+
     try:
-        if _shallow(source):
-            return _fastparse.read(source, _BUILD) or _building_parser().parse(source)
+        if shallow:
+            return _building_parser().parse(source)
         tree = _parser().parse(source)
     except _BadLiteral as exc:  # raised as it parses by the building parser
         raise ConditionSyntaxError(exc.message, source, exc.column) from None
@@ -429,11 +468,17 @@ def parse_condition(source: str) -> Condition:
             f"the condition is nested more than {MAX_CONDITION_DEPTH} levels deep", source, column
         )
     try:
-        return _ToAst().transform(tree)
+        return _lark_transformer().transform(tree)
     except VisitError as exc:
         if isinstance(exc.orig_exc, _BadLiteral):
             raise ConditionSyntaxError(exc.orig_exc.message, source, exc.orig_exc.column) from None
         raise  # pragma: no cover - a bug in the transformer
+
+
+def _tree_class() -> type:
+    from lark import Tree
+
+    return Tree
 
 
 def _too_deep(tree: Tree) -> int | None:
@@ -450,7 +495,7 @@ def _too_deep(tree: Tree) -> int | None:
         stack.extend(
             (child, depth + 1)
             for child in node.children
-            if isinstance(child, Tree) and child.data != "list"  # a comparison's values
+            if isinstance(child, _tree_class()) and child.data != "list"  # a comparison's values
         )
     return None
 
