@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from attrs import field, frozen
-from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from .characters import CONTROL_CODE, first_control
 from .errors import from_phrase
@@ -39,7 +38,17 @@ _PLAIN_EMAIL = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,64}(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,64})*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{1,63}"
 )
-_SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
+
+
+@functools.cache
+def _special_use() -> frozenset[str]:
+    """email-validator's special-use domains; the library is imported on first need (it takes
+    longer to import than most commands take to run)."""
+    from email_validator import SPECIAL_USE_DOMAIN_NAMES
+
+    return frozenset(SPECIAL_USE_DOMAIN_NAMES)
+
+
 #: How messages name each detail.
 _WORDS = {
     "authority": mark("authority"),
@@ -208,9 +217,11 @@ def normal_email(email: str) -> str | None:
     if _PLAIN_EMAIL.fullmatch(email):
         local, _, domain = email.rpartition("@")
         domain = domain.lower()
-        special = domain.rpartition(".")[2] in _SPECIAL_USE
+        special = domain.rpartition(".")[2] in _special_use()
         if len(local) <= 64 and "--" not in domain and not special:
             return f"{local}@{domain}"
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         valid = validate_email(email, check_deliverability=False)
     except EmailNotValidError:
