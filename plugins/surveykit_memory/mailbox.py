@@ -1,10 +1,14 @@
-"""The in-memory store's mailbox: messages, review items and sendings in lists behind its lock."""
+"""The in-memory store's mailbox: messages, review items and sendings in lists behind its lock.
+
+A message's or review item's id is its place in its list plus one; an erased one leaves
+``None`` in its place, so later ids never move.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import attrs
@@ -61,12 +65,21 @@ class MemoryMailbox:
             messages = self._mail()["messages"]
             return messages[message_id - 1] if 0 < message_id <= len(messages) else None
 
+    def messages(self, consultation: str) -> Iterator[StoredMessage]:
+        with self._lock:
+            found = [
+                m
+                for m in self._mail()["messages"]
+                if m is not None and m.consultation == consultation
+            ]
+        return iter(found)
+
     def pending_messages(self, consultation: str) -> list[StoredMessage]:
         with self._lock:
             return [
                 m
                 for m in self._mail()["messages"]
-                if m.consultation == consultation and m.status == "pending"
+                if m is not None and m.consultation == consultation and m.status == "pending"
             ]
 
     def message_submitted(self, message_id: int, respondent_id: str, version: int) -> None:
@@ -114,7 +127,9 @@ class MemoryMailbox:
             return [
                 r
                 for r in self._mail()["reviews"]
-                if r.consultation == consultation and (status is None or r.status == status)
+                if r is not None
+                and r.consultation == consultation
+                and (status is None or r.status == status)
             ]
 
     def resolve_review(
@@ -181,3 +196,44 @@ class MemoryMailbox:
                 if s.consultation == consultation
                 and (respondent_id is None or s.respondent_id == respondent_id)
             ]
+
+    # Erasure --------------------------------------------------------------------------------
+
+    def _erase_mail(
+        self, consultation: str, ids: Collection[int], respondent_id: str | None
+    ) -> tuple[int, int, int]:
+        """Remove the messages ``ids`` (and any linked to ``respondent_id``), their duplicates,
+        and the review items about any of them or about the respondent; and the sendings to the
+        respondent.  The caller holds the lock.  Returns (messages, reviews, sendings)."""
+        mail = self._mail()
+        messages: list[StoredMessage | None] = mail["messages"]
+        doomed = {
+            m.id
+            for m in messages
+            if m is not None
+            and m.consultation == consultation
+            and (m.id in ids or (respondent_id is not None and m.respondent_id == respondent_id))
+        }
+        while more := {
+            m.id
+            for m in messages
+            if m is not None and m.duplicate_of in doomed and m.id not in doomed
+        }:
+            doomed |= more
+        reviews: list[ReviewItem | None] = mail["reviews"]
+        removed_reviews = 0
+        for index, item in enumerate(reviews):
+            if item is not None and (
+                item.message in doomed
+                or (respondent_id is not None and item.respondent_id == respondent_id)
+            ):
+                reviews[index] = None
+                removed_reviews += 1
+        for mid in doomed:
+            messages[mid - 1] = None
+        mail["first_copies"] = {k: v for k, v in mail["first_copies"].items() if v not in doomed}
+        sendings: list[Sending] = mail["sendings"]
+        kept = [s for s in sendings if respondent_id is None or s.respondent_id != respondent_id]
+        removed_sendings = len(sendings) - len(kept)
+        mail["sendings"] = kept
+        return len(doomed), removed_reviews, removed_sendings

@@ -17,12 +17,13 @@ from typing import Any
 import attrs
 
 from surveykit.errors import StorageError
-from surveykit.identity import Respondent
+from surveykit.identity import Respondent, new_id
 from surveykit.mailbox import unsettled_message
 from surveykit.storage import (
     DEFAULT_BATCH_SIZE,
     AuditEntry,
     Draft,
+    ErasedCounts,
     Grant,
     NewSubmission,
     Release,
@@ -107,6 +108,15 @@ class MemoryStore(MemoryMailbox, Store):
         with self._lock:
             found = [r for r in self._respondents.values() if r.consultation == consultation]
         return iter(found)
+
+    def link_times(self, respondent_id: str) -> list[tuple[dt.datetime, dt.datetime | None]]:
+        with self._lock:
+            found = [
+                (t.issued_at, t.revoked_at)
+                for t in self._tokens.values()
+                if t.respondent_id == respondent_id
+            ]
+        return sorted(found, key=lambda times: times[0])
 
     def live_links(self, consultation: str) -> Iterator[tuple[str, dt.datetime]]:
         with self._lock:
@@ -240,6 +250,42 @@ class MemoryStore(MemoryMailbox, Store):
             kept = [e for e in self._audit if e.consultation == consultation]
         return iter([e for e in kept if start is None or e.recorded_at >= start])
 
+    def erase_person(
+        self, respondent_id: str, *, keep_answers: bool, messages: Sequence[int] = ()
+    ) -> ErasedCounts:
+        with self._lock:
+            who = self._respondents.get(respondent_id)
+            if who is None:
+                raise StorageError(f"no respondent with id {respondent_id!r}; nothing was erased")
+            mail, reviews, sendings = self._erase_mail(who.consultation, set(messages), who.id)
+            hashes = [h for h, t in self._tokens.items() if t.respondent_id == who.id]
+            for token_hash in hashes:
+                del self._tokens[token_hash]
+            drafts = int(self._drafts.pop(who.id, None) is not None)
+            versions = self._submissions.pop(who.id, [])
+            del self._respondents[who.id]
+            if keep_answers and versions:
+                anonymous = _anonymous(who)
+                self._respondents[anonymous.id] = anonymous
+                self._submissions[anonymous.id] = [
+                    attrs.evolve(v, respondent_id=anonymous.id) for v in versions
+                ]
+        return ErasedCounts(
+            respondents=1,
+            links=len(hashes),
+            drafts=drafts,
+            answers_removed=0 if keep_answers else len(versions),
+            answers_kept=len(versions) if keep_answers else 0,
+            messages=mail,
+            reviews=reviews,
+            sendings=sendings,
+        )
+
+    def erase_messages(self, consultation: str, messages: Sequence[int]) -> ErasedCounts:
+        with self._lock:
+            mail, reviews, _ = self._erase_mail(consultation, set(messages), None)
+        return ErasedCounts(messages=mail, reviews=reviews)
+
     def iter_report_rows(
         self,
         consultation: str,
@@ -274,6 +320,11 @@ class MemoryStore(MemoryMailbox, Store):
     def _require(self, respondent_id: str) -> None:
         if respondent_id not in self._respondents:
             raise StorageError(f"no respondent with id {respondent_id!r}; nothing was stored")
+
+
+def _anonymous(who: Respondent) -> Respondent:
+    """The row kept answers stay under: what reports group by, a new id, and no identity."""
+    return attrs.evolve(who, id=new_id(), name="", email="", language=None)
 
 
 def _copied(submission: Submission) -> Submission:

@@ -9,7 +9,7 @@ respondent, so two invitation runs at once never both send to one person.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
@@ -25,7 +25,7 @@ from surveykit.mailbox import (
     check_resolution,
     require_open,
 )
-from surveykit.sql import REVIEW_COLUMNS, SENDING_COLUMNS, SqlMailReads
+from surveykit.sql import MESSAGE_COLUMNS, REVIEW_COLUMNS, SENDING_COLUMNS, SqlMailReads
 from surveykit.storage import Grant, utc
 
 from .rows import DIALECT, grant_one
@@ -52,6 +52,7 @@ class PostgresMailbox(SqlMailReads):
 
     _run: Callable[..., Any]
     _read: Callable[..., list[tuple]]
+    _stream: Callable[..., Iterator[tuple]]
 
     # Raw messages ---------------------------------------------------------------------------
 
@@ -82,6 +83,13 @@ class PostgresMailbox(SqlMailReads):
 
         # In a batch, no savepoint: a message that cannot be stored ends the batch.
         return self._run(store, savepoint=False)
+
+    def messages(self, consultation: str) -> Iterator[StoredMessage]:
+        rows = self._stream(
+            f"SELECT {MESSAGE_COLUMNS} FROM mail_messages WHERE consultation = %s ORDER BY id",
+            (consultation,),
+        )
+        return (DIALECT.message(row) for row in rows)
 
     def message_submitted(self, message_id: int, respondent_id: str, version: int) -> None:
         changed = self._run(

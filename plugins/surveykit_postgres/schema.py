@@ -7,8 +7,9 @@ channel's mailbox (``mail_*`` tables), apart from answers.  Migration 3 adds ``r
 every public report as published, numbered per consultation and append-only.  Migration 4
 adds ``respondents.language``, the language a respondent asked to be written to in.  Migration 5
 adds ``audit_log``, the officers' audit trail (issue 19), with the person only as a keyed hash;
-triggers refuse every ``UPDATE``, ``DELETE`` and ``TRUNCATE`` on it.  Never edit a shipped
-migration.
+triggers refuse every ``UPDATE``, ``DELETE`` and ``TRUNCATE`` on it.  Migration 6 (issue 19)
+lets an erasure, and nothing else, delete submissions and raw messages: see the setting
+``surveykit.erasing`` below.  Never edit a shipped migration.
 """
 
 from __future__ import annotations
@@ -184,5 +185,35 @@ MIGRATIONS: tuple[str, ...] = (
         FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
     CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
         FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+    """,
+    # 6: erasure (issue 19).  A row of submissions or mail_messages may be deleted only in a
+    # transaction that has set ``surveykit.erasing`` to 'on' with SET LOCAL (set_config(...,
+    # true)): it lasts until that transaction ends, so it never leaks into a pooled connection,
+    # and only the store's erasure sets it.  An UPDATE of a submission, a change to a stored
+    # message's bytes, and TRUNCATE are still refused; audit_log and releases are unchanged.
+    """
+    CREATE OR REPLACE FUNCTION submissions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' AND current_setting('surveykit.erasing', true) = 'on' THEN
+            RETURN OLD;
+        END IF;
+        RAISE EXCEPTION 'submissions are append-only';
+    END
+    $$;
+    CREATE OR REPLACE FUNCTION mail_messages_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            IF current_setting('surveykit.erasing', true) = 'on' THEN
+                RETURN OLD;
+            END IF;
+            RAISE EXCEPTION 'nothing received is ever dropped';
+        END IF;
+        IF NEW.raw IS DISTINCT FROM OLD.raw OR NEW.received_at IS DISTINCT FROM OLD.received_at
+           OR NEW.sha256 IS DISTINCT FROM OLD.sha256 THEN
+            RAISE EXCEPTION 'a stored message never changes';
+        END IF;
+        RETURN NEW;
+    END
+    $$;
     """,
 )

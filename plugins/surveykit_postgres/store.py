@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import attrs
 import orjson
 import psycopg
 import psycopg_pool
@@ -36,6 +37,7 @@ from surveykit.storage import (
     DEFAULT_BATCH_SIZE,
     AuditEntry,
     Draft,
+    ErasedCounts,
     Grant,
     NewSubmission,
     Release,
@@ -51,7 +53,7 @@ from surveykit.storage import (
 )
 from surveykit.tally import tally_rows
 
-from . import reports, schema
+from . import erasure, reports, schema
 from .mailbox import PostgresMailbox
 from .reports import CURRENT, UNIT
 from .rows import DIALECT, grant_one
@@ -527,6 +529,39 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
         return (_audit_entry(row) for row in rows)
 
     # Reports --------------------------------------------------------------------------------
+
+    def link_times(self, respondent_id: str) -> list[tuple[dt.datetime, dt.datetime | None]]:
+        rows = self._read(
+            "SELECT issued_at, revoked_at FROM tokens WHERE respondent_id = %s ORDER BY issued_at",
+            (respondent_id,),
+        )
+        out = DIALECT.time_out
+        return [
+            (out(issued), None if revoked is None else out(revoked)) for issued, revoked in rows
+        ]
+
+    # Erasure --------------------------------------------------------------------------------
+
+    def erase_person(
+        self, respondent_id: str, *, keep_answers: bool, messages: Sequence[int] = ()
+    ) -> ErasedCounts:
+        counts = self._run(lambda conn: erasure.erase(conn, respondent_id, keep_answers, messages))
+        return attrs.evolve(counts, scrubbed=self._scrub())
+
+    def erase_messages(self, consultation: str, messages: Sequence[int]) -> ErasedCounts:
+        counts = self._run(lambda conn: erasure.erase_messages(conn, consultation, messages))
+        return attrs.evolve(counts, scrubbed=self._scrub())
+
+    def _scrub(self) -> bool:
+        """Rewrite the erased tables (``VACUUM FULL``) so their files hold live rows only;
+        ``False`` inside :meth:`batch`, whose transaction VACUUM cannot run in."""
+        if getattr(self._local, "conn", None) is not None:
+            return False
+        try:
+            self._run(erasure.rewrite, transaction=False)
+        except StorageError:
+            return False
+        return True
 
     def iter_report_rows(
         self,

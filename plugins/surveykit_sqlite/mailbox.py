@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 
 from surveykit.errors import StorageError
@@ -23,7 +23,7 @@ from surveykit.mailbox import (
     check_resolution,
     require_open,
 )
-from surveykit.sql import REVIEW_COLUMNS, SENDING_COLUMNS, SqlMailReads
+from surveykit.sql import MESSAGE_COLUMNS, REVIEW_COLUMNS, SENDING_COLUMNS, SqlMailReads
 from surveykit.storage import Grant
 
 from .rows import DIALECT, from_text, grant_one, to_text
@@ -45,6 +45,7 @@ class SqliteMailbox(SqlMailReads):
 
     _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
     _read: Callable[..., list[tuple]]
+    _stream: Callable[..., Iterator[tuple]]
 
     # Raw messages ---------------------------------------------------------------------------
 
@@ -66,6 +67,13 @@ class SqliteMailbox(SqlMailReads):
                 ),
             ).lastrowid
         return new.stored(mid, first)
+
+    def messages(self, consultation: str) -> Iterator[StoredMessage]:
+        rows = self._stream(
+            f"SELECT {MESSAGE_COLUMNS} FROM mail_messages WHERE consultation = ? ORDER BY id",
+            (consultation,),
+        )
+        return (DIALECT.message(row) for row in rows)
 
     def message_submitted(self, message_id: int, respondent_id: str, version: int) -> None:
         with self._write() as conn:

@@ -10,8 +10,9 @@ consultation (the next number is read under ``BEGIN IMMEDIATE``, as versions are
 append-only.  Migration 4 adds ``respondents.language``, the language a respondent asked to
 be written to in (``NULL``: not said).  Migration 5 adds ``audit_log``, the officers' audit
 trail (issue 19): who read or changed whose personal data, with the person only as a keyed hash;
-triggers refuse every ``UPDATE`` and ``DELETE`` on it.  Never edit a migration that has shipped:
-add one.
+triggers refuse every ``UPDATE`` and ``DELETE`` on it.  Migration 6 (issue 19) lets an erasure,
+and nothing else, delete submissions and raw messages: see ``erasing`` below.  Never edit a
+migration that has shipped: add one.
 """
 
 from __future__ import annotations
@@ -157,5 +158,21 @@ MIGRATIONS: tuple[str, ...] = (
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """,
+    # 6: erasure (issue 19).  Submissions and raw messages may be deleted only while a row in
+    # ``erasing`` says an erasure is under way.  The store's erasure inserts that row, deletes,
+    # and deletes the row again, all in one BEGIN IMMEDIATE transaction, so no other connection
+    # ever sees it: every other DELETE is still refused, and an UPDATE of a submission always
+    # is.  ``audit_log`` and ``releases`` keep their triggers unchanged.
+    """
+    CREATE TABLE erasing (started_at TEXT NOT NULL);
+    DROP TRIGGER submissions_no_delete;
+    CREATE TRIGGER submissions_no_delete BEFORE DELETE ON submissions
+        WHEN NOT EXISTS (SELECT 1 FROM erasing)
+    BEGIN SELECT RAISE(ABORT, 'submissions are append-only'); END;
+    DROP TRIGGER mail_messages_no_delete;
+    CREATE TRIGGER mail_messages_no_delete BEFORE DELETE ON mail_messages
+        WHEN NOT EXISTS (SELECT 1 FROM erasing)
+    BEGIN SELECT RAISE(ABORT, 'nothing received is ever dropped'); END;
     """,
 )

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import attrs
 import orjson
 
 from surveykit.errors import StorageError
@@ -45,6 +46,7 @@ from surveykit.storage import (
     DEFAULT_BATCH_SIZE,
     AuditEntry,
     Draft,
+    ErasedCounts,
     Grant,
     NewSubmission,
     Release,
@@ -57,7 +59,7 @@ from surveykit.storage import (
 )
 from surveykit.tally import unit_of
 
-from . import schema
+from . import erasure, schema
 from .mailbox import SqliteMailbox
 from .rows import DIALECT, from_text, grant_one, to_text
 
@@ -541,6 +543,60 @@ class SqliteStore(SqlReads, SqliteMailbox, Store):
 
     # Reports --------------------------------------------------------------------------------
     # Authority units are computed in Python (unit_of): SQLite's lower() folds only ASCII.
+
+    def link_times(self, respondent_id: str) -> list[tuple[dt.datetime, dt.datetime | None]]:
+        rows = self._read(
+            "SELECT issued_at, revoked_at FROM tokens WHERE respondent_id = ? ORDER BY issued_at",
+            (respondent_id,),
+        )
+        out = DIALECT.time_out
+        return [
+            (out(issued), None if revoked is None else out(revoked)) for issued, revoked in rows
+        ]
+
+    # Erasure --------------------------------------------------------------------------------
+
+    def erase_person(
+        self, respondent_id: str, *, keep_answers: bool, messages: Sequence[int] = ()
+    ) -> ErasedCounts:
+        with self._erasing() as conn:
+            counts = erasure.erase(conn, respondent_id, keep_answers, messages)
+        return attrs.evolve(counts, scrubbed=self._scrub())
+
+    def erase_messages(self, consultation: str, messages: Sequence[int]) -> ErasedCounts:
+        with self._erasing() as conn:
+            counts = erasure.erase_messages(conn, consultation, messages)
+        return attrs.evolve(counts, scrubbed=self._scrub())
+
+    @contextmanager
+    def _erasing(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction whose deletions overwrite the freed bytes with zeros."""
+        conn = self._connection()
+        with self._errors():
+            before = conn.execute("PRAGMA secure_delete").fetchone()[0]
+            conn.execute("PRAGMA secure_delete = ON")
+        try:
+            with self._write() as writing:
+                yield writing
+        finally:
+            with self._errors():
+                conn.execute(f"PRAGMA secure_delete = {int(before)}")
+
+    def _scrub(self) -> bool:
+        """Rewrite the file without the erased rows' pages (``VACUUM``), then copy the
+        write-ahead log back and truncate it to nothing, so the erased bytes are neither in the
+        database, nor in its freed pages, nor in the WAL.  ``False`` if that could not be done
+        now: inside :meth:`batch`, or while another connection reads an older snapshot."""
+        if getattr(self._local, "batch", False):
+            return False
+        conn = self._connection()
+        try:
+            with self._writer_turn(), self._errors():
+                conn.execute("VACUUM")
+                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except StorageError:
+            return False
+        return busy == 0
 
     def iter_report_rows(
         self,

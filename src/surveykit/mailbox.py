@@ -24,7 +24,7 @@ import datetime as dt
 import hashlib
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import TYPE_CHECKING, Any
@@ -269,6 +269,13 @@ class MailStore(ABC):
     @abstractmethod
     def message(self, message_id: int) -> StoredMessage | None:
         """A stored message by id, or ``None``."""
+
+    def messages(self, consultation: str) -> Iterator[StoredMessage]:
+        """Every stored message of the consultation, lowest id first, streamed: what subject
+        access and erasure read to find the mail one person sent (only a caller holding the
+        secret can open a sealed message and read its sender).  The default refuses: a store
+        written before it cannot be searched, so it says so rather than find nothing."""
+        raise StorageError(f"{type(self).__name__} cannot list its stored messages")
 
     @abstractmethod
     def pending_messages(self, consultation: str) -> list[StoredMessage]:

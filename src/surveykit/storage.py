@@ -20,7 +20,11 @@ in :mod:`surveykit.testing` checks:
   with the earlier ones: comparing two reports must not reveal the respondents between them;
 - every officer action on personal data is appended to an audit log
   (:meth:`Store.record_audit`, :class:`~surveykit.audit.AuditEntry`) that nothing updates or
-  deletes, and that is read back in recording order.
+  deletes, and that is read back in recording order;
+- a person can be erased (:meth:`Store.erase_person`): their identity, links, drafts, sendings,
+  the mail they sent and its review items go, and their answers go too or stay under a new
+  random id with no identity.  This is the only deletion the stores allow: the database
+  triggers that keep submissions and raw mail append-only let a row go only inside an erasure.
 
 Every datetime handed to or returned by a store is timezone-aware and returned in UTC.
 """
@@ -59,6 +63,7 @@ __all__ = [
     "CHANNELS",
     "AuditEntry",
     "Draft",
+    "ErasedCounts",
     "Grant",
     "NewSubmission",
     "Release",
@@ -185,6 +190,40 @@ class Release:
 
 
 @frozen
+class ErasedCounts:
+    """What one erasure removed (or kept), by kind: counts only, never who.
+
+    ``answers_kept`` counts the versions kept under a new random id with no identity (erased
+    with ``keep_answers``); ``answers_removed`` those deleted.  ``scrubbed`` is ``False`` when
+    the store could not yet overwrite the freed space (a SQLite reader held the write-ahead log
+    open): the rows are gone from every query, but their bytes may linger in the file until the
+    next erasure or checkpoint.
+    """
+
+    respondents: int = 0
+    links: int = 0
+    drafts: int = 0
+    answers_removed: int = 0
+    answers_kept: int = 0
+    messages: int = 0
+    reviews: int = 0
+    sendings: int = 0
+    scrubbed: bool = True
+
+    def total(self) -> int:
+        """Every row removed (kept answers are moved, not removed)."""
+        return (
+            self.respondents
+            + self.links
+            + self.drafts
+            + self.answers_removed
+            + self.messages
+            + self.reviews
+            + self.sendings
+        )
+
+
+@frozen
 class Visit:
     """A link's record with its respondent's draft and current response.
 
@@ -292,6 +331,12 @@ class Store(MailStore, ABC):
         ``False`` if there is no such respondent.  A store without the ``language`` column
         (a third-party one written before it) refuses, so a choice is never lost in silence."""
         raise StorageError(f"{type(self).__name__} cannot record a respondent's language")
+
+    def link_times(self, respondent_id: str) -> list[tuple[dt.datetime, dt.datetime | None]]:
+        """``(issued_at, revoked_at)`` of every link the respondent was given, oldest first:
+        what subject access shows of their links (never a hash).  The default refuses, as a
+        store written before it cannot answer."""
+        raise StorageError(f"{type(self).__name__} cannot list a respondent's links")
 
     @abstractmethod
     def live_links(self, consultation: str) -> Iterator[tuple[str, dt.datetime]]:
@@ -417,6 +462,37 @@ class Store(MailStore, ABC):
         """The consultation's audit entries in recording order, those recorded at or after
         ``since`` (aware) only if it is given; streamed, never all loaded at once."""
         raise StorageError(f"{type(self).__name__} keeps no audit log")
+
+    # Erasure --------------------------------------------------------------------------------
+
+    def erase_person(
+        self, respondent_id: str, *, keep_answers: bool, messages: Sequence[int] = ()
+    ) -> ErasedCounts:
+        """Remove a person, all or nothing, in one transaction, and return what went.
+
+        Removed: the respondent's row (name, email, role, authority, consent, language), every
+        token hash, the draft, the sendings to them, every stored message linked to them or
+        listed in ``messages`` (found by their sender's address, which only the caller can read:
+        messages are sealed), every message that is a duplicate of one removed, and every
+        review item about them or about a removed message.  With ``keep_answers`` every version
+        of their answers is kept under a **new** random respondent id whose row keeps only what
+        reports group by (role, authority type, authority, origin, consent) and no name, email
+        or language, so the old id (from which references and audit hashes are made) leads
+        nowhere; without it every version is removed.  Releases and the audit log are never
+        touched.  An unknown respondent raises :class:`~surveykit.errors.StorageError` and
+        nothing changes.
+
+        A store must also make the freed bytes unreadable where it can (SQLite overwrites and
+        vacuums the file; PostgreSQL rewrites the tables).  The default refuses, so a
+        third-party store written before erasure existed never pretends to erase.
+        """
+        raise StorageError(f"{type(self).__name__} cannot erase a person")
+
+    def erase_messages(self, consultation: str, messages: Sequence[int]) -> ErasedCounts:
+        """Remove stored messages of ``consultation`` (from a sender who is no respondent), with
+        their duplicates and review items, in one transaction, as :meth:`erase_person` does for
+        a respondent's mail.  Ids of other consultations or unknown ids are ignored."""
+        raise StorageError(f"{type(self).__name__} cannot erase stored mail")
 
     # Reports --------------------------------------------------------------------------------
 

@@ -692,6 +692,174 @@ class StoreConformance:
 
         grows()
 
+    # Erasure ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def mail_from(store: Store, who, n: int, *, consultation: str = "c1"):
+        """Store the ``n``-th raw message of a test as if ``who`` (a respondent or an address)
+        sent it."""
+        from .mailbox import new_message
+
+        sender = who if isinstance(who, str) else who.email
+        raw = f"From: {sender}\r\nMessage-ID: <m{n}@test>\r\n\r\nreply {n}\r\n".encode()
+        return store.add_message(new_message(consultation, raw, received_at=_at(n), source="test"))
+
+    def test_link_times_are_every_link_of_a_respondent_oldest_first(self, store):
+        """Issued and revoked instants of each link, live last; nobody else's."""
+        ada, bob = respondent("r1"), respondent("r2")
+        self.enrol(store, ada, minute=0)
+        self.enrol(store, bob, minute=1)
+        self.enrol(store, ada, minute=2)
+        assert store.link_times("r1") == [(_at(0), _at(2)), (_at(2), None)]
+        assert store.link_times("r2") == [(_at(1), None)]
+        assert store.link_times("nobody") == []
+
+    def test_erasing_a_person_removes_identity_links_draft_and_answers(self, store):
+        """Without kept answers nothing of the person is left: row, links, draft, every
+        version; everyone else is untouched and reports stop counting them."""
+        from .storage import Draft
+
+        ada, bob = respondent("r1"), respondent("r2", name="Bob", email="bob@example.org")
+        [first] = self.enrol(store, ada, minute=0)
+        [second] = self.enrol(store, ada, minute=1)
+        [bobs] = self.enrol(store, bob)
+        for n in range(2):
+            store.append_submission(new_submission(ada, {"q1": str(n)}, minute=n))
+        store.save_draft(Draft("r1", {"q1": "draft"}, T0))
+        store.append_submission(new_submission(bob))
+        store.save_draft(Draft("r2", {"q1": "bob's draft"}, T0))
+        counts = store.erase_person("r1", keep_answers=False)
+        assert (counts.respondents, counts.links, counts.drafts) == (1, 2, 1)
+        assert (counts.answers_removed, counts.answers_kept) == (2, 0)
+        assert store.respondent("r1") is None
+        assert store.lookup_token(first) is None
+        assert store.lookup_token(second) is None
+        assert store.load_draft("r1") is None
+        assert store.response("r1") is None
+        assert store.history("r1") == []
+        assert [r.id for r in store.respondents("c1")] == ["r2"]
+        assert store.count_responses("c1") == 1
+        assert [row.respondent_id for row in store.iter_report_rows("c1")] == ["r2"]
+        assert store.lookup_token(bobs).respondent == bob
+        assert store.load_draft("r2") == Draft("r2", {"q1": "bob's draft"}, T0)
+
+    def test_kept_answers_stay_counted_under_a_new_id_with_no_identity(self, store):
+        """With kept answers every version stays, under a new random id whose respondent has
+        what reports group by and no name, email or language; the old id leads nowhere."""
+        import attrs
+
+        ada = respondent("r1", language="cy")
+        [link] = self.enrol(store, ada)
+        versions = [
+            store.append_submission(new_submission(ada, {"q1": str(n)}, minute=n, channel=c))
+            for n, c in enumerate(("web", "paper"))
+        ]
+        rows_before = [
+            (r.role, r.authority_type, r.authority) for r in store.iter_report_rows("c1")
+        ]
+        counts = store.erase_person("r1", keep_answers=True)
+        assert (counts.answers_removed, counts.answers_kept, counts.links) == (0, 2, 1)
+        assert store.respondent("r1") is None
+        assert store.lookup_token(link) is None
+        assert store.history("r1") == []
+        [kept] = list(store.respondents("c1"))
+        assert kept.id != "r1"
+        assert (kept.name, kept.email, kept.language) == ("", "", None)
+        assert (kept.role, kept.authority_type, kept.authority) == (
+            ada.role,
+            ada.authority_type,
+            ada.authority,
+        )
+        moved = store.history(kept.id)
+        assert [attrs.evolve(v, respondent_id="r1") for v in moved] == versions
+        assert store.count_responses("c1") == 1
+        rows_after = [(r.role, r.authority_type, r.authority) for r in store.iter_report_rows("c1")]
+        assert rows_after == rows_before
+        assert ("person", ada.name) not in set(store.names("c1"))
+
+    def test_erasing_a_person_removes_the_mail_they_sent_and_its_reviews(self, store):
+        """Messages linked to them, messages listed by the caller and every duplicate of those
+        go, with the review items about them and the sendings to them; another person's mail,
+        review item and sendings stay."""
+        from .mailbox import NewReview, NewSending
+
+        ada, bob = respondent("r1"), respondent("r2", name="Bob", email="bob@example.org")
+        self.enrol(store, ada, bob)
+        submitted = self.mail_from(store, ada, 1)
+        store.append_submission(new_submission(ada, channel="email", message=submitted.id))
+        queued = self.mail_from(store, ada, 2)
+        store.add_review(NewReview("c1", queued.id, "unclear_text", "q2", _at(2), "r1"))
+        unmatched = self.mail_from(store, ada, 3)
+        store.add_review(NewReview("c1", unmatched.id, "no_reference", "", _at(3)))
+        again = self.mail_from(store, ada, 3)
+        assert again.duplicate_of == unmatched.id
+        bobs = self.mail_from(store, bob, 4)
+        store.add_review(NewReview("c1", bobs.id, "no_reference", "", _at(4), "r2"))
+        for who in ("r1", "r2"):
+            store.record_sending(NewSending("c1", who, "invitation", 0, T0), None, lambda: None)
+        counts = store.erase_person("r1", keep_answers=False, messages=[unmatched.id])
+        assert (counts.messages, counts.reviews, counts.sendings) == (4, 2, 1)
+        gone = (submitted.id, queued.id, unmatched.id, again.id)
+        assert all(store.message(m) is None for m in gone)
+        assert [m.id for m in store.messages("c1")] == [bobs.id]
+        assert [r.message for r in store.review_items("c1", status=None)] == [bobs.id]
+        assert [s.respondent_id for s in store.sendings("c1")] == ["r2"]
+
+    def test_erasing_mail_of_a_sender_who_is_no_respondent(self, store):
+        """Messages listed by id go with their duplicates and review items; ids of another
+        consultation or unknown ones are ignored."""
+        from .mailbox import NewReview
+
+        first = self.mail_from(store, "stranger@example.org", 1)
+        copy = self.mail_from(store, "stranger@example.org", 1)
+        store.add_review(NewReview("c1", first.id, "unknown_sender", "", _at(1)))
+        other = self.mail_from(store, "stranger@example.org", 2, consultation="c2")
+        kept = self.mail_from(store, "someone@example.org", 3)
+        counts = store.erase_messages("c1", [first.id, other.id, 9999])
+        assert (counts.messages, counts.reviews, counts.respondents) == (2, 1, 0)
+        assert store.message(copy.id) is None
+        assert [m.id for m in store.messages("c1")] == [kept.id]
+        assert [m.id for m in store.messages("c2")] == [other.id]
+        assert store.review_items("c1", status=None) == []
+
+    def test_messages_lists_every_stored_message_of_a_consultation(self, store):
+        """Pending, submitted, queued and duplicate messages alike, lowest id first, bytes
+        intact."""
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        stored = [self.mail_from(store, ada, n) for n in (1, 2, 2)]
+        store.append_submission(new_submission(ada, channel="email", message=stored[0].id))
+        self.mail_from(store, ada, 5, consultation="c2")
+        listed = list(store.messages("c1"))
+        assert [(m.id, m.raw, m.duplicate_of) for m in listed] == [
+            (m.id, m.raw, m.duplicate_of) for m in stored
+        ]
+        assert listed[0].status == "submitted"
+
+    def test_erasing_an_unknown_respondent_changes_nothing(self, store):
+        """An unknown id raises StorageError; nothing is removed."""
+        from .errors import StorageError
+
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        store.append_submission(new_submission(ada))
+        with pytest.raises(StorageError):
+            store.erase_person("nobody", keep_answers=False)
+        assert store.count_responses("c1") == 1
+        assert store.respondent("r1") == ada
+
+    def test_erasure_never_touches_releases_or_the_audit_log(self, store):
+        """Published releases are not rewritten and the audit log keeps every entry."""
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        store.append_submission(new_submission(ada))
+        release = store.record_release("c1", **release_fields(0))
+        entry = audit_entry(0)
+        store.record_audit(entry)
+        store.erase_person("r1", keep_answers=False)
+        assert store.releases("c1") == [release]
+        assert list(store.audit_log("c1")) == [entry]
+
     # Streaming --------------------------------------------------------------------------------
 
     def test_responses_stream_latest_versions_in_respondent_order(self, store):

@@ -139,6 +139,7 @@ def test_identity_is_kept_apart_from_answers(tmp_path):
         assert sorted(tables) == [
             "audit_log",
             "drafts",
+            "erasing",
             "mail_messages",
             "mail_reviews",
             "mail_sendings",

@@ -24,6 +24,7 @@ from . import (
     plugin_commands,
     privacy_command,
     spec_commands,
+    subject_commands,
     submit_commands,
     token_commands,
     translate_command,
@@ -69,6 +70,7 @@ for module in (
     translate_command,
     audit_command,
     privacy_command,
+    subject_commands,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)
