@@ -113,7 +113,7 @@ def test_a_plain_click_group_gets_the_command_at_once():
     """An application embedding surveykit's commands in its own click group still gets them."""
     group = click.Group("app")
     add_lazy_command(
-        group, "show-it", "surveykit.cli.spec_commands:show_command", short_help="Show."
+        group, "show-it", "surveykit.cli.show_command:show_command", short_help="Show."
     )
     assert group.commands["show-it"].name == "show"
 
@@ -153,7 +153,7 @@ def test_a_missing_module_of_surveykit_itself_is_a_bug_not_an_extra(lazy_cli, ca
 
 def test_a_lazy_group_lists_what_an_ordinary_command_replaced():
     group = LazyGroup("g")
-    group.add_lazy_command("x", "surveykit.cli.spec_commands:show_command", short_help="X.")
+    group.add_lazy_command("x", "surveykit.cli.show_command:show_command", short_help="X.")
     group.add_command(click.Command("x", help="Ordinary."))
     assert group.lazy_commands == {}
     assert group.get_command(click.Context(group), "x").help == "Ordinary."
@@ -178,3 +178,62 @@ def test_opening_a_postgresql_store_without_psycopg_names_the_extra():
         "Error: opening a postgresql:// store needs the postgres extra: "
         "pip install 'surveykit[postgres]'\n"
     )
+
+
+#: What each core command may not import (issue 20): beyond every extra's libraries, what it
+#: does not use, so that it starts within a few times a bare interpreter.  The lists are of
+#: modules that were once imported by these commands and cost a measurable part of a start.
+NOT_IMPORTED = {
+    "--help": (
+        "surveykit.spec",
+        "surveykit.model",
+        "surveykit.engine",
+        "surveykit.storage",
+        "surveykit.submit",
+        "surveykit_kinds.dates",
+        "surveykit_memory.store",
+        "surveykit_terminal.form",
+        "surveykit_html.config",
+        "cattrs",
+    ),
+    "validate": (
+        "surveykit.engine",
+        "surveykit._codegen",
+        "surveykit.storage",
+        "surveykit.submit",
+        "surveykit.cli.present",
+        "orjson",
+    ),
+    "check": ("surveykit.storage", "surveykit.submit", "surveykit.cli.present"),
+}
+_EVERYWHERE = ("lark", "email_validator", "phonenumbers", "babel", "rich", *HEAVY)
+
+_ONE_COMMAND = """
+import contextlib, io, json, sys
+sys.stdin = io.StringIO('{{"q1": "all_relevant"}}\\n')
+from surveykit.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    status = main({argv!r})
+print(json.dumps({{"status": status, "modules": sorted(sys.modules)}}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ("--help", ["--help"]),
+        ("validate", ["validate", "taking-stock"]),
+        ("check", ["check", "taking-stock", "--answers", "-"]),
+    ],
+)
+def test_the_core_commands_import_only_what_they_use(command, argv):
+    """Each core command, in a fresh interpreter, leaves alone the modules it does not use."""
+    run = _fresh(_ONE_COMMAND.format(argv=argv))
+    assert run["status"] == (1 if command == "check" else 0)  # the record misses answers
+    imported = set(run["modules"])
+    unwanted = [
+        name
+        for name in (*NOT_IMPORTED[command], *_EVERYWHERE)
+        if name in imported or any(m.startswith(f"{name}.") for m in imported)
+    ]
+    assert unwanted == []

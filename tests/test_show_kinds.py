@@ -180,12 +180,19 @@ def _every_kind(tmp_path: Path) -> Path:
 
 
 def shown(spec: Path) -> str:
-    """What `surveykit show` prints for ``spec``, less the styling a terminal would add."""
-    return "".join(line.text + "\n" for line in spec_lines(load_spec(spec)))
+    """What `surveykit show` prints for ``spec``, less the styling a terminal would add: the
+    spec's lines, then its retention schedule."""
+    from surveykit.cli.show_command import retention_lines
+
+    consultation = load_spec(spec)
+    lines = [line.text for line in spec_lines(consultation)]
+    lines += [text for text, _style in retention_lines(consultation)]
+    return "".join(text + "\n" for text in lines)
 
 
 def test_show_prints_the_spec_lines(tmp_path):
-    """The command prints exactly the lines present.py writes, for any kind of spec."""
+    """The command prints exactly the lines present.py writes and the retention schedule, for
+    any kind of spec."""
     for spec in (TAKING_STOCK, _every_kind(tmp_path)):
         status, out, err = run("show", str(spec))
         assert (status, out, err) == (0, shown(spec), "")

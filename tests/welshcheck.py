@@ -20,7 +20,8 @@ PLACEHOLDER = re.compile(r"%%\{\w+\}|%\(\w+\)s|\{\w+\}")
 def english_phrases(welsh: Iterable[Catalog]) -> set[str]:
     """The English of every message of the ``welsh`` catalogues, cut at its placeholders: a
     Welsh screen showing one of these shows the software's English.  A piece the Welsh keeps
-    as it is (a code, "UTF-8", "Ctrl-B") is not English on a Welsh screen."""
+    as it is (a code, "UTF-8", "Ctrl-B") is not English on a Welsh screen, nor is a word of
+    two letters left alone by a placeholder ("At {when}"), which Welsh has too."""
     phrases = set()
     for catalogue in welsh:
         for message in catalogue:
@@ -33,6 +34,8 @@ def english_phrases(welsh: Iterable[Catalog]) -> set[str]:
                 for piece in PLACEHOLDER.split(msgid):
                     piece = piece.strip(' .,:;()"“”')
                     if re.search(r"[A-Za-z]{2}", piece) and piece not in said:
+                        if len(piece) <= 2:  # "At {when}": "at" is Welsh too (at = to)
+                            continue
                         phrases.add(piece)
     return phrases
 

@@ -15,17 +15,20 @@ from attrs import frozen
 
 from surveykit import hookimpl
 
-from .config import Demonstration, Limits, reopen_until
-
 __all__ = ["COOKIE_NAME", "Demonstration", "HtmlRenderer", "Limits", "create_app", "reopen_until"]
 
 
 def __getattr__(name: str) -> Any:
-    # The web stack is imported on first use, so other surveykit commands start quickly.
+    # The web stack, and the settings that need the spec's model, are imported on first use,
+    # so other surveykit commands start quickly.
     if name in ("create_app", "COOKIE_NAME"):
         from . import app
 
         return getattr(app, name)
+    if name in ("Demonstration", "Limits", "reopen_until"):
+        from . import config
+
+        return getattr(config, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

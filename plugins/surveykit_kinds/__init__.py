@@ -11,17 +11,10 @@ plugin registers its own (docs/languages.md).
 
 from __future__ import annotations
 
-from surveykit import hookimpl
-from surveykit.i18n import catalogues_in
+import importlib
+from typing import Any
 
-from ._common import DOMAIN, LOCALE
-from .choice import MultiChoice, SingleChoice
-from .contact import Email, Phone, UKPostcode
-from .dates import Date
-from .grid import Grid
-from .number import Number
-from .ranking import Ranking
-from .text import Text
+from surveykit import hookimpl
 
 __all__ = [
     "BUILT_IN",
@@ -37,28 +30,53 @@ __all__ = [
     "UKPostcode",
 ]
 
-#: One of each built-in kind, in the order ``surveykit plugins`` lists them.
-BUILT_IN = (
-    SingleChoice(),
-    MultiChoice(),
-    Text(),
-    Number(),
-    Date(),
-    Email(),
-    UKPostcode(),
-    Phone(),
-    Grid(),
-    Ranking(),
-)
+#: Where each kind's class lives.  The kinds are imported when a registry is first read, not
+#: when the plugin is loaded, so ``surveykit --help`` does not pay for them.
+_HOME = {
+    "SingleChoice": "choice",
+    "MultiChoice": "choice",
+    "Text": "text",
+    "Number": "number",
+    "Date": "dates",
+    "Email": "contact",
+    "UKPostcode": "contact",
+    "Phone": "contact",
+    "Grid": "grid",
+    "Ranking": "ranking",
+}
+
+
+def _built_in() -> tuple[Any, ...]:
+    """One of each built-in kind, in the order ``surveykit plugins`` lists them."""
+    return tuple(
+        getattr(importlib.import_module(f".{home}", __name__), name)()
+        for name, home in _HOME.items()
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "BUILT_IN":
+        value = globals()["BUILT_IN"] = _built_in()
+        return value
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{home}", __name__), name)
 
 
 @hookimpl
 def surveykit_register_question_kinds(register):
+    from . import BUILT_IN
+
     for kind in BUILT_IN:
         register(kind)
 
 
 @hookimpl
 def surveykit_register_catalogues(register):
+    from surveykit.i18n import catalogues_in
+
+    from ._common import DOMAIN, LOCALE
+
     for catalogue in catalogues_in(LOCALE, DOMAIN):
         register(catalogue)

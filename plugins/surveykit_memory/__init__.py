@@ -7,13 +7,25 @@ empty store.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from attrs import frozen
 
 from surveykit import hookimpl
 
-from .store import MemoryStore
+if TYPE_CHECKING:
+    from .store import MemoryStore
 
 __all__ = ["MemoryBackend", "MemoryStore"]
+
+
+def __getattr__(name: str) -> Any:
+    """``MemoryStore``, imported on first use: registering the backend costs nothing."""
+    if name == "MemoryStore":
+        from .store import MemoryStore
+
+        return MemoryStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @frozen
@@ -24,6 +36,8 @@ class MemoryBackend:
     description: str = "in-process dictionaries, for tests; nothing is kept after closing"
 
     def open(self, url: str) -> MemoryStore:
+        from .store import MemoryStore
+
         return MemoryStore(url)
 
 

@@ -15,13 +15,36 @@ group and using only the public API.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from attrs import frozen
 
 from surveykit import hookimpl
 
-from .form import Entry, TerminalForm
-from .prompters import BACK, InteractivePrompter, PlainPrompter, Review
-from .walk import Walk
+if TYPE_CHECKING:
+    from .form import Entry, TerminalForm
+    from .prompters import BACK, InteractivePrompter, PlainPrompter, Review
+    from .walk import Walk
+
+#: Where each public name lives: imported on first use, so loading the plugin (as every
+#: ``surveykit`` command does) costs nothing until a terminal form is wanted.
+_HOME = {
+    "Entry": "form",
+    "TerminalForm": "form",
+    "BACK": "prompters",
+    "InteractivePrompter": "prompters",
+    "PlainPrompter": "prompters",
+    "Review": "prompters",
+    "Walk": "walk",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{home}", __name__), name)
 
 __all__ = [
     "BACK",
@@ -44,6 +67,8 @@ class TerminalRenderer:
 
     def form(self, *args, **kwargs) -> TerminalForm:
         """See :class:`surveykit_terminal.TerminalForm`."""
+        from .form import TerminalForm
+
         return TerminalForm(*args, **kwargs)
 
 

@@ -17,19 +17,6 @@ from .. import __version__
 from ..errors import ClosedError, SurveykitError
 from ..extras import MISSING_EXTRA_STATUS, MissingExtraError
 from ..plugins import get_plugins
-from . import (
-    audit_command,
-    config_command,
-    init_command,
-    plugin_commands,
-    privacy_command,
-    spec_commands,
-    subject_commands,
-    submit_commands,
-    token_commands,
-    translate_command,
-)
-from .deployment import refusal
 from .deployment_file import DEPLOYMENT_OPTION, use_deployment
 from .lazy import LazyGroup
 
@@ -60,20 +47,42 @@ def cli(ctx: click.Context, deployment_file: Path | None) -> None:
     use_deployment(ctx, deployment_file)
 
 
-for module in (
-    spec_commands,
-    plugin_commands,
-    token_commands,
-    submit_commands,
-    config_command,
-    init_command,
-    translate_command,
-    audit_command,
-    privacy_command,
-    subject_commands,
-):
-    for command in module.COMMANDS:
-        cli.add_command(command)
+#: The core's commands: (name, where it is, what ``--help`` says of it).  Each is imported only
+#: when it runs, so ``surveykit --help`` and ``surveykit validate`` load nothing they do not use
+#: (issue 20; ``tests/test_lazy_plugins.py`` guards the imports and the help texts).
+CORE_COMMANDS = (
+    ("validate", "spec_commands:validate_command",
+     "Check a spec; print a summary, or every problem as FILE:LINE: message."),
+    ("show", "show_command:show_command",
+     "Show the questions of a consultation and when each is shown."),
+    ("check", "check_command:check_command",
+     "Clean and validate answer records without storing anything."),
+    ("plugins", "plugin_commands:plugins_command",
+     "List installed plugins, their versions, the hooks they implement and what each registers "
+     "(question kinds, storage schemes, renderers, aggregators, report formats)."),
+    ("tokens", "token_commands:tokens_group", "Issue unique links to the people on a roster."),
+    ("submit", "submit_commands:submit_command",
+     "Store a response under a respondent's link, exactly as the web form would."),
+    ("config", "config_command:config_command",
+     "Show the settings in force, where each came from, and each consultation of the "
+     "deployment with whether its spec loads."),
+    ("init", "init_command:init_command",
+     "Write a starter deployment file (surveykit.toml) and spec (specs/consultation.toml) into "
+     "DIR (default: this folder), refusing if either exists."),
+    ("translate", "translate_command:translate_command",
+     "Write the translations a language still needs, ready for a translator."),
+    ("audit-log", "audit_command:audit_log_command",
+     "Show who read or changed personal data, when, and how: oldest first."),
+    ("privacy-notice", "privacy_command:privacy_notice_command",
+     "Write a privacy-notice paragraph from the spec's retention and publication settings."),
+    ("subject-access", "subject_commands:subject_access_command",
+     "Write everything held about one person, for a subject access request."),
+    ("erase", "subject_commands:erase_command",
+     "Erase one person: identity, links, draft, the mail they sent, reviews and sendings."),
+)  # fmt: skip
+
+for _name, _where, _help in CORE_COMMANDS:
+    cli.add_lazy_command(_name, f"{__name__}.{_where}", short_help=_help)
 
 
 def _add_plugin_commands() -> None:
@@ -94,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except ClosedError as exc:
+        from .deployment import refusal
+
         click.echo(f"Error: {refusal(exc)}", err=True)
         return 1
     except MissingExtraError as exc:

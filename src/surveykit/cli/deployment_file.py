@@ -24,7 +24,6 @@ from ..deployment import (
     find_deployment,
     load_deployment,
 )
-from ..spec import named_specs, spec_path
 
 __all__ = [
     "DEPLOYMENT_OPTION",
@@ -88,6 +87,8 @@ def use_deployment(ctx: click.Context, explicit: Path | None) -> None:
         click.echo(f"{path}: the deployment file has problems; no command was run", err=True)
         ctx.exit(1)
     ctx.meta[_META_KEY] = LoadedDeployment(path, deployment, chosen_by)
+    from ..spec import named_specs  # the spec loader only when there is a deployment file
+
     ctx.with_resource(named_specs(deployment.spec_names()))
     name = ctx.invoked_subcommand
     if name is None or not isinstance(ctx.command, click.Group):
@@ -127,6 +128,8 @@ def entry_for(
     entry = deployment.consultation(os.fspath(spec))
     if entry is not None:
         return entry
+    from ..spec import spec_path
+
     try:
         target = spec_path(spec).resolve()
         for candidate in deployment.consultations:
