@@ -35,6 +35,7 @@ def test_imports_benchmark_prints_start_up_times_beside_a_bare_python():
         "get_plugins() and every registry",
         "surveykit --help",
         "surveykit validate taking-stock",
+        "surveykit check taking-stock, one record",
         "import surveykit, cumulative (-X importtime)",
         "[same] python -c pass (baseline)",
         "[same] import surveykit",
@@ -42,3 +43,5 @@ def test_imports_benchmark_prints_start_up_times_beside_a_bare_python():
         assert figures[name] == "ms", name
     assert "over the baseline" in result.stdout
     assert "wheel size" in result.stdout
+    for command in ("--help", "validate taking-stock", "check taking-stock, one record"):
+        assert figures[f"surveykit {command} / python -c pass"] == "x"
