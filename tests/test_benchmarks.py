@@ -101,3 +101,15 @@ def test_check_command_benchmark_prints_end_to_end_and_in_process_ratios():
     assert figures["baseline: python json.loads + json.dumps, end to end"] == "records/s"
     assert figures["surveykit check, in process (no start-up)"] == "records/s"
     assert figures["baseline: json.loads + json.dumps, in process"] == "records/s"
+
+
+def test_interchange_benchmark_prints_import_and_export_beside_reading_the_files():
+    """Export and import of Taking Stock and a generated spec in both formats, each import
+    beside reading the same file (openpyxl, json.loads), and the collected forms as a whole."""
+    figures = _run("interchange.py")
+    for spec in ("Taking Stock", "100-question chained spec"):
+        for format in ("xlsform", "surveyjs"):
+            assert figures[f"{spec}, {format}: export"] == "ms"
+            assert figures[f"{spec}, {format}: import"] == "ms"
+            assert figures[f"{spec}, {format}: import / baseline"] == "ratio"
+    assert figures["the 35 collected real forms, imported or refused"] == "forms/s"
