@@ -6,10 +6,13 @@ return it (respondents, stored mail as its sender, review items, the subject acc
 anyone else), nobody can find them again, and reports count every kept answer and no removed
 one.
 
-Purge and anonymise-on-close come later (another part of issue 19): add their rules in a
-subclass of :class:`PersonalDataMachine` (or here), telling the model who is gone and whether
-their answers still count through :meth:`PersonalDataMachine.forget`; the invariants then hold
-them to the same promises.  ``Model.counted`` is what reports must count.
+Purge and anonymise-on-close are rules of the subclasses :class:`PurgeMachine` and
+:class:`AnonymiseMachine`: a purge at an instant drawn from the retention schedule's dates tells
+the model, through :meth:`PersonalDataMachine.forget`, that everyone whose contact details were
+due is gone with their answers still counted; anonymising does the same for everyone.  The same
+invariants then hold them to the same promises, and the rules check two more: a purge repeated
+at once removes nothing, and the report's groups and answers are the same after anonymising as
+before.  ``Model.counted`` is what reports must count.
 """
 
 from __future__ import annotations
@@ -31,12 +34,14 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from erasegen import CONSULTATION, secret, store_mail
-from surveykit import subject
+from erasegen import CONSULTATION, ROOT, secret, store_mail
+from surveykit import load_spec, purge, subject
 from surveykit.cli.subject_commands import mail_reader
 from surveykit.errors import SurveykitError
 from surveykit.identity import Respondent, Token
 from surveykit.mailbox import NewReview
+from surveykit.plugins import get_plugins
+from surveykit.retention import anonymisation_due, due
 from surveykit.storage import Draft, Grant, NewSubmission, Store, open_store
 
 T0 = dt.datetime(2015, 2, 2, 9, 0, tzinfo=dt.UTC)
@@ -205,6 +210,100 @@ class SqliteMachine(PersonalDataMachine):
     store_url = "sqlite:///{folder}/state.db?synchronous=normal"
 
 
+#: Taking Stock as the purge rules read its schedule (it closed on 13 March 2015).
+TAKING_STOCK = load_spec(ROOT / "specs" / "taking_stock.toml")
+#: Instants around the schedule's dates: before the close, after drafts, after history, raw
+#: emails and review items, after contact details and links.
+PURGE_INSTANTS = [
+    dt.datetime(2015, 3, 1, tzinfo=dt.UTC),
+    dt.datetime(2015, 4, 20, tzinfo=dt.UTC),
+    dt.datetime(2015, 6, 20, tzinfo=dt.UTC),
+    dt.datetime(2015, 9, 20, tzinfo=dt.UTC),
+]
+
+
+class PurgeMachine(PersonalDataMachine):
+    """The erasure machine with purges at any of the schedule's dates."""
+
+    consultation = TAKING_STOCK
+
+    def decide_reviews(self) -> None:
+        """An officer decides every open item (during the consultation), so none holds mail."""
+        for item in self.store.review_items(CONSULTATION):
+            self.store.resolve_review(item.id, status="rejected", note="", resolved_at=self.tick())
+
+    def purge_at(self, now: dt.datetime) -> None:
+        planned = purge.plan(
+            self.consultation,
+            now,
+            messages=self.store.messages(CONSULTATION),
+            reviews=self.store.review_items(CONSULTATION, status=None),
+            kinds=get_plugins().kinds,
+            anonymised=self.store.anonymised(CONSULTATION),
+        )
+        self.store.purge(planned.store_plan)
+
+    def groups(self) -> list[tuple]:
+        """What the report is made of: each response's group and answers, ids left out."""
+        rows = self.store.iter_report_rows(CONSULTATION)
+        return sorted(
+            (row.role, row.authority_type, row.authority, json.dumps(row.answers)) for row in rows
+        )
+
+    @rule(now=st.sampled_from(PURGE_INSTANTS))
+    def purge(self, now: dt.datetime) -> None:
+        self.decide_reviews()
+        already = self.store.anonymised(CONSULTATION)
+        self.purge_at(now)
+        contacts = due(self.consultation, "contact_details")
+        anonymised = not already and self.store.anonymised(CONSULTATION)
+        if anonymised or (contacts is not None and contacts <= now):
+            for rid in list(self.model.living):
+                self.forget(rid, answers_kept=True)
+        before = self.snapshot()
+        self.purge_at(now)  # idempotent: nothing more goes
+        assert self.snapshot() == before
+
+    def snapshot(self) -> tuple:
+        people = sorted(self.store.respondents(CONSULTATION), key=lambda who: who.id)
+        return (
+            [attrs.astuple(who) for who in people],
+            [len(self.store.history(who.id)) for who in people],
+            [m.id for m in self.store.messages(CONSULTATION)],
+            [i.id for i in self.store.review_items(CONSULTATION, status=None)],
+        )
+
+
+class AnonymiseMachine(PurgeMachine):
+    """Taking Stock anonymised 30 days after its close: the report is the same after."""
+
+    consultation = attrs.evolve(
+        TAKING_STOCK, retention=attrs.evolve(TAKING_STOCK.retention, anonymise=True)
+    )
+
+    @rule()
+    def anonymise(self) -> None:
+        """Once: someone added after (a late roster import) keeps their identity until their
+        contact details are due."""
+        self.decide_reviews()
+        already = self.store.anonymised(CONSULTATION)
+        before = self.groups()
+        self.purge_at(anonymisation_due(self.consultation))
+        assert self.groups() == before
+        assert self.store.anonymised(CONSULTATION)
+        if not already:
+            for rid in list(self.model.living):
+                self.forget(rid, answers_kept=True)
+
+
+class SqlitePurgeMachine(PurgeMachine):
+    store_url = SqliteMachine.store_url
+
+
+class SqliteAnonymiseMachine(AnonymiseMachine):
+    store_url = SqliteMachine.store_url
+
+
 RUNS = settings(max_examples=50, stateful_step_count=20, deadline=None)
 
 
@@ -214,3 +313,22 @@ def test_erasure_invariants_on_the_memory_store():
 
 def test_erasure_invariants_on_a_sqlite_file():
     run_state_machine_as_test(SqliteMachine, settings=RUNS)
+
+
+def test_purge_invariants_on_the_memory_store():
+    run_state_machine_as_test(PurgeMachine, settings=RUNS)
+
+
+def test_anonymise_invariants_on_the_memory_store():
+    run_state_machine_as_test(AnonymiseMachine, settings=RUNS)
+
+
+SQLITE_RUNS = settings(max_examples=25, stateful_step_count=20, deadline=None)
+
+
+def test_purge_invariants_on_a_sqlite_file():
+    run_state_machine_as_test(SqlitePurgeMachine, settings=SQLITE_RUNS)
+
+
+def test_anonymise_invariants_on_a_sqlite_file():
+    run_state_machine_as_test(SqliteAnonymiseMachine, settings=SQLITE_RUNS)

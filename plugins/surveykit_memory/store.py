@@ -7,10 +7,11 @@ not hold are refused here too.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
@@ -21,16 +22,20 @@ from surveykit.identity import Respondent, new_id
 from surveykit.mailbox import unsettled_message
 from surveykit.storage import (
     DEFAULT_BATCH_SIZE,
+    Anonymisation,
     AuditEntry,
     Draft,
     ErasedCounts,
     Grant,
     NewSubmission,
+    PurgedCounts,
+    PurgePlan,
     Release,
     ReportRow,
     Store,
     Submission,
     TokenRecord,
+    strip_answers,
     utc,
 )
 
@@ -66,6 +71,7 @@ class MemoryStore(MemoryMailbox, Store):
         self._submissions: dict[str, list[Submission]] = {}
         self._releases: dict[str, list[Release]] = {}
         self._audit: list[AuditEntry] = []
+        self._anonymised: set[str] = set()
 
     def close(self) -> None:
         pass
@@ -285,6 +291,190 @@ class MemoryStore(MemoryMailbox, Store):
         with self._lock:
             mail, reviews, _ = self._erase_mail(consultation, set(messages), None)
         return ErasedCounts(messages=mail, reviews=reviews)
+
+    def anonymised(self, consultation: str) -> bool:
+        with self._lock:
+            return consultation in self._anonymised
+
+    def purge(
+        self,
+        plan: PurgePlan,
+        *,
+        progress: Callable[[int], None] | None = None,
+        dry_run: bool = False,
+    ) -> PurgedCounts:
+        """All under the lock: nothing else sees a purge half done (see :meth:`Store.purge`).
+        A dry run works on the tables and puts copies of them back."""
+        with self._lock:
+            if not dry_run:
+                return self._purge(plan, progress)
+            saved = copy.deepcopy(self._tables())
+            try:
+                return self._purge(plan, progress)
+            finally:
+                for name, table in saved.items():
+                    setattr(self, name, table)
+
+    def _tables(self) -> dict[str, Any]:
+        self._mail()
+        return {
+            name: getattr(self, name)
+            for name in (
+                "_respondents",
+                "_tokens",
+                "_drafts",
+                "_submissions",
+                "_anonymised",
+                "_mail_tables",
+            )
+        }
+
+    def _purge(self, plan: PurgePlan, progress: Callable[[int], None] | None) -> PurgedCounts:
+        c = plan.consultation
+        with self._lock:
+            if plan.anonymise is not None and c not in self._anonymised:
+                open_items = self.review_items(c, status="open")
+                if open_items:
+                    raise StorageError(
+                        f"{len(open_items)} review item(s) are open; nothing was anonymised"
+                    )
+            ids = [rid for rid, who in self._respondents.items() if who.consultation == c]
+            reviews, messages = self._purge_mail(c, set(plan.reviews), set(plan.messages))
+            links = drafts = history = 0
+            if plan.link_hashes:
+                links = self._drop_tokens(set(ids))
+            if plan.drafts:
+                drafts = sum(self._drafts.pop(rid, None) is not None for rid in ids)
+            if plan.history:
+                history = self._drop_history(ids)
+            removed = self._strip(ids, plan)
+            blanked = self._blank(ids) if plan.contact_details else 0
+            counts = PurgedCounts(
+                contact_details=blanked + removed.get("contact_details", 0),
+                link_hashes=links,
+                drafts=drafts,
+                history=history,
+                raw_emails=messages,
+                review_items=reviews,
+                free_text=removed.get("free_text", 0),
+                sensitive_answers=removed.get("sensitive_answers", 0),
+            )
+            if plan.anonymise is not None and c not in self._anonymised:
+                counts = counts + self._anonymise(c, ids, plan.anonymise, progress)
+        return counts
+
+    def _purge_mail(self, c: str, reviews: set[int], messages: set[int]) -> tuple[int, int]:
+        mail = self._mail()
+        items = mail["reviews"]
+        gone_reviews = 0
+        for index, item in enumerate(items):
+            if (
+                item is not None
+                and item.consultation == c
+                and item.id in reviews
+                and item.status != "open"
+            ):
+                items[index] = None
+                gone_reviews += 1
+        stored = mail["messages"]
+        gone_messages = 0
+        for index, message in enumerate(stored):
+            if message is not None and message.consultation == c and message.id in messages:
+                stored[index] = None
+                gone_messages += 1
+        mail["first_copies"] = {
+            k: v for k, v in mail["first_copies"].items() if stored[v - 1] is not None
+        }
+        return gone_reviews, gone_messages
+
+    def _drop_tokens(self, ids: set[str]) -> int:
+        hashes = [h for h, t in self._tokens.items() if t.respondent_id in ids]
+        for token_hash in hashes:
+            del self._tokens[token_hash]
+        return len(hashes)
+
+    def _drop_history(self, ids: list[str]) -> int:
+        dropped = 0
+        for rid in ids:
+            versions = self._submissions.get(rid)
+            if versions and len(versions) > 1:
+                dropped += len(versions) - 1
+                self._submissions[rid] = versions[-1:]
+        return dropped
+
+    def _strip(self, ids: list[str], plan: PurgePlan) -> dict[str, int]:
+        removed: dict[str, int] = {}
+        if not plan.answer_keys:
+            return removed
+        for rid in ids:
+            versions = self._submissions.get(rid, [])
+            for index, version in enumerate(versions):
+                kept, gone = strip_answers(version.answers, plan.answer_keys)
+                if gone:
+                    versions[index] = attrs.evolve(version, answers=kept)
+                    for name, n in gone.items():
+                        removed[name] = removed.get(name, 0) + n
+        return removed
+
+    def _blank(self, ids: list[str]) -> int:
+        blanked = 0
+        for rid in ids:
+            who = self._respondents[rid]
+            if who.name or who.email or who.language is not None:
+                self._respondents[rid] = attrs.evolve(who, name="", email="", language=None)
+                blanked += 1
+        return blanked
+
+    def _anonymise(
+        self,
+        c: str,
+        ids: list[str],
+        how: Anonymisation,
+        progress: Callable[[int], None] | None,
+    ) -> PurgedCounts:
+        mail = self._mail()
+        reviews = sum(1 for item in mail["reviews"] if item is not None and item.consultation == c)
+        messages = sum(1 for m in mail["messages"] if m is not None and m.consultation == c)
+        self._purge_mail(
+            c,
+            {i.id for i in mail["reviews"] if i is not None and i.consultation == c},
+            {m.id for m in mail["messages"] if m is not None and m.consultation == c},
+        )
+        sendings = [s for s in mail["sendings"] if s.consultation != c]
+        gone_sendings = len(mail["sendings"]) - len(sendings)
+        mail["sendings"] = sendings
+        links = self._drop_tokens(set(ids))
+        drafts = sum(self._drafts.pop(rid, None) is not None for rid in ids)
+        history = self._drop_history(ids)
+        for rid in ids:
+            who = self._respondents.pop(rid)
+            anonymous = attrs.evolve(_anonymous(who), created_at=how.cut(who.created_at))
+            self._respondents[anonymous.id] = anonymous
+            versions = self._submissions.pop(rid, [])
+            if versions:
+                latest = versions[-1]
+                self._submissions[anonymous.id] = [
+                    attrs.evolve(
+                        latest,
+                        respondent_id=anonymous.id,
+                        version=1,
+                        answers=how.answers(latest.answers, who.name),
+                        submitted_at=how.cut(latest.submitted_at),
+                        received_at=how.cut(latest.received_at),
+                    )
+                ]
+        if progress is not None:
+            progress(len(ids))
+        self._anonymised.add(c)
+        return PurgedCounts(
+            link_hashes=links,
+            drafts=drafts,
+            history=history,
+            raw_emails=messages,
+            review_items=reviews,
+            anonymised=len(ids),
+            sendings=gone_sendings,
+        )
 
     def iter_report_rows(
         self,

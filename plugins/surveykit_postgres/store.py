@@ -40,6 +40,8 @@ from surveykit.storage import (
     ErasedCounts,
     Grant,
     NewSubmission,
+    PurgedCounts,
+    PurgePlan,
     Release,
     ReportRow,
     RosterRow,
@@ -551,6 +553,34 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
     def erase_messages(self, consultation: str, messages: Sequence[int]) -> ErasedCounts:
         counts = self._run(lambda conn: erasure.erase_messages(conn, consultation, messages))
         return attrs.evolve(counts, scrubbed=self._scrub())
+
+    def purge(
+        self,
+        plan: PurgePlan,
+        *,
+        progress: Callable[[int], None] | None = None,
+        dry_run: bool = False,
+    ) -> PurgedCounts:
+        """One transaction under an advisory lock per consultation, so concurrent purges take
+        turns and the second finds nothing left; then the tables are rewritten as for an
+        erasure (``VACUUM FULL``) when anything went.  A dry run rolls its transaction back."""
+
+        def work(conn: psycopg.Connection) -> PurgedCounts:
+            counts = erasure.purge(conn, plan, progress)
+            if dry_run:
+                raise erasure.RolledBack(counts)
+            return counts
+
+        try:
+            counts = self._run(work)
+        except erasure.RolledBack as undone:
+            return undone.counts
+        if counts.total() == 0:
+            return counts
+        return attrs.evolve(counts, scrubbed=self._scrub())
+
+    def anonymised(self, consultation: str) -> bool:
+        return self._run(lambda conn: erasure.anonymised(conn, consultation), transaction=False)
 
     def _scrub(self) -> bool:
         """Rewrite the erased tables (``VACUUM FULL``) so their files hold live rows only;

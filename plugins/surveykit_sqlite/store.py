@@ -24,7 +24,7 @@ import os
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,8 @@ from surveykit.storage import (
     ErasedCounts,
     Grant,
     NewSubmission,
+    PurgedCounts,
+    PurgePlan,
     Release,
     ReportRow,
     RosterRow,
@@ -567,6 +569,30 @@ class SqliteStore(SqlReads, SqliteMailbox, Store):
         with self._erasing() as conn:
             counts = erasure.erase_messages(conn, consultation, messages)
         return attrs.evolve(counts, scrubbed=self._scrub())
+
+    def purge(
+        self,
+        plan: PurgePlan,
+        *,
+        progress: Callable[[int], None] | None = None,
+        dry_run: bool = False,
+    ) -> PurgedCounts:
+        """One ``BEGIN IMMEDIATE`` transaction behind the writers' lock, so two purges (cron and
+        an officer) run one after the other and the second finds nothing left; then the freed
+        bytes are overwritten as for an erasure.  A dry run rolls its transaction back."""
+        try:
+            with self._erasing() as conn:
+                counts = erasure.purge(conn, plan, progress)
+                if dry_run:
+                    raise erasure.RolledBack(counts)
+        except erasure.RolledBack as undone:
+            return undone.counts
+        if counts.total() == 0:
+            return counts
+        return attrs.evolve(counts, scrubbed=self._scrub())
+
+    def anonymised(self, consultation: str) -> bool:
+        return erasure.anonymised(self._connection(), consultation)
 
     @contextmanager
     def _erasing(self) -> Iterator[sqlite3.Connection]:

@@ -24,7 +24,11 @@ in :mod:`surveykit.testing` checks:
 - a person can be erased (:meth:`Store.erase_person`): their identity, links, drafts, sendings,
   the mail they sent and its review items go, and their answers go too or stay under a new
   random id with no identity.  This is the only deletion the stores allow: the database
-  triggers that keep submissions and raw mail append-only let a row go only inside an erasure.
+  triggers that keep submissions and raw mail append-only let a row go only inside an erasure;
+- what the spec's ``[retention]`` table says is due can be removed (:meth:`Store.purge`, with a
+  :class:`PurgePlan` made by :mod:`surveykit.purge`), and a closed consultation anonymised
+  (:class:`Anonymisation`): the same sanctioned deletions as an erasure, and the only way a
+  stored answer is ever rewritten (deleted and stored again, inside that transaction).
 
 Every datetime handed to or returned by a store is timezone-aware and returned in UTC.
 """
@@ -34,12 +38,14 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+from attrs import asdict as attrs_asdict
 from attrs import field, frozen, validators
 
 from .audit import AuditEntry
@@ -61,11 +67,14 @@ from .tally import (
 
 __all__ = [
     "CHANNELS",
+    "Anonymisation",
     "AuditEntry",
     "Draft",
     "ErasedCounts",
     "Grant",
     "NewSubmission",
+    "PurgePlan",
+    "PurgedCounts",
     "Release",
     "ReportRow",
     "RosterRow",
@@ -80,6 +89,7 @@ __all__ = [
     "Visit",
     "open_store",
     "scheme_of",
+    "strip_answers",
     "utc",
 ]
 
@@ -221,6 +231,122 @@ class ErasedCounts:
             + self.reviews
             + self.sendings
         )
+
+
+#: A function that rewrites one free-text answer at anonymisation: ``(text, own_name) -> text``
+#: (the reports' redaction of respondents' names, lent by the command; see :mod:`surveykit.purge`).
+TextScrubber = Callable[[str, str], str]
+
+
+@frozen
+class Anonymisation:
+    """How a consultation is anonymised (see :meth:`Store.purge`).
+
+    Every respondent gets a new random id and keeps only what reports group by (role, type of
+    authority, authority, origin, consent); name, email and language are blanked.  Only the
+    current version of each response is kept, as version 1, its times cut to the day (midnight
+    in ``zone``, the consultation's time zone: the weekly timeline is unchanged, the instant
+    that could be matched to a server log or a sent email is gone).  The answers under
+    ``texts`` are passed through ``scrub`` with their author's name, so words that named a
+    respondent do not outlive the names the reports redacted them with.
+    """
+
+    zone: str
+    texts: frozenset[str] = frozenset()
+    scrub: TextScrubber | None = field(default=None, eq=False, repr=False)
+
+    def cut(self, when: dt.datetime) -> dt.datetime:
+        """``when`` cut to the start of its day in :attr:`zone`, in UTC."""
+        zone = ZoneInfo(self.zone)
+        day = when.astimezone(zone).date()
+        return dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(dt.UTC)
+
+    def answers(self, answers: dict[str, Any], own_name: str) -> dict[str, Any]:
+        """``answers`` with every text under :attr:`texts` scrubbed (a new dict)."""
+        if self.scrub is None:
+            return dict(answers)
+        scrub = self.scrub
+        return {
+            key: scrub(value, own_name) if key in self.texts and isinstance(value, str) else value
+            for key, value in answers.items()
+        }
+
+
+@frozen
+class PurgePlan:
+    """What one purge removes from a consultation: made by :func:`surveykit.purge.plan` from
+    the retention schedule, the clock and what the store holds; pure data.
+
+    ``messages`` and ``reviews`` are the ids of stored mail and handled review items that are
+    due (never an open item, never a message an item still kept points at).  ``answer_keys``
+    maps a class (``free_text``, ``sensitive_answers``, ``contact_details`` for identifying
+    answers) to the answer keys removed from every stored version of every response.
+    """
+
+    consultation: str
+    contact_details: bool = False
+    link_hashes: bool = False
+    drafts: bool = False
+    history: bool = False
+    messages: frozenset[int] = frozenset()
+    reviews: frozenset[int] = frozenset()
+    answer_keys: Mapping[str, frozenset[str]] = field(factory=dict, hash=False)
+    anonymise: Anonymisation | None = None
+
+
+@frozen
+class PurgedCounts:
+    """What one purge removed, by class of data: counts only, never who.
+
+    ``contact_details`` counts respondents whose name, email and language were blanked plus
+    identifying answers removed; ``free_text`` and ``sensitive_answers`` count answers removed
+    (one per version that held one); ``anonymised`` respondents cut from their answers (with
+    ``sendings``, the invitations whose record went with them).  ``scrubbed`` is as for
+    :class:`ErasedCounts`.
+    """
+
+    contact_details: int = 0
+    link_hashes: int = 0
+    drafts: int = 0
+    history: int = 0
+    raw_emails: int = 0
+    review_items: int = 0
+    free_text: int = 0
+    sensitive_answers: int = 0
+    anonymised: int = 0
+    sendings: int = 0
+    scrubbed: bool = True
+
+    def by_class(self) -> dict[str, int]:
+        """Every count by name, in a fixed order (``scrubbed`` left out)."""
+        counts = attrs_asdict(self)
+        counts.pop("scrubbed")
+        return counts
+
+    def total(self) -> int:
+        return sum(self.by_class().values())
+
+    def __add__(self, other: PurgedCounts) -> PurgedCounts:
+        mine, theirs = self.by_class(), other.by_class()
+        return PurgedCounts(
+            **{k: mine[k] + theirs[k] for k in mine}, scrubbed=self.scrubbed and other.scrubbed
+        )
+
+
+def strip_answers(
+    answers: dict[str, Any], answer_keys: Mapping[str, frozenset[str]]
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """``answers`` without the keys of each class in ``answer_keys``, and how many of each
+    class were there: what every store does to each stored version in a purge."""
+    removed: dict[str, int] = {}
+    kept = dict(answers)
+    for data_class, keys in answer_keys.items():
+        gone = [key for key in keys if key in kept]
+        for key in gone:
+            del kept[key]
+        if gone:
+            removed[data_class] = removed.get(data_class, 0) + len(gone)
+    return kept, removed
 
 
 @frozen
@@ -493,6 +619,50 @@ class Store(MailStore, ABC):
         their duplicates and review items, in one transaction, as :meth:`erase_person` does for
         a respondent's mail.  Ids of other consultations or unknown ids are ignored."""
         raise StorageError(f"{type(self).__name__} cannot erase stored mail")
+
+    # Retention ------------------------------------------------------------------------------
+
+    def purge(
+        self,
+        plan: PurgePlan,
+        *,
+        progress: Callable[[int], None] | None = None,
+        dry_run: bool = False,
+    ) -> PurgedCounts:
+        """Remove what ``plan`` says is due, all or nothing, in one transaction, and return the
+        counts by class.  Idempotent: what is gone is not counted again, and a consultation
+        anonymised once is not anonymised again (the store remembers it).
+
+        In order: the review items and messages listed; every draft and link hash of the
+        consultation if ``drafts``/``link_hashes``; every version but the current one if
+        ``history``; the ``answer_keys`` from every stored version (a sanctioned delete and
+        insert of the version with the same number and times: submissions stay append-only to
+        everyone else); name, email and language of every respondent if ``contact_details``;
+        then ``anonymise`` (:class:`Anonymisation`), which also removes whatever would link
+        answers to people again (links, drafts, history, stored mail, review items, sendings)
+        and is refused (:class:`~surveykit.errors.StorageError`, nothing changed) while a
+        review item is open.  ``progress`` is called with a number of respondents as the
+        rewriting goes.  Releases and the audit log are never touched; freed bytes are
+        overwritten as by :meth:`erase_person`.  With ``dry_run`` the same work is done and
+        rolled back: the counts are exact and nothing changes.  The default refuses, as for
+        erasure.
+        """
+        raise StorageError(f"{type(self).__name__} cannot purge data past its retention")
+
+    def anonymised(self, consultation: str) -> bool:
+        """Whether the consultation has been anonymised (:meth:`purge`)."""
+        raise StorageError(f"{type(self).__name__} cannot anonymise a consultation")
+
+    def anonymise(
+        self,
+        consultation: str,
+        anonymisation: Anonymisation,
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> PurgedCounts:
+        """Anonymise the consultation now, whatever else is due: :meth:`purge` with a plan
+        that only anonymises."""
+        return self.purge(PurgePlan(consultation, anonymise=anonymisation), progress=progress)
 
     # Reports --------------------------------------------------------------------------------
 

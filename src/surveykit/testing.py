@@ -860,6 +860,156 @@ class StoreConformance:
         assert store.releases("c1") == [release]
         assert list(store.audit_log("c1")) == [entry]
 
+    # Retention: purge and anonymise ----------------------------------------------------------
+
+    def test_purging_removes_each_class_planned_and_only_those(self, store):
+        """Drafts, links, earlier versions, listed mail and decided reviews, listed answer keys
+        from every version, and names/emails/languages: each only when the plan says so, only
+        in its consultation; a second purge of the same plan removes nothing."""
+        from .mailbox import NewReview
+        from .storage import Draft, PurgePlan
+
+        ada, bob = respondent("r1", language="cy"), respondent("r2", name="Bob", email="b@x.org")
+        other = respondent("x1", consultation="c2")
+        self.enrol(store, ada, bob, other)
+        for n in range(2):
+            answers = {"q1": str(n), "words": f"said {n}", "phone": "0123"}
+            store.append_submission(new_submission(ada, answers, minute=n))
+        store.append_submission(new_submission(bob, {"q1": "b"}))
+        store.append_submission(new_submission(other, {"q1": "x", "words": "kept"}))
+        store.save_draft(Draft("r2", {"q1": "draft"}, T0))
+        store.save_draft(Draft("x1", {"q1": "draft"}, T0))
+        decided = self.mail_from(store, ada, 1)
+        undecided = self.mail_from(store, bob, 2)
+        item = store.add_review(NewReview("c1", decided.id, "no_reference", "", _at(1)))
+        store.resolve_review(item.id, status="rejected", note="", resolved_at=_at(2))
+        open_item = store.add_review(NewReview("c1", undecided.id, "no_reference", "", _at(2)))
+        plan = PurgePlan(
+            "c1",
+            contact_details=True,
+            link_hashes=True,
+            drafts=True,
+            history=True,
+            messages=frozenset({decided.id}),
+            reviews=frozenset({item.id, open_item.id}),
+            answer_keys={
+                "free_text": frozenset({"words"}),
+                "contact_details": frozenset({"phone"}),
+            },
+        )
+        counts = store.purge(plan)
+        assert (counts.drafts, counts.link_hashes, counts.history) == (1, 2, 1)
+        assert (counts.raw_emails, counts.review_items) == (1, 1)
+        assert counts.free_text == 1
+        assert counts.contact_details == 2 + 1
+        assert counts.anonymised == 0
+        assert [s.answers for s in store.history("r1")] == [{"q1": "1"}]
+        assert store.history("r1")[0].version == 2
+        assert store.load_draft("r2") is None
+        assert store.load_draft("x1") is not None
+        assert store.link_times("r1") == []
+        assert store.link_times("x1") != []
+        assert [(w.name, w.email, w.language) for w in store.respondents("c1")] == [
+            ("", "", None)
+        ] * 2
+        assert store.respondent("x1") == other
+        assert store.response("x1").answers == {"q1": "x", "words": "kept"}
+        assert [i.id for i in store.review_items("c1", status=None)] == [open_item.id]
+        assert [m.id for m in store.messages("c1")] == [undecided.id]
+        again = store.purge(plan)
+        assert again.total() == 0
+
+    def test_a_purge_before_anything_is_due_changes_nothing(self, store):
+        """An empty plan removes nothing and reports zero everywhere."""
+        from .storage import PurgePlan
+
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        store.append_submission(new_submission(ada))
+        store.append_submission(new_submission(ada, minute=1))
+        counts = store.purge(PurgePlan("c1"))
+        assert counts.total() == 0
+        assert len(store.history("r1")) == 2
+        assert store.respondent("r1") == ada
+
+    def test_a_dry_run_counts_and_changes_nothing(self, store):
+        from .storage import PurgePlan
+
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        store.append_submission(new_submission(ada))
+        store.append_submission(new_submission(ada, minute=1))
+        plan = PurgePlan("c1", contact_details=True, history=True, link_hashes=True)
+        dry = store.purge(plan, dry_run=True)
+        assert (dry.contact_details, dry.history, dry.link_hashes) == (1, 1, 1)
+        assert store.respondent("r1") == ada
+        assert len(store.history("r1")) == 2
+        assert store.purge(plan).by_class() == dry.by_class()
+
+    def test_anonymising_cuts_every_respondent_from_their_answers(self, store):
+        """New ids, no identity, one version cut to the day, texts scrubbed, links and mail
+        gone; reports group and count exactly as before; done once."""
+        from .mailbox import NewSending
+        from .storage import Anonymisation
+
+        ada = respondent("r1", language="cy")
+        quiet = respondent("r3", name="Quiet", email="q@x.org")
+        self.enrol(store, ada, quiet)
+        first = {"q1": "a", "words": "I am Ada Lovelace"}
+        store.append_submission(new_submission(ada, first, minute=0))
+        late = new_submission(ada, {"q1": "b", "words": "Ada Lovelace again"}, minute=90)
+        store.append_submission(late)
+        store.record_sending(NewSending("c1", "r1", "invitation", 0, T0), None, lambda: None)
+        self.mail_from(store, ada, 3)
+        groups = sorted(
+            (r.role, r.authority_type, r.authority) for r in store.iter_report_rows("c1")
+        )
+        how = Anonymisation(
+            "Europe/London",
+            frozenset({"words"}),
+            lambda text, own: text.replace(own, "[name removed]") if own else text,
+        )
+        counts = store.anonymise("c1", how)
+        assert counts.anonymised == 2
+        assert (counts.history, counts.link_hashes, counts.sendings, counts.raw_emails) == (
+            1,
+            2,
+            1,
+            1,
+        )
+        people = list(store.respondents("c1"))
+        assert {w.id for w in people}.isdisjoint({"r1", "r3"})
+        assert {(w.name, w.email, w.language) for w in people} == {("", "", None)}
+        assert store.response("r1") is None
+        [response] = list(store.iter_responses("c1"))
+        assert response.version == 1
+        assert response.answers == {"q1": "b", "words": "[name removed] again"}
+        assert response.received_at == how.cut(late.received_at)
+        assert response.received_at == dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+        assert (
+            sorted((r.role, r.authority_type, r.authority) for r in store.iter_report_rows("c1"))
+            == groups
+        )
+        assert store.count_responses("c1") == 1
+        assert list(store.messages("c1")) == []
+        assert store.anonymised("c1")
+        ids = sorted(w.id for w in people)
+        assert store.anonymise("c1", how).total() == 0
+        assert sorted(w.id for w in store.respondents("c1")) == ids
+
+    def test_purge_never_touches_releases_or_the_audit_log(self, store):
+        from .storage import Anonymisation, PurgePlan
+
+        ada = respondent("r1")
+        self.enrol(store, ada)
+        store.append_submission(new_submission(ada))
+        release = store.record_release("c1", **release_fields(0))
+        entry = audit_entry(0)
+        store.record_audit(entry)
+        store.purge(PurgePlan("c1", contact_details=True, anonymise=Anonymisation("UTC")))
+        assert store.releases("c1") == [release]
+        assert list(store.audit_log("c1")) == [entry]
+
     # Streaming --------------------------------------------------------------------------------
 
     def test_responses_stream_latest_versions_in_respondent_order(self, store):

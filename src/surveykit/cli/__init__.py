@@ -79,6 +79,8 @@ CORE_COMMANDS = (
      "Write everything held about one person, for a subject access request."),
     ("erase", "subject_commands:erase_command",
      "Erase one person: identity, links, draft, the mail they sent, reviews and sendings."),
+    ("purge", "purge_command:purge_command",
+     "Remove the personal data the spec's [retention] table says is due."),
 )  # fmt: skip
 
 for _name, _where, _help in CORE_COMMANDS:
