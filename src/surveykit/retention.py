@@ -2,7 +2,8 @@
 ``[retention]`` table, and the date arithmetic that says when data is due for removal.
 
 Pure: no I/O, no clock.  :mod:`surveykit.spec` reads and checks the table; the commands that
-remove data (``purge``, ``anonymise``: planned, issue 19) ask :func:`due` when each class is due.
+remove data (``surveykit purge``, which also anonymises: :mod:`surveykit.purge`) ask :func:`due`
+when each class is due.
 
 Durations are written as a council officer writes them: ``"30 days"``, ``"12 weeks"``,
 ``"6 months"``, ``"2 years"``, ``"0 days"`` (at close) or ``"never"`` (kept).  A period runs
