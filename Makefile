@@ -81,6 +81,7 @@ bench: $(STAMP) $(ASSETS_STAMP) $(BENCH_JS_STAMP)
 	$(PY) benchmarks/engine.py
 	$(PY) benchmarks/check_command.py
 	$(PY) benchmarks/interchange.py
+	$(PY) benchmarks/retention.py
 	$(PY) benchmarks/http.py
 	$(PY) benchmarks/storage.py
 	$(PY) benchmarks/email_replies.py

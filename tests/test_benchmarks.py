@@ -113,3 +113,14 @@ def test_interchange_benchmark_prints_import_and_export_beside_reading_the_files
             assert figures[f"{spec}, {format}: import"] == "ms"
             assert figures[f"{spec}, {format}: import / baseline"] == "ratio"
     assert figures["the 35 collected real forms, imported or refused"] == "forms/s"
+
+
+def test_retention_benchmark_prints_each_command_beside_a_vacuum():
+    """Purge, subject access and erase on a filled SQLite store, each beside a plain VACUUM of
+    the same file (the rewrite purge and erase end with) from the same run."""
+    figures = _run("retention.py")
+    assert figures["purge, everything due"] == "respondents/s"
+    assert figures["subject-access, one person (median)"] == "ms"
+    assert figures["erase, one person (median)"] == "ms"
+    assert figures["baseline: VACUUM of the same file"] == "ms"
+    assert figures["baseline: VACUUM of the same file before purging"] == "ms"
