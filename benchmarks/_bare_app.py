@@ -2,6 +2,10 @@
 
 A page of similar weight to a question page is not the point: this is the floor, the cost of the
 framework and server alone, so the ratio shows what surveykit's own work costs on top.
+
+``/heavy?bytes=N`` is the one exception, for reading that ratio: a page of ``N`` bytes with the
+security headers every surveykit response carries, so the benchmark can show how much of the gap
+is the response's weight rather than the work behind it.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from surveykit_html.security import SecurityHeaders
 
 PAGE = "<!DOCTYPE html><html lang=en><title>bare</title><p>A bare page.</p></html>"
 
@@ -23,4 +30,17 @@ async def form(request: Request) -> RedirectResponse:
     return RedirectResponse("/page", status_code=303)
 
 
-app = Starlette(routes=[Route("/page", page), Route("/form", form, methods=["POST"])])
+async def _heavy(scope: Scope, receive: Receive, send: Send) -> None:
+    """A page padded to the size asked for, varying by cookie as a question page does."""
+    size = int(Request(scope).query_params.get("bytes", "0"))
+    body = PAGE + " " * max(0, size - len(PAGE))
+    await HTMLResponse(body, headers={"vary": "Cookie"})(scope, receive, send)
+
+
+app = Starlette(
+    routes=[
+        Route("/page", page),
+        Route("/form", form, methods=["POST"]),
+        Route("/heavy", SecurityHeaders(_heavy)),
+    ]
+)

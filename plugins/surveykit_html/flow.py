@@ -78,6 +78,8 @@ class Flow:
         #: Each question's answer keys (its parts'): a question is answered if any of them is.
         self.keys: dict[str, tuple[str, ...]] = {q.id: () for q in engine.questions}
         self._parts = {part.id: part for part in engine.parts}
+        self._positions = {q.id: i for i, q in enumerate(engine.questions)}
+        self._questions = {q.id: q for q in engine.questions}
         for part in engine.parts:
             owner = part.id.partition(".")[0]
             if owner in self.keys:
@@ -99,6 +101,15 @@ class Flow:
 
     def after(self, answers: Mapping[str, Any], question_id: str) -> Question | None:
         return self.engine.next_question(answers, after=question_id)
+
+    def after_clean(self, clean: Mapping[str, Any], question_id: str) -> Question | None:
+        """:meth:`after` for answers the engine has already cleaned (a draft just stored), so
+        the busiest page does not check them a second time."""
+        position = self._positions[question_id]
+        for qid in self.engine.shown(clean):
+            if self._positions[qid] > position:
+                return self._questions[qid]
+        return None
 
     def before(self, answers: Mapping[str, Any], question_id: str) -> Question | None:
         return self.engine.previous_question(answers, before=question_id)

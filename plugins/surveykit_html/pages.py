@@ -275,7 +275,8 @@ async def _answer(
         return redirect(
             web.question_url(request, web.flow.after_change(answers, draft.answers, question.id))
         )
-    return redirect(web.question_url(request, web.flow.after(draft.answers, question.id)))
+    # The draft's answers are already clean: the next question needs no second check of them.
+    return redirect(web.question_url(request, web.flow.after_clean(draft.answers, question.id)))
 
 
 def _render_check(

@@ -125,6 +125,14 @@ def environment(words: Translator | None = None) -> Environment:
         lang_attr=_lang_attr,
     )
     env.globals["lang"] = lang
+
+    @functools.cache
+    def count_i18n() -> Markup:
+        """GOV.UK's character count messages (``_kinds.html``'s ``count_i18n``), rendered once:
+        eighteen plural forms looked up on every page with a text box were half its cost."""
+        return Markup(env.get_template("_kinds.html").module.count_i18n())  # type: ignore[attr-defined]
+
+    env.globals["count_i18n"] = count_i18n
     return env
 
 

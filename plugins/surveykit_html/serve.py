@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gc
 import json
 import os
 import re
@@ -64,6 +65,15 @@ class Served:
 
 def app_from_environment():
     """The app for one worker, from the settings ``surveykit serve`` put in the environment."""
+    app = _app_from_settings()
+    # What the app holds (specs, engines, templates, catalogues) lives as long as the worker:
+    # frozen out of the garbage collector's scans, which then walk only what requests make.
+    gc.collect()
+    gc.freeze()
+    return app
+
+
+def _app_from_settings():
     from .app import create_app
     from .site import SiteEntry, create_site
 
