@@ -73,8 +73,9 @@ def test_every_command_judging_the_closing_date_takes_the_one_setting():
         for param in command.params:
             if param.name == "open_until":
                 having[name] = param
-    # `config` takes it too, to show the setting in force (issue 15), and judges nothing.
-    assert set(having) == JUDGING_CLOSING | {"config"}
+    # `config` takes it too, to show the setting in force (issue 15), and judges nothing;
+    # `purge` counts the retention schedule from the end of a reopening (issue 19).
+    assert set(having) == JUDGING_CLOSING | {"config", "purge"}
     for param in having.values():
         assert (param.opts, param.envvar, param.help) == (
             expected.opts,

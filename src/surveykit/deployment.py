@@ -42,6 +42,7 @@ from urllib.parse import urlsplit, urlunsplit
 from attrs import field, frozen
 
 from .errors import SurveykitError
+from .finding import DEPLOYMENT_ENV, DEPLOYMENT_FILE, find_deployment
 from .tomlpos import Locator, explain_syntax_error
 
 __all__ = [
@@ -57,10 +58,6 @@ __all__ = [
     "redacted_url",
 ]
 
-#: The file looked for in the working directory.
-DEPLOYMENT_FILE = "surveykit.toml"
-#: The environment variable naming a deployment file elsewhere.
-DEPLOYMENT_ENV = "SURVEYKIT_DEPLOYMENT"
 #: A consultation's place in the site's URLs: ``/taking-stock/``.
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -192,18 +189,6 @@ _TYPE_NAMES = {
     dt.date: "a date such as 2030-12-31",
     bool: "true or false",
 }
-
-
-def find_deployment(explicit: str | os.PathLike[str] | None = None) -> Path | None:
-    """The deployment file to use: ``explicit``, else ``$SURVEYKIT_DEPLOYMENT``, else
-    ``surveykit.toml`` in the working directory if there is one, else none."""
-    if explicit is not None:
-        return Path(explicit)
-    named = os.environ.get(DEPLOYMENT_ENV)
-    if named:
-        return Path(named)
-    here = Path(DEPLOYMENT_FILE)
-    return here if here.is_file() else None
 
 
 def load_deployment(path: str | os.PathLike[str]) -> Deployment:

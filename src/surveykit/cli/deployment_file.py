@@ -11,19 +11,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from attrs import frozen
 
-from ..deployment import (
-    DEPLOYMENT_ENV,
-    ConsultationEntry,
-    Deployment,
-    DeploymentError,
-    find_deployment,
-    load_deployment,
-)
+from ..finding import DEPLOYMENT_ENV, find_deployment
+
+if TYPE_CHECKING:  # the file's reader is imported only when there is a file to read
+    from ..deployment import ConsultationEntry, Deployment
 
 __all__ = [
     "DEPLOYMENT_OPTION",
@@ -79,6 +75,8 @@ def use_deployment(ctx: click.Context, explicit: Path | None) -> None:
     if path is None:
         ctx.meta[_META_KEY] = LoadedDeployment(None, None, chosen_by)
         return
+    from ..deployment import DeploymentError, load_deployment
+
     try:
         deployment = load_deployment(path)
     except DeploymentError as exc:
