@@ -20,10 +20,13 @@ Measured in the same run, each in a fresh ``spawn`` child process:
   aggregators and nothing written: exactly the work the pandas baseline does, for a
   like-for-like figure beside the full report's.
 
-Both print records/s and seconds.  Memory is the **peak resident set size of the child process**
-(``ru_maxrss``, so it includes the interpreter and its imports), read before the work and at the
-end.  Targets: surveykit no slower than pandas, and its peak under 250 MB.  The benchmark also
-checks that surveykit's unsuppressed per-option counts equal pandas' counts.
+Both print records/s and seconds.  Libraries are imported before the clock starts on both
+sides: pandas for the baseline; surveykit's plugins and the disclosure control's solver (numpy,
+SciPy, HiGHS) for surveykit, which a long-running process imports once.  Memory is the **peak
+resident set size of the child process** (``ru_maxrss``, so it includes the interpreter and its
+imports), read before the work and at the end.  Targets (issue 20): the full report, disclosure
+control included, at least **2x** as fast as pandas, and its peak under 250 MB.  The benchmark
+also checks that surveykit's unsuppressed per-option counts equal pandas' counts.
 
 Run: ``python benchmarks/report.py`` (minutes: loading a million rows twice dominates),
 ``--responses N`` to choose the size, or ``--smoke`` (about 5,000 responses, seconds).
@@ -74,6 +77,8 @@ REVISED = 0.10
 SILENT = 0.05
 CHUNK = 10_000
 MEMORY_TARGET_MB = 250
+#: The full report's speed against pandas that issue 20 asks for.
+SPEED_TARGET = 2.0
 RESPONDENT_COLUMNS = (
     "id, consultation, authority, authority_type, role, name, email, consent, origin, created_at"
 )
@@ -305,6 +310,7 @@ def run_surveykit(url: str, out: str | None) -> dict[str, Any]:
     consultation = surveykit.load_spec(SPEC)
     plugins = surveykit.get_plugins()  # loading plugins is start-up, like importing pandas
     plugins.storage, plugins.aggregators  # noqa: B018
+    _import_solver()
     if out is None:
         plugins = _counting_only(plugins)
     before = peak_rss_mb()
@@ -324,6 +330,14 @@ def run_surveykit(url: str, out: str | None) -> dict[str, Any]:
         "responses": built.responses.count,
         "counts": published_counts(built),
     }
+
+
+def _import_solver() -> None:
+    """Import what disclosure control solves with, as the baseline imports pandas first."""
+    import highspy  # noqa: F401
+    import numpy  # noqa: F401
+    import scipy.optimize
+    import scipy.sparse  # noqa: F401
 
 
 def _counting_only(installed: surveykit.Plugins) -> surveykit.Plugins:
@@ -453,8 +467,13 @@ def compare(name: str, url: str, dialect: str, count: int, out: Path) -> None:
     report(f"{label}: pandas baseline", theirs["seconds"], "s")
     report(f"{label}: of which writing JSON, CSV and HTML", ours["writing"], "s")
     speed = theirs["seconds"] / ours["seconds"]
-    verdict = "meets" if speed >= 1 else "MISSES"
-    report(f"{label}: surveykit speed / pandas", speed, "x", f"{verdict} the >= 1.0 target")
+    verdict = "meets" if speed >= SPEED_TARGET else "MISSES"
+    report(
+        f"{label}: surveykit speed / pandas",
+        speed,
+        "x",
+        f"{verdict} the >= {SPEED_TARGET:.1f} target",
+    )
     verdict = "meets" if ours["peak"] < MEMORY_TARGET_MB else "MISSES"
     report(
         f"{label}: surveykit peak RSS",

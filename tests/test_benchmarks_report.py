@@ -28,6 +28,12 @@ def test_report_benchmark_prints_figures_and_baselines(postgres_url):
         figures.setdefault(m["name"].strip(), set()).add(m["unit"])
     for store in ("SQLite", "PostgreSQL"):
         label = f"{store}, 5,000 responses"
+        # The full report's speed is printed beside issue 20's target of twice pandas'.
+        assert re.search(
+            rf"^{re.escape(label)}: surveykit speed / pandas .* the >= 2\.0 target$",
+            result.stdout,
+            re.M,
+        )
         assert figures[f"{label}: surveykit report"] == {"records/s", "s"}
         assert figures[f"{label}: pandas baseline, same counts"] == {"records/s"}
         assert figures[f"{label}: pandas baseline"] == {"s"}

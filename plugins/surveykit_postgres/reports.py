@@ -35,7 +35,7 @@ __all__ = [
     "UNIT",
     "condition_sql",
     "group_sql",
-    "groups_query",
+    "groups_of",
     "in_sql",
     "multiple_query",
     "positions_query",
@@ -123,28 +123,16 @@ def group_sql(plan: TallyPlan, params: list[Any]) -> tuple[str, str]:
     return role, _answered_sql("r.authority_type", plan.type_answer, params)
 
 
-def _hash(role: str, kind: str, unit: str) -> str:
-    """A 64-bit hash of (role, authority type, unit): grouping on one bigint instead of three
-    texts halves the time of the grouping sets.  :func:`groups_query` maps it back, and the
-    store falls back to grouping on the texts if two groups ever share a hash."""
-    return f"hashtextextended({role} || chr(31) || {kind} || chr(31) || ({unit}), 0)"
-
-
-def group_hash(plan: TallyPlan, params: list[Any]) -> str:
-    """:func:`_hash` of the group each response is counted under."""
-    return _hash(*group_sql(plan, params), UNIT)
-
-
-def groups_query(plan: TallyPlan) -> tuple[str, list[Any]]:
-    """Each (role, type, unit) group of current responses with its :func:`group_hash`."""
-    params: list[Any] = []
-    role, kind = group_sql(plan, params)
-    sql = (
-        f"SELECT {_hash('role', 'kind', 'unit')}, role, kind, unit FROM ("
-        f"SELECT {role} AS role, {kind} AS kind, {UNIT} AS unit {CURRENT}"
-        "WHERE p.consultation = %s) t GROUP BY 2, 3, 4"
-    )
-    return sql, [*params, plan.consultation]
+def groups_of(rows: list[tuple], columns: list[tuple[Any, str]]) -> dict[Any, tuple] | None:
+    """Group hashes mapped back to (role, type, unit), from the rows of the set of a hashed
+    :func:`tally_query` that counts everyone by group and its text; ``None`` if two groups
+    share a hash (then count again with ``hashed=False``)."""
+    width, at = len(columns), columns.index((None, "who"))
+    found: dict[Any, str] = {}
+    for row in rows:
+        if row[2 + width + at] == 0 and found.setdefault(row[0], row[2 + at]) != row[2 + at]:
+            return None
+    return {g: tuple(text.split("\x1f", 2)) for g, text in found.items()}
 
 
 #: Yes/no facts per response (a free text answered, a question shown) are packed into bits of
@@ -162,7 +150,9 @@ def tally_query(
     and its week; ``GROUPING SETS`` then counts every column by group (role, type and
     authority) in one pass.  Each result row belongs to one grouping set; ``columns`` lists
     ``(question, "option")``, ``(WEEK, "week")`` or ``(facts, "mask")`` with ``facts`` the
-    ``(question, value)`` each bit stands for.
+    ``(question, value)`` each bit stands for.  With ``hashed`` (the default) groups are
+    grouped on a 64-bit hash of their text, and the set counting everyone carries the text
+    too, as the last column ``(None, "who")``: :func:`groups_of` maps the hashes back.
     """
     params: list[Any] = []
     columns: list[tuple[Any, str]] = []
@@ -199,22 +189,32 @@ def tally_query(
     exprs.append("to_char(date_trunc('week', s.received_at AT TIME ZONE %s), 'YYYY-MM-DD')")
     params.append(plan.timezone)
     columns.append((WEEK, "week"))
+    grouping: list[Any] = []
+    role, kind = group_sql(plan, grouping)
+    who = f"{role} || chr(31) || {kind} || chr(31) || ({UNIT})"
+    # In statement order: the hashed form computes the group inside, the plain one first.
+    params = [*params, *grouping] if hashed else [*grouping, *params]
     params.append(plan.consultation)
+    if hashed:
+        # The group's text rides along in the set that counts everyone, so the hashes are
+        # mapped back from this one scan's result.
+        exprs.append("w")
+        columns.append((None, "who"))
     names = [f"c{i}" for i in range(len(exprs))]
     inner = ", ".join(f"{e} AS {n}" for e, n in zip(exprs, names, strict=True))
     flags = ", ".join(f"GROUPING({n})" for n in names)
-    first: list[Any] = []  # the group's parameters come first in the statement
-    if hashed:
-        who = f"{group_hash(plan, first)} AS g"
-    else:
-        role, kind = group_sql(plan, first)
-        who = f"{role} || chr(31) || {kind} || chr(31) || ({UNIT}) AS g"
-    params[:0] = first
     sets = ", ".join(f"(g, {n})" for n in names)
+    if hashed:
+        rows = (
+            f"SELECT hashtextextended(w, 0) AS g, {inner} FROM ("
+            f"SELECT {who} AS w, s.answers, s.received_at {CURRENT}WHERE p.consultation = %s) s"
+        )
+    else:
+        rows = f"SELECT {who} AS g, {inner} {CURRENT}WHERE p.consultation = %s"
+        sets = f"(g), {sets}"
     sql = (
-        f"SELECT g, count(*), {', '.join(names)}, {flags} FROM ("
-        f"SELECT {who}, {inner} {CURRENT}WHERE p.consultation = %s) t "
-        f"GROUP BY GROUPING SETS ((g), {sets})"
+        f"SELECT g, count(*), {', '.join(names)}, {flags} FROM ({rows}) t "
+        f"GROUP BY GROUPING SETS ({sets})"
     )
     return sql, params, columns
 
@@ -280,7 +280,9 @@ def tally_rows(
         i = flags.index(0)
         what, how = columns[i]
         value = values[i]
-        if how == "option" and value is not None:
+        if how == "who":  # the set counting everyone, by group and its text
+            yield TallyRow(ALL, ALL, role, kind, unit, n)
+        elif how == "option" and value is not None:
             yield TallyRow(what, value, role, kind, unit, n)
         elif how == "mask":  # many masks add to one fact: summed below
             for bit, (qid, fact) in enumerate(what):

@@ -633,13 +633,12 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
         def count(conn: psycopg.Connection) -> list[TallyRow]:
             # Room for every grouping set's hash table at once: one pass, little sorting.
             conn.execute("SET LOCAL work_mem = '256MB'")
-            found = conn.execute(*reports.groups_query(plan)).fetchall()
-            groups = {g: (role, kind, unit) for g, role, kind, unit in found}
             sql, params, columns = reports.tally_query(plan)
             rows = conn.execute(sql, params).fetchall()
-            if len(groups) < len(found) or any(row[0] not in groups for row in rows):
+            groups = reports.groups_of(rows, columns)
+            if groups is None:  # two groups share a hash: group on their texts instead
                 sql, params, columns = reports.tally_query(plan, hashed=False)
-                rows, groups = conn.execute(sql, params).fetchall(), None
+                rows = conn.execute(sql, params).fetchall()
             tallied = list(reports.tally_rows(rows, columns, groups))
             if plan.multiple:
                 tallied += map(_tally, conn.execute(*reports.multiple_query(plan)).fetchall())
@@ -665,7 +664,8 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
             "WITH ranked AS (SELECT e.key AS q, s.respondent_id AS rid, "
             "row_number() OVER (PARTITION BY e.key ORDER BY "
             "md5(e.key || ':' || (e.value #>> '{}')) COLLATE \"C\", s.respondent_id) AS rank, "
-            f"count(*) OVER (PARTITION BY e.key) AS n {CURRENT}"
+            "count(*) OVER (PARTITION BY e.key) AS n FROM responses p "
+            "JOIN submissions s ON s.respondent_id = p.respondent_id AND s.version = p.version "
             "CROSS JOIN LATERAL jsonb_each(s.answers) e "
             "WHERE p.consultation = %(c)s AND e.key = ANY(%(questions)s) "
             "AND jsonb_typeof(e.value) = 'string' AND (e.value #>> '{}') ~ '[^[:space:]]' "

@@ -297,9 +297,27 @@ class Context:
         permits = set(self.publication.name_authority)
         allowed: set[str] = set()
         refused: set[str] = set()
-        for unit, value in self.store.authority_consents(self.id, question):
+        for unit, value in self._consents(question):
             (allowed if value in permits else refused).add(unit)
         return frozenset(allowed - refused)
+
+    def _consents(self, question: str) -> Iterable[tuple[str, Any]]:
+        """Each (authority unit, answer to ``question``) among current responses.
+
+        A single-choice question is counted by unit already, blanks included ("not answered",
+        "not shown"), so the pairs are read off the counts rather than the responses read
+        again; answers are stored cleaned, so its answers are its options' values, as in the
+        counts.  Any other question is asked of the store."""
+        plan = self.plan
+        single = plan.options - plan.multiple - plan.rankings - plan.values
+        if question not in single:
+            return self.store.authority_consents(self.id, question)
+        return {
+            (unit, value)
+            for value, by_group in self.counts.cells.get(question, {}).items()
+            for (_, _, unit), n in by_group.items()
+            if n > 0
+        }
 
     def redactor_for(self, texts: Iterable[str]) -> Redactor:
         """Redacts contact details, respondents' names, and authorities that may not be named,

@@ -34,12 +34,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
-from collections import Counter
+from collections import Counter, _count_elements  # type: ignore[attr-defined]
 from collections.abc import Iterable, Iterator
+from itertools import chain, repeat
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from attrs import field, frozen
+from attrs import frozen
 
 from .conditions import Answered, Condition, compile_condition, references, walk
 from .kinds import answer_type, parts_of
@@ -101,12 +102,12 @@ def week_of(when: dt.datetime, zone: Any) -> str:
     return (day - dt.timedelta(days=day.weekday())).isoformat()
 
 
-@frozen
-class ReportRow:
+class ReportRow(NamedTuple):
     """One current response with what reports need to know about who sent it.
 
     Only ever read inside report building: ``name`` is used to redact the respondent's own name
-    from their words, never published.
+    from their words, never published (nor shown by ``repr``).  A named tuple, not a frozen
+    attrs class: a report makes one per response, and those took five times as long to make.
     """
 
     respondent_id: str
@@ -117,11 +118,15 @@ class ReportRow:
     origin: str
     channel: str
     received_at: dt.datetime
-    name: str = field(default="", repr=False)
+    name: str = ""
 
     @property
     def unit(self) -> str:
         return unit_of(self.authority, self.respondent_id)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields if f != "name")
+        return f"ReportRow({shown})"
 
 
 class TextRow(NamedTuple):
@@ -170,13 +175,17 @@ class TextChooser:
         self._chosen: dict[str, list[_Largest]] = {q: [] for q in questions}
         self._answered = dict.fromkeys(self._chosen, 0)
         self._prefixes = {qid: f"{qid}:".encode() for qid in self._chosen}
+        self._questions = frozenset(self._chosen)
 
     def add(self, row: ReportRow) -> None:
         md5, limit, answered, prefixes = hashlib.md5, self._limit, self._answered, self._prefixes
-        for qid, heap in self._chosen.items():
-            text = row.answers.get(qid)
+        answers = row.answers
+        # Only the questions this response answered (most answer few): each keeps its own heap.
+        for qid in answers.keys() & self._questions:
+            text = answers[qid]
             if text.__class__ is not str or not text.strip():
                 continue
+            heap = self._chosen[qid]
             answered[qid] += 1
             rank = md5(prefixes[qid] + text.encode()).hexdigest()  # text_rank, inlined
             item = (rank, row.respondent_id, row, text)
@@ -384,15 +393,32 @@ def tally_rows(plan: TallyPlan, rows: Iterable[ReportRow]) -> Iterator[TallyRow]
         for leaf in walk(c)
         if hasattr(leaf, "question") and not isinstance(leaf, Answered)
     }
-    shown_by: dict[tuple, tuple[str, ...]] = {}
+    value_reads = tuple(q for q in read if q in by_value)
+    presence_reads = tuple(q for q in read if q not in by_value)
+    shown_by: dict[tuple, tuple[tuple[str, str], ...]] = {}
     weeks: dict[int, str] = {}
+    units: dict[str, str] = {}
     groups: dict[tuple[str, str, str], Counter] = {}
-    regroup = plan.role_answer is not None or plan.type_answer is not None
+    role_q, roles = plan.role_answer or (None, frozenset())
+    type_q, kinds = plan.type_answer or (None, frozenset())
+    count = _count_elements  # Counter.update without its Python-level checks, once per row
     for row in rows:
         answers = row.answers
-        group = (
-            (*plan.group_of(row), row.unit) if regroup else (row.role, row.authority_type, row.unit)
-        )
+        role, kind = row.role, row.authority_type
+        if role_q is not None:  # TallyPlan.group_of, inlined: the answer wins where it names one
+            given = answers.get(role_q)
+            if given.__class__ is str and given in roles:
+                role = given
+        if type_q is not None:
+            given = answers.get(type_q)
+            if given.__class__ is str and given in kinds:
+                kind = given
+        unit = units.get(row.authority)
+        if unit is None:
+            unit = unit_of(row.authority, row.respondent_id)
+            if not unit.startswith("id:") and len(units) < _CACHE_LIMIT:
+                units[row.authority] = unit
+        group = (role, kind, unit)
         counter = groups.get(group)
         if counter is None:
             counter = groups[group] = Counter()
@@ -408,37 +434,35 @@ def tally_rows(plan: TallyPlan, rows: Iterable[ReportRow]) -> Iterator[TallyRow]
             hash(values)
         except TypeError:  # a list where one answer was expected: count it as its text
             values = tuple(map(_hashable, values))
-        counter.update(zip(singles, values, strict=True))
-        counter.update(answers.keys() & texts)
+        shown: tuple[tuple[str, str], ...] = ()
+        if compiled:
+            key = (
+                tuple(map(answers.get, value_reads, repeat(_ABSENT))),
+                tuple(map(answers.__contains__, presence_reads)),
+            )
+            try:
+                found = shown_by.get(key)
+            except TypeError:  # a list answer: looked up as a tuple
+                key = (tuple(map(_hashable, key[0])), key[1])
+                found = shown_by.get(key)
+            if found is None:
+                if len(shown_by) > _CACHE_LIMIT:
+                    shown_by.clear()
+                found = shown_by[key] = _shown(compiled, value_reads, presence_reads, key)
+            shown = found
+        count(counter, chain(zip(singles, values, strict=True), answers.keys() & texts, shown))
         for qid in multiple:
             value = answers.get(qid)
             if value.__class__ is list:
                 counter[(qid, RESPONDENTS)] += 1
-                counter.update((qid, str(item)) for item in value)
+                count(counter, ((qid, str(item)) for item in value))
             elif value is not None:
                 counter[(qid, str(value))] += 1
         for qid, keys in rankings:
             value = answers.get(qid)
             if value.__class__ is list and value:
                 counter[(qid, str(value[0]))] += 1
-                counter.update(zip(keys, map(str, value), strict=False))
-        if compiled:
-            key = tuple(
-                _hashable(answers.get(q, _ABSENT)) if q in by_value else q in answers for q in read
-            )
-            shown = shown_by.get(key)
-            if shown is None:
-                if len(shown_by) > _CACHE_LIMIT:
-                    shown_by.clear()
-                seen = {
-                    q: (_thaw(v) if q in by_value else "")
-                    for q, v in zip(read, key, strict=True)
-                    if v is not _ABSENT and v is not False
-                }
-                shown = shown_by[key] = tuple(
-                    (qid, SHOWN) for qid, condition in compiled if condition(seen)
-                )
-            counter.update(shown)
+                count(counter, zip(keys, map(str, value), strict=False))
     for (role, kind, unit), counter in groups.items():
         for item, n in counter.items():
             if item.__class__ is str:
@@ -456,6 +480,23 @@ def tally_rows(plan: TallyPlan, rows: Iterable[ReportRow]) -> Iterator[TallyRow]
                 yield TallyRow(qid, value, role, kind, unit, n)
         total = sum(n for item, n in counter.items() if item.__class__ is str and item not in texts)
         yield TallyRow(ALL, ALL, role, kind, unit, total)
+
+
+def _shown(
+    compiled: list[tuple[str, Any]],
+    value_reads: tuple[str, ...],
+    presence_reads: tuple[str, ...],
+    key: tuple[tuple[Any, ...], tuple[bool, ...]],
+) -> tuple[tuple[str, str], ...]:
+    """The (question, SHOWN) pairs of the conditional questions shown to a response whose
+    conditions read ``key``: values (``_ABSENT`` where unanswered) and presences."""
+    seen = {
+        q: _thaw(v)
+        for q, v in zip(value_reads, key[0], strict=True)
+        if v is not _ABSENT and v is not False
+    }
+    seen.update((q, "") for q, present in zip(presence_reads, key[1], strict=True) if present)
+    return tuple((qid, SHOWN) for qid, condition in compiled if condition(seen))
 
 
 #: Lookups kept at most this long, so memory stays flat over any number of responses.
