@@ -117,7 +117,7 @@ def _may_be_refused(text: str) -> bool:
     is spared.  (Brackets inside strings only make this say "maybe".)"""
     if text.count("[") + text.count("{") > MAX_DEPTH:
         return True
-    if "\\ud" in text or "\\uD" in text:
+    if "\\u" in text and ("\\ud" in text or "\\uD" in text):
         return True
     return not text.isascii() and _SURROGATE.search(text) is not None
 

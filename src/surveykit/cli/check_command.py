@@ -96,7 +96,7 @@ class _BadLine:
 
 def _records(stream: TextIO) -> Iterator[tuple[int, Any]]:
     for number, line in enumerate(stream, start=1):
-        if not line.strip():
+        if line.isspace():  # (not line.strip(), which copies every line)
             continue
         try:
             yield number, jsoninput.loads(jsoninput.require_decoded(line))
