@@ -26,7 +26,7 @@ from attrs import define, field, frozen
 from surveykit import Consultation, Metadata, Option, Question, Section
 from surveykit.conditions import Condition, render
 from surveykit.errors import SpecError, SurveykitError
-from surveykit.interchange import Foreign, KindRead, Localised, Refusal
+from surveykit.interchange import Foreign, KindRead, Localised
 from surveykit.model import Translation
 from surveykit.plugins import get_plugins
 from surveykit.spec import ID_PATTERN, RESERVED, loads_spec
@@ -194,9 +194,6 @@ class SpecBuilder:
         for refusal in read.refused:
             self.refuse(foreign.where, refusal.feature, refusal.message)
         return None if read.refused else read
-
-    def refusal(self, where: str, refusal: Refusal) -> None:
-        self.refuse(where, refusal.feature, refusal.message)
 
     # building ------------------------------------------------------------------------------
 

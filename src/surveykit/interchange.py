@@ -21,8 +21,6 @@ from typing import Any, Protocol
 
 from attrs import field, frozen
 
-from .model import Question
-
 __all__ = [
     "FORMATS",
     "Foreign",
@@ -136,7 +134,3 @@ class KindInterchange(Protocol):
     reads: Mapping[str, tuple[str, ...]]
 
     def read(self, foreign: Foreign) -> KindRead: ...
-
-
-#: ``write(question, format, localise)``, the optional export half of a mapping.
-Writer = Callable[[Question, str, Callable[[str], Any]], "Mapping[str, Any] | Refusal"]
