@@ -9,7 +9,10 @@ adds ``respondents.language``, the language a respondent asked to be written to 
 adds ``audit_log``, the officers' audit trail (issue 19), with the person only as a keyed hash;
 triggers refuse every ``UPDATE``, ``DELETE`` and ``TRUNCATE`` on it.  Migration 6 (issue 19)
 lets an erasure, and nothing else, delete submissions and raw messages: see the setting
-``surveykit.erasing`` below.  Never edit a shipped migration.
+``surveykit.erasing`` below.  Migration 7 (issue 20) keeps reports' counts between reports
+(:mod:`surveykit.snapshots`): triggers log every change a report must follow in
+``report_changes``, each with its transaction id, and drop a consultation's
+``report_snapshots`` on any deletion.  Never edit a shipped migration.
 """
 
 from __future__ import annotations
@@ -215,5 +218,80 @@ MIGRATIONS: tuple[str, ...] = (
         RETURN NEW;
     END
     $$;
+    """,
+    # 7: report snapshots (issue 20).  Every new submission, and every change to what a report
+    # groups a respondent by, logs which version was current before and the respondent's
+    # role, type and authority then, with the id of the transaction that made it.  A snapshot
+    # keeps the database snapshot (``pg_snapshot``) it was counted in, so "changed since" is
+    # exactly the changes that snapshot could not see, whatever order transactions commit in.
+    # Any deletion drops the consultation's snapshots and a respondent's own changes.
+    """
+    CREATE TABLE report_changes (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        consultation text NOT NULL,
+        respondent_id text COLLATE "C" NOT NULL,
+        version integer NOT NULL,
+        role text NOT NULL,
+        authority_type text NOT NULL,
+        authority text NOT NULL
+    );
+    CREATE INDEX report_changes_by_consultation ON report_changes (consultation, seq);
+    CREATE INDEX report_changes_by_respondent ON report_changes (respondent_id);
+    CREATE TABLE report_snapshots (
+        consultation text NOT NULL,
+        key text NOT NULL,
+        upto pg_snapshot NOT NULL,
+        saved_at timestamptz NOT NULL,
+        body bytea NOT NULL,
+        PRIMARY KEY (consultation, key)
+    );
+    CREATE FUNCTION report_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_TABLE_NAME = 'submissions' THEN
+            INSERT INTO report_changes
+                (consultation, respondent_id, version, role, authority_type, authority)
+            SELECT NEW.consultation, NEW.respondent_id,
+                coalesce((SELECT max(version) FROM submissions
+                          WHERE respondent_id = NEW.respondent_id
+                          AND version <> NEW.version), 0),
+                r.role, r.authority_type, r.authority
+            FROM respondents r WHERE r.id = NEW.respondent_id;
+        ELSE
+            INSERT INTO report_changes
+                (consultation, respondent_id, version, role, authority_type, authority)
+            VALUES (OLD.consultation, OLD.id,
+                coalesce((SELECT max(version) FROM submissions WHERE respondent_id = OLD.id), 0),
+                OLD.role, OLD.authority_type, OLD.authority);
+            IF OLD.consultation IS DISTINCT FROM NEW.consultation THEN
+                DELETE FROM report_snapshots
+                WHERE consultation IN (OLD.consultation, NEW.consultation);
+            END IF;
+        END IF;
+        RETURN NULL;
+    END
+    $$;
+    CREATE TRIGGER submissions_report_change AFTER INSERT ON submissions
+        FOR EACH ROW EXECUTE FUNCTION report_change();
+    CREATE TRIGGER respondents_report_change
+        AFTER UPDATE OF consultation, role, authority_type, authority ON respondents
+        FOR EACH ROW WHEN (OLD.consultation IS DISTINCT FROM NEW.consultation
+            OR OLD.role IS DISTINCT FROM NEW.role
+            OR OLD.authority_type IS DISTINCT FROM NEW.authority_type
+            OR OLD.authority IS DISTINCT FROM NEW.authority)
+        EXECUTE FUNCTION report_change();
+    CREATE FUNCTION report_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_TABLE_NAME = 'respondents' THEN
+            DELETE FROM report_changes WHERE respondent_id = OLD.id;
+        END IF;
+        DELETE FROM report_snapshots WHERE consultation = OLD.consultation;
+        RETURN NULL;
+    END
+    $$;
+    CREATE TRIGGER submissions_report_forget AFTER DELETE ON submissions
+        FOR EACH ROW EXECUTE FUNCTION report_forget();
+    CREATE TRIGGER respondents_report_forget AFTER DELETE ON respondents
+        FOR EACH ROW EXECUTE FUNCTION report_forget();
     """,
 )

@@ -13,7 +13,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -26,6 +26,7 @@ from psycopg.types.json import set_json_loads
 
 from surveykit.errors import StorageError
 from surveykit.mailbox import unsettled_message
+from surveykit.snapshots import SnapshotRead
 from surveykit.sql import (
     SUBMISSION_FIELDS,
     VISIT_COLUMNS,
@@ -53,9 +54,9 @@ from surveykit.storage import (
     Visit,
     utc,
 )
-from surveykit.tally import tally_rows
+from surveykit.tally import TextRequest, tally_rows
 
-from . import erasure, reports, schema
+from . import erasure, reports, schema, snapshots
 from .mailbox import PostgresMailbox
 from .reports import CURRENT, UNIT
 from .rows import DIALECT, grant_one
@@ -286,6 +287,17 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
                     self._local.locks = None
         except psycopg.Error as exc:
             raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
+
+    @contextmanager
+    def _reading(self) -> Iterator[psycopg.Connection]:
+        """A connection in a transaction to stream from: the one pinned for this thread (a
+        report's consistent read), else a pooled one."""
+        pinned = getattr(self._local, "conn", None)
+        if pinned is not None:
+            yield pinned
+            return
+        with self._pool.connection() as conn, conn.transaction():
+            yield conn
 
     def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
         return self._run(lambda conn: conn.execute(sql, params).fetchall(), transaction=False)
@@ -613,8 +625,7 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
         )
         try:
             with (
-                self._pool.connection() as conn,
-                conn.transaction(),
+                self._reading() as conn,
                 conn.cursor(name="surveykit_report_rows") as cursor,
             ):
                 cursor.execute(sql, params)
@@ -691,6 +702,39 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
 
         rows = self._run(choose)
         return (TextRow(*row) for row in rows)
+
+    def report_snapshot(
+        self, consultation: str, key: str
+    ) -> AbstractContextManager[SnapshotRead] | None:
+        return self._snapshot_read(consultation, key)
+
+    @contextmanager
+    def _snapshot_read(self, consultation: str, key: str) -> Iterator[SnapshotRead]:
+        """A REPEATABLE READ transaction pinned to this thread, so the store's own counting
+        inside it (``tally``, ``texts``, ``iter_report_rows``) reads the same snapshot."""
+        if getattr(self._local, "conn", None) is not None:
+            raise StorageError("a report cannot be counted inside a batch of writes")
+
+        def everything(plan: TallyPlan, request: TextRequest | None) -> tuple[list, list]:
+            if request is None:
+                return list(self.tally(plan)), []
+            return self.tally_and_texts(plan, request)
+
+        try:
+            with self._pool.connection() as conn, conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                self._local.conn, self._local.locks = conn, set()
+                try:
+                    yield snapshots.PostgresSnapshotRead(conn, consultation, key, everything)
+                finally:
+                    self._local.conn = self._local.locks = None
+        except psycopg_pool.PoolClosed:
+            raise StorageError(f"the store {self.url} is closed") from None
+        except psycopg.Error as exc:
+            raise StorageError(f"PostgreSQL at {self.url} failed: {exc}") from exc
+
+    def keep_report_snapshot(self, consultation: str, key: str, marker: str, body: bytes) -> None:
+        self._run(lambda conn: snapshots.keep(conn, consultation, key, marker, body))
 
     def roster_rows(self, consultation: str) -> Iterator[RosterRow]:
         rows = self._read(

@@ -20,6 +20,7 @@ from surveykit.conditions import references
 from surveykit.kinds import parts_of
 from surveykit.model import Publication, Question
 from surveykit.plugins import get_plugins
+from surveykit.snapshots import kept_tally_and_texts
 from surveykit.storage import ReportRow, Store, TallyPlan, TallyRow, TextRequest, TextRow
 from surveykit.tally import ALL, RESPONDENTS, SHOWN, WEEK, counted_parts, unit_of
 
@@ -252,10 +253,8 @@ class Context:
 
     @cached_property
     def _tallied(self) -> tuple[list[TallyRow], list[TextRow]]:
-        request = self.quote_request
-        if self.wants_quotes and request is not None:
-            return self.store.tally_and_texts(self.plan, request)
-        return list(self.store.tally(self.plan)), []
+        request = self.quote_request if self.wants_quotes else None
+        return kept_tally_and_texts(self.store, self.plan, request)
 
     def rows(self, *, answer_in: tuple[str, Any] | None = None) -> Iterator[ReportRow]:
         """Current responses with who sent them, streamed."""

@@ -11,8 +11,10 @@ append-only.  Migration 4 adds ``respondents.language``, the language a responde
 be written to in (``NULL``: not said).  Migration 5 adds ``audit_log``, the officers' audit
 trail (issue 19): who read or changed whose personal data, with the person only as a keyed hash;
 triggers refuse every ``UPDATE`` and ``DELETE`` on it.  Migration 6 (issue 19) lets an erasure,
-and nothing else, delete submissions and raw messages: see ``erasing`` below.  Never edit a
-migration that has shipped: add one.
+and nothing else, delete submissions and raw messages: see ``erasing`` below.  Migration 7
+(issue 20) keeps reports' counts between reports (:mod:`surveykit.snapshots`): triggers log
+every change a report must follow in ``report_changes`` and drop a consultation's
+``report_snapshots`` on any deletion.  Never edit a migration that has shipped: add one.
 """
 
 from __future__ import annotations
@@ -174,5 +176,65 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER mail_messages_no_delete BEFORE DELETE ON mail_messages
         WHEN NOT EXISTS (SELECT 1 FROM erasing)
     BEGIN SELECT RAISE(ABORT, 'nothing received is ever dropped'); END;
+    """,
+    # 7: report snapshots (issue 20).  Every new submission, and every change to what a report
+    # groups a respondent by, logs which version was current before and the respondent's
+    # role, type and authority then: the first change of a respondent after a snapshot is what
+    # it counted.  ``seq`` is AUTOINCREMENT so it never goes back after the log is pruned, and
+    # SQLite's one writer at a time makes it commit order.  Any deletion (an erasure, a purge,
+    # anonymising) drops the consultation's snapshots and a respondent's own changes, so
+    # nothing the person was outlives them here.
+    """
+    CREATE TABLE report_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        consultation TEXT NOT NULL,
+        respondent_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        authority_type TEXT NOT NULL,
+        authority TEXT NOT NULL
+    );
+    CREATE INDEX report_changes_by_consultation ON report_changes (consultation, seq);
+    CREATE INDEX report_changes_by_respondent ON report_changes (respondent_id);
+    CREATE TABLE report_snapshots (
+        consultation TEXT NOT NULL,
+        key TEXT NOT NULL,
+        upto INTEGER NOT NULL,
+        saved_at TEXT NOT NULL,
+        body BLOB NOT NULL,
+        PRIMARY KEY (consultation, key)
+    );
+    CREATE TRIGGER submissions_report_change AFTER INSERT ON submissions
+    BEGIN
+        INSERT INTO report_changes
+            (consultation, respondent_id, version, role, authority_type, authority)
+        SELECT NEW.consultation, NEW.respondent_id,
+            coalesce((SELECT max(version) FROM submissions
+                      WHERE respondent_id = NEW.respondent_id AND version <> NEW.version), 0),
+            r.role, r.authority_type, r.authority
+        FROM respondents r WHERE r.id = NEW.respondent_id;
+    END;
+    CREATE TRIGGER respondents_report_change
+        AFTER UPDATE OF consultation, role, authority_type, authority ON respondents
+        WHEN OLD.consultation IS NOT NEW.consultation OR OLD.role IS NOT NEW.role
+            OR OLD.authority_type IS NOT NEW.authority_type OR OLD.authority IS NOT NEW.authority
+    BEGIN
+        INSERT INTO report_changes
+            (consultation, respondent_id, version, role, authority_type, authority)
+        VALUES (OLD.consultation, OLD.id,
+            coalesce((SELECT max(version) FROM submissions WHERE respondent_id = OLD.id), 0),
+            OLD.role, OLD.authority_type, OLD.authority);
+        DELETE FROM report_snapshots WHERE OLD.consultation IS NOT NEW.consultation
+            AND consultation IN (OLD.consultation, NEW.consultation);
+    END;
+    CREATE TRIGGER submissions_report_forget AFTER DELETE ON submissions
+    BEGIN
+        DELETE FROM report_snapshots WHERE consultation = OLD.consultation;
+    END;
+    CREATE TRIGGER respondents_report_forget AFTER DELETE ON respondents
+    BEGIN
+        DELETE FROM report_changes WHERE respondent_id = OLD.id;
+        DELETE FROM report_snapshots WHERE consultation = OLD.consultation;
+    END;
     """,
 )

@@ -25,7 +25,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -35,6 +35,7 @@ import orjson
 
 from surveykit.errors import StorageError
 from surveykit.mailbox import unsettled_message
+from surveykit.snapshots import SnapshotRead
 from surveykit.sql import (
     SUBMISSION_FIELDS,
     VISIT_COLUMNS,
@@ -59,9 +60,9 @@ from surveykit.storage import (
     Visit,
     utc,
 )
-from surveykit.tally import unit_of
+from surveykit.tally import TallyPlan, TextRequest, unit_of
 
-from . import erasure, schema
+from . import erasure, schema, snapshots
 from .mailbox import SqliteMailbox
 from .rows import DIALECT, from_text, grant_one, to_text
 
@@ -663,6 +664,26 @@ class SqliteStore(SqlReads, SqliteMailbox, Store):
                 return
             after = rows[-1][0]
             rows = None  # let this batch go before the next one is read
+
+    def report_snapshot(
+        self, consultation: str, key: str
+    ) -> AbstractContextManager[SnapshotRead] | None:
+        def everything(plan: TallyPlan, request: TextRequest | None) -> tuple[list, list]:
+            if request is None:
+                return list(self.tally(plan)), []
+            return self.tally_and_texts(plan, request)
+
+        return self._snapshot_read(self._connection(), consultation, key, everything)
+
+    @contextmanager
+    def _snapshot_read(self, *args: Any) -> Iterator[SnapshotRead]:
+        with self._errors(), snapshots.reading(*args) as read:
+            yield read
+
+    def keep_report_snapshot(self, consultation: str, key: str, marker: str, body: bytes) -> None:
+        now = to_text(dt.datetime.now(dt.UTC))
+        with self._write() as conn:
+            snapshots.keep(conn, consultation, key, marker, body, now)
 
     def roster_rows(self, consultation: str) -> Iterator[RosterRow]:
         # A respondent's id is read only where it is their unit (no authority), so equal rows

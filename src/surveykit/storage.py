@@ -53,6 +53,7 @@ from .errors import StorageError
 from .identity import Respondent
 from .mailbox import MailStore
 from .plugins import Plugins, get_plugins
+from .snapshots import SnapshotRead
 from .tally import (
     ReportRow,
     TallyPlan,
@@ -743,6 +744,24 @@ class Store(MailStore, ABC):
             limit=request.limit,
         )
         return list(self.tally(plan)), list(texts)
+
+    def report_snapshot(
+        self, consultation: str, key: str
+    ) -> AbstractContextManager[SnapshotRead] | None:
+        """One consistent read for bringing a report's kept counts up to date, and the
+        snapshot kept under ``key`` (see :mod:`surveykit.snapshots`).
+
+        ``None``, the default, means the store keeps no snapshots: every report counts every
+        response.  A store that keeps them must log every change to a response or to a
+        respondent's role, type or authority whatever code makes it, and drop a
+        consultation's snapshots on any deletion.
+        """
+        return None
+
+    def keep_report_snapshot(self, consultation: str, key: str, marker: str, body: bytes) -> None:
+        """Keep ``body`` as the snapshot for ``key``, taken at the read that gave ``marker``,
+        and forget the changes every kept snapshot of the consultation has counted."""
+        raise StorageError(f"{type(self).__name__} keeps no report snapshots")
 
     def roster_rows(self, consultation: str) -> Iterator[RosterRow]:
         """Roster respondents (not self-service ones) counted by role, type and authority unit,

@@ -145,8 +145,11 @@ def test_identity_is_kept_apart_from_answers(tmp_path):
             "mail_sendings",
             "meta",
             "releases",
+            "report_changes",
+            "report_snapshots",
             "respondents",
             "schema_version",
+            "sqlite_sequence",
             "submissions",
             "tokens",
         ]
