@@ -298,12 +298,21 @@ def load_postgres(url: str, schema: str, consultation: surveykit.Consultation, c
         conn.execute("ANALYZE respondents, submissions, responses")
 
 
-def sqlite_file(consultation: surveykit.Consultation, count: int, cache: Path) -> Path:
-    """The generated SQLite file for ``count`` responses, made once per run."""
-    path = cache / f"taking-stock-{count}.db"
-    if not path.exists():
-        load_sqlite(path, consultation, count)
-    return path
+def generate(dialect: str, target: str, count: int) -> dict[str, Any]:
+    """Generate a store in a child process, so this one stays small: Linux keeps a process's
+    peak memory across ``exec``, so every child spawned later would report this one's."""
+    consultation = surveykit.load_spec(SPEC)
+    start = time.perf_counter()
+    if dialect == "sqlite":
+        load_sqlite(Path(target), consultation, count)
+    else:
+        load_postgres(target, _schema(target), consultation, count)
+    return {"seconds": time.perf_counter() - start}
+
+
+def revise_in_child(url: str, dialect: str, share: float) -> dict[str, Any]:
+    """:func:`revise`, in a child process for the same reason as :func:`generate`."""
+    return {"revised": revise(url, dialect, surveykit.load_spec(SPEC), share)}
 
 
 def revise(url: str, dialect: str, consultation: surveykit.Consultation, share: float) -> int:
@@ -509,12 +518,11 @@ def compare(
     dialect: str,
     count: int,
     out: Path,
-    consultation: surveykit.Consultation,
     churn: float,
 ) -> None:
     first = _child(run_surveykit, url, str(out))
     _child(run_surveykit, url, None)  # the counting-only report keeps counts of its own
-    revised = revise(url, dialect, consultation, churn)
+    revised = _child(revise_in_child, url, dialect, churn)["revised"]
     ours = _child(run_surveykit, url, str(out))
     counting = _child(run_surveykit, url, None)
     theirs = _child(run_pandas, url, dialect)
@@ -586,7 +594,6 @@ def main() -> None:
     args = p.parse_args()
     churn = args.churn
     count = args.responses or (SMOKE_RESPONSES if args.smoke else FULL_RESPONSES)
-    consultation = surveykit.load_spec(SPEC)
     print(
         f"{count:,} current responses, {REVISED:.0%} of respondents with 2-3 versions; "
         "memory is the peak RSS (ru_maxrss) of a fresh child process for each measurement"
@@ -595,14 +602,13 @@ def main() -> None:
     schema = f"sk_bench_report_{secrets.token_hex(4)}"
     url = f"{POSTGRES_URL}?schema={schema}&pool_size=2"
     try:
-        start = time.perf_counter()
-        path = sqlite_file(consultation, count, folder)
-        report("generate the SQLite store", time.perf_counter() - start, "s")
-        compare("SQLite", f"sqlite:///{path}", "sqlite", count, folder, consultation, churn)
-        start = time.perf_counter()
-        load_postgres(url, schema, consultation, count)
-        report("generate the PostgreSQL store", time.perf_counter() - start, "s")
-        compare("PostgreSQL", url, "postgresql", count, folder, consultation, churn)
+        path = folder / f"taking-stock-{count}.db"
+        made = _child(generate, "sqlite", str(path), count)
+        report("generate the SQLite store", made["seconds"], "s")
+        compare("SQLite", f"sqlite:///{path}", "sqlite", count, folder, churn)
+        made = _child(generate, "postgresql", url, count)
+        report("generate the PostgreSQL store", made["seconds"], "s")
+        compare("PostgreSQL", url, "postgresql", count, folder, churn)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:

@@ -34,6 +34,8 @@ def test_report_benchmark_prints_figures_and_baselines(postgres_url):
             result.stdout,
             re.M,
         )
+        assert figures[f"{label}: first report, counting every response"] == {"s"}
+        assert figures[f"{label}: first report, speed / pandas"] == {"x"}
         assert figures[f"{label}: surveykit report"] == {"records/s", "s"}
         assert figures[f"{label}: pandas baseline, same counts"] == {"records/s"}
         assert figures[f"{label}: pandas baseline"] == {"s"}

@@ -219,7 +219,9 @@ MIGRATIONS: tuple[str, ...] = (
     END
     $$;
     """,
-    # 7: report snapshots (issue 20).  Every new submission, and every change to what a report
+    # 7: report snapshots (issue 20).  Once a consultation has been reported on (a row in
+    # ``report_watch``, inserted under a SHARE lock on the tables written, so no writer that
+    # missed it can commit after it), every new submission, and every change to what a report
     # groups a respondent by, logs which version was current before and the respondent's
     # role, type and authority then, with the id of the transaction that made it.  A snapshot
     # keeps the database snapshot (``pg_snapshot``) it was counted in, so "changed since" is
@@ -238,6 +240,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX report_changes_by_consultation ON report_changes (consultation, seq);
     CREATE INDEX report_changes_by_respondent ON report_changes (respondent_id);
+    CREATE TABLE report_watch (consultation text PRIMARY KEY);
     CREATE TABLE report_snapshots (
         consultation text NOT NULL,
         key text NOT NULL,
@@ -249,6 +252,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE FUNCTION report_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_TABLE_NAME = 'submissions' THEN
+            IF NOT EXISTS (SELECT 1 FROM report_watch WHERE consultation = NEW.consultation)
+            THEN
+                RETURN NULL;
+            END IF;
             INSERT INTO report_changes
                 (consultation, respondent_id, version, role, authority_type, authority)
             SELECT NEW.consultation, NEW.respondent_id,
@@ -258,15 +265,19 @@ MIGRATIONS: tuple[str, ...] = (
                 r.role, r.authority_type, r.authority
             FROM respondents r WHERE r.id = NEW.respondent_id;
         ELSE
+            IF OLD.consultation IS DISTINCT FROM NEW.consultation THEN
+                DELETE FROM report_snapshots
+                WHERE consultation IN (OLD.consultation, NEW.consultation);
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM report_watch WHERE consultation = OLD.consultation)
+            THEN
+                RETURN NULL;
+            END IF;
             INSERT INTO report_changes
                 (consultation, respondent_id, version, role, authority_type, authority)
             VALUES (OLD.consultation, OLD.id,
                 coalesce((SELECT max(version) FROM submissions WHERE respondent_id = OLD.id), 0),
                 OLD.role, OLD.authority_type, OLD.authority);
-            IF OLD.consultation IS DISTINCT FROM NEW.consultation THEN
-                DELETE FROM report_snapshots
-                WHERE consultation IN (OLD.consultation, NEW.consultation);
-            END IF;
         END IF;
         RETURN NULL;
     END

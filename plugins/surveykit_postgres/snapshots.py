@@ -20,7 +20,7 @@ from surveykit.snapshots import Change, SnapshotRead, first_changes
 from surveykit.storage import utc
 from surveykit.tally import ReportRow, TallyPlan, TallyRow, TextRequest, TextRow
 
-__all__ = ["KEPT", "PostgresSnapshotRead", "keep"]
+__all__ = ["KEPT", "PostgresSnapshotRead", "keep", "watch"]
 
 #: Snapshots kept per consultation (public and internal reports, a spec being edited...).
 KEPT = 4
@@ -91,6 +91,17 @@ class PostgresSnapshotRead(SnapshotRead):
         self, plan: TallyPlan, request: TextRequest | None
     ) -> tuple[list[TallyRow], list[TextRow]]:
         return self._everything(plan, request)
+
+
+def watch(conn: psycopg.Connection, consultation: str) -> None:
+    """Start logging the consultation's changes, inside the caller's transaction.  The SHARE
+    lock waits for every writer already in flight (whose trigger could not see the new row)
+    and holds new ones until this commits, so every change committed after it is logged."""
+    conn.execute("LOCK TABLE submissions, respondents IN SHARE MODE")
+    conn.execute(
+        "INSERT INTO report_watch (consultation) VALUES (%s) ON CONFLICT DO NOTHING",
+        (consultation,),
+    )
 
 
 def keep(conn: psycopg.Connection, consultation: str, key: str, marker: str, body: bytes) -> Any:

@@ -706,6 +706,8 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
     def report_snapshot(
         self, consultation: str, key: str
     ) -> AbstractContextManager[SnapshotRead] | None:
+        if not self._read("SELECT 1 FROM report_watch WHERE consultation = %s", (consultation,)):
+            self._run(lambda conn: snapshots.watch(conn, consultation))
         return self._snapshot_read(consultation, key)
 
     @contextmanager

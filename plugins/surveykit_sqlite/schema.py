@@ -177,11 +177,13 @@ MIGRATIONS: tuple[str, ...] = (
         WHEN NOT EXISTS (SELECT 1 FROM erasing)
     BEGIN SELECT RAISE(ABORT, 'nothing received is ever dropped'); END;
     """,
-    # 7: report snapshots (issue 20).  Every new submission, and every change to what a report
-    # groups a respondent by, logs which version was current before and the respondent's
-    # role, type and authority then: the first change of a respondent after a snapshot is what
-    # it counted.  ``seq`` is AUTOINCREMENT so it never goes back after the log is pruned, and
-    # SQLite's one writer at a time makes it commit order.  Any deletion (an erasure, a purge,
+    # 7: report snapshots (issue 20).  Once a consultation has been reported on (a row in
+    # ``report_watch``), every new submission, and every change to what a report groups a
+    # respondent by, logs which version was current before and the respondent's role, type
+    # and authority then: the first change of a respondent after a snapshot is what it
+    # counted.  Before that nothing is logged: with no snapshot a report counts everything.
+    # ``seq`` is AUTOINCREMENT so it never goes back after the log is pruned, and SQLite's one
+    # writer at a time makes it commit order.  Any deletion (an erasure, a purge,
     # anonymising) drops the consultation's snapshots and a respondent's own changes, so
     # nothing the person was outlives them here.
     """
@@ -196,6 +198,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX report_changes_by_consultation ON report_changes (consultation, seq);
     CREATE INDEX report_changes_by_respondent ON report_changes (respondent_id);
+    CREATE TABLE report_watch (consultation TEXT PRIMARY KEY) WITHOUT ROWID;
     CREATE TABLE report_snapshots (
         consultation TEXT NOT NULL,
         key TEXT NOT NULL,
@@ -205,6 +208,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (consultation, key)
     );
     CREATE TRIGGER submissions_report_change AFTER INSERT ON submissions
+        WHEN EXISTS (SELECT 1 FROM report_watch WHERE consultation = NEW.consultation)
     BEGIN
         INSERT INTO report_changes
             (consultation, respondent_id, version, role, authority_type, authority)
@@ -216,16 +220,20 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     CREATE TRIGGER respondents_report_change
         AFTER UPDATE OF consultation, role, authority_type, authority ON respondents
-        WHEN OLD.consultation IS NOT NEW.consultation OR OLD.role IS NOT NEW.role
-            OR OLD.authority_type IS NOT NEW.authority_type OR OLD.authority IS NOT NEW.authority
+        WHEN (OLD.consultation IS NOT NEW.consultation OR OLD.role IS NOT NEW.role
+            OR OLD.authority_type IS NOT NEW.authority_type OR OLD.authority IS NOT NEW.authority)
+            AND EXISTS (SELECT 1 FROM report_watch WHERE consultation = OLD.consultation)
     BEGIN
         INSERT INTO report_changes
             (consultation, respondent_id, version, role, authority_type, authority)
         VALUES (OLD.consultation, OLD.id,
             coalesce((SELECT max(version) FROM submissions WHERE respondent_id = OLD.id), 0),
             OLD.role, OLD.authority_type, OLD.authority);
-        DELETE FROM report_snapshots WHERE OLD.consultation IS NOT NEW.consultation
-            AND consultation IN (OLD.consultation, NEW.consultation);
+    END;
+    CREATE TRIGGER respondents_report_move AFTER UPDATE OF consultation ON respondents
+        WHEN OLD.consultation IS NOT NEW.consultation
+    BEGIN
+        DELETE FROM report_snapshots WHERE consultation IN (OLD.consultation, NEW.consultation);
     END;
     CREATE TRIGGER submissions_report_forget AFTER DELETE ON submissions
     BEGIN

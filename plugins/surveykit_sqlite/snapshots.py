@@ -18,7 +18,7 @@ import orjson
 from surveykit.snapshots import Change, SnapshotRead, first_changes
 from surveykit.tally import ReportRow, TallyPlan, TallyRow, TextRequest, TextRow
 
-__all__ = ["SqliteSnapshotRead", "keep", "reading"]
+__all__ = ["SqliteSnapshotRead", "keep", "reading", "watch", "watched"]
 
 #: Snapshots kept per consultation (public and internal reports, a spec being edited...).
 KEPT = 4
@@ -132,6 +132,18 @@ def reading(
     finally:
         if began and conn.in_transaction:
             conn.execute("COMMIT")
+
+
+def watched(conn: sqlite3.Connection, consultation: str) -> bool:
+    """Whether changes to the consultation are logged yet (see :func:`watch`)."""
+    found = conn.execute("SELECT 1 FROM report_watch WHERE consultation = ?", (consultation,))
+    return found.fetchone() is not None
+
+
+def watch(conn: sqlite3.Connection, consultation: str) -> None:
+    """Start logging the consultation's changes (inside the caller's write transaction, which
+    no other writer shares: every change committed after it is logged)."""
+    conn.execute("INSERT OR IGNORE INTO report_watch (consultation) VALUES (?)", (consultation,))
 
 
 def keep(

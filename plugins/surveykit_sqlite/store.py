@@ -673,7 +673,12 @@ class SqliteStore(SqlReads, SqliteMailbox, Store):
                 return list(self.tally(plan)), []
             return self.tally_and_texts(plan, request)
 
-        return self._snapshot_read(self._connection(), consultation, key, everything)
+        conn = self._connection()
+        with self._errors():
+            if not snapshots.watched(conn, consultation):
+                with self._write() as writing:
+                    snapshots.watch(writing, consultation)
+        return self._snapshot_read(conn, consultation, key, everything)
 
     @contextmanager
     def _snapshot_read(self, *args: Any) -> Iterator[SnapshotRead]:

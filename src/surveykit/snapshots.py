@@ -269,7 +269,10 @@ def kept_tally_and_texts(
     A store without snapshots (:meth:`Store.report_snapshot` gives ``None``) counts everything.
     """
     key = snapshot_key(plan, request)
-    reading = store.report_snapshot(plan.consultation, key)
+    try:
+        reading = store.report_snapshot(plan.consultation, key)
+    except StorageError:  # e.g. a read-only copy of the store: count everything instead
+        reading = None
     if reading is None:
         if request is None:
             return list(store.tally(plan)), []

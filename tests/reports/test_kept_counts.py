@@ -285,3 +285,55 @@ def kept_body_without_counts(rows: Any) -> bytes:
     snapshot.counts.clear()
     snapshot.counts[("_all", "_all", "x", "y", "z")] = 1
     return snapshot.encode()
+
+
+def _answer(store: Store, rid: str, answers: dict[str, Any]) -> None:
+    store.append_submission(NewSubmission("c1", rid, answers, "web", START, START))
+
+
+def _enrol(store: Store, rid: str) -> None:
+    who = Respondent(
+        id=rid, consultation="c1", authority="Kent", authority_type="county", role="leader",
+        name="A", email="a@example.org", origin="roster", created_at=START,
+    )  # fmt: skip
+    store.grant([Grant(who, uuid.uuid4().hex, START)])
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_changes_are_logged_only_once_a_consultation_is_reported_on(
+    tmp_path: Path, backend: str
+) -> None:
+    """Before the first report nothing is logged (it would count everything anyway); after it,
+    every change is, and each report prunes what it has counted."""
+    schema = f"kept_{uuid.uuid4().hex[:12]}"
+    urls = {"sqlite": f"sqlite:///{tmp_path / 'w.db'}", "postgresql": f"{POSTGRES}?schema={schema}"}
+    url = urls[backend]
+
+    def logged() -> int:
+        if backend == "sqlite":
+            import sqlite3
+
+            with sqlite3.connect(tmp_path / "w.db") as conn:
+                return conn.execute("SELECT count(*) FROM report_changes").fetchone()[0]
+        with psycopg.connect(POSTGRES, options=f"-c search_path={schema}") as conn:
+            return conn.execute("SELECT count(*) FROM report_changes").fetchone()[0]
+
+    try:
+        with open_store(url) as store:
+            for rid in ("r1", "r2"):
+                _enrol(store, rid)
+                store.append_submission(
+                    NewSubmission("c1", rid, {"single": "yes"}, "web", START, START)
+                )
+            assert logged() == 0
+            assert kept(store, PLAN, None) == recount(store, PLAN, None)
+            store.append_submission(
+                NewSubmission("c1", "r1", {"single": "no"}, "web", START, START)
+            )
+            assert logged() == 1
+            assert kept(store, PLAN, None) == recount(store, PLAN, None)
+            assert logged() == 0
+    finally:
+        if backend == "postgresql":
+            with psycopg.connect(POSTGRES, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

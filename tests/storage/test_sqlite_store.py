@@ -147,6 +147,7 @@ def test_identity_is_kept_apart_from_answers(tmp_path):
             "releases",
             "report_changes",
             "report_snapshots",
+            "report_watch",
             "respondents",
             "schema_version",
             "sqlite_sequence",
