@@ -90,6 +90,9 @@ def _unb64(text: bytes) -> bytes:
     return base64.urlsafe_b64decode(text + b"=" * (-len(text) % 4))
 
 
+_VARY = (b"vary", b"Cookie")
+
+
 def _flags(secure: bool) -> str:
     return "; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
 
@@ -137,6 +140,11 @@ class SessionCookie:
 
     def decode(self, value: bytes) -> dict[str, Any] | None:
         """The session in a cookie value, or ``None`` if it is forged, damaged or expired."""
+        data = self._held(value)
+        return None if data is None else dict(data)
+
+    def _held(self, value: bytes) -> dict[str, Any] | None:
+        """:meth:`decode`'s session as remembered, not copied: the caller must copy it."""
         verified = self._verified.get(value)
         if verified is None:
             verified = self._verify(value)
@@ -148,7 +156,7 @@ class SessionCookie:
         issued, data = verified
         if not 0 <= self._clock() - issued <= self.max_age:
             return None
-        return dict(data)
+        return data
 
     def _verify(self, value: bytes) -> tuple[int, dict[str, Any]] | None:
         signed, dot, signature = value.rpartition(b".")
@@ -175,17 +183,17 @@ class SessionCookie:
             await self.app(scope, receive, send)
             return
         sent = self._cookie_value(scope)
-        data = self.decode(sent) if sent else None
-        session = Session(data) if data else Session()
+        data = self._held(sent) if sent else None
+        session = Session(data) if data else Session()  # a copy: the remembered one stays
         scope["session"] = session
 
         secure = self._https_only or scope.get("scheme") == "https"
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            # A page that never looked at the session varies by nothing and changed nothing.
+            if message["type"] == "http.response.start" and session.accessed:
                 extra = self._headers(session, had_cookie=sent is not None, secure=secure)
-                if extra:
-                    message["headers"] = [*message.get("headers", ()), *extra]
+                message["headers"] = [*message.get("headers", ()), *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
@@ -193,9 +201,7 @@ class SessionCookie:
     def _headers(
         self, session: Session, *, had_cookie: bool, secure: bool
     ) -> list[tuple[bytes, bytes]]:
-        headers = []
-        if session.accessed:
-            headers.append((b"vary", b"Cookie"))
+        headers = [_VARY] if session.accessed else []
         if session.modified:
             set_tail, clear_tail = self._tails[secure]
             if session:

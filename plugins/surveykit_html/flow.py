@@ -84,6 +84,13 @@ class Flow:
             owner = part.id.partition(".")[0]
             if owner in self.keys:
                 self.keys[owner] += (part.id,)
+        #: The question before each whose answer cannot hide it (none before the first): the
+        #: Back link on every page, found without checking the answers.
+        self._asked_before: dict[str, Question | None] = {}
+        questions = engine.questions
+        for i, question in enumerate(questions):
+            if i == 0 or questions[i - 1].condition is None:
+                self._asked_before[question.id] = questions[i - 1] if i else None
 
     def answered(self, answers: Mapping[str, Any], question_id: str) -> bool:
         return any(key in answers for key in self.keys.get(question_id, (question_id,)))
@@ -112,6 +119,11 @@ class Flow:
         return None
 
     def before(self, answers: Mapping[str, Any], question_id: str) -> Question | None:
+        """The last visible question before this one: the engine's answer, which needs no
+        answers when the question just before is asked whatever they are."""
+        asked = self._asked_before
+        if question_id in asked:
+            return asked[question_id]
         return self.engine.previous_question(answers, before=question_id)
 
     def after_change(

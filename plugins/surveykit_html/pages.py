@@ -95,9 +95,9 @@ def link_needed(request: Request) -> Response:
     )
 
 
-async def gate(request: Request) -> Visitor | Response:
+async def gate(request: Request, web: WebState | None = None) -> Visitor | Response:
     """The respondent of this session if the consultation is open, else the page to show."""
-    web = web_state(request)
+    web = web or web_state(request)
     if web.opening() != "open":
         posted = request.method == "POST"
         return closed(request, 403 if posted else 200, refused=posted)
@@ -149,43 +149,50 @@ def _render_question(
     errors: list[dict[str, str]] | None = None,
     field_errors: dict[str, str] | None = None,
     known: bool = False,
+    web: WebState | None = None,
 ) -> Response:
     """The question's page, its fields filled in with ``fields`` (stored answers, or what was
     posted when ``errors`` say what is wrong with it; ``field_errors`` by part key)."""
-    web = web_state(request)
+    web = web or web_state(request)
     here = web.here(request)
     question = here.consultation.by_id[question.id]
     widget = here.widgets[question.id]
-    if change:
-        back_url = web.url(request, "check")
-    else:
-        previous = web.flow.before(answers, question.id)
-        back_url = web.question_url(request, previous) if previous else web.url(request, "overview")
-    action_url = web.question_url(request, question) + ("?change=1" if change else "")
-    field_errors = field_errors or {}
-    error = field_errors.get(question.id, "")
-    context = {
-        "question": question,
-        "section": here.sections[question.id],
-        "widget": widget,
-        "control": widget.control,
-        "max_length": widget.max_length,
-        "value": fields.get(ANSWER),
-        "fields": fields,
-        "change": change,
-        "back_url": back_url,
-        "action_url": action_url,
-        "errors": errors or [],
-        "error": error,
-        "field_errors": field_errors,
-        "wrong_boxes": widget.wrong_boxes(fields) if error and widget.boxes else (),
-        "known": known,
-    }
+    previous = None if change else web.flow.before(answers, question.id)
+
+    def context() -> dict[str, Any]:
+        if change:
+            back_url = web.url(request, "check")
+        elif previous is not None:
+            back_url = web.question_url(request, previous)
+        else:
+            back_url = web.url(request, "overview")
+        errors_by_part = field_errors or {}
+        error = errors_by_part.get(question.id, "")
+        return {
+            "question": question,
+            "section": here.sections[question.id],
+            "widget": widget,
+            "control": widget.control,
+            "max_length": widget.max_length,
+            "value": fields.get(ANSWER),
+            "fields": fields,
+            "change": change,
+            "back_url": back_url,
+            "action_url": web.question_url(request, question) + ("?change=1" if change else ""),
+            "errors": errors or [],
+            "error": error,
+            "field_errors": errors_by_part,
+            "wrong_boxes": widget.wrong_boxes(fields) if error and widget.boxes else (),
+            "known": known,
+        }
+
     shared = None if errors else widget.shared_key(fields)
     if shared is not None:
-        key = (question.id, shared, change, back_url, action_url, known)
-        return web.pages.render_shared(request, "question.html", key, **context)
-    return web.pages.render(request, "question.html", 400 if errors else 200, **context)
+        # The Back link and the form's action follow from these (and the mount point, which
+        # the shared page's key holds), so the key needs neither URL built.
+        key = (question.id, shared, change, None if previous is None else previous.id, known)
+        return web.pages.render_shared(request, "question.html", key, context)
+    return web.pages.render(request, "question.html", 400 if errors else 200, **context())
 
 
 async def question_page(request: Request) -> Response:
@@ -193,7 +200,7 @@ async def question_page(request: Request) -> Response:
     question = web.consultation.by_id.get(request.path_params["question_id"])
     if question is None:
         return not_found(request)
-    visitor = await gate(request)
+    visitor = await gate(request, web)
     if isinstance(visitor, Response):
         return visitor
     answers = visitor.answers
@@ -205,7 +212,9 @@ async def question_page(request: Request) -> Response:
     value = answers.get(question.id)
     known = question.id in visitor.known and value == visitor.known[question.id]
     fields = web.widgets[question.id].shown(answers)
-    return _render_question(request, question, answers, fields=fields, change=change, known=known)
+    return _render_question(
+        request, question, answers, fields=fields, change=change, known=known, web=web
+    )
 
 
 async def _answer(

@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 import secrets
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -234,32 +234,42 @@ class Pages:
     def render(
         self, request: Request, template: str, status: int = 200, **context: Any
     ) -> HTMLResponse:
-        return HTMLResponse(self._html(request, template, context), status_code=status)
+        return _Page(self._html(request, template, context), status_code=status)
 
     def render_shared(
-        self, request: Request, template: str, key: Hashable, status: int = 200, **context: Any
+        self,
+        request: Request,
+        template: str,
+        key: Hashable,
+        context: Callable[[], Mapping[str, Any]],
+        status: int = 200,
     ) -> HTMLResponse:
         """A page that is the same for everyone but for the CSRF token: rendered once per key.
 
-        ``key`` must determine ``context`` completely (the caller's promise); the language and
-        the language switch's links are added to it here.  The page is rendered with a random
-        placeholder where the token goes, kept, and each request gets a copy with its own
-        session's token put in.  Question pages are the busiest pages and most are shown
-        unanswered or with one of a few options chosen, so this skips the template for nearly
-        every view.
+        ``key`` must determine what ``context()`` returns completely (the caller's promise);
+        the language and the language switch's links are added to it here.  ``context`` is
+        called only to render the page, so a page already kept costs no context.  The page is
+        rendered with a random placeholder where the token goes, kept, and each request gets a
+        copy with its own session's token put in.  Question pages are the busiest pages and
+        most are shown unanswered or with one of a few options chosen, so this skips the
+        template for nearly every view.
         """
         lang = self.language(request)
-        switch = tuple(link["href"] for link in switch_links(request, lang, self.languages))
+        switch = (
+            tuple(link["href"] for link in switch_links(request, lang, self.languages))
+            if len(self.languages) > 1
+            else ()
+        )
         full_key = (template, request.scope.get("root_path", ""), lang, switch, key)
         parts = self._shared.get(full_key)
         if parts is None:
-            html = self._html(request, template, {**context, "csrf_token": self._csrf_hole})
+            html = self._html(request, template, {**context(), "csrf_token": self._csrf_hole})
             parts = tuple(piece.encode() for piece in html.split(self._csrf_hole))
             if len(self._shared) >= SHARED_PAGES_MAX:
                 self._shared.clear()
             self._shared[full_key] = parts
         token = self.keys.csrf_token(request.session).encode()
-        return HTMLResponse(token.join(parts), status_code=status)
+        return _Page(token.join(parts), status_code=status)
 
     def _html(self, request: Request, template: str, context: dict[str, Any]) -> str:
         paths = self.paths
@@ -287,6 +297,21 @@ class Pages:
         }
         values.update(context)
         return env.get_template(template).render(values)
+
+
+_HTML_TYPE = (b"content-type", b"text/html; charset=utf-8")
+
+
+class _Page(HTMLResponse):
+    """An HTML page with Starlette's two headers, made directly: every page is one, and the
+    general path (which handles any media type and any headers given) was most of the cost of
+    handing a kept page out."""
+
+    def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
+        if headers is not None or self.status_code < 200 or self.status_code in (204, 304):
+            super().init_headers(headers)
+            return
+        self.raw_headers = [(b"content-length", b"%d" % len(self.body)), _HTML_TYPE]
 
 
 class _LazyToken:

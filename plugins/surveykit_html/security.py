@@ -58,16 +58,23 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         extra = self._https if scope.get("scheme") == "https" else self._plain
+        names = self._names
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
-                if any(name.lower() in self._names for name, _ in headers):
-                    present = {name.lower() for name, _ in headers}
-                    headers.extend(h for h in extra if h[0] not in present)
-                else:
-                    headers.extend(extra)
-                message["headers"] = headers
+                given = message.get("headers", ())
+                if given.__class__ is not list:  # any iterable: it is read twice
+                    given = list(given)
+                for name, _ in given:
+                    if name.lower() in names:
+                        present = {name.lower() for name, _ in given}
+                        message["headers"] = [
+                            *given,
+                            *(h for h in extra if h[0] not in present),
+                        ]
+                        break
+                else:  # the usual case: none of them set yet
+                    message["headers"] = [*given, *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -114,11 +114,13 @@ def _app_from_settings():
 
 
 def log_config() -> dict:
-    """uvicorn's logging, with unique links redacted from the access log."""
+    """uvicorn's logging, with unique links redacted from the access log and its lines written
+    in one step (the same lines: see :class:`~surveykit_html.logs.AccessLines`)."""
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config["filters"] = {"redact_links": {"()": "surveykit_html.logs.RedactLinks"}}
+    config["formatters"]["access"]["()"] = "surveykit_html.logs.AccessLines"
     for handler in config["handlers"].values():
         handler["filters"] = ["redact_links"]
     return config

@@ -9,9 +9,11 @@ of drafts when no writer holds the database (see :mod:`.drafts`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from attrs import Factory, field, frozen
 from starlette.concurrency import run_in_threadpool
@@ -47,7 +49,29 @@ async def blocking(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def redirect(url: str) -> RedirectResponse:
     """303 See Other: after a POST the browser fetches the next page with GET."""
-    return RedirectResponse(url, status_code=303)
+    return _SeeOther(url)
+
+
+#: What Starlette's ``RedirectResponse`` leaves unquoted in a location.
+_LOCATION_SAFE = ":/%#?=@[]!$&'()*+,;"
+
+
+@functools.lru_cache(maxsize=4096)
+def _location(url: str) -> bytes:
+    """A redirect's ``location`` header value: the app's own paths, so a bounded set."""
+    return quote(url, safe=_LOCATION_SAFE).encode("latin-1")
+
+
+class _SeeOther(RedirectResponse):
+    """Starlette's 303 redirect (the same two headers), made directly: every answer ends in
+    one, and the general path (headers object, quoting the URL each time) took about 4 µs
+    where this takes under 1."""
+
+    def __init__(self, url: str) -> None:
+        self.status_code = 303
+        self.background = None
+        self.body = b""
+        self.raw_headers = [(b"content-length", b"0"), (b"location", _location(url))]
 
 
 @frozen
