@@ -185,8 +185,11 @@ MIGRATIONS: tuple[str, ...] = (
     # ``seq`` is AUTOINCREMENT so it never goes back after the log is pruned, and SQLite's one
     # writer at a time makes it commit order.  Any deletion (an erasure, a purge,
     # anonymising) drops the consultation's snapshots and a respondent's own changes, so
-    # nothing the person was outlives them here.
+    # nothing the person was outlives them here.  The two indexes on respondents let a report
+    # list the distinct names it must redact from an index instead of sorting every row.
     """
+    CREATE INDEX respondents_by_name ON respondents (consultation, name);
+    CREATE INDEX respondents_by_authority ON respondents (consultation, authority);
     CREATE TABLE report_changes (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         consultation TEXT NOT NULL,
