@@ -190,11 +190,11 @@ NOT_IMPORTED = {
         "surveykit.engine",
         "surveykit.storage",
         "surveykit.submit",
+        "surveykit_kinds.choice",
         "surveykit_kinds.dates",
         "surveykit_memory.store",
         "surveykit_terminal.form",
         "surveykit_html.config",
-        "cattrs",
     ),
     "validate": (
         "surveykit.engine",
@@ -202,11 +202,38 @@ NOT_IMPORTED = {
         "surveykit.storage",
         "surveykit.submit",
         "surveykit.cli.present",
+        "surveykit.wording",
         "orjson",
     ),
-    "check": ("surveykit.storage", "surveykit.submit", "surveykit.cli.present"),
+    "check": (
+        "surveykit.storage",
+        "surveykit.submit",
+        "surveykit.cli.present",
+        "surveykit.wording",
+    ),
 }
-_EVERYWHERE = ("lark", "email_validator", "phonenumbers", "babel", "rich", *HEAVY)
+#: Imported by none of them: plugins' entry points are read without importlib.metadata (and the
+#: email package it parses metadata with), a sound spec is built without cattrs, only the kinds
+#: Taking Stock uses are made (single, multi, text), and what only a faulty or translated spec
+#: needs waits for one.
+_EVERYWHERE = (
+    "lark",
+    "email_validator",
+    "phonenumbers",
+    "babel",
+    "rich",
+    "importlib.metadata",
+    "email",
+    "cattrs",
+    "difflib",
+    "hashlib",
+    "importlib.resources",
+    "surveykit_kinds.contact",
+    "surveykit_kinds.grid",
+    "surveykit_kinds.number",
+    "surveykit_kinds.ranking",
+    *HEAVY,
+)
 
 _ONE_COMMAND = """
 import contextlib, io, json, sys

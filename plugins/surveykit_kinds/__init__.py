@@ -11,10 +11,12 @@ plugin registers its own (docs/languages.md).
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Any
 
 from surveykit import hookimpl
+from surveykit.plugins import Deferred
 
 __all__ = [
     "BUILT_IN",
@@ -30,28 +32,35 @@ __all__ = [
     "UKPostcode",
 ]
 
-#: Where each kind's class lives.  The kinds are imported when a registry is first read, not
-#: when the plugin is loaded, so ``surveykit --help`` does not pay for them.
-_HOME = {
-    "SingleChoice": "choice",
-    "MultiChoice": "choice",
-    "Text": "text",
-    "Number": "number",
-    "Date": "dates",
-    "Email": "contact",
-    "UKPostcode": "contact",
-    "Phone": "contact",
-    "Grid": "grid",
-    "Ranking": "ranking",
+#: Each kind's registered name, and where its class lives.  The kinds are made when a spec or
+#: a registry reader first asks for one (see ``surveykit.plugins.Deferred``), not when the plugin
+#: is loaded, so ``surveykit --help`` pays for none and ``surveykit validate`` only for those its
+#: spec uses (issue 20).
+_KINDS = {
+    "single": ("SingleChoice", "choice"),
+    "multi": ("MultiChoice", "choice"),
+    "text": ("Text", "text"),
+    "number": ("Number", "number"),
+    "date": ("Date", "dates"),
+    "email": ("Email", "contact"),
+    "uk_postcode": ("UKPostcode", "contact"),
+    "phone": ("Phone", "contact"),
+    "grid": ("Grid", "grid"),
+    "ranking": ("Ranking", "ranking"),
 }
+_HOME = dict(_KINDS.values())
+
+
+@functools.cache
+def _kind(name: str) -> Any:
+    """The one instance of the built-in kind ``name``: the registry's and ``BUILT_IN``'s."""
+    class_name, home = _KINDS[name]
+    return getattr(importlib.import_module(f".{home}", __name__), class_name)()
 
 
 def _built_in() -> tuple[Any, ...]:
     """One of each built-in kind, in the order ``surveykit plugins`` lists them."""
-    return tuple(
-        getattr(importlib.import_module(f".{home}", __name__), name)()
-        for name, home in _HOME.items()
-    )
+    return tuple(_kind(name) for name in _KINDS)
 
 
 def __getattr__(name: str) -> Any:
@@ -66,10 +75,8 @@ def __getattr__(name: str) -> Any:
 
 @hookimpl
 def surveykit_register_question_kinds(register):
-    from . import BUILT_IN
-
-    for kind in BUILT_IN:
-        register(kind)
+    for name in _KINDS:
+        register(Deferred(name, functools.partial(_kind, name)))
 
 
 @hookimpl

@@ -8,7 +8,6 @@ it in the respondent's language; problems with a spec's settings are for officer
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Iterable
@@ -70,6 +69,8 @@ def shown(value: Any, limit: int = 40) -> str:
 
 def suggestion(word: str, choices: Iterable[str]) -> str:
     """ "; did you mean 'text'?" when a misspelt key is close to one that exists, else ""."""
+    import difflib  # here: only a faulty spec needs it, and importing it costs every start
+
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 

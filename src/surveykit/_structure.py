@@ -10,23 +10,30 @@ locate and word.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
-import cattrs
-from cattrs.errors import (
-    ClassValidationError,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
-)
-from cattrs.gen import make_dict_structure_fn, override
 
+from ._quickstructure import DECLINED, QuickStructurer
 from .model import Choice, Metadata, Option, Publication, Question, Section, When
 from .retention import Duration, DurationError, Retention, parse_duration
 
-__all__ = ["ALLOWED_KEYS", "Leaf", "ValueProblem", "describe", "flatten", "make_converter"]
+if TYPE_CHECKING:  # cattrs is imported only when a table is not plainly sound (issue 20)
+    import cattrs
+
+__all__ = [
+    "ALLOWED_KEYS",
+    "Invalid",
+    "Leaf",
+    "ValueProblem",
+    "describe",
+    "flatten",
+    "make_converter",
+    "structure",
+]
 
 Path = tuple[str | int, ...]
 
@@ -194,15 +201,57 @@ def _array(default: Callable[[Any, Any], Any], what: str) -> Callable[[Any, Any]
     return hook
 
 
+#: The hooks for single values, by type: the converter's, and the quick builder's.
+_HOOKS: dict[Any, Callable[[Any, Any], Any]] = {
+    str: _strict(str),
+    bool: _strict(bool),
+    int: _strict(int),
+    When: _when,
+    When | None: _optional_when,
+    Duration | None: _duration,
+    Duration: _grace_period,
+}
+_quick = QuickStructurer(_HOOKS, _OMITTED)
+
+
+class Invalid(Exception):
+    """A table that cannot be structured; ``error`` is what :func:`flatten` reads."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def structure(value: Any, cls: type) -> Any:
+    """``cls`` from the table ``value``, or :class:`Invalid` holding every problem in it.
+
+    A plainly sound table is built without cattrs (:mod:`surveykit._quickstructure`); any
+    other goes through the converter, which finds and explains each problem.
+    """
+    made = _quick.structure(value, cls)
+    if made is not DECLINED:
+        return made
+    from cattrs.errors import BaseValidationError
+
+    try:
+        return _converter().structure(value, cls)
+    except (BaseValidationError, ValueProblem) as exc:
+        raise Invalid(exc) from exc
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    return make_converter()
+
+
 def make_converter() -> cattrs.Converter:
     """A converter that rejects unknown keys and wrong types instead of guessing."""
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn, override
+
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    for kind in (str, bool, int):
-        conv.register_structure_hook(kind, _strict(kind))
-    conv.register_structure_hook(When, _when)
-    conv.register_structure_hook(When | None, _optional_when)
-    conv.register_structure_hook(Duration | None, _duration)
-    conv.register_structure_hook(Duration, _grace_period)
+    for kind, hook in _HOOKS.items():
+        conv.register_structure_hook(kind, hook)
     options = tuple[Option, ...]
     default = conv.get_structure_hook(options)
     conv.register_structure_hook_func(
@@ -222,6 +271,12 @@ def make_converter() -> cattrs.Converter:
 
 def flatten(exc: BaseException, path: Path = ()) -> Iterator[Leaf]:
     """Every leaf of a cattrs error tree as a :class:`Leaf`."""
+    from cattrs.errors import (
+        ClassValidationError,
+        ForbiddenExtraKeysError,
+        IterableValidationError,
+    )
+
     if isinstance(exc, ClassValidationError):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:

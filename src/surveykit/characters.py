@@ -13,6 +13,7 @@ over several lines (a text answer, a spec's intro), and refused in one-line fiel
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["CONTROL_CODE", "MARK", "SHORT", "first_control", "may_hold_control"]
@@ -20,8 +21,8 @@ __all__ = ["CONTROL_CODE", "MARK", "SHORT", "first_control", "may_hold_control"]
 #: The problem code for text holding a character it may not, in every family of problems.
 CONTROL_CODE = "control_character"
 
-_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_IN_TEXT = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]"
+_IN_LINE = "[\x00-\x1f\x7f-\x9f\ud800-\udfff]"
 #: The one-byte characters text may not hold (layout allowed), as UTF-8 bytes.
 _REFUSED_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 #: A ``bytes.translate`` table turning each of those bytes into 0 and every other byte into 1.
@@ -52,5 +53,12 @@ def first_control(text: str, *, multiline: bool = True) -> str | None:
     """
     if not (may_hold_control(text) if multiline else not text.isprintable()):
         return None
-    found = (_IN_TEXT if multiline else _IN_LINE).search(text)
+    found = _refused(multiline).search(text)
     return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+@functools.cache
+def _refused(multiline: bool) -> re.Pattern[str]:
+    """The characters text may not hold, compiled when first needed: nearly every text is
+    cleared by :func:`may_hold_control` alone, and compiling costs every start (issue 20)."""
+    return re.compile(_IN_TEXT if multiline else _IN_LINE)

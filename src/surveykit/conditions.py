@@ -19,19 +19,17 @@ not answered (or not shown).  An answer of the wrong type behaves like a missing
 from __future__ import annotations
 
 import datetime as dt
-import decimal
-import difflib
 import functools
-import importlib.resources
 import operator
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from attrs import field, frozen
+from attrs import field
 from attrs.validators import in_
 
 from . import _fastparse
+from ._classes import frozen
 from .errors import ConditionSyntaxError, ConditionTooDeep
 
 if TYPE_CHECKING:  # Lark is imported only when the quick reader declines a condition
@@ -351,6 +349,8 @@ def _lark_transformer() -> Any:
 
 
 def _grammar() -> str:
+    import importlib.resources  # here: only Lark, reading a condition the quick reader declined
+
     return importlib.resources.files(__package__).joinpath("conditions.lark").read_text()
 
 
@@ -522,6 +522,12 @@ def references(condition: Condition) -> tuple[str, ...]:
 # binding -----------------------------------------------------------------------------------
 
 
+def _as_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    """``tuple``, as a converter attrs reads the signature of cheaply: for the built-in it
+    parses a text signature, a measurable part of starting a command (issue 20)."""
+    return tuple(values)
+
+
 @frozen
 class Operand:
     """What a condition knows about an earlier part it reads.
@@ -531,7 +537,7 @@ class Operand:
     """
 
     answer_type: str
-    options: tuple[str, ...] = field(default=(), converter=tuple)
+    options: tuple[str, ...] = field(default=(), converter=_as_tuple)
 
 
 @frozen
@@ -655,6 +661,8 @@ def _unknown_options(ref: str, values: tuple[str, ...] | list[str], target: Oper
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
     same_but_case = [c for c in choices if c.lower() == word.lower()]
+    import difflib  # here: only a faulty spec needs it, and importing it costs every start
+
     close = same_but_case or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -982,5 +990,7 @@ def _number_text(value: int | float) -> str:
         return str(value)
     text = repr(value)
     if "e" in text or "E" in text:
+        import decimal  # here: only a number written with an exponent needs it (issue 20)
+
         text = format(decimal.Decimal(text), "f")
     return text if "." in text else text + ".0"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import metadata
 
 from .errors import SurveykitError
 
@@ -50,6 +49,8 @@ def missing_for(extra: str, distribution: str = "surveykit") -> list[str]:
     only one there is.  An extra the metadata does not know (an old editable install) needs
     nothing: the import itself is then the check (see :func:`needs_extra`).
     """
+    from importlib import metadata  # only here: importing it costs a fast command's start
+
     try:
         requirements = metadata.requires(distribution) or []
     except metadata.PackageNotFoundError:

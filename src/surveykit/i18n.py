@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
+from ._classes import frozen
 
 if TYPE_CHECKING:
     from babel.support import Translations

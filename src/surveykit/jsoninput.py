@@ -10,6 +10,7 @@ with the line and column where they are, before anything looks at the answers.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -24,12 +25,10 @@ MAX_DIGITS = 1000
 
 _HIGH = r"\\u[dD][89abAB][0-9a-fA-F]{2}"
 _LOW = r"\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-#: What :func:`_locate` looks for: strings (so brackets and escapes inside them are skipped),
+#: What :func:`_located` looks for: strings (so brackets and escapes inside them are skipped),
 #: brackets, numbers, and the words Python's reader takes for numbers.
-_TOKENS = re.compile(
-    r'"(?:[^"\\]|\\.)*"?|[\[{]|[\]}]|-?(?:Infinity|NaN)\b|-?\d[\d.eE+-]*', re.DOTALL
-)
-_LONE = re.compile(rf"{_HIGH}{_LOW}|{_HIGH}|{_LOW}")
+_TOKENS = r'"(?:[^"\\]|\\.)*"?|[\[{]|[\]}]|-?(?:Infinity|NaN)\b|-?\d[\d.eE+-]*'
+_LONE = rf"{_HIGH}{_LOW}|{_HIGH}|{_LOW}"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: The characters ``surrogateescape`` stands bytes that are not UTF-8 in for.
 _UNDECODED = re.compile("[\udc80-\udcff]")
@@ -146,8 +145,9 @@ def _too_deep_or_lone(value: Any) -> bool:
 
 def _located(text: str) -> JsonInputError:
     """Say what in ``text`` the reader refused, and where: the first such thing found."""
+    tokens, lone_surrogates = _locating()
     depth = 0
-    for token in _TOKENS.finditer(text):
+    for token in tokens.finditer(text):
         found, at = token.group(), token.start()
         first = found[0]
         if first in "[{":
@@ -162,7 +162,7 @@ def _located(text: str) -> JsonInputError:
             lone = next(
                 (
                     m
-                    for m in _LONE.finditer(found)
+                    for m in lone_surrogates.finditer(found)
                     if len(m.group()) == 6 and not _escaped(found, m.start())
                 ),
                 None,
@@ -194,3 +194,10 @@ def _number_refused(token: str) -> bool:
         return not math.isfinite(float(token))
     except ValueError:
         return False
+
+
+@functools.cache
+def _locating() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The patterns :func:`_located` reads a refused record with, compiled on first need: a
+    command reading sound records never needs them, and compiling costs every start."""
+    return re.compile(_TOKENS, re.DOTALL), re.compile(_LONE)

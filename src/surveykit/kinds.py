@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from attrs import field, frozen
+from attrs import field
 
+from ._classes import frozen
 from .errors import from_phrase
 
 if TYPE_CHECKING:

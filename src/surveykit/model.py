@@ -12,8 +12,9 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from attrs import evolve, field, frozen
+from attrs import evolve, field
 
+from ._classes import frozen
 from .conditions import Condition
 from .errors import SpecProblem
 from .retention import DEFAULTS as DEFAULT_RETENTION

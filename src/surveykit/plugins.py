@@ -14,15 +14,39 @@ from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 import pluggy
-from attrs import define, field, frozen
+from attrs import field
 
-from . import hookspecs
+from . import _entrypoints, hookspecs
+from ._classes import define, frozen
 from .errors import PluginError
 
-__all__ = ["PluginInfo", "Plugins", "Registry", "get_plugins"]
+__all__ = ["Deferred", "PluginInfo", "Plugins", "Registry", "get_plugins"]
 
 ENTRY_POINT_GROUP = "surveykit"
 T = TypeVar("T")
+
+
+class Deferred(Generic[T]):
+    """A registry item named now and made when first used: ``register(Deferred(name, load))``.
+
+    A plugin registering many things (the built-in kinds) need not import them all for a
+    command that uses one: the registry calls ``load()`` (no arguments; it returns the item)
+    the first time the item itself is asked for, by name or through ``Registry.items``, and
+    keeps what it returns.  Listing names and owners, and testing membership, load nothing.
+    """
+
+    __slots__ = ("load", "name")
+
+    def __init__(self, name: str, load: Callable[[], T]) -> None:
+        self.name = name
+        self.load = load
+
+    def __repr__(self) -> str:
+        return f"Deferred({self.name!r}, {self.load!r})"
+
+
+#: Held while a deferred item loads, so that every thread gets the one item made.
+_loading = threading.RLock()
 
 
 @define
@@ -30,36 +54,61 @@ class Registry(Generic[T]):
     """Named things registered by plugins, remembering which plugin registered each."""
 
     what: str
-    items: dict[str, T] = field(factory=dict)
+    _items: dict[str, T] = field(factory=dict)
     owners: dict[str, str] = field(factory=dict)
+
+    @property
+    def items(self) -> dict[str, T]:
+        """Every item by name, in the order registered (any :class:`Deferred` one made now)."""
+        for name, item in list(self._items.items()):
+            if isinstance(item, Deferred):
+                self._load(name)
+        return self._items
+
+    def _load(self, name: str) -> T:
+        with _loading:
+            item = self._items[name]
+            if isinstance(item, Deferred):
+                try:
+                    made = item.load()
+                except Exception as exc:
+                    msg = (
+                        f"plugin {self.owners[name]!r} failed to make its {self.what} "
+                        f"{name!r}: {exc}"
+                    )
+                    raise PluginError(msg) from exc
+                self._items[name] = item = made
+            return item
 
     def add(self, name: str, item: T, plugin: str) -> None:
         if not isinstance(name, str) or not name:
             msg = f"plugin {plugin!r} registered a {self.what} without a name: {item!r}"
             raise PluginError(msg)
-        if name in self.items:
+        if name in self._items:
             msg = (
                 f"{self.what} {name!r} is registered by both plugin {self.owners[name]!r} "
                 f"and plugin {plugin!r}; uninstall one or narrow SURVEYKIT_LOAD_PLUGINS"
             )
             raise PluginError(msg)
-        self.items[name] = item
+        self._items[name] = item
         self.owners[name] = plugin
 
     def __getitem__(self, name: str) -> T:
-        return self.items[name]
+        item = self._items[name]
+        return self._load(name) if isinstance(item, Deferred) else item
 
     def __contains__(self, name: object) -> bool:
-        return name in self.items
+        return name in self._items
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.items)
+        return iter(self._items)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self._items)
 
     def get(self, name: str) -> T | None:
-        return self.items.get(name)
+        item = self._items.get(name)
+        return self._load(name) if isinstance(item, Deferred) else item
 
 
 @frozen
@@ -106,13 +155,32 @@ class Plugins:
             names: list[str | None] = [None]
         else:
             names = [n.strip() for n in wanted.split(",") if n.strip()]
-        for name in names:
-            try:
-                self.pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
-            except Exception as exc:  # a broken plugin must say which one it is
-                msg = f"a surveykit plugin failed to load: {exc}"
-                raise PluginError(msg) from exc
+        try:
+            found = _entrypoints.scan(ENTRY_POINT_GROUP)
+            for name in names:
+                if found is None:
+                    self.pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
+                else:
+                    self._load(found, name)
+        except Exception as exc:  # a broken plugin must say which one it is
+            msg = f"a surveykit plugin failed to load: {exc}"
+            raise PluginError(msg) from exc
         self.check()
+
+    def _load(self, found: list[_entrypoints.EntryPoint], name: str | None) -> None:
+        """Register what pluggy's ``load_setuptools_entrypoints(group, name)`` would, from
+        entry points read without ``importlib.metadata`` (see :mod:`surveykit._entrypoints`)."""
+        for entry in found:
+            if (
+                (name is not None and entry.name != name)
+                or self.pm.get_plugin(entry.name) is not None
+                or self.pm.is_blocked(entry.name)
+            ):
+                continue
+            plugin = entry.load()
+            self.pm.register(plugin, name=entry.name)
+            # What pluggy keeps for list_plugin_distinfo(): the metadata is read when asked for.
+            self.pm._plugin_distinfo.append((plugin, _entrypoints.Distribution(entry.dist_path)))
 
     def register(self, plugin: object, name: str | None = None) -> None:
         """Register a plugin object directly (tests, embedding applications)."""
@@ -144,7 +212,8 @@ class Plugins:
         for impl in caller.get_hookimpls():
 
             def register(item: Any, _plugin: str = impl.plugin_name) -> None:
-                registry.add(name_of(item), item, _plugin)
+                name = item.name if isinstance(item, Deferred) else name_of(item)
+                registry.add(name, item, _plugin)
 
             kwargs = {"register": register}
             impl.function(*(kwargs[arg] for arg in impl.argnames))

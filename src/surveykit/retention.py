@@ -20,7 +20,9 @@ import re
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from attrs import fields, frozen
+from attrs import fields
+
+from ._classes import frozen
 
 if TYPE_CHECKING:
     from .model import Consultation

@@ -21,8 +21,6 @@ read an earlier part's key (``q7.cost``).
 from __future__ import annotations
 
 import copy
-import difflib
-import importlib.resources
 import itertools
 import os
 import re
@@ -31,18 +29,16 @@ import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-from cattrs.errors import BaseValidationError
 
 from . import _structure, retention, translations
 from . import conditions as _conditions
 from . import kinds as _kinds
-from .characters import CONTROL_CODE, first_control, may_hold_control
+from .characters import CONTROL_CODE, first_control
 from .conditions import (
     MAX_CONDITION_DEPTH,
     Answered,
@@ -72,6 +68,9 @@ from .model import (
 from .plugins import Registry, get_plugins
 from .retention import Retention
 from .tomlpos import Locator, explain_syntax_error, too_deep
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = [
     "CODES",
@@ -159,8 +158,6 @@ MAX_NESTING = 32
 
 Path_ = tuple[str | int, ...]
 
-_converter = _structure.make_converter()
-
 #: ``conditions.bind`` types a condition by the answers it reads; until the conditions module
 #: has it, the loader checks comparisons as it did before there were typed answers.
 _bind = getattr(_conditions, "bind", None)
@@ -174,6 +171,8 @@ _OPTION_TYPES = ("option", "options", "ranking")
 def packaged_banks() -> dict[str, Traversable]:
     """The question banks shipped inside surveykit, by name (``equality``): each file in
     ``surveykit/banks``, included as ``surveykit:NAME``."""
+    import importlib.resources  # here: a spec without banks does not pay for it (issue 20)
+
     folder = importlib.resources.files(__package__).joinpath("banks")
     if not folder.is_dir():
         return {}
@@ -358,6 +357,8 @@ def _close(word: str, choices: Iterable[str]) -> str | None:
     """The one of ``choices`` that ``word`` is most likely a typo of, if any."""
     choices = list(choices)
     same_but_case = [c for c in choices if c.lower() == word.lower()]
+    import difflib  # here: only a faulty spec needs it, and importing it costs every start
+
     close = same_but_case or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -412,7 +413,9 @@ def _syntax_hint(source: str, column: int, message: str) -> str:
 # checking ------------------------------------------------------------------------------------
 
 
-@attrs.define
+#: The loader's own records below are never compared or shown: without the generated ``__eq__``
+#: and ``__repr__``, each class is quicker to make, which every start pays for (issue 20).
+@attrs.define(eq=False, repr=False)
 class _Draft:
     """One section as structured, with its questions' positions kept for locating problems."""
 
@@ -422,7 +425,7 @@ class _Draft:
     broken: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class _Source:
     """A file the spec is read from: the spec itself or a question bank it includes."""
 
@@ -1097,9 +1100,9 @@ class _Checker:
         for typos, and a key the repair reads as one of them is kept in ``self.recovered``.
         """
         try:
-            return _converter.structure(value, cls)
-        except (BaseValidationError, _structure.ValueProblem) as exc:
-            leaves = [_with_extra(leaf, extra) for leaf in _structure.flatten(exc)]
+            return _structure.structure(value, cls)
+        except _structure.Invalid as invalid:
+            leaves = [_with_extra(leaf, extra) for leaf in _structure.flatten(invalid.error)]
         for leaf in leaves:
             if not _explained_by_typo(leaf, leaves):
                 full = (*path, *leaf.path)
@@ -1113,8 +1116,8 @@ class _Checker:
             if leaf.code == "unknown_key" and len(leaf.path) == 1 and guess in recovered:
                 self.written[(*path, guess)] = leaf.path
         try:
-            result = _converter.structure(repaired, cls)
-        except (BaseValidationError, _structure.ValueProblem):
+            result = _structure.structure(repaired, cls)
+        except _structure.Invalid:
             return None
         self.dropped[path] = dropped
         if recovered:
@@ -1944,7 +1947,7 @@ def _product_size(domains: list) -> int:
     return size
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class _Entry:
     """One translation as read: its language, address, where it is written."""
 
@@ -2018,9 +2021,9 @@ def _excerpt(text: str, limit: int = 60) -> str:
 def _may_hold_controls(source: _Source) -> bool:
     """Whether a string read from ``source`` may hold a control character: only through an
     escape (a backslash) or one written as it is, both seen in the text itself in C, so that
-    walking every string of a spec is spared for nearly every spec."""
+    walking every string of a spec is spared for nearly every spec (one with a "£" too)."""
     text = source.locator.text
-    return "\\" in text or may_hold_control(text)
+    return "\\" in text or first_control(text) is not None
 
 
 def _controls(data: Any) -> Iterator[tuple[Path_, str]]:

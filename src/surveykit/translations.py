@@ -17,8 +17,6 @@ else in a setting is ever translated.  See docs/languages.md.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -108,6 +106,8 @@ def fingerprint(text: str) -> str:
     character or as w and a combining circumflex) the same text.
     """
     normal = unicodedata.normalize("NFC", text)
+    import hashlib  # here: a spec without translations does not pay for OpenSSL (issue 20)
+
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:8]
 
 
@@ -120,7 +120,11 @@ def language_name(tag: str) -> str:
 def address_part(value: str) -> str:
     """One part of an address: an id or value as it is, or in double quotes when it holds
     anything but letters, digits, ``_`` and ``-`` (so ``q3.options."a.b"`` is unambiguous)."""
-    return value if _BARE.fullmatch(value) else json.dumps(value, ensure_ascii=False)
+    if _BARE.fullmatch(value):
+        return value
+    import json  # here: loading a spec rarely quotes, and json costs every start (issue 20)
+
+    return json.dumps(value, ensure_ascii=False)
 
 
 def texts(

@@ -18,6 +18,7 @@ from typing import Any
 
 from attrs import evolve, field, frozen
 
+from ._nouns import counted, plural
 from .conditions import (
     OPERATORS,
     All,
@@ -367,29 +368,3 @@ def _count_relation(op: str, n: int | float) -> tuple[str, int | float]:
     if (op, n) in (("!=", 0), (">", 0)):
         return ">=", 1
     return op, n
-
-
-def plural(n: int, singular: str, plural: str | None = None) -> str:
-    """The noun that agrees with ``n``: ``singular`` for exactly one, else its plural.
-
-    The plural is ``plural`` when given (for irregular nouns), else the English rule for regular
-    ones: "address" -> "addresses", "reply" -> "replies", "message" -> "messages".
-    """
-    if n == 1:
-        return singular
-    if plural is not None:
-        return plural
-    if singular.endswith(("s", "x", "z", "ch", "sh")):
-        return singular + "es"
-    if len(singular) > 1 and singular[-1] == "y" and singular[-2] not in "aeiou":
-        return singular[:-1] + "ies"
-    return singular + "s"
-
-
-def counted(n: int, singular: str, plural_form: str | None = None, *, grouped: bool = False) -> str:
-    """``n`` with the noun that agrees with it: "1 question", "0 questions", "2 addresses".
-
-    ``grouped`` writes thousands with commas ("1,204 responses"), for figures that can be large.
-    """
-    number = f"{n:,}" if grouped else str(n)
-    return f"{number} {plural(n, singular, plural_form)}"

@@ -17,6 +17,7 @@ from .. import __version__
 from ..errors import ClosedError, SurveykitError
 from ..extras import MISSING_EXTRA_STATUS, MissingExtraError
 from ..plugins import get_plugins
+from . import startup
 from .deployment_file import DEPLOYMENT_OPTION, use_deployment
 from .lazy import LazyGroup
 
@@ -44,6 +45,7 @@ def cli(ctx: click.Context, deployment_file: Path | None) -> None:
       surveykit validate specs/taking_stock.toml
       surveykit show specs/taking_stock.toml
     """
+    startup.settled()  # the command is found and imported: it runs with the collector on
     use_deployment(ctx, deployment_file)
 
 
@@ -92,7 +94,21 @@ def _add_plugin_commands() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI, turning every error into one line and an exit status."""
+    """Entry point: run the CLI, turning every error into one line and an exit status.
+
+    Without ``argv`` (as the ``surveykit`` program runs it: the command line), the process is
+    the command's: it starts and ends without the garbage collector's passes
+    (:mod:`surveykit.cli.startup`).  A program passing ``argv`` keeps its own collector as it is.
+    """
+    if argv is None:
+        startup.begin()
+    try:
+        return _run(argv)
+    finally:
+        startup.settled()
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         _add_plugin_commands()
         status = cli.main(args=argv, prog_name="surveykit", standalone_mode=False)

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from attrs import frozen
 
+from .._classes import frozen
 from ..finding import DEPLOYMENT_ENV, find_deployment
 
 if TYPE_CHECKING:  # the file's reader is imported only when there is a file to read

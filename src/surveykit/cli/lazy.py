@@ -12,8 +12,8 @@ from __future__ import annotations
 import importlib
 
 import click
-from attrs import frozen
 
+from .._classes import frozen
 from ..extras import needs_extra, require_extra
 
 __all__ = ["LazyCommand", "LazyGroup", "add_lazy_command"]

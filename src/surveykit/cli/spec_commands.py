@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
+from .._nouns import counted
 from ..errors import SpecError
 from ..model import Consultation
 from ..spec import load_spec
 from ..translations import language_name
-from ..wording import counted
 
 SPEC = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 
