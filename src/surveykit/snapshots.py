@@ -62,7 +62,7 @@ POOL_DEPTH = 2
 #: Beyond this share of the counted responses changed, counting everything is cheaper.
 MOST_CHANGED = 0.25
 #: Changed respondents read per step of a catch-up, so memory stays flat.
-CHUNK = 5_000
+CHUNK = 2_000
 
 
 class Change(NamedTuple):
