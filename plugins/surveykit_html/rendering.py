@@ -308,7 +308,12 @@ class _Page(HTMLResponse):
     handing a kept page out."""
 
     def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
-        if headers is not None or self.status_code < 200 or self.status_code in (204, 304):
+        if (
+            headers is not None
+            or self.media_type != HTMLResponse.media_type
+            or self.status_code < 200
+            or self.status_code in (204, 304)
+        ):
             super().init_headers(headers)
             return
         self.raw_headers = [(b"content-length", b"%d" % len(self.body)), _HTML_TYPE]
