@@ -11,14 +11,15 @@ respondent's ``responses`` row lock serialises.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import psycopg
 
-from surveykit.snapshots import Change, SnapshotRead, first_changes
+from surveykit.snapshots import Change
+from surveykit.sql import SqlSnapshotRead
 from surveykit.storage import utc
-from surveykit.tally import ReportRow, TallyPlan, TallyRow, TextRequest, TextRow
+from surveykit.tally import ReportRow
 
 __all__ = ["KEPT", "PostgresSnapshotRead", "keep", "watch"]
 
@@ -38,37 +39,16 @@ _VERSIONS = (
 )
 
 
-class PostgresSnapshotRead(SnapshotRead):
+class PostgresSnapshotRead(SqlSnapshotRead):
     """The reads of one report, on one connection inside one REPEATABLE READ transaction."""
 
-    def __init__(
-        self,
-        conn: psycopg.Connection,
-        consultation: str,
-        key: str,
-        everything: Callable[[TallyPlan, TextRequest | None], tuple[list, list]],
-    ) -> None:
-        self._conn = conn
-        self._consultation = consultation
-        self._everything = everything
-        self.marker = conn.execute("SELECT pg_current_snapshot()::text").fetchone()[0]
-        saved = conn.execute(
-            "SELECT upto::text, body FROM report_snapshots WHERE consultation = %s AND key = %s",
-            (consultation, key),
-        ).fetchone()
-        self._upto = saved[0] if saved else None
-        self.saved = bytes(saved[1]) if saved else None
-
-    def changes(self) -> list[Change]:
-        if self._upto is None:
-            return []
-        rows = self._conn.execute(
-            "SELECT respondent_id, version, role, authority_type, authority FROM report_changes "
-            "WHERE consultation = %s AND NOT pg_visible_in_snapshot(xid, %s::pg_snapshot) "
-            "ORDER BY seq",
-            (self._consultation, self._upto),
-        )
-        return first_changes(rows)
+    MARKER = "SELECT pg_current_snapshot()::text"
+    SAVED = "SELECT upto::text, body FROM report_snapshots WHERE consultation = %s AND key = %s"
+    CHANGES = (
+        "SELECT respondent_id, version, role, authority_type, authority FROM report_changes "
+        "WHERE consultation = %s AND NOT pg_visible_in_snapshot(xid, %s::pg_snapshot) "
+        "ORDER BY seq"
+    )
 
     def current(self, respondent_ids: Sequence[str]) -> Iterator[ReportRow]:
         rows = self._conn.execute(_CURRENT, (list(respondent_ids),)).fetchall()
@@ -86,11 +66,6 @@ class PostgresSnapshotRead(SnapshotRead):
                 rid, answers, change.role, change.authority_type, change.authority, "",
                 channel, utc(received), "",
             )  # fmt: skip
-
-    def everything(
-        self, plan: TallyPlan, request: TextRequest | None
-    ) -> tuple[list[TallyRow], list[TextRow]]:
-        return self._everything(plan, request)
 
 
 def watch(conn: psycopg.Connection, consultation: str) -> None:

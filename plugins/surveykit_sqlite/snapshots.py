@@ -15,8 +15,9 @@ from contextlib import contextmanager
 
 import orjson
 
-from surveykit.snapshots import Change, SnapshotRead, first_changes
-from surveykit.tally import ReportRow, TallyPlan, TallyRow, TextRequest, TextRow
+from surveykit.snapshots import Change
+from surveykit.sql import SqlSnapshotRead
+from surveykit.tally import ReportRow, TallyPlan, TextRequest
 
 __all__ = ["SqliteSnapshotRead", "keep", "reading", "watch", "watched"]
 
@@ -38,58 +39,22 @@ _VERSIONS = (
 )
 
 
-class SqliteSnapshotRead(SnapshotRead):
+class SqliteSnapshotRead(SqlSnapshotRead):
     """The reads of one report, on one connection inside one read transaction."""
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        consultation: str,
-        key: str,
-        everything: Callable[[TallyPlan, TextRequest | None], tuple[list, list]],
-    ) -> None:
-        self._conn = conn
-        self._consultation = consultation
-        self._everything = everything
-        last = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'report_changes'")
-        row = last.fetchone()
-        self.marker = str(row[0] if row else 0)
-        saved = conn.execute(
-            "SELECT upto, body FROM report_snapshots WHERE consultation = ? AND key = ?",
-            (consultation, key),
-        ).fetchone()
-        self._upto = saved[0] if saved else None
-        self.saved = bytes(saved[1]) if saved else None
-
-    def changes(self) -> list[Change]:
-        if self._upto is None:
-            return []
-        rows = self._conn.execute(
-            "SELECT respondent_id, version, role, authority_type, authority FROM report_changes "
-            "WHERE consultation = ? AND seq > ? ORDER BY seq",
-            (self._consultation, self._upto),
-        )
-        return first_changes(rows)
+    MARKER = "SELECT seq FROM sqlite_sequence WHERE name = 'report_changes'"
+    SAVED = "SELECT upto, body FROM report_snapshots WHERE consultation = ? AND key = ?"
+    CHANGES = (
+        "SELECT respondent_id, version, role, authority_type, authority FROM report_changes "
+        "WHERE consultation = ? AND seq > ? ORDER BY seq"
+    )
 
     def current(self, respondent_ids: Sequence[str]) -> Iterator[ReportRow]:
         loads, parse = orjson.loads, dt.datetime.fromisoformat
         for batch in _batches(respondent_ids):
             sql = _CURRENT.format(marks=", ".join("?" * len(batch)))
-            for (
-                rid,
-                answers,
-                role,
-                kind,
-                authority,
-                origin,
-                channel,
-                received,
-                name,
-            ) in self._conn.execute(sql, batch).fetchall():
-                yield ReportRow(
-                    rid, loads(answers), role, kind, authority, origin, channel,
-                    parse(received), name,
-                )  # fmt: skip
+            for row in self._conn.execute(sql, batch).fetchall():
+                yield ReportRow(row[0], loads(row[1]), *row[2:7], parse(row[7]), row[8])
 
     def counted(self, changes: Sequence[Change]) -> Iterator[ReportRow]:
         wanted = {c.respondent_id: c for c in changes if c.version > 0}
@@ -102,11 +67,6 @@ class SqliteSnapshotRead(SnapshotRead):
                         rid, orjson.loads(answers), change.role, change.authority_type,
                         change.authority, "", channel, dt.datetime.fromisoformat(received), "",
                     )  # fmt: skip
-
-    def everything(
-        self, plan: TallyPlan, request: TextRequest | None
-    ) -> tuple[list[TallyRow], list[TextRow]]:
-        return self._everything(plan, request)
 
 
 def _batches(items: Sequence[str]) -> Iterator[Sequence[str]]:

@@ -20,7 +20,9 @@ from attrs import Factory, field, frozen
 from .errors import StorageError
 from .identity import Respondent
 from .mailbox import ReviewItem, Sending, StoredMessage
+from .snapshots import Change, SnapshotRead, first_changes
 from .storage import Draft, Grant, Release, Submission, TokenRecord, Visit
+from .tally import TallyPlan, TallyRow, TextRequest, TextRow
 
 __all__ = [
     "MESSAGE_COLUMNS",
@@ -34,6 +36,7 @@ __all__ = [
     "Dialect",
     "SqlMailReads",
     "SqlReads",
+    "SqlSnapshotRead",
     "columns",
     "dump_answers",
 ]
@@ -359,6 +362,45 @@ class SqlReads:
     def releases(self, consultation: str) -> list[Release]:
         rows = self._read(self.dialect.query("releases"), (consultation,))
         return [self.dialect.release(row) for row in rows]
+
+
+class SqlSnapshotRead(SnapshotRead):
+    """What a SQL store's :class:`~surveykit.snapshots.SnapshotRead` shares, on a DB-API
+    connection already inside the store's one read transaction: a subclass gives the three
+    queries (``MARKER``: one row holding where the change log stands, or none for its start;
+    ``SAVED``: the snapshot's own marker and body, by consultation and key; ``CHANGES``: the
+    changes after a marker, by consultation and marker, in the order they were made) and
+    reads the responses themselves."""
+
+    MARKER: str
+    SAVED: str
+    CHANGES: str
+
+    def __init__(
+        self,
+        conn: Any,
+        consultation: str,
+        key: str,
+        everything: Callable[[TallyPlan, TextRequest | None], tuple[list, list]],
+    ) -> None:
+        self._conn = conn
+        self._consultation = consultation
+        self._everything = everything
+        row = conn.execute(self.MARKER).fetchone()
+        self.marker = str(row[0] if row else 0)
+        saved = conn.execute(self.SAVED, (consultation, key)).fetchone()
+        self._upto = saved[0] if saved else None
+        self.saved = bytes(saved[1]) if saved else None
+
+    def changes(self) -> list[Change]:
+        if self._upto is None:
+            return []
+        return first_changes(self._conn.execute(self.CHANGES, (self._consultation, self._upto)))
+
+    def everything(
+        self, plan: TallyPlan, request: TextRequest | None
+    ) -> tuple[list[TallyRow], list[TextRow]]:
+        return self._everything(plan, request)
 
 
 class SqlMailReads:
