@@ -54,7 +54,7 @@ from surveykit.storage import (
     Visit,
     utc,
 )
-from surveykit.tally import TextRequest, tally_rows
+from surveykit.tally import tally_rows
 
 from . import erasure, reports, schema, snapshots
 from .mailbox import PostgresMailbox
@@ -717,17 +717,13 @@ class PostgresStore(SqlReads, PostgresMailbox, Store):
         if getattr(self._local, "conn", None) is not None:
             raise StorageError("a report cannot be counted inside a batch of writes")
 
-        def everything(plan: TallyPlan, request: TextRequest | None) -> tuple[list, list]:
-            if request is None:
-                return list(self.tally(plan)), []
-            return self.tally_and_texts(plan, request)
-
         try:
             with self._pool.connection() as conn, conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 self._local.conn, self._local.locks = conn, set()
                 try:
-                    yield snapshots.PostgresSnapshotRead(conn, consultation, key, everything)
+                    counting = self.tally_and_texts
+                    yield snapshots.PostgresSnapshotRead(conn, consultation, key, counting)
                 finally:
                     self._local.conn = self._local.locks = None
         except psycopg_pool.PoolClosed:

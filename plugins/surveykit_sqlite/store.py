@@ -60,7 +60,7 @@ from surveykit.storage import (
     Visit,
     utc,
 )
-from surveykit.tally import TallyPlan, TextRequest, unit_of
+from surveykit.tally import unit_of
 
 from . import erasure, schema, snapshots
 from .mailbox import SqliteMailbox
@@ -668,17 +668,12 @@ class SqliteStore(SqlReads, SqliteMailbox, Store):
     def report_snapshot(
         self, consultation: str, key: str
     ) -> AbstractContextManager[SnapshotRead] | None:
-        def everything(plan: TallyPlan, request: TextRequest | None) -> tuple[list, list]:
-            if request is None:
-                return list(self.tally(plan)), []
-            return self.tally_and_texts(plan, request)
-
         conn = self._connection()
         with self._errors():
             if not snapshots.watched(conn, consultation):
                 with self._write() as writing:
                     snapshots.watch(writing, consultation)
-        return self._snapshot_read(conn, consultation, key, everything)
+        return self._snapshot_read(conn, consultation, key, self.tally_and_texts)
 
     @contextmanager
     def _snapshot_read(self, *args: Any) -> Iterator[SnapshotRead]:

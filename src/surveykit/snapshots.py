@@ -41,7 +41,7 @@ import attrs
 import orjson
 
 from .errors import StorageError
-from .tally import ReportRow, TallyPlan, TallyRow, TextRequest, TextRow, tally_rows, text_rank
+from .tally import ALL, ReportRow, TallyPlan, TallyRow, TextRequest, TextRow, tally_rows, text_rank
 
 if TYPE_CHECKING:
     from .storage import Store
@@ -186,7 +186,7 @@ class Snapshot:
         return [TallyRow(*key, n) for key, n in self.counts.items()]
 
     def responses(self) -> int:
-        return sum(n for key, n in self.counts.items() if key[0] == key[1] == "_all")
+        return sum(n for key, n in self.counts.items() if key[0] == key[1] == ALL)
 
     # Bringing it up to date -----------------------------------------------------------------
 
@@ -274,8 +274,6 @@ def kept_tally_and_texts(
     except StorageError:  # e.g. a read-only copy of the store: count everything instead
         reading = None
     if reading is None:
-        if request is None:
-            return list(store.tally(plan)), []
         return store.tally_and_texts(plan, request)
     with reading as read:
         snapshot = Snapshot.decode(read.saved) if read.saved is not None else None

@@ -718,13 +718,16 @@ class Store(MailStore, ABC):
         return choose_texts(rows, questions, consent, limit)
 
     def tally_and_texts(
-        self, plan: TallyPlan, request: TextRequest
+        self, plan: TallyPlan, request: TextRequest | None
     ) -> tuple[list[TallyRow], list[TextRow]]:
-        """What :meth:`tally` and :meth:`texts` give for one report, together.
+        """What :meth:`tally` and :meth:`texts` give for one report, together (no texts when
+        ``request`` is ``None``).
 
         When a store overrides neither (it counts in Python, from :meth:`iter_report_rows`),
         the responses are read once for both instead of twice; otherwise each is asked.
         """
+        if request is None:
+            return list(self.tally(plan)), []
         if type(self).tally is Store.tally and type(self).texts is Store.texts:
             chooser = TextChooser(request.questions, request.consent, request.limit)
 

@@ -1157,6 +1157,9 @@ class StoreConformance:
         everyone = TextRequest(("q2",), limit=100)
         all_texts = list(store.texts(plan.consultation, ["q2"], limit=100))
         assert store.tally_and_texts(plan, everyone)[1] == all_texts
+        counts_only, no_texts = store.tally_and_texts(plan, None)
+        assert sorted(counts_only) == sorted(counts)
+        assert no_texts == []
 
     def test_roster_rows_count_roster_people_by_whether_they_responded(self, store):
         """Self-service respondents are left out; authorities are matched ignoring case."""
