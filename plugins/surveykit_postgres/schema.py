@@ -238,7 +238,6 @@ MIGRATIONS: tuple[str, ...] = (
         authority_type text NOT NULL,
         authority text NOT NULL
     );
-    CREATE INDEX report_changes_by_consultation ON report_changes (consultation, seq);
     CREATE INDEX report_changes_by_respondent ON report_changes (respondent_id);
     CREATE TABLE report_watch (consultation text PRIMARY KEY);
     CREATE TABLE report_snapshots (

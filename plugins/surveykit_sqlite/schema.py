@@ -199,7 +199,8 @@ MIGRATIONS: tuple[str, ...] = (
         authority_type TEXT NOT NULL,
         authority TEXT NOT NULL
     );
-    CREATE INDEX report_changes_by_consultation ON report_changes (consultation, seq);
+    -- No index by consultation: the log holds only what came after the oldest kept snapshot,
+    -- and each index costs every submission a page write.  By respondent, for erasures.
     CREATE INDEX report_changes_by_respondent ON report_changes (respondent_id);
     CREATE TABLE report_watch (consultation TEXT PRIMARY KEY) WITHOUT ROWID;
     CREATE TABLE report_snapshots (
