@@ -67,3 +67,39 @@ def test_values_a_checker_accepts_are_returned_unchanged():
     assert checker.accepts == {"a", " b "}
     assert [checker(value) for value in sorted(checker.accepts)] == [" b ", "a"]
     assert engine.clean({"q1": " b "}) == {"q1": " b "}
+
+
+@given(consultations_with_answers())
+def test_every_placeholder_is_bound_and_nothing_else_is_reachable(case):
+    """The generated code holds no placeholder number, however the compiler folded it (a tuple
+    of placeholders becomes one constant), and runs without builtins."""
+    consultation, _answers = case
+    check = Engine(consultation)._compiled
+
+    def constants(code):
+        for constant in code.co_consts:
+            if hasattr(constant, "co_consts"):
+                yield from constants(constant)
+            elif isinstance(constant, tuple):
+                yield from constant
+            else:
+                yield constant
+
+    assert not [c for c in constants(check.__code__) if c.__class__ is int and c >= 1 << 62]
+    assert check.__globals__ == {"__builtins__": {}, "check": check}
+
+
+def test_locals_are_reused_once_no_later_condition_reads_them():
+    """A chain of 300 questions, each shown by the two before it, needs a handful of locals:
+    one per question would make a frame too big for the processor's cache."""
+    lines = ["[consultation]\nid='x'\ntitle='X'\npublisher='P'\ncloses=2030-01-01"]
+    lines.append("[[sections]]\nid='s'\ntitle='S'")
+    for i in range(300):
+        lines.append(f"[[sections.questions]]\nid='q{i}'\ntext='T'\nkind='single'")
+        lines.append("options=[{value='yes', label='Yes'}, {value='no', label='No'}]")
+        if i >= 2:
+            lines.append(f"shown_if='q{i - 1} == \"yes\" or q{i - 2} != \"no\"'")
+    engine = Engine(loads_spec("\n".join(lines) + "\n"))
+    assert engine._compiled.__code__.co_nlocals < 10
+    answers = {f"q{i}": "no" if i % 3 == 0 else "yes" for i in range(300)}
+    assert engine._compiled(answers) == engine._check_interpreted(answers)

@@ -55,4 +55,5 @@ class Text:
                 phrase("{title}: write text, not a {what}", title=title, what=what(value)),
             )
 
+        check.keeps_text_up_to = limit  # trimmed text this long is returned as it is
         return check

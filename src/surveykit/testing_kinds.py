@@ -952,6 +952,22 @@ class KindConformance:
             assert check(value) == value
 
     @_property
+    def test_text_a_checker_keeps_it_returns_unchanged(self, data: st.DataObject) -> None:
+        """A checker's ``keeps_text_up_to`` is truthful: text of at least one and at most that
+        many characters, with no whitespace around it, comes back as it is; the engine skips
+        calling it for such text (control characters are the engine's own check, after)."""
+        question = data.draw(self.questions(), "question")
+        check = self.kind.checker(question)
+        limit = getattr(check, "keeps_text_up_to", None)
+        if limit is None:
+            return
+        assert limit.__class__ is int and limit > 0
+        text = data.draw(st.text(min_size=1, max_size=min(limit, 50)), "text").strip() or "x"
+        longest = "x" * (limit - 1) + text[-1]
+        for value in (text, longest):
+            assert check(value) == value
+
+    @_property
     def test_controls_checked_means_none_come_back(self, data: st.DataObject) -> None:
         """A checker marked ``controls_checked`` never returns text holding a control character,
         whatever it is given: the engine trusts it and skips that check."""
