@@ -98,7 +98,7 @@ def test_locals_are_reused_once_no_later_condition_reads_them():
         lines.append(f"[[sections.questions]]\nid='q{i}'\ntext='T'\nkind='single'")
         lines.append("options=[{value='yes', label='Yes'}, {value='no', label='No'}]")
         if i >= 2:
-            lines.append(f"shown_if='q{i - 1} == \"yes\" or q{i - 2} != \"no\"'")
+            lines.append(f'shown_if=\'q{i - 1} == "yes" or q{i - 2} != "no"\'')
     engine = Engine(loads_spec("\n".join(lines) + "\n"))
     assert engine._compiled.__code__.co_nlocals < 10
     answers = {f"q{i}": "no" if i % 3 == 0 else "yes" for i in range(300)}

@@ -198,17 +198,7 @@ def _settle(
     if value is EMPTY:
         return EMPTY
     if value.__class__ is Rejected:
-        problems.append(
-            AnswerProblem(
-                key,
-                value.code,
-                value.message,
-                value.template,
-                value.params,
-                value.domain,
-                value.plural,
-            )
-        )
+        problems.append(value.problem(key))
     elif guard is None or value.__class__ is int or (problem := guard(value)) is None:
         clean[key] = value
         return value

@@ -135,17 +135,7 @@ class Engine:
                 if required is not None:
                     problems.append(required)
             elif value.__class__ is Rejected:
-                problems.append(
-                    AnswerProblem(
-                        qid,
-                        value.code,
-                        value.message,
-                        value.template,
-                        value.params,
-                        value.domain,
-                        value.plural,
-                    )
-                )
+                problems.append(value.problem(qid))
                 clean[qid] = answers[qid]
             elif (
                 guard is not None

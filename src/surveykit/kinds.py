@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from attrs import field
 
 from ._classes import frozen
-from .errors import from_phrase
+from .errors import AnswerProblem, from_phrase
 
 if TYPE_CHECKING:
     from .model import Consultation, Question
@@ -80,6 +80,18 @@ class Rejected:
 
     def __attrs_post_init__(self) -> None:
         from_phrase(self)
+
+    def problem(self, question_id: str) -> AnswerProblem:
+        """This refusal as the problem with the answer to ``question_id``."""
+        return AnswerProblem(
+            question_id,
+            self.code,
+            self.message,
+            self.template,
+            self.params,
+            self.domain,
+            self.plural,
+        )
 
 
 Checker = Callable[[Any], Any]

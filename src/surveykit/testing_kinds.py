@@ -961,7 +961,8 @@ class KindConformance:
         limit = getattr(check, "keeps_text_up_to", None)
         if limit is None:
             return
-        assert limit.__class__ is int and limit > 0
+        assert limit.__class__ is int
+        assert limit > 0
         text = data.draw(st.text(min_size=1, max_size=min(limit, 50)), "text").strip() or "x"
         longest = "x" * (limit - 1) + text[-1]
         for value in (text, longest):
