@@ -244,6 +244,7 @@ def serve_command(
         log_config=log_config(),
         server_header=False,
         proxy_headers=True,
+        http="surveykit_html.protocol:OneWritePerResponse",
     )
 
 

@@ -1,0 +1,54 @@
+"""One write per response: uvicorn's HTTP protocol with its writes joined per turn of the loop.
+
+uvicorn writes a response's status line and headers, then its body, as two writes to the
+socket: two system calls, two TCP segments, and two wake-ups of the client reading them.  A page
+is sent in one step of the app (Starlette sends the start and the body back to back), so writes
+made in one turn of the event loop are joined and sent when the turn ends: one system call and
+one segment per response, with the same bytes in the same order.  Nothing waits longer than the
+turn it was written in; closing the connection sends what is pending first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+__all__ = ["JoinedWrites", "OneWritePerResponse"]
+
+
+class JoinedWrites:
+    """A transport whose writes in one turn of the loop reach the socket as one."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            self._loop.call_soon(self.flush)
+        self._pending.append(data)
+
+    def flush(self) -> None:
+        """Send what was written since the last flush, as one write."""
+        if self._pending and not self._transport.is_closing():
+            data = b"".join(self._pending) if len(self._pending) > 1 else self._pending[0]
+            self._pending = []
+            self._transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self._pending = []
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+class OneWritePerResponse(HttpToolsProtocol):
+    """uvicorn's httptools protocol, writing through :class:`JoinedWrites`."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(JoinedWrites(transport, self.loop))  # type: ignore[arg-type]
