@@ -1,8 +1,9 @@
 """Kept report counts (surveykit.snapshots) equal counting everything, whatever happened since.
 
-A Hypothesis state machine submits, revises, erases (with and without keeping the answers) and
-reports, on a real SQLite file and on the real PostgreSQL server.  Every report made from a kept
-snapshot brought up to date must equal what the store counts from scratch: every tally row, and
+A Hypothesis state machine submits, revises, erases (with and without keeping the answers),
+purges (earlier versions, contact details, free text), anonymises and reports, on a real SQLite
+file and on the real PostgreSQL server.  Every report made from a kept snapshot brought up to
+date must equal what the store counts from scratch: every tally row, and
 every quoted answer with its author, consent and how many there were.  The quote limit is small
 so the pool of lowest-ranked answers runs short and is rebuilt.  The stores' change log must
 not outlive what it is for: after a report, it holds nothing the kept snapshots have counted.
@@ -29,7 +30,14 @@ from surveykit import snapshots
 from surveykit.conditions import All, Answered, Equals, Not, OneOf
 from surveykit.identity import Respondent
 from surveykit.snapshots import kept_tally_and_texts, snapshot_key
-from surveykit.storage import Grant, NewSubmission, Store, open_store
+from surveykit.storage import (
+    Anonymisation,
+    Grant,
+    NewSubmission,
+    PurgePlan,
+    Store,
+    open_store,
+)
 from surveykit.tally import TallyPlan, TextRequest
 
 POSTGRES = os.environ.get("SURVEYKIT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -156,6 +164,29 @@ class KeptCounts(RuleBasedStateMachine):
         if match:
             self.store.erase_person(match[0], keep_answers=keep)
             self.known.discard(match[0])
+
+    @rule(
+        history=st.booleans(),
+        contact_details=st.booleans(),
+        free_text=st.sampled_from([frozenset(), frozenset({"text"}), frozenset({"text", "later"})]),
+    )
+    def purge(self, history: bool, contact_details: bool, free_text: frozenset[str]) -> None:
+        """Retention's purge: earlier versions, contact details, free text taken out of every
+        stored version (a sanctioned delete and store again)."""
+        plan = PurgePlan(
+            "c1",
+            history=history,
+            contact_details=contact_details,
+            answer_keys={"free_text": free_text} if free_text else {},
+        )
+        self.store.purge(plan)
+
+    @rule()
+    def anonymise(self) -> None:
+        """Every respondent moved to a new random id, times cut to the day; later submissions
+        come from new respondents."""
+        self.store.purge(PurgePlan("c1", anonymise=Anonymisation("Europe/London")))
+        self.known.clear()
 
     @rule(quotes=st.booleans())
     def report(self, quotes: bool) -> None:
