@@ -246,7 +246,7 @@ def _answer_code(
             f"if v.__class__ is str and {unchanged}:",
             f"    clean[{key}] = v",
             "elif v is not EMPTY:",
-            f"    v = {settle(f'{check}(v)')}",
+            f"    v = check_settle({key}, v, {check}, {guard_name}, answers, clean, problems)",
         ]
     elif guard is None:
         lines += [
@@ -272,12 +272,27 @@ def _answer_code(
     return lines
 
 
+def _check_settle(
+    key: str,
+    value: Any,
+    checker: Callable[[Any], Any],
+    guard: Callable[[Any], AnswerProblem | None] | None,
+    answers: Mapping[str, Any],
+    clean: dict[str, Any],
+    problems: list[AnswerProblem],
+) -> Any:
+    """:func:`_settle` of what the checker makes of ``value``: for an answer the generated
+    code did not keep as it is, in one call rather than two written out per question."""
+    return _settle(key, checker(value), guard, answers, clean, problems)
+
+
 #: The fixed values the generated source names readably, each made a constant by
 #: :meth:`_Constants.fixed` (a name after a dot is an attribute, and left alone).
 _FIXED: dict[str, Any] = {
     "EMPTY": EMPTY,
     "Rejected": Rejected,
     "settle": _settle,
+    "check_settle": _check_settle,
     "printable": str.isprintable,
     "mark": MARK,
     "str": str,
