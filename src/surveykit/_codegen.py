@@ -21,6 +21,7 @@ the code still fits the processor's cache, so checking costs about as much per a
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -78,7 +79,7 @@ class _Constants:
 
     def fixed(self, source: str) -> str:
         """``source`` with each of :data:`_FIXED`'s readable names swapped for its placeholder."""
-        return _FIXED_NAME.sub(lambda found: self.name(_FIXED[found.group()]), source)
+        return _fixed_name().sub(lambda found: self.name(_FIXED[found.group()]), source)
 
     def bind(self, code: CodeType) -> CodeType:
         """``code`` with each placeholder replaced by its value, in nested code too."""
@@ -301,7 +302,13 @@ _FIXED: dict[str, Any] = {
     "list": list,
     "len": len,
 }
-_FIXED_NAME = re.compile(r"(?<![.\w])(?:" + "|".join(_FIXED) + r")\b")
+
+
+@functools.cache
+def _fixed_name() -> re.Pattern[str]:
+    """A readable fixed name in generated source; made on first use, so that loading a spec to
+    validate or show it, which never compiles a check, does not pay for it."""
+    return re.compile(r"(?<![.\w])(?:" + "|".join(_FIXED) + r")\b")
 
 
 def compile_check(
