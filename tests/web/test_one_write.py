@@ -21,7 +21,7 @@ from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.routing import Route
 from webserver import free_port
 
-from surveykit_html.protocol import JoinedWrites, OneWritePerResponse
+from surveykit_html.protocol import FLUSH_AT, JoinedWrites, OneWritePerResponse
 
 
 class Recording:
@@ -173,3 +173,20 @@ def test_connection_close_sends_the_response_then_closes(server: int) -> None:
     assert response.getheader("connection") == "close"
     assert response.read() == b"a page\n"
     connection.close()
+
+
+def test_a_long_run_of_writes_goes_out_as_it_grows() -> None:
+    """Pieces written without a pause are sent once 64 KiB are pending, so the transport can
+    ask the protocol to wait while the socket is full, as it would without joining."""
+
+    async def scenario() -> list[int]:
+        transport = Recording()
+        joined = JoinedWrites(transport, asyncio.get_running_loop())  # type: ignore[arg-type]
+        for _ in range(10):
+            joined.write(b"x" * 16_384)
+        sizes_before_the_turn_ends = [len(w) for w in transport.writes]
+        await asyncio.sleep(0)
+        assert [len(w) for w in transport.writes][-1] == 2 * 16_384
+        return sizes_before_the_turn_ends
+
+    assert asyncio.run(scenario()) == [FLUSH_AT, FLUSH_AT]
